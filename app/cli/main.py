@@ -1,0 +1,30 @@
+"""The `breakdesk` command. Sub-command groups live in sibling modules and register here."""
+
+from __future__ import annotations
+
+import click
+
+from app.runtime import apply_offline_defaults
+
+apply_offline_defaults()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="breakdesk")
+def cli() -> None:
+    """Breakdesk: payments exception handling and reconciliation assistant."""
+
+
+def _register() -> None:
+    # One line per command module; each module exposes `commands` (a list of click commands).
+    from app.cli import demo_cmd, parse_cmds
+
+    for module in (parse_cmds, demo_cmd):
+        for command in module.commands:
+            cli.add_command(command)
+
+
+_register()
+
+if __name__ == "__main__":  # pragma: no cover
+    cli()

@@ -1,0 +1,107 @@
+"""`breakdesk parse`, `breakdesk validate`, `breakdesk schema`.
+
+Exit codes: 0 when every file parsed; 2 when any file was unreadable or malformed. A bad file never
+stops the good ones: they are still parsed and printed, and the error goes to stderr with its location.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+import parsers
+from parsers.errors import ParseError
+
+
+def _expand(paths: tuple[str, ...]) -> list[Path]:
+    out: list[Path] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            out.extend(sorted(f for f in path.rglob("*") if f.is_file() and not f.name.startswith(".")))
+        else:
+            out.append(path)
+    return out
+
+
+def _load(path: Path) -> list[parsers.Message] | None:
+    try:
+        return parsers.parse_file(path)
+    except ParseError as exc:
+        click.echo(f"error: {exc}", err=True)
+    except OSError as exc:
+        click.echo(f"error: {path}: cannot read: {exc.strerror or exc}", err=True)
+    return None
+
+
+def _summary(msg: parsers.Message) -> str:
+    bits = [msg.message_type, msg.kind]
+    if msg.transactions:
+        bits.append(f"{len(msg.transactions)} transaction(s)")
+    if msg.statuses:
+        bits.append("statuses " + ",".join(sorted({s.status or "?" for s in msg.statuses})))
+    if msg.returns:
+        bits.append(f"{len(msg.returns)} return(s) " + ",".join(r.reason_code or "?" for r in msg.returns))
+    if msg.cancellations:
+        bits.append(f"{len(msg.cancellations)} cancellation request(s)")
+    if msg.answers:
+        bits.append("answers " + ",".join(a.status or "?" for a in msg.answers))
+    for st in msg.statements:
+        bits.append(f"{st.kind} {st.account or '?'}: {len(st.entries)} entr{'y' if len(st.entries) == 1 else 'ies'}")
+    return "  ".join(bits)
+
+
+@click.command("parse")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per message (JSON Lines).")
+def parse_cmd(paths: tuple[str, ...], as_json: bool) -> None:
+    """Parse SWIFT MT and ISO 20022 files into the canonical model."""
+    failed = False
+    for path in _expand(paths):
+        messages = _load(path)
+        if messages is None:
+            failed = True
+            continue
+        for msg in messages:
+            if as_json:
+                click.echo(json.dumps(msg.to_json_dict(), ensure_ascii=False))
+            else:
+                click.echo(f"{path}#{msg.provenance.message_index}: {_summary(msg)}")
+    sys.exit(2 if failed else 0)
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per finding (JSON Lines).")
+@click.option("--strict", is_flag=True, help="Exit 1 when any finding has severity 'error'.")
+def validate_cmd(paths: tuple[str, ...], as_json: bool, strict: bool) -> None:
+    """Validate messages: IBAN/BIC, currency, control sums, balances, duplicates, XSD."""
+    failed = False
+    errors = 0
+    for path in _expand(paths):
+        messages = _load(path)
+        if messages is None:
+            failed = True
+            continue
+        for msg in messages:
+            for finding in parsers.validate(msg):
+                errors += finding.severity == "error"
+                if as_json:
+                    click.echo(json.dumps(finding.model_dump(mode="json"), ensure_ascii=False))
+                else:
+                    click.echo(finding.describe())
+    if failed:
+        sys.exit(2)
+    sys.exit(1 if strict and errors else 0)
+
+
+@click.command("schema")
+def schema_cmd() -> None:
+    """Print the JSON Schema of the canonical model."""
+    click.echo(json.dumps(parsers.message_json_schema(), indent=2))
+
+
+commands = [parse_cmd, validate_cmd, schema_cmd]

@@ -1,0 +1,1 @@
+"""Breakdesk knowledge_base."""

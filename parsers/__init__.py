@@ -1,0 +1,123 @@
+"""Breakdesk parsers: SWIFT MT and ISO 20022 into one canonical model.
+
+Public surface (kept small on purpose; see tests/unit/parsers/test_exports.py):
+
+* `parse(source, filename=...)` / `parse_file(path)` → list of `Message`
+* `iter_messages(...)` → the same, lazily
+* `validate(message)` → list of `Finding`
+* the canonical model classes and the errors
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from parsers.canonical import (
+    Agent,
+    Balance,
+    BankTransactionCode,
+    CancellationAnswer,
+    CancellationRequest,
+    Entry,
+    EntryDetail,
+    EntryReferences,
+    FreeFormat,
+    Header,
+    Message,
+    Money,
+    Party,
+    PaymentGroup,
+    PaymentReturn,
+    PostalAddress,
+    Provenance,
+    Reason,
+    Remittance,
+    Statement,
+    Status,
+    StructuredRemittance,
+    Transaction,
+    message_json_schema,
+)
+from parsers.errors import (
+    EncodingError,
+    FieldError,
+    InputTooLargeError,
+    MalformedMessageError,
+    ParseError,
+    SchemaViolation,
+    UnknownMessageTypeError,
+    UnsafeXMLError,
+)
+from parsers.findings import Finding
+from parsers.source import Source, read_source, sniff_syntax
+
+
+def iter_messages(source: Source, *, filename: str | None = None) -> Iterator[Message]:
+    """Parse MT or MX input lazily. `str` is message text; pass a `Path` for a file."""
+    raw = read_source(source, filename=filename)
+    syntax = sniff_syntax(raw.data, filename=raw.filename)
+    if syntax == "mt":
+        from parsers.swift import parse_mt
+
+        yield from parse_mt(raw.data, filename=raw.filename)
+    else:
+        from parsers.iso20022 import parse_mx
+
+        yield from parse_mx(raw.data, filename=raw.filename)
+
+
+def parse(source: Source, *, filename: str | None = None) -> list[Message]:
+    """Parse every message in `source` (all or nothing: a parse error loses no partial result)."""
+    return list(iter_messages(source, filename=filename))
+
+
+def parse_file(path: str | Path) -> list[Message]:
+    return parse(Path(path))
+
+
+def validate(message: Message) -> list[Finding]:
+    from parsers.validation import validate_message
+
+    return validate_message(message)
+
+
+__all__ = [
+    "Agent",
+    "Balance",
+    "BankTransactionCode",
+    "CancellationAnswer",
+    "CancellationRequest",
+    "EncodingError",
+    "Entry",
+    "EntryDetail",
+    "EntryReferences",
+    "FieldError",
+    "Finding",
+    "FreeFormat",
+    "Header",
+    "InputTooLargeError",
+    "MalformedMessageError",
+    "Message",
+    "Money",
+    "ParseError",
+    "Party",
+    "PaymentGroup",
+    "PaymentReturn",
+    "PostalAddress",
+    "Provenance",
+    "Reason",
+    "Remittance",
+    "SchemaViolation",
+    "Statement",
+    "Status",
+    "StructuredRemittance",
+    "Transaction",
+    "UnknownMessageTypeError",
+    "UnsafeXMLError",
+    "iter_messages",
+    "message_json_schema",
+    "parse",
+    "parse_file",
+    "validate",
+]
