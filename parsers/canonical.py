@@ -432,8 +432,10 @@ class Balance(_Model):
         return -self.amount if self.credit_debit == "DBIT" else self.amount
 
 
-OPENING_TYPES = ("OPBD", "PRCD", "ITBD_OPEN")
-CLOSING_TYPES = ("CLBD", "ITBD_CLOSE")
+#: Balance types that open / close a statement, in order of preference. MT intermediate balances
+#: (60M/62M) are ISO type ITBD; their `mt_tag` tells opening (60x) from closing (62x).
+OPENING_TYPES = ("OPBD", "PRCD", "60M")
+CLOSING_TYPES = ("CLBD", "62M")
 
 
 class TransactionsSummary(_Model):
@@ -475,7 +477,7 @@ class Statement(_Model):
     def _balance(self, types: tuple[str, ...]) -> Balance | None:
         for t in types:
             for b in self.balances:
-                if b.type == t:
+                if b.type == t or (b.type == "ITBD" and b.mt_tag == t):
                     return b
         return None
 

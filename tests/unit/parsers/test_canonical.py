@@ -54,3 +54,11 @@ def test_public_surface_is_pinned():
     assert set(parsers.__all__) == {n for n in dir(parsers) if not n.startswith("_") and n in parsers.__all__}
     assert "parse" in parsers.__all__ and "ParseError" in parsers.__all__
     assert issubclass(parsers.ParseError, ValueError)
+
+
+def test_mt_intermediate_balances_open_and_close_a_statement_page():
+    def bal(tag, amt):
+        return Balance(provenance=_prov(line=3), type="ITBD", mt_tag=tag, amount=Decimal(amt), currency="EUR", credit_debit="CRDT")
+
+    st = Statement(provenance=_prov(), balances=[bal("60M", "1"), bal("62M", "2")])
+    assert (st.opening_balance.amount, st.closing_balance.amount) == (Decimal("1"), Decimal("2"))
