@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
@@ -27,6 +28,27 @@ def _compact(account: str) -> str:
     return account.strip().lstrip("/").replace(" ", "").upper()
 
 
+@lru_cache(maxsize=4096)
+def _iban_error(compact: str) -> str | None:
+    """schwifty's verdict, cached: a statement repeats the same counterparty accounts many times."""
+    try:
+        IBAN(compact)
+    except SchwiftyException as exc:
+        return str(exc)
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _bic_verdict(value: str) -> tuple[str | None, bool]:
+    """(error text or None, is a test BIC)."""
+    try:
+        bic = BIC(_bic_candidate(value))
+    except SchwiftyException as exc:
+        return str(exc), False
+    return None, bic.type == "testing"
+
+
+@lru_cache(maxsize=256)
 def _issues_ibans(country: str) -> bool:
     try:
         get_iban_spec(country)
@@ -44,13 +66,12 @@ def check_account(
     compact = _compact(account)
     if not declared and not (_IBAN_SHAPE.match(compact) and _issues_ibans(compact[:2])):
         return
-    try:
-        IBAN(compact)
-    except SchwiftyException as exc:
+    error = _iban_error(compact)
+    if error is not None:
         yield finding(
             "error" if declared else "warning",
             "IBAN_INVALID",
-            f"{'IBAN' if declared else 'account that looks like an IBAN'} {account!r} is invalid: {exc}",
+            f"{'IBAN' if declared else 'account that looks like an IBAN'} {account!r} is invalid: {error}",
             location,
             fallback=location,
             field=field,
@@ -67,13 +88,12 @@ def _bic_candidate(value: str) -> str:
 def check_bic(value: str | None, *, field: str, location: Provenance) -> Iterator[Finding]:
     if not value:
         return
-    try:
-        bic = BIC(_bic_candidate(value))
-    except SchwiftyException as exc:
-        yield finding("error", "BIC_INVALID", f"BIC {value!r} is invalid: {exc}", location,
+    error, is_test = _bic_verdict(value)
+    if error is not None:
+        yield finding("error", "BIC_INVALID", f"BIC {value!r} is invalid: {error}", location,
                       fallback=location, field=field, value=value)
         return
-    if bic.type == "testing":
+    if is_test:
         yield finding("info", "BIC_TEST", f"BIC {value!r} is a test BIC (not for live traffic)", location,
                       fallback=location, field=field, value=value)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from parsers.canonical import Agent, Message, Party, Provenance, Transaction
 
@@ -30,10 +31,17 @@ class AgentAt:
     location: Provenance
 
 
+@lru_cache(maxsize=64)
+def _roles_of(cls: type) -> tuple[str, ...]:
+    """The party roles a model class has (looked up once: pydantic's missing-attribute path is slow)."""
+    fields = getattr(cls, "model_fields", {})
+    return tuple(r for r in _PARTY_ROLES + ("counterparty",) if r in fields)
+
+
 def _parties_of(obj: object, prefix: str, where: Provenance) -> Iterator[PartyAt]:
-    for role in _PARTY_ROLES + ("counterparty",):
-        party = getattr(obj, role, None)
-        if isinstance(party, Party):
+    for role in _roles_of(type(obj)):
+        party = getattr(obj, role)
+        if party is not None:
             yield PartyAt(f"{prefix}.{role}", party, party.provenance or where)
 
 
