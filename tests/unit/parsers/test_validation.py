@@ -207,6 +207,12 @@ def test_payment_information_totals_are_per_block():
     assert {f.field for f in found} == {"payment_groups[1].number_of_transactions", "payment_groups[1].control_sum"}
 
 
+def test_group_header_mirrored_as_a_group_is_reported_once():
+    groups = [PaymentGroup(provenance=prov("/GrpHdr"), number_of_transactions=5, control_sum=Decimal("10"))]
+    msg = pain001([tx("10")], nb=5, groups=groups)
+    assert codes(validate_message(msg)) == ["NB_OF_TXS_MISMATCH"]
+
+
 def test_return_totals_count_returns():
     ret = Message(message_type="pacs.004.001.09", family="pacs.004", kind="return", provenance=prov(),
                   header=Header(number_of_transactions=2),
