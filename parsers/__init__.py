@@ -4,13 +4,13 @@ Public surface (kept small on purpose; see tests/unit/parsers/test_exports.py):
 
 * `parse(source, filename=...)` / `parse_file(path)` → list of `Message`
 * `iter_messages(...)` → the same, lazily
-* `validate(message)` → list of `Finding`
+* `validate(message)` → list of `Finding`; `validate_messages(messages)` adds the cross-message checks
 * the canonical model classes and the errors
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from parsers.canonical import (
@@ -82,6 +82,13 @@ def validate(message: Message) -> list[Finding]:
     return validate_message(message)
 
 
+def validate_messages(messages: Iterable[Message]) -> list[Finding]:
+    """Findings for all messages of one file, including statement chains and duplicate references."""
+    from parsers.validation import validate_messages as _validate_messages
+
+    return _validate_messages(messages)
+
+
 __all__ = [
     "Agent",
     "Balance",
@@ -120,4 +127,5 @@ __all__ = [
     "parse",
     "parse_file",
     "validate",
+    "validate_messages",
 ]
