@@ -192,7 +192,7 @@ def parse_bundle_definitions(bundle: dict[str, Any], set_name: str) -> dict[str,
     return codes
 
 
-def short_name(definition: str, limit: int = 60) -> str:
+def short_name(definition: str, limit: int = 90) -> str:
     """A heading name from the first sentence of a definition, cut on a word boundary."""
     first = re.split(r"(?<=[a-z0-9)])\.\s", definition + " ", maxsplit=1)[0].strip().rstrip(".")
     first = first.replace("{", "(").replace("}", ")").replace("#", "")
