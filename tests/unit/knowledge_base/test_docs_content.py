@@ -246,3 +246,13 @@ def test_eval_set_citations_resolve():
     known = citation_ids()
     unresolved = [(r["id"], c) for r in load_eval_set() for c in r["expected"] if c not in known]
     assert unresolved == []
+
+
+def test_eval_set_filters_agree_with_expected_documents():
+    """A filter such as {"scheme": "nacha"} must not exclude the passages the question expects."""
+    meta_by_id = {meta["id"]: meta for meta, _ in DOC_INDEX.values()}
+    for r in load_eval_set():
+        for key, value in r["filters"].items():
+            assert key in {"scheme", "kind"}, r["id"]
+            for citation in r["expected"]:
+                assert meta_by_id[citation.split("#")[0]][key] == value, (r["id"], citation)
