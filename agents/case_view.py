@@ -1,0 +1,23 @@
+"""The JSON view of a case: what the graph state, the store, the CLI and the UI all exchange."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agents.cases import BreakCase
+
+
+def case_to_dict(case: BreakCase) -> dict[str, Any]:
+    return {
+        "case_id": case.case_id,
+        "kind": case.kind,
+        "reason_code": case.reason_code,
+        "payment": case.payment,
+        "amount": format(case.amount, "f") if case.amount is not None else None,
+        "currency": case.currency,
+        "lifecycle": case.lifecycle(),
+        "facts": [{"text": f.text, "source": f.source} for f in case.facts],
+        "free_text": dict(case.free_text),
+        "original": case.original.model_dump(mode="json") if case.original else None,
+        "original_message_type": case.original_message_type,
+    }

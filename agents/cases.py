@@ -1,0 +1,125 @@
+"""Break detection: every rejected, returned or recalled payment becomes one case.
+
+A case is keyed by the payment it is about (its thread) and the kind of break, so ingesting the same
+files twice, or a pacs.002 and the camt.054 that books the same return, never gives two cases.
+Reconciliation breaks arrive from the matcher already classified and are wrapped the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+from agents.lifecycle import PaymentThread, Step, thread_messages
+from parsers.canonical import Message, Transaction
+
+CaseKind = Literal[
+    "rejected", "returned", "recall",
+    "missing_booking", "bank_only", "amount_difference", "fee_difference", "duplicate", "value_date_difference",
+]
+REJECT_STATUSES = frozenset({"RJCT"})
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A fact the deterministic layer established, with the exact field it comes from."""
+
+    text: str
+    source: str
+
+
+@dataclass
+class BreakCase:
+    case_id: str
+    kind: CaseKind
+    reason_code: str | None
+    thread: PaymentThread
+    facts: list[Fact] = field(default_factory=list)
+    payment: dict[str, str | None] = field(default_factory=dict)
+    amount: Decimal | None = None
+    currency: str | None = None
+    original: Transaction | None = None
+    original_message_type: str | None = None
+    free_text: dict[str, str] = field(default_factory=dict)
+    additional_info: list[str] = field(default_factory=list)
+
+    def lifecycle(self) -> list[dict]:
+        return [
+            {"stage": s.stage, "message_type": s.message_type, "date": s.date.isoformat() if s.date else None,
+             "status": s.status, "reason_code": s.reason_code, "summary": s.summary, "source": s.provenance.describe()}
+            for s in self.thread.ordered()
+        ]
+
+
+def _case_id(kind: str, thread: PaymentThread, extra: str = "") -> str:
+    key = kind + "|" + "|".join(sorted(thread.ids)) + "|" + extra
+    return "CASE-" + hashlib.sha1(key.encode()).hexdigest()[:10].upper()
+
+
+def _originals(messages: Iterable[Message]) -> dict[str, tuple[Transaction, str]]:
+    index: dict[str, tuple[Transaction, str]] = {}
+    for m in messages:
+        if m.kind != "payment":
+            continue
+        for tx in m.transactions:
+            for ident in (tx.end_to_end_id, tx.instruction_id, tx.uetr):
+                if ident and ident.upper() != "NOTPROVIDED":
+                    # Prefer what we initiated (pain.001) over interbank copies.
+                    if ident not in index or m.family == "pain.001":
+                        index[ident] = (tx, m.message_type)
+    return index
+
+
+def _break_step(thread: PaymentThread) -> tuple[CaseKind, Step] | None:
+    ordered = thread.ordered()
+    for stage, kind in (("returned", "returned"), ("status", "rejected"), ("recall_requested", "recall"),
+                        ("recall_answered", "recall"), ("notice", "rejected")):
+        for step in reversed(ordered):
+            if step.stage != stage:
+                continue
+            if stage == "status" and (step.status or "").upper() not in REJECT_STATUSES:
+                continue
+            if stage == "returned" and step.status == "REJECT":
+                return "rejected", step
+            if stage == "notice" and not step.reason_code:
+                continue
+            return kind, step  # type: ignore[return-value]
+    return None
+
+
+def detect_cases(messages: list[Message]) -> list[BreakCase]:
+    originals = _originals(messages)
+    cases: list[BreakCase] = []
+    for thread in thread_messages(messages):
+        found = _break_step(thread)
+        if not found:
+            continue
+        kind, step = found
+        original = next((originals[i] for i in sorted(thread.ids) if i in originals), None)
+        tx, tx_type = original if original else (None, None)
+        facts = [Fact(s.summary + (f" (reason {s.reason_code})" if s.reason_code and "reason" not in s.summary else ""),
+                      f"{s.message_type} {s.provenance.describe()}") for s in thread.ordered()]
+        payment = {
+            "end_to_end_id": tx.end_to_end_id if tx else None,
+            "instruction_id": tx.instruction_id if tx else None,
+            "uetr": tx.uetr if tx else None,
+            "ids": sorted(thread.ids),  # type: ignore[dict-item]
+        }
+        free_text: dict[str, str] = {}
+        if tx:
+            facts.append(Fact(f"Original payment {tx.end_to_end_id or tx.instruction_id}: {tx.currency} {tx.amount}, "
+                              f"creditor {tx.creditor.name or '?'} account {tx.creditor.account or '?'} "
+                              f"at {tx.creditor.agent_bic or '?'}", f"{tx_type} {tx.provenance.describe()}"))
+            if tx.remittance.unstructured:
+                free_text["remittance"] = " ".join(tx.remittance.unstructured)
+            if tx.instructions_for_agents:
+                free_text["instructions"] = " ".join(tx.instructions_for_agents)
+        cases.append(BreakCase(
+            case_id=_case_id(kind, thread), kind=kind, reason_code=step.reason_code, thread=thread, facts=facts,
+            payment=payment, amount=(tx.amount if tx else step.amount), currency=(tx.currency if tx else step.currency),
+            original=tx, original_message_type=tx_type, free_text=free_text,
+        ))
+    return sorted(cases, key=lambda c: c.case_id)

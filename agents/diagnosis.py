@@ -1,0 +1,154 @@
+"""Deterministic diagnosis: reason code → meaning, likely root cause, retry class, what to check.
+
+The catalogue is `knowledge_base/reason_codes.yaml` (hand-curated for the codes ops see most) backed
+by the generated ISO code-set documents for every other code. Two rules are enforced here, whatever
+the data says: an unknown code is `human`, and AM05 (duplicate) and DUPL are never retried.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+
+RetryClass = Literal["auto_retry", "human", "final"]
+KB_DIR = Path(__file__).resolve().parents[1] / "knowledge_base"
+NEVER_RETRY = frozenset({"AM05", "DUPL"})
+_CODE_HEADING = re.compile(r"^##\s+([A-Z0-9]{2,4})\s*[—:-]+\s*(.+?)\s*(?:\{#([a-z0-9_-]+)\})?\s*$")
+
+
+@dataclass(frozen=True)
+class ReasonInfo:
+    code: str
+    name: str = ""
+    definition: str = ""
+    typical_root_cause: str = ""
+    what_to_check: tuple[str, ...] = ()
+    repair_options: tuple[str, ...] = ()
+    retry_class: RetryClass = "human"
+    carried_by: tuple[str, ...] = ()
+    repair_kind: str = "none"
+    required_fields: tuple[str, ...] = ()
+    citation_id: str | None = None
+
+
+@dataclass
+class Diagnosis:
+    reason_code: str | None
+    meaning: str
+    retry_class: RetryClass
+    root_cause: str
+    what_to_check: list[str] = field(default_factory=list)
+    repair_options: list[str] = field(default_factory=list)
+    repair_kind: str = "none"
+    required_fields: list[str] = field(default_factory=list)
+    known: bool = False
+    citation_id: str | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "reason_code": self.reason_code, "meaning": self.meaning, "retry_class": self.retry_class,
+            "root_cause": self.root_cause, "what_to_check": self.what_to_check,
+            "repair_options": self.repair_options, "repair_kind": self.repair_kind, "known": self.known,
+            "citation_id": self.citation_id,
+        }
+
+
+def _tuple(v) -> tuple[str, ...]:
+    if v is None:
+        return ()
+    return tuple(str(x) for x in v) if isinstance(v, (list, tuple)) else (str(v),)
+
+
+def _code_set_docs(kb_dir: Path) -> dict[str, tuple[str, str, str]]:
+    """code → (name, definition, citation id) from the code-set Markdown documents."""
+    out: dict[str, tuple[str, str, str]] = {}
+    for path in sorted((kb_dir / "docs").rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        if "kind: code-set" not in text[:600]:
+            continue
+        doc_id = re.search(r"^id:\s*(\S+)", text, re.M)
+        if not doc_id:
+            continue
+        lines = text.splitlines()
+        for i, line in enumerate(lines):
+            m = _CODE_HEADING.match(line)
+            if not m:
+                continue
+            body = []
+            for nxt in lines[i + 1:]:
+                if nxt.startswith("#"):
+                    break
+                if nxt.strip():
+                    body.append(nxt.strip())
+                elif body:
+                    break
+            anchor = m.group(3) or m.group(1).lower()
+            out.setdefault(m.group(1), (m.group(2), " ".join(body), f"{doc_id.group(1)}#{anchor}"))
+    return out
+
+
+@lru_cache(maxsize=4)
+def load_catalog(kb_dir: str | None = None) -> dict[str, ReasonInfo]:
+    base = Path(kb_dir) if kb_dir else KB_DIR
+    docs = _code_set_docs(base)
+    catalog: dict[str, ReasonInfo] = {
+        code: ReasonInfo(code=code, name=name, definition=definition, citation_id=cid)
+        for code, (name, definition, cid) in docs.items()
+    }
+    yaml_path = base / "reason_codes.yaml"
+    if yaml_path.is_file():
+        raw = yaml.safe_load(yaml_path.read_text(encoding="utf-8")) or []
+        rows = raw.get("codes", raw) if isinstance(raw, dict) else raw
+        if isinstance(rows, dict):
+            rows = [{"code": k, **(v or {})} for k, v in rows.items()]
+        for row in rows:
+            code = str(row["code"]).strip().upper()
+            base_info = catalog.get(code)
+            retry = row.get("retry_class", "human")
+            catalog[code] = ReasonInfo(
+                code=code,
+                name=row.get("name") or (base_info.name if base_info else ""),
+                definition=row.get("definition") or (base_info.definition if base_info else ""),
+                typical_root_cause=row.get("typical_root_cause", ""),
+                what_to_check=_tuple(row.get("what_to_check")),
+                repair_options=_tuple(row.get("repair_options")),
+                retry_class=retry if retry in ("auto_retry", "human", "final") else "human",
+                carried_by=_tuple(row.get("carried_by")),
+                repair_kind=row.get("repair_kind") or "none",
+                required_fields=_tuple(row.get("required_fields")),
+                citation_id=base_info.citation_id if base_info else None,
+            )
+    return catalog
+
+
+def diagnose_code(code: str | None, *, catalog: dict[str, ReasonInfo] | None = None) -> Diagnosis:
+    catalog = load_catalog() if catalog is None else catalog
+    key = (code or "").strip().upper()
+    info = catalog.get(key)
+    if info is None:
+        return Diagnosis(
+            reason_code=code or None,
+            meaning=f"Reason code {code} is not in the code sets Breakdesk knows." if code else "No reason code was given.",
+            retry_class="final" if key in NEVER_RETRY else "human",
+            root_cause="Unknown: the message gives no code Breakdesk can interpret; a person must investigate.",
+            known=False,
+        )
+    retry: RetryClass = "final" if key in NEVER_RETRY else info.retry_class
+    meaning = info.name + (f": {info.definition}" if info.definition and info.definition != info.name else "")
+    return Diagnosis(
+        reason_code=key,
+        meaning=meaning.strip(": "),
+        retry_class=retry,
+        root_cause=info.typical_root_cause or "Not recorded for this code; see its definition.",
+        what_to_check=list(info.what_to_check),
+        repair_options=list(info.repair_options),
+        repair_kind=info.repair_kind,
+        required_fields=list(info.required_fields),
+        known=True,
+        citation_id=info.citation_id,
+    )

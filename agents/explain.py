@@ -1,0 +1,101 @@
+"""Explanations: the deterministic one (always available) and the LLM one (shown only if grounded)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from agents.grounding import check_grounding
+from agents.llm import CallRecorder, LLMError, Provider, generate
+from agents.llm.fencing import fence, looks_like_injection
+from agents.prompts import load_prompt
+
+BREAK_CLASS_INFO = {
+    "missing_booking": "A payment in the books has no matching line on the bank statement.",
+    "bank_only": "The bank statement has a line (for example a fee or interest) that the books do not have.",
+    "amount_difference": "The bank line and the book item match by reference but their amounts differ.",
+    "fee_difference": "The bank amount differs from the book amount by a charge deducted on the way.",
+    "duplicate": "The same payment or statement line appears twice.",
+    "value_date_difference": "The bank line and the book item match but their value dates differ beyond tolerance.",
+}
+
+
+@dataclass
+class Explanation:
+    answer: str
+    provider: str
+    grounded: bool
+    note: str | None
+    citations: list[str]
+
+
+def facts_block(case: dict[str, Any]) -> str:
+    lines = [f"- {f['text']} (source: {f['source']})" for f in case.get("facts", [])]
+    for label, text in (case.get("free_text") or {}).items():
+        lines.append(fence(label, text))
+    return "\n".join(lines) or "- (no facts)"
+
+
+def passages_block(passages: list[dict[str, Any]]) -> str:
+    return "\n\n".join(f"[{p['citation_id']}] {p.get('title', '')}\n{p['text'][:900]}" for p in passages) or "(none)"
+
+
+def deterministic_answer(case: dict[str, Any], diagnosis: dict[str, Any], passages: list[dict[str, Any]]) -> tuple[str, list[str]]:
+    pay = case.get("payment") or {}
+    ref = pay.get("end_to_end_id") or pay.get("instruction_id") or pay.get("uetr") or case["case_id"]
+    amount = f"{case.get('currency') or ''} {case.get('amount') or ''}".strip()
+    cite_ids = [p["citation_id"] for p in passages]
+    preferred = diagnosis.get("citation_id") if diagnosis.get("citation_id") in cite_ids else (cite_ids[0] if cite_ids else None)
+    cite = f" [{preferred}]" if preferred else ""
+    kind = case["kind"]
+    if kind in BREAK_CLASS_INFO:
+        first = f"Reconciliation break on {ref} ({amount}): {BREAK_CLASS_INFO[kind]}{cite}"
+    else:
+        code = diagnosis.get("reason_code")
+        first = (f"Payment {ref} ({amount}) was {kind}" + (f" with reason code {code}: {diagnosis['meaning']}" if code else
+                 " without a reason code") + f".{cite}")
+    parts = [first.rstrip(".") + "."]
+    if diagnosis.get("root_cause"):
+        parts.append(f"Likely cause: {diagnosis['root_cause']}")
+    parts.append(f"Retry class: {diagnosis.get('retry_class', 'human')}.")
+    if diagnosis.get("what_to_check"):
+        parts.append("Check: " + "; ".join(diagnosis["what_to_check"][:3]) + ".")
+    used = [preferred] if preferred else []
+    return " ".join(p.strip() for p in parts), used
+
+
+def explain_case(
+    case: dict[str, Any],
+    diagnosis: dict[str, Any],
+    passages: list[dict[str, Any]],
+    *,
+    provider: Provider,
+    recorder: CallRecorder | None = None,
+) -> Explanation:
+    fallback, fallback_cites = deterministic_answer(case, diagnosis, passages)
+    injected = any(looks_like_injection(t) for t in (case.get("free_text") or {}).values())
+    if provider.chat is None:
+        return Explanation(fallback, "none", True, None, fallback_cites)
+    facts = facts_block(case) + "\n" + "\n".join(
+        f"- Diagnosis: {k} = {v}" for k, v in diagnosis.items() if k in ("reason_code", "meaning", "retry_class", "root_cause") and v)
+    names = tuple(n for n in _party_names(case) if n)
+    try:
+        gen = generate(provider, load_prompt("explain_case"),
+                       {"facts": facts, "passages": passages_block(passages), "kind": case["kind"]},
+                       case_id=case["case_id"], recorder=recorder, mask_names=names)
+    except LLMError as exc:
+        return Explanation(fallback, provider.label, True, f"The model could not answer ({type(exc).__name__}); "
+                           "showing the deterministic explanation.", fallback_cites)
+    evidence = [f["text"] for f in case.get("facts", [])] + [f"{k} {v}" for k, v in diagnosis.items() if isinstance(v, str)]
+    check = check_grounding(gen.text, facts=evidence, passages={p["citation_id"]: p["text"] for p in passages})
+    if not check.grounded:
+        note = f"The {provider.label} answer was not supported by the facts ({check.reason}); showing the deterministic explanation."
+        if injected:
+            note += " The message text contains instruction-like content, treated as data."
+        return Explanation(fallback, provider.label, False, note, fallback_cites)
+    return Explanation(gen.text, provider.label, True, None, [c for c in check.citations if c in {p["citation_id"] for p in passages}])
+
+
+def _party_names(case: dict[str, Any]) -> list[str]:
+    orig = case.get("original") or {}
+    return [((orig.get(role) or {}).get("name") or "") for role in ("debtor", "creditor", "ultimate_debtor", "ultimate_creditor")]

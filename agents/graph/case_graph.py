@@ -1,0 +1,119 @@
+"""The case workflow: diagnose → retrieve → explain → propose repair → re-validate → wait for a
+person (interrupt) → apply or reject. The model explains; only a person's approval applies anything.
+
+Dependencies (retrieval, repairs, the outbox) are injected so this module imports neither the database
+nor the UI, and a second process can rebuild the same graph to resume a checkpointed case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.types import interrupt
+
+from agents.diagnosis import diagnose_code
+from agents.explain import BREAK_CLASS_INFO, explain_case
+from agents.graph.state import CaseInput, CaseState
+from agents.llm import CallRecorder, Provider
+
+Retrieve = Callable[[str, int], list[dict[str, Any]]]
+ProposeRepair = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
+Revalidate = Callable[[dict[str, Any]], dict[str, Any]]
+ApplyRepair = Callable[[dict[str, Any], dict[str, Any], dict[str, Any]], dict[str, Any]]
+
+SOP_QUERIES = {
+    "rejected": "investigating a rejected payment SOP",
+    "returned": "handling a returned payment SOP",
+    "recall": "recall and cancellation request camt.056 SOP",
+}
+
+
+@dataclass
+class CaseDeps:
+    provider: Provider
+    retrieve: Retrieve
+    propose_repair: ProposeRepair
+    revalidate: Revalidate
+    apply_repair: ApplyRepair
+    recorder: CallRecorder | None = None
+
+
+def diagnose_case(case: dict[str, Any]) -> dict[str, Any]:
+    if case["kind"] in BREAK_CLASS_INFO:
+        return {"reason_code": case.get("reason_code"), "meaning": BREAK_CLASS_INFO[case["kind"]], "retry_class": "human",
+                "root_cause": BREAK_CLASS_INFO[case["kind"]], "what_to_check": [], "repair_options": [],
+                "repair_kind": "reconciliation", "known": True, "citation_id": None}
+    return diagnose_code(case.get("reason_code")).as_dict()
+
+
+def build_case_graph(deps: CaseDeps, checkpointer: BaseCheckpointSaver | None = None):
+    def diagnose(state: CaseState) -> dict:
+        d = diagnose_case(state["case"])
+        return {"diagnosis": d, "events": [{"node": "diagnose", "reason_code": d["reason_code"], "retry_class": d["retry_class"]}]}
+
+    def retrieve(state: CaseState) -> dict:
+        case, d = state["case"], state["diagnosis"]
+        queries = []
+        if d.get("reason_code"):
+            queries.append((f"{d['reason_code']} {d.get('meaning', '')}", 3))
+        queries.append((SOP_QUERIES.get(case["kind"], f"reconciliation break {case['kind'].replace('_', ' ')} SOP"), 2))
+        seen: dict[str, dict] = {}
+        for q, k in queries:
+            for hit in deps.retrieve(q, k):
+                seen.setdefault(hit["citation_id"], hit)
+        passages = list(seen.values())
+        return {"passages": passages, "events": [{"node": "retrieve", "citations": list(seen)}]}
+
+    def explain(state: CaseState) -> dict:
+        ex = explain_case(state["case"], state["diagnosis"], state["passages"], provider=deps.provider, recorder=deps.recorder)
+        return {"answer": ex.answer, "provider": ex.provider, "grounded": ex.grounded, "grounding_note": ex.note,
+                "events": [{"node": "explain", "provider": ex.provider, "grounded": ex.grounded, "citations": ex.citations}]}
+
+    def propose(state: CaseState) -> dict:
+        repair = deps.propose_repair(state["case"], state["diagnosis"])
+        return {"repair": repair, "events": [{"node": "propose_repair", "kind": repair.get("kind")}]}
+
+    def revalidate(state: CaseState) -> dict:
+        checked = deps.revalidate(state["repair"])
+        return {"repair": checked, "events": [{"node": "revalidate", "valid": checked.get("valid")}]}
+
+    def await_decision(state: CaseState) -> dict:
+        answer = interrupt({"case_id": state["case"]["case_id"], "question": "approve or reject the proposed repair",
+                            "repair": state["repair"], "answer": state.get("answer")})
+        action = str(answer.get("action", "")).lower()
+        if action not in ("approve", "reject"):
+            raise ValueError(f"decision must be 'approve' or 'reject', got {action!r}")
+        decision = {"action": action, "user": answer.get("user"), "reason": answer.get("reason")}
+        return {"decision": decision, "events": [{"node": "decision", **decision}]}
+
+    def route(state: CaseState) -> Literal["apply", "reject"]:
+        return "apply" if state["decision"]["action"] == "approve" and state["repair"].get("valid") else "reject"
+
+    def apply(state: CaseState) -> dict:
+        outcome = deps.apply_repair(state["case"], state["repair"], state["decision"])
+        return {"outcome": outcome, "events": [{"node": "apply", **{k: v for k, v in outcome.items() if k != "message"}}]}
+
+    def reject(state: CaseState) -> dict:
+        d = state["decision"]
+        why = d.get("reason") or ("the repair is not valid" if not state["repair"].get("valid") else None)
+        outcome = {"status": "rejected" if d["action"] == "reject" else "not_applied", "reason": why}
+        return {"outcome": outcome, "events": [{"node": "reject", **outcome}]}
+
+    g = StateGraph(CaseState, input_schema=CaseInput)
+    for name, fn in (("diagnose", diagnose), ("retrieve", retrieve), ("explain", explain), ("propose_repair", propose),
+                     ("revalidate", revalidate), ("await_decision", await_decision), ("apply", apply), ("reject", reject)):
+        g.add_node(name, fn)
+    g.add_edge(START, "diagnose")
+    g.add_edge("diagnose", "retrieve")
+    g.add_edge("retrieve", "explain")
+    g.add_edge("explain", "propose_repair")
+    g.add_edge("propose_repair", "revalidate")
+    g.add_edge("revalidate", "await_decision")
+    g.add_conditional_edges("await_decision", route)
+    g.add_edge("apply", END)
+    g.add_edge("reject", END)
+    return g.compile(checkpointer=checkpointer)

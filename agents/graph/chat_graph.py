@@ -1,0 +1,142 @@
+"""The ops chat: find what the question is about, pull facts and passages, answer with citations.
+
+The lookup of payments, cases and statement lines is injected (`find_facts`), so the same graph runs
+on the store in the app, on a temporary workspace in the CLI, and on fixtures in tests. Conversations are
+checkpointed per thread id, so a follow-up question keeps its history.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, TypedDict
+
+from langchain_core.messages import AIMessage, AnyMessage, HumanMessage
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.message import add_messages
+
+from agents.diagnosis import diagnose_code
+from agents.explain import facts_block, passages_block
+from agents.grounding import check_grounding
+from agents.llm import CallRecorder, LLMError, Provider, generate
+from agents.prompts import load_prompt
+
+FindFacts = Callable[[str, dict[str, list[str]]], list[dict[str, Any]]]
+Retrieve = Callable[[str, int], list[dict[str, Any]]]
+
+CODE_RE = re.compile(r"\b([A-Z]{2}\d{2}|R\d{2}|DUPL|FOCR|FRAD|TECH|NARR|CUST|UPAY|CUTA|LEGL|NOAS|NOOR|ARDT|FRTR|RUTA)\b")
+REF_RE = re.compile(r"\b(?=[A-Za-z0-9_/-]*\d)(?=[A-Za-z0-9_/-]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9_/-]{4,34}\b")
+INVOICE_RE = re.compile(r"\binv(?:oice)?[\s#:.-]*([A-Za-z0-9-]{2,20})\b", re.IGNORECASE)
+NAME_RE = re.compile(r"\bfor ([A-Z][\w&.-]*(?: [A-Z][\w&.-]*)*)")
+
+
+class ChatState(TypedDict, total=False):
+    messages: Annotated[list[AnyMessage], add_messages]
+    terms: dict[str, list[str]]
+    facts: list[dict[str, Any]]
+    passages: list[dict[str, Any]]
+    answer: str
+    provider: str
+    grounded: bool
+    note: str | None
+    citations: list[str]
+
+
+@dataclass
+class ChatDeps:
+    provider: Provider
+    retrieve: Retrieve
+    find_facts: FindFacts
+    recorder: CallRecorder | None = None
+
+
+def extract_terms(question: str) -> dict[str, list[str]]:
+    codes = sorted(set(CODE_RE.findall(question)))
+    invoices = sorted(set(INVOICE_RE.findall(question)))
+    refs = sorted({r for r in REF_RE.findall(question) if r not in codes and r not in invoices and not r.lower().startswith("mt")})
+    names = sorted(set(NAME_RE.findall(question)))
+    lowered = question.lower()
+    kinds = [k for k, words in {"returned": ("return",), "rejected": ("reject", "fail"), "recall": ("recall", "cancel")}.items()
+             if any(w in lowered for w in words)]
+    return {"codes": codes, "refs": refs, "invoices": invoices, "names": names, "kinds": kinds}
+
+
+def deterministic_chat_answer(question: str, terms: dict[str, list[str]], facts: list[dict], passages: list[dict]) -> tuple[str, list[str]]:
+    cites = [p["citation_id"] for p in passages]
+    parts: list[str] = []
+    used: list[str] = []
+    for code in terms.get("codes", []):
+        d = diagnose_code(code)
+        cid = d.citation_id if d.citation_id in cites else next((c for c in cites if c.endswith("#" + code.lower())), None)
+        parts.append(f"{code}: {d.meaning}. Retry class: {d.retry_class}." + (f" [{cid}]" if cid else ""))
+        if cid:
+            used.append(cid)
+    if facts:
+        parts.append("What Breakdesk knows: " + " ".join(f"{f['text']} ({f['source']})." for f in facts[:6]))
+    elif terms.get("refs") or terms.get("invoices") or terms.get("names"):
+        parts.append("No payment, case or statement line in Breakdesk matches " +
+                     ", ".join(terms.get("refs", []) + terms.get("invoices", []) + terms.get("names", [])) + ".")
+    if not parts and passages:
+        p = passages[0]
+        parts.append(f"The closest reference passage is {p.get('title', '')}: {p['text'][:300].strip()} [{p['citation_id']}]")
+        used.append(p["citation_id"])
+    if not parts:
+        parts.append("Breakdesk found nothing about this question in its payments or reference documents.")
+    return " ".join(parts), used
+
+
+def build_chat_graph(deps: ChatDeps, checkpointer: BaseCheckpointSaver | None = None):
+    def understand(state: ChatState) -> dict:
+        question = str(state["messages"][-1].content)
+        return {"terms": extract_terms(question)}
+
+    def gather(state: ChatState) -> dict:
+        question = str(state["messages"][-1].content)
+        facts = deps.find_facts(question, state["terms"])
+        seen: dict[str, dict] = {}
+        for code in state["terms"]["codes"][:3]:
+            for hit in deps.retrieve(code, 1):
+                seen.setdefault(hit["citation_id"], hit)
+        for hit in deps.retrieve(question, 4):
+            seen.setdefault(hit["citation_id"], hit)
+        return {"facts": facts, "passages": list(seen.values())[:6]}
+
+    def answer(state: ChatState) -> dict:
+        question = str(state["messages"][-1].content)
+        fallback, fallback_cites = deterministic_chat_answer(question, state["terms"], state["facts"], state["passages"])
+        result = {"answer": fallback, "provider": "none", "grounded": True, "note": None, "citations": fallback_cites}
+        if deps.provider.chat is not None:
+            case = {"facts": state["facts"], "free_text": {}}
+            try:
+                gen = generate(deps.provider, load_prompt("chat_answer"),
+                               {"question": question, "facts": facts_block(case), "passages": passages_block(state["passages"])},
+                               recorder=deps.recorder)
+                evidence = [f["text"] for f in state["facts"]] + [question]
+                check = check_grounding(gen.text, facts=evidence, passages={p["citation_id"]: p["text"] for p in state["passages"]},
+                                        require_citation=bool(state["passages"]))
+                if check.grounded:
+                    result = {"answer": gen.text, "provider": deps.provider.label, "grounded": True, "note": None,
+                              "citations": [c for c in check.citations if c in {p["citation_id"] for p in state["passages"]}]}
+                else:
+                    result.update(provider=deps.provider.label, grounded=False,
+                                  note=f"The {deps.provider.label} answer was not supported ({check.reason}); showing the deterministic answer.")
+            except LLMError as exc:
+                result.update(provider=deps.provider.label, note=f"The model could not answer ({type(exc).__name__}).")
+        return {**result, "messages": [AIMessage(result["answer"])]}
+
+    g = StateGraph(ChatState)
+    g.add_node("understand", understand)
+    g.add_node("gather", gather)
+    g.add_node("answer", answer)
+    g.add_edge(START, "understand")
+    g.add_edge("understand", "gather")
+    g.add_edge("gather", "answer")
+    g.add_edge("answer", END)
+    return g.compile(checkpointer=checkpointer)
+
+
+def ask(graph, question: str, *, thread_id: str = "default") -> dict[str, Any]:
+    out = graph.invoke({"messages": [HumanMessage(question)]}, config={"configurable": {"thread_id": thread_id}})
+    return {k: out.get(k) for k in ("answer", "provider", "grounded", "note", "citations", "facts", "passages", "terms")}

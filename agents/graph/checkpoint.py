@@ -1,0 +1,46 @@
+"""Checkpointers for the case workflow: SQLite by default, PostgreSQL for teams.
+
+A decision can arrive hours later from another process; all it needs is the same database and the
+case id as thread id.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+
+
+def _sqlite_path(url: str) -> str:
+    # sqlite:///relative.db, sqlite:////abs/path.db, or a bare path
+    if url.startswith("sqlite:///"):
+        return url[len("sqlite:///"):]
+    return url
+
+
+@contextlib.contextmanager
+def open_checkpointer(url: str) -> Iterator[BaseCheckpointSaver]:
+    if url.startswith(("postgresql", "postgres://")):
+        from langgraph.checkpoint.postgres import PostgresSaver
+
+        conn = url.replace("postgresql+psycopg://", "postgresql://").replace("postgres://", "postgresql://")
+        with PostgresSaver.from_conn_string(conn) as saver:
+            saver.setup()
+            yield saver
+        return
+    import sqlite3
+
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    path = _sqlite_path(url)
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, check_same_thread=False)
+    try:
+        saver = SqliteSaver(conn)
+        saver.setup()
+        yield saver
+    finally:
+        conn.close()

@@ -1,0 +1,148 @@
+"""Threading a payment's lifecycle across pain, pacs, camt and MT messages.
+
+Messages about one payment share identifiers, but rarely all of them: a pain.001 has InstrId and
+EndToEndId, the pacs.008 adds a UETR, a pacs.002 quotes OrgnlEndToEndId, a camt.053 entry may carry
+only the EndToEndId, an MT103 return quotes the original :20: in /MREF/. We link every step that shares
+ANY identifier with another (union-find), so a thread is the transitive closure of shared references.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from parsers.canonical import Message, Provenance
+
+Stage = Literal["initiated", "sent", "status", "booked", "returned", "recall_requested", "recall_answered", "notice"]
+STAGE_ORDER = {s: i for i, s in enumerate(
+    ["initiated", "sent", "status", "notice", "booked", "recall_requested", "recall_answered", "returned"])}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing that happened to a payment, with the message that says so."""
+
+    stage: Stage
+    message_type: str
+    provenance: Provenance
+    ids: frozenset[str]
+    date: date | None = None
+    amount: Decimal | None = None
+    currency: str | None = None
+    status: str | None = None
+    reason_code: str | None = None
+    summary: str = ""
+
+
+@dataclass
+class PaymentThread:
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def ids(self) -> set[str]:
+        out: set[str] = set()
+        for s in self.steps:
+            out |= s.ids
+        return out
+
+    def ordered(self) -> list[Step]:
+        # Stage order first: many messages carry no date of their own, and a status never precedes its payment.
+        return sorted(self.steps, key=lambda s: (STAGE_ORDER[s.stage], s.date or date.min))
+
+
+def _ids(*values: str | None) -> frozenset[str]:
+    return frozenset(v.strip() for v in values if v and v.strip() and v.strip().upper() not in {"NOTPROVIDED", "NONREF"})
+
+
+def steps_from_message(msg: Message) -> list[Step]:
+    """Every lifecycle step a message contributes."""
+    mt = msg.message_type
+    out: list[Step] = []
+    initiated = msg.family == "pain.001"
+    for tx in msg.transactions:
+        if msg.kind == "return":
+            continue  # the return record below says more
+        out.append(Step(
+            "initiated" if initiated else "sent", mt, tx.provenance,
+            _ids(tx.end_to_end_id, tx.instruction_id, tx.uetr, tx.transaction_id),
+            tx.requested_execution_date or tx.settlement_date, tx.amount, tx.currency,
+            summary=f"{mt} {tx.currency} {tx.amount} to {tx.creditor.name or tx.creditor.account or '?'}",
+        ))
+    for st in msg.statuses:
+        ids = _ids(st.original_end_to_end_id, st.original_instruction_id, st.original_uetr, st.original_transaction_id)
+        if st.level != "transaction" and not ids:
+            ids = _ids(st.original_payment_info_id, st.original_message_id)
+        out.append(Step(
+            "status", mt, st.provenance, ids, st.effective_date or (msg.header.created_at.date() if msg.header.created_at else None),
+            st.original_amount, st.original_currency, st.status, st.reason_code or st.reason_proprietary,
+            summary=f"{mt} status {st.status or '?'}" + (f" reason {st.reason_code or st.reason_proprietary}" if (st.reason_code or st.reason_proprietary) else ""),
+        ))
+    for r in msg.returns:
+        tx_ids: frozenset[str] = frozenset()
+        if msg.transactions:
+            t = msg.transactions[0]
+            tx_ids = _ids(t.instruction_id)
+        out.append(Step(
+            "returned", mt, r.provenance,
+            _ids(r.original_end_to_end_id, r.original_instruction_id, r.original_uetr, r.original_transaction_id) | tx_ids,
+            r.settlement_date, r.returned_amount, r.currency, r.kind.upper(), r.reason_code or r.reason_proprietary,
+            summary=f"{mt} {r.kind} {r.currency or ''} {r.returned_amount or ''} reason {r.reason_code or r.reason_proprietary or '?'}",
+        ))
+    for c in msg.cancellations:
+        out.append(Step(
+            "recall_requested", mt, c.provenance,
+            _ids(c.original_end_to_end_id, c.original_instruction_id, c.original_uetr, c.original_transaction_id),
+            c.original_settlement_date, c.original_amount, c.original_currency, None, c.reason_code or c.reason_proprietary,
+            summary=f"{mt} recall requested, reason {c.reason_code or c.reason_proprietary or '?'}",
+        ))
+    for a in msg.answers:
+        out.append(Step(
+            "recall_answered", mt, a.provenance,
+            _ids(a.original_end_to_end_id, a.original_instruction_id, a.original_uetr, a.original_transaction_id, a.case_id),
+            None, a.original_amount, a.original_currency, a.status, a.reason_code or a.reason_proprietary,
+            summary=f"{mt} recall answer {a.status or '?'}",
+        ))
+    for st in msg.statements:
+        for e in st.entries:
+            refs = [e.references] + [d.references for d in e.details]
+            ids = frozenset().union(*(_ids(r.end_to_end_id, r.instruction_id, r.uetr, r.transaction_id) for r in refs))
+            returned = e.return_reason is not None and (e.return_reason.code or e.return_reason.proprietary)
+            out.append(Step(
+                "returned" if returned else "booked", mt, e.provenance, ids, e.booking_date or e.value_date,
+                e.amount, e.currency, e.status,
+                (e.return_reason.code or e.return_reason.proprietary) if returned else None,
+                summary=f"{mt} {'return ' if returned else ''}entry {e.credit_debit} {e.currency} {e.amount} on {st.account or '?'}",
+            ))
+    if msg.free_format is not None:
+        ff = msg.free_format
+        out.append(Step("notice", mt, ff.provenance, _ids(ff.related_reference), None, None, None, None,
+                        ff.reason_codes[0] if ff.reason_codes else None, summary=f"{mt} free-format notice"))
+    return out
+
+
+def thread_messages(messages: Iterable[Message]) -> list[PaymentThread]:
+    """Group every step of every message into payment threads by shared identifiers."""
+    steps = [s for m in messages for s in steps_from_message(m)]
+    parent = list(range(len(steps)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for i, step in enumerate(steps):
+        for ident in step.ids:
+            if ident in owner:
+                parent[find(i)] = find(owner[ident])
+            else:
+                owner[ident] = i
+    groups: dict[int, PaymentThread] = defaultdict(PaymentThread)
+    for i, step in enumerate(steps):
+        groups[find(i)].steps.append(step)
+    return list(groups.values())

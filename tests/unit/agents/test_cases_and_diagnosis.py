@@ -1,0 +1,90 @@
+from datetime import date
+from decimal import Decimal
+
+from agents.cases import detect_cases
+from agents.diagnosis import diagnose_code, load_catalog
+from agents.lifecycle import thread_messages
+from parsers.canonical import (
+    Agent, Entry, EntryReferences, Message, Party, PaymentReturn, Provenance, Reason, Statement, Status, Transaction,
+)
+
+
+def P(f, **kw):
+    return Provenance(file=f, **kw)
+
+
+def pain001(e2e="E2E-4471", instr="INSTR-1"):
+    tx = Transaction(provenance=P("p1.xml", xpath="/Document/CstmrCdtTrfInitn/PmtInf[1]/CdtTrfTxInf[1]"),
+                     end_to_end_id=e2e, instruction_id=instr, amount=Decimal("1250.00"), currency="EUR",
+                     requested_execution_date=date(2026, 11, 27),
+                     creditor=Party(name="ACME Ltd", account="DE89370400440532013000", agent=Agent(bic="COBADEFFXXX")))
+    return Message(message_type="pain.001.001.09", family="pain.001", kind="payment", provenance=P("p1.xml"), transactions=[tx])
+
+
+def pain002(e2e="E2E-4471", status="RJCT", code="AC04"):
+    st = Status(provenance=P("p2.xml", xpath="/Document/CstmrPmtStsRpt/OrgnlPmtInfAndSts[1]/TxInfAndSts[1]"),
+                level="transaction", status=status, reason_code=code, original_end_to_end_id=e2e)
+    return Message(message_type="pain.002.001.10", family="pain.002", kind="status_report", provenance=P("p2.xml"), statuses=[st])
+
+
+def test_thread_links_status_to_payment_by_end_to_end_id():
+    threads = thread_messages([pain001(), pain002(), pain001("E2E-OTHER", "INSTR-2")])
+    assert sorted(len(t.steps) for t in threads) == [1, 2]
+
+
+def test_rejected_case_with_facts_and_sources():
+    cases = detect_cases([pain001(), pain002()])
+    assert len(cases) == 1
+    c = cases[0]
+    assert (c.kind, c.reason_code, c.payment["end_to_end_id"], c.amount) == ("rejected", "AC04", "E2E-4471", Decimal("1250.00"))
+    assert [s["stage"] for s in c.lifecycle()] == ["initiated", "status"]
+    assert any("p2.xml" in f.source and "AC04" in f.text for f in c.facts)
+    assert c.case_id == detect_cases([pain002(), pain001()])[0].case_id  # stable, order-independent
+
+
+def test_accepted_status_is_no_case():
+    assert detect_cases([pain001(), pain002(status="ACSC", code=None)]) == []
+
+
+def test_return_entry_in_statement_becomes_returned_case():
+    e = Entry(provenance=P("s.xml", xpath="/Document/BkToCstmrStmt/Stmt[1]/Ntry[2]"), amount=Decimal("1250.00"), currency="EUR",
+              credit_debit="CRDT", references=EntryReferences(end_to_end_id="E2E-4471"), return_reason=Reason(code="AC04"))
+    st = Message(message_type="camt.053.001.08", family="camt.053", kind="statement", provenance=P("s.xml"),
+                 statements=[Statement(provenance=P("s.xml"), entries=[e])])
+    cases = detect_cases([pain001(), st])
+    assert [(c.kind, c.reason_code) for c in cases] == [("returned", "AC04")]
+
+
+def test_pacs004_return_and_mt_reject():
+    r = PaymentReturn(provenance=P("r.xml"), original_end_to_end_id="E2E-4471", reason_code="AM05", returned_amount=Decimal("1250.00"), currency="EUR")
+    msg = Message(message_type="pacs.004.001.09", family="pacs.004", kind="return", provenance=P("r.xml"), returns=[r])
+    assert [(c.kind, c.reason_code) for c in detect_cases([pain001(), msg])] == [("returned", "AM05")]
+    rj = PaymentReturn(provenance=P("m.txt", line=9), kind="reject", original_instruction_id="INSTR-1", reason_code="AC01")
+    msg2 = Message(message_type="MT103", family="MT103", kind="return", provenance=P("m.txt"), returns=[rj])
+    assert [(c.kind, c.reason_code) for c in detect_cases([pain001(), msg2])] == [("rejected", "AC01")]
+
+
+def _kb(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "status.md").write_text(
+        "---\nid: iso-status-reason-codes\nkind: code-set\n---\n# Status reasons\n\n"
+        "## AC04 — Closed account number {#ac04}\n\nAccount number specified has been closed.\n\n"
+        "## ZZ99 — Weird {#zz99}\n\nSomething odd.\n", encoding="utf-8")
+    (tmp_path / "reason_codes.yaml").write_text(
+        "- code: AC04\n  name: ClosedAccountNumber\n  typical_root_cause: Beneficiary closed the account.\n"
+        "  retry_class: human\n  repair_kind: correct_creditor_account\n  what_to_check: [ask debtor]\n"
+        "- code: AM05\n  name: Duplication\n  retry_class: auto_retry\n", encoding="utf-8")
+    return str(tmp_path)
+
+
+def test_diagnosis_from_catalog(tmp_path):
+    cat = load_catalog(_kb(tmp_path))
+    d = diagnose_code("AC04", catalog=cat)
+    assert (d.retry_class, d.repair_kind, d.known, d.citation_id) == ("human", "correct_creditor_account", True, "iso-status-reason-codes#ac04")
+    assert "closed" in d.meaning.lower()
+    assert diagnose_code("ZZ99", catalog=cat).retry_class == "human"  # known code without curated data
+    assert diagnose_code("AM05", catalog=cat).retry_class == "final"  # never retried, whatever the data says
+    assert diagnose_code("DUPL", catalog=cat).retry_class == "final"
+    unknown = diagnose_code("QQ42", catalog=cat)
+    assert (unknown.known, unknown.retry_class) == (False, "human")
+    assert diagnose_code(None, catalog=cat).retry_class == "human"

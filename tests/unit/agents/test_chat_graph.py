@@ -1,0 +1,49 @@
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+from langgraph.checkpoint.memory import InMemorySaver
+
+from agents.graph.chat_graph import ChatDeps, ask, build_chat_graph, extract_terms
+from agents.llm import LLMSettings, Provider, load_chat_model
+
+PASSAGES = {"AC04": {"citation_id": "iso-status-reason-codes#ac04", "title": "AC04", "text": "AC04 Closed account number: the account is closed."}}
+FACTS = [{"text": "E2E-4471 EUR 1250.00 rejected with AC04 by pain.002", "source": "p2.xml /Document/.../TxInfAndSts[1]"}]
+
+
+def deps(provider=None):
+    def retrieve(q, k):
+        return [PASSAGES["AC04"]] if "AC04" in q or "closed" in q.lower() else []
+
+    def find_facts(question, terms):
+        return FACTS if "E2E-4471" in terms["refs"] else []
+
+    return ChatDeps(provider=provider or load_chat_model(LLMSettings(provider="none")), retrieve=retrieve, find_facts=find_facts)
+
+
+def test_terms():
+    t = extract_terms("why did E2E-4471 fail? and what is AC04, invoice 123 for Acme Corp")
+    assert t["refs"] == ["E2E-4471"] and t["codes"] == ["AC04"] and t["invoices"] == ["123"]
+    assert t["names"] == ["Acme Corp"] and t["kinds"] == ["rejected"]
+
+
+def test_deterministic_answers_cite_and_use_facts():
+    g = build_chat_graph(deps(), InMemorySaver())
+    out = ask(g, "what does AC04 mean?")
+    assert "[iso-status-reason-codes#ac04]" in out["answer"] and out["provider"] == "none"
+    out = ask(g, "why did E2E-4471 fail?")
+    assert "E2E-4471" in out["answer"] and "p2.xml" in out["answer"]
+    out = ask(g, "why did E2E-9999 fail?")
+    assert "No payment" in out["answer"]
+
+
+def test_history_is_kept_per_thread():
+    g = build_chat_graph(deps(), InMemorySaver())
+    ask(g, "what does AC04 mean?", thread_id="t1")
+    state = g.get_state({"configurable": {"thread_id": "t1"}}).values
+    assert len(state["messages"]) == 2
+    ask(g, "and E2E-4471?", thread_id="t1")
+    assert len(g.get_state({"configurable": {"thread_id": "t1"}}).values["messages"]) == 4
+
+
+def test_ungrounded_llm_answer_is_replaced():
+    chat = FakeListChatModel(responses=["E2E-4471 failed because of a sanctions hit on 2026-01-01 [iso-status-reason-codes#ac04]."])
+    out = ask(build_chat_graph(deps(Provider("openai", "fake", chat, False, False))), "why did E2E-4471 fail?")
+    assert out["grounded"] is False and "sanctions" not in out["answer"] and out["provider"] == "openai/fake"
