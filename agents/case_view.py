@@ -12,6 +12,7 @@ def case_to_dict(case: BreakCase) -> dict[str, Any]:
         "case_id": case.case_id,
         "kind": case.kind,
         "reason_code": case.reason_code,
+        "reason_context": case.reason_context,
         "payment": case.payment,
         "amount": format(case.amount, "f") if case.amount is not None else None,
         "currency": case.currency,

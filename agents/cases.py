@@ -21,6 +21,8 @@ CaseKind = Literal[
     "missing_booking", "bank_only", "amount_difference", "fee_difference", "duplicate", "value_date_difference",
 ]
 REJECT_STATUSES = frozenset({"RJCT"})
+REASON_CONTEXT = {"status": "status", "notice": "status", "returned": "return",
+                  "recall_requested": "cancellation", "recall_answered": "cancellation_answer"}
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class BreakCase:
     original_message_type: str | None = None
     free_text: dict[str, str] = field(default_factory=dict)
     additional_info: list[str] = field(default_factory=list)
+    reason_context: str | None = None  # status | return | cancellation | cancellation_answer
 
     def lifecycle(self) -> list[dict]:
         return [
@@ -121,5 +124,6 @@ def detect_cases(messages: list[Message]) -> list[BreakCase]:
             case_id=_case_id(kind, thread), kind=kind, reason_code=step.reason_code, thread=thread, facts=facts,
             payment=payment, amount=(tx.amount if tx else step.amount), currency=(tx.currency if tx else step.currency),
             original=tx, original_message_type=tx_type, free_text=free_text,
+            reason_context=REASON_CONTEXT[step.stage],
         ))
     return sorted(cases, key=lambda c: c.case_id)

@@ -16,6 +16,14 @@ from typing import Literal
 import yaml
 
 RetryClass = Literal["auto_retry", "human", "final"]
+ReasonContext = Literal["status", "return", "cancellation", "cancellation_answer"]
+#: Which code-set document explains a code in each context (a code like AC04 is in several sets).
+CONTEXT_DOCS: dict[str, tuple[str, ...]] = {
+    "status": ("iso-status-reason-codes", "iso-return-reason-codes", "nacha-return-codes"),
+    "return": ("iso-return-reason-codes", "iso-status-reason-codes", "nacha-return-codes"),
+    "cancellation": ("iso-cancellation-reason-codes", "iso-status-reason-codes"),
+    "cancellation_answer": ("iso-cancellation-rejection-codes", "iso-status-reason-codes"),
+}
 KB_DIR = Path(__file__).resolve().parents[1] / "knowledge_base"
 NEVER_RETRY = frozenset({"AM05", "DUPL"})
 _CODE_HEADING = re.compile(r"^##\s+([A-Z0-9]{2,4})\s*[—:-]+\s*(.+?)\s*(?:\{#([a-z0-9_-]+)\})?\s*$")
@@ -34,6 +42,15 @@ class ReasonInfo:
     repair_kind: str = "none"
     required_fields: tuple[str, ...] = ()
     citation_id: str | None = None
+    citations: tuple[str, ...] = ()  # every code-set passage about this code
+    as_cancellation_rejection: dict | None = None
+
+    def citation_for(self, context: str | None) -> str | None:
+        for doc in CONTEXT_DOCS.get(context or "status", ()):
+            for cid in self.citations:
+                if cid.startswith(doc + "#"):
+                    return cid
+        return self.citation_id
 
 
 @dataclass
@@ -64,9 +81,9 @@ def _tuple(v) -> tuple[str, ...]:
     return tuple(str(x) for x in v) if isinstance(v, (list, tuple)) else (str(v),)
 
 
-def _code_set_docs(kb_dir: Path) -> dict[str, tuple[str, str, str]]:
-    """code → (name, definition, citation id) from the code-set Markdown documents."""
-    out: dict[str, tuple[str, str, str]] = {}
+def _code_set_docs(kb_dir: Path) -> dict[str, list[tuple[str, str, str]]]:
+    """code → [(name, definition, citation id)] from the code-set Markdown documents."""
+    out: dict[str, list[tuple[str, str, str]]] = {}
     for path in sorted((kb_dir / "docs").rglob("*.md")):
         text = path.read_text(encoding="utf-8")
         if "kind: code-set" not in text[:600]:
@@ -88,7 +105,7 @@ def _code_set_docs(kb_dir: Path) -> dict[str, tuple[str, str, str]]:
                 elif body:
                     break
             anchor = m.group(3) or m.group(1).lower()
-            out.setdefault(m.group(1), (m.group(2), " ".join(body), f"{doc_id.group(1)}#{anchor}"))
+            out.setdefault(m.group(1), []).append((m.group(2), " ".join(body), f"{doc_id.group(1)}#{anchor}"))
     return out
 
 
@@ -97,8 +114,9 @@ def load_catalog(kb_dir: str | None = None) -> dict[str, ReasonInfo]:
     base = Path(kb_dir) if kb_dir else KB_DIR
     docs = _code_set_docs(base)
     catalog: dict[str, ReasonInfo] = {
-        code: ReasonInfo(code=code, name=name, definition=definition, citation_id=cid)
-        for code, (name, definition, cid) in docs.items()
+        code: ReasonInfo(code=code, name=entries[0][0], definition=entries[0][1], citation_id=entries[0][2],
+                         citations=tuple(e[2] for e in entries))
+        for code, entries in docs.items()
     }
     yaml_path = base / "reason_codes.yaml"
     if yaml_path.is_file():
@@ -122,14 +140,30 @@ def load_catalog(kb_dir: str | None = None) -> dict[str, ReasonInfo]:
                 repair_kind=row.get("repair_kind") or "none",
                 required_fields=_tuple(row.get("required_fields")),
                 citation_id=base_info.citation_id if base_info else None,
+                citations=base_info.citations if base_info else (),
+                as_cancellation_rejection=row.get("as_cancellation_rejection"),
             )
     return catalog
 
 
-def diagnose_code(code: str | None, *, catalog: dict[str, ReasonInfo] | None = None) -> Diagnosis:
+def diagnose_code(
+    code: str | None, *, context: ReasonContext | None = None, catalog: dict[str, ReasonInfo] | None = None
+) -> Diagnosis:
+    """`context` says where the code was found: a status report, a return, a recall, or a recall's answer."""
     catalog = load_catalog() if catalog is None else catalog
     key = (code or "").strip().upper()
     info = catalog.get(key)
+    if info is not None and context == "cancellation_answer" and info.as_cancellation_rejection:
+        o = info.as_cancellation_rejection
+        info = ReasonInfo(
+            code=key, name=o.get("name", info.name), definition=o.get("definition", info.definition),
+            typical_root_cause=o.get("typical_root_cause", info.typical_root_cause),
+            what_to_check=_tuple(o.get("what_to_check")) or info.what_to_check,
+            repair_options=_tuple(o.get("repair_options")) or info.repair_options,
+            retry_class=o.get("retry_class", info.retry_class), carried_by=info.carried_by,
+            repair_kind=o.get("repair_kind", info.repair_kind), required_fields=info.required_fields,
+            citation_id=info.citation_id, citations=info.citations,
+        )
     if info is None:
         return Diagnosis(
             reason_code=code or None,
@@ -139,6 +173,9 @@ def diagnose_code(code: str | None, *, catalog: dict[str, ReasonInfo] | None = N
             known=False,
         )
     retry: RetryClass = "final" if key in NEVER_RETRY else info.retry_class
+    repair_kind = info.repair_kind
+    if retry == "auto_retry" and repair_kind in ("none", ""):
+        repair_kind = "new_end_to_end_id_resend"  # safe to resend as is: the repair is the resend itself
     meaning = info.name + (f": {info.definition}" if info.definition and info.definition != info.name else "")
     return Diagnosis(
         reason_code=key,
@@ -147,8 +184,8 @@ def diagnose_code(code: str | None, *, catalog: dict[str, ReasonInfo] | None = N
         root_cause=info.typical_root_cause or "Not recorded for this code; see its definition.",
         what_to_check=list(info.what_to_check),
         repair_options=list(info.repair_options),
-        repair_kind=info.repair_kind,
+        repair_kind=repair_kind,
         required_fields=list(info.required_fields),
         known=True,
-        citation_id=info.citation_id,
+        citation_id=info.citation_for(context),
     )

@@ -47,7 +47,7 @@ def diagnose_case(case: dict[str, Any]) -> dict[str, Any]:
         return {"reason_code": case.get("reason_code"), "meaning": BREAK_CLASS_INFO[case["kind"]], "retry_class": "human",
                 "root_cause": BREAK_CLASS_INFO[case["kind"]], "what_to_check": [], "repair_options": [],
                 "repair_kind": "reconciliation", "known": True, "citation_id": None}
-    return diagnose_code(case.get("reason_code")).as_dict()
+    return diagnose_code(case.get("reason_code"), context=case.get("reason_context")).as_dict()
 
 
 def build_case_graph(deps: CaseDeps, checkpointer: BaseCheckpointSaver | None = None):
