@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.services import audit
@@ -64,7 +64,12 @@ def open_case(
     session.add(case)
     session.flush()
     if break_ids:
-        session.execute(update(Break).where(Break.id.in_(break_ids)).values(case_id=case.id))
+        breaks = list(session.execute(select(Break).where(Break.id.in_(break_ids))).scalars())
+        missing = sorted(set(break_ids) - {b.id for b in breaks})
+        if missing:
+            raise NotFound(f"no break(s) {missing}")
+        for brk in breaks:
+            brk.case_id = case.id
     _event(session, case, who, "opened", {"kind": kind, "reason_code": reason_code, "break_ids": break_ids or []})
     session.flush()
     audit.append(session, actor=who, action="case.open", object_type="case", object_id=case.id,
