@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 12:21:32.444711
+Create Date: 2026-11-29 12:28:25.305512
 """
 
 from __future__ import annotations
@@ -238,9 +238,9 @@ def upgrade() -> None:
     sa.Column('uetr', sa.String(length=36), nullable=True),
     sa.Column('clearing_system_reference', sa.String(length=64), nullable=True),
     sa.Column('other_references', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
-    sa.Column('counterparty_name', sa.String(length=140), nullable=True),
+    sa.Column('counterparty_name', sa.String(length=255), nullable=True),
     sa.Column('counterparty_account', sa.String(length=64), nullable=True),
-    sa.Column('counterparty_bic', sa.String(length=11), nullable=True),
+    sa.Column('counterparty_bic', sa.String(length=35), nullable=True),
     sa.Column('remittance_text', sa.Text(), nullable=True),
     sa.Column('provenance', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('idempotency_key', sa.String(length=64), nullable=False),
@@ -301,9 +301,9 @@ def upgrade() -> None:
     sa.Column('uetr', sa.String(length=36), nullable=True),
     sa.Column('clearing_system_reference', sa.String(length=64), nullable=True),
     sa.Column('other_references', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
-    sa.Column('counterparty_name', sa.String(length=140), nullable=True),
+    sa.Column('counterparty_name', sa.String(length=255), nullable=True),
     sa.Column('counterparty_account', sa.String(length=64), nullable=True),
-    sa.Column('counterparty_bic', sa.String(length=11), nullable=True),
+    sa.Column('counterparty_bic', sa.String(length=35), nullable=True),
     sa.Column('remittance_text', sa.Text(), nullable=True),
     sa.Column('provenance', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('idempotency_key', sa.String(length=64), nullable=False),

@@ -114,9 +114,9 @@ def _party_columns(party: Party | None, where: Provenance) -> dict[str, str | No
     if party is None:
         return {"counterparty_name": None, "counterparty_account": None, "counterparty_bic": None}
     return {
-        "counterparty_name": _fit(party.name, 140, "counterparty name", where),
+        "counterparty_name": _fit(party.name, 255, "counterparty name", where),
         "counterparty_account": _fit(party.account, 64, "counterparty account", where),
-        "counterparty_bic": _fit(party.agent_bic, 11, "counterparty BIC", where),
+        "counterparty_bic": _fit(party.agent_bic, 35, "counterparty BIC", where),
     }
 
 

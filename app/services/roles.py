@@ -21,6 +21,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "repair.decide": frozenset({"ops", "compliance", "admin"}),
     "user.manage": frozenset({"admin"}),
     "audit.read": frozenset({"compliance", "admin"}),
+    "scorecard.approve": frozenset({"compliance", "admin"}),
 }
 
 

@@ -7,6 +7,7 @@ SQLite transactions serializable, which the decision and audit services rely on;
 lock rows explicitly instead (`SELECT … FOR UPDATE`).
 
 Services never commit: the caller owns the transaction (`with session_scope(engine) as s: …`).
+Pages that only read use `read_scope`, which on SQLite begins DEFERRED and so never waits for writers.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ def _sqlite_engine(url: str, **kwargs) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # pragma: no cover - exercised by every test
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
 
@@ -85,3 +87,16 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
     with factory() as session:
         with session.begin():
             yield session
+
+
+@contextmanager
+def read_scope(engine: Engine | None = None) -> Iterator[Session]:
+    """A read-only unit of work. On SQLite it does not take the write lock (`BEGIN DEFERRED`), so a
+    slow page render never holds up a decision; it is rolled back at the end, never committed."""
+    factory = make_session_factory(engine or get_engine())
+    with factory() as session:
+        session.connection(execution_options={"sqlite_begin": "DEFERRED"})
+        try:
+            yield session
+        finally:
+            session.rollback()

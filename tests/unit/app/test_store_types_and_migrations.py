@@ -65,3 +65,14 @@ def test_times_come_back_aware_utc(scope):
     with scope() as s:
         value = s.get(AuditChainHead, 1).updated_at
         assert value == datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=timezone.utc) and value.tzinfo is not None
+
+
+def test_a_reader_does_not_block_a_writer_on_sqlite(engine):
+    from app.store.db import read_scope
+    from app.store.models import AuditChainHead as Head
+
+    with read_scope(engine) as reader:
+        assert reader.get(Head, 1).seq == 0  # read transaction open...
+        with session_scope(engine) as writer:  # ...and a writer still gets the lock at once
+            writer.get(Head, 1).seq = 0
+        assert reader.in_transaction()
