@@ -3,7 +3,7 @@ same transaction. Services flush but never commit; the caller's `session_scope` 
 
     audit        append (hash-chained), verify_chain
     users        create_user / create_admin / bootstrap_user, authenticate, set_role, deactivate_user
-    decisions    approve / reject / split / unmatch match suggestions (one winner, idempotent)
+    decisions    approve / reject / split / unmatch match suggestions (one winner, idempotent), auto_confirm
     cases        open_case, assign_case, set_case_state, propose/edit/approve/reject_repair (maker-checker)
     imports      import_messages, import_ledger_csv (atomic, idempotent by content hash)
     scorecards   approve_scorecard

@@ -2,7 +2,8 @@
 
 Rules, in the order they are checked:
 
-1. The user must be an active clerk or admin.
+1. The user must be an active clerk or admin (`auto_confirm` is the one program path: the matcher's
+   `auto` verdicts at or above `BREAKDESK_AUTO_CONFIRM_THRESHOLD`, recorded as `system:auto-confirm`).
 2. The suggestion row is locked (`SELECT … FOR UPDATE`; on SQLite the transaction already holds the
    write lock), so two people deciding at once are served one after the other.
 3. Repeating the latest decision (same user, same action, same split) returns that decision and
@@ -27,6 +28,7 @@ from sqlalchemy.orm import Session
 from app.services import audit
 from app.services.access import require
 from app.services.errors import ConflictError, NotFound
+from app.settings import get_settings
 from app.store.models import BankEntry, BookItem, MatchDecision, MatchSuggestion, User
 from app.store.repositories.matching import add_suggestion, latest_decision
 from app.store.types import utcnow
@@ -41,6 +43,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "unmatch": (frozenset({"approved"}), "unmatched"),
 }
 REASON_REQUIRED = frozenset({"reject", "split", "unmatch"})
+AUTO_CONFIRM_ACTOR = "system:auto-confirm"
 
 
 def approve(session: Session, *, suggestion_id: int, user: str | User, reason: str | None = None,
@@ -84,6 +87,30 @@ def decide(
     if action not in TRANSITIONS:
         raise ValueError(f"unknown action {action!r}; one of {', '.join(TRANSITIONS)}")
     actor = require(session, user, "match.decide").username
+    return _decide(session, suggestion_id=suggestion_id, action=action, actor=actor, reason=reason,
+                   expected_version=expected_version, parts=parts)
+
+
+def auto_confirm(session: Session, *, suggestion_id: int, threshold: float | None = None) -> MatchDecision | None:
+    """Approve a suggestion the matcher marked `auto` whose confidence reaches the threshold.
+
+    The deterministic matcher's verdict, applied under the same rules as a person's approval (lock,
+    claim, audit) and recorded as `system:auto-confirm`. Returns None when the suggestion does not
+    qualify; raises ConflictError when someone decided it first or its items are matched elsewhere.
+    """
+    limit = get_settings().auto_confirm_threshold if threshold is None else threshold
+    suggestion = session.get(MatchSuggestion, suggestion_id)
+    if suggestion is None:
+        raise NotFound(f"no match suggestion {suggestion_id}")
+    if suggestion.status != "auto" or suggestion.confidence < limit:
+        return None
+    return _decide(session, suggestion_id=suggestion_id, action="approve", actor=AUTO_CONFIRM_ACTOR,
+                   reason=f"auto-confirmed: confidence {suggestion.confidence:.4f} >= threshold {limit}",
+                   expected_version=None, parts=None)
+
+
+def _decide(session: Session, *, suggestion_id: int, action: str, actor: str, reason: str | None,
+            expected_version: int | None, parts) -> MatchDecision:
     reason = (reason or "").strip() or None
     if action in REASON_REQUIRED and not reason:
         raise ValueError(f"{action} needs a reason")

@@ -133,3 +133,22 @@ def test_simultaneous_decisions_on_sqlite(engine, scope, people, same_user):
         assert _state(scope, sid)[3] == 1  # exactly one decision row
     with scope() as s:
         assert audit.verify_chain(s).ok
+
+
+def test_auto_confirm_only_for_auto_verdicts_above_the_threshold(scope, people):
+    from app.store.repositories.matching import add_suggestion, create_run
+
+    with scope() as s:
+        run = create_run(s, started_by="system:matcher")
+        pairs = [seed_pair(s) for _ in range(3)]
+        mk = lambda pair, conf, status: add_suggestion(  # noqa: E731
+            s, run_id=run.id, bank_entry_ids=[pair[0].id], book_item_ids=[pair[1].id], confidence=conf, reasons=[], status=status).id
+        high, low, review = mk(pairs[0], 0.99, "auto"), mk(pairs[1], 0.80, "auto"), mk(pairs[2], 0.99, "review")
+    with scope() as s:
+        d = decisions.auto_confirm(s, suggestion_id=high, threshold=0.95)
+        assert (d.decided_by, d.action) == ("system:auto-confirm", "approve") and "0.9900 >= threshold 0.95" in d.reason
+        assert decisions.auto_confirm(s, suggestion_id=low, threshold=0.95) is None
+        assert decisions.auto_confirm(s, suggestion_id=review, threshold=0.95) is None
+    assert _state(scope, high)[:2] == ("approved", "system:auto-confirm")
+    with scope() as s:  # a person can still undo it
+        decisions.unmatch(s, suggestion_id=high, user="alice", reason="same amount, other invoice")
