@@ -239,7 +239,7 @@ def _normalise_parts(parts) -> list[list[list[int]]]:
     for part in parts:
         bank, book = part
         out.append([sorted(int(i) for i in bank), sorted(int(i) for i in book)])
-    return out
+    return sorted(out)  # the same split given in another order is the same decision
 
 
 def _check_parts(suggestion_id: int, parts, bank_ids: list[int], book_ids: list[int]) -> None:
