@@ -1,0 +1,224 @@
+"""Exception cases and their repairs, with maker-checker on approval.
+
+A repair is any JSON the agent or a person proposes (corrected fields, a message to re-send, a return
+to raise …); this module does not interpret it. Whoever proposed a repair or edited it is one of its
+makers and cannot approve it: a second person must (the "four eyes" rule). Programs (actors named
+`system:…`, e.g. the agent) may open cases and propose repairs but never decide.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.services import audit
+from app.services.access import require, require_person_or_system, username_of
+from app.services.errors import ConflictError, NotFound, PermissionDenied
+from app.store.models import Break, Case, CaseEvent, Repair, User
+from app.store.types import utcnow
+
+CASE_STATES = ("open", "investigating", "repair_proposed", "resolved", "closed")
+SEVERITIES = ("low", "medium", "high", "critical")
+
+
+def _event(session: Session, case: Case, actor: str, event_type: str, payload: dict[str, Any]) -> None:
+    session.add(CaseEvent(case_id=case.id, actor=actor, event_type=event_type, payload=audit.jsonable(payload)))
+    case.updated_at = utcnow()
+
+
+def _lock_case(session: Session, case_id: int) -> Case:
+    case = session.execute(
+        select(Case).where(Case.id == case_id).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if case is None:
+        raise NotFound(f"no case {case_id}")
+    return case
+
+
+def _lock_repair(session: Session, repair_id: int) -> Repair:
+    repair = session.execute(
+        select(Repair).where(Repair.id == repair_id).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if repair is None:
+        raise NotFound(f"no repair {repair_id}")
+    return repair
+
+
+def open_case(
+    session: Session,
+    *,
+    actor: str | User,
+    kind: str,
+    reason_code: str | None = None,
+    title: str | None = None,
+    payment_ids: dict[str, Any] | None = None,
+    severity: str = "medium",
+    break_ids: list[int] | None = None,
+) -> Case:
+    who = require_person_or_system(session, actor, "case.open")
+    if severity not in SEVERITIES:
+        raise ValueError(f"severity must be one of {SEVERITIES}")
+    case = Case(kind=kind, reason_code=reason_code, title=title, payment_ids=audit.jsonable(payment_ids or {}), severity=severity)
+    session.add(case)
+    session.flush()
+    if break_ids:
+        breaks = list(session.execute(select(Break).where(Break.id.in_(break_ids))).scalars())
+        missing = sorted(set(break_ids) - {b.id for b in breaks})
+        if missing:
+            raise NotFound(f"no break(s) {missing}")
+        for brk in breaks:
+            brk.case_id = case.id
+    _event(session, case, who, "opened", {"kind": kind, "reason_code": reason_code, "break_ids": break_ids or []})
+    session.flush()
+    audit.append(session, actor=who, action="case.open", object_type="case", object_id=case.id,
+                 after={"kind": kind, "reason_code": reason_code, "severity": severity,
+                        "payment_ids": case.payment_ids, "break_ids": break_ids or []})
+    return case
+
+
+def assign_case(session: Session, *, case_id: int, assignee: str | None, actor: str | User, reason: str | None = None) -> Case:
+    who = require(session, actor, "case.update").username
+    case = _lock_case(session, case_id)
+    if case.assignee == assignee:
+        return case
+    before = {"assignee": case.assignee}
+    case.assignee = assignee
+    case.version += 1
+    _event(session, case, who, "assigned", {"assignee": assignee})
+    session.flush()
+    audit.append(session, actor=who, action="case.assign", object_type="case", object_id=case.id,
+                 before=before, after={"assignee": assignee}, reason=reason)
+    return case
+
+
+def set_case_state(session: Session, *, case_id: int, state: str, actor: str | User, reason: str) -> Case:
+    who = require(session, actor, "case.update").username
+    if state not in CASE_STATES:
+        raise ValueError(f"case state must be one of {CASE_STATES}")
+    case = _lock_case(session, case_id)
+    if case.state == state:
+        return case
+    before = {"state": case.state}
+    case.state = state
+    case.version += 1
+    _event(session, case, who, "state", {"from": before["state"], "to": state, "reason": reason})
+    session.flush()
+    audit.append(session, actor=who, action="case.state", object_type="case", object_id=case.id,
+                 before=before, after={"state": state}, reason=reason)
+    return case
+
+
+def propose_repair(session: Session, *, case_id: int, payload: dict[str, Any], actor: str | User,
+                   reason: str | None = None) -> Repair:
+    """Store a proposed repair; one open proposal per case (edit or reject it before proposing anew)."""
+    who = require_person_or_system(session, actor, "repair.propose")
+    case = _lock_case(session, case_id)
+    open_ = session.execute(select(Repair.id).where(Repair.case_id == case_id, Repair.state == "proposed")).first()
+    if open_ is not None:
+        raise ConflictError(f"case {case_id} already has proposed repair {open_[0]}; edit or reject it first")
+    repair = Repair(case_id=case_id, payload=audit.jsonable(payload), proposed_by=who, editors=[])
+    session.add(repair)
+    session.flush()
+    before_state = case.state
+    case.state = "repair_proposed"
+    case.version += 1
+    _event(session, case, who, "repair_proposed", {"repair_id": repair.id, "reason": reason})
+    session.flush()
+    audit.append(session, actor=who, action="repair.propose", object_type="repair", object_id=repair.id,
+                 before={"case_state": before_state}, after={"case_id": case_id, "payload": repair.payload}, reason=reason)
+    return repair
+
+
+def edit_repair(session: Session, *, repair_id: int, payload: dict[str, Any], actor: str | User, reason: str,
+                expected_version: int | None = None) -> Repair:
+    """A person changes a proposal; they become one of its makers."""
+    who = require(session, actor, "repair.edit").username
+    repair = _lock_repair(session, repair_id)
+    _check_open(repair, expected_version)
+    new_payload = audit.jsonable(payload)
+    if new_payload == repair.payload:
+        return repair
+    before = {"payload": repair.payload, "version": repair.version}
+    repair.payload = new_payload
+    if who not in repair.editors:
+        repair.editors = [*repair.editors, who]
+    repair.version += 1
+    case = _lock_case(session, repair.case_id)
+    _event(session, case, who, "repair_edited", {"repair_id": repair.id, "reason": reason})
+    session.flush()
+    audit.append(session, actor=who, action="repair.edit", object_type="repair", object_id=repair.id,
+                 before=before, after={"payload": new_payload, "version": repair.version}, reason=reason)
+    return repair
+
+
+def approve_repair(session: Session, *, repair_id: int, actor: str | User, reason: str | None = None,
+                   expected_version: int | None = None) -> Repair:
+    return _decide(session, repair_id=repair_id, actor=actor, approve=True, reason=reason, expected_version=expected_version)
+
+
+def reject_repair(session: Session, *, repair_id: int, actor: str | User, reason: str,
+                  expected_version: int | None = None) -> Repair:
+    if not (reason or "").strip():
+        raise ValueError("rejecting a repair needs a reason")
+    return _decide(session, repair_id=repair_id, actor=actor, approve=False, reason=reason, expected_version=expected_version)
+
+
+def _decide(session: Session, *, repair_id: int, actor: str | User, approve: bool, reason: str | None,
+            expected_version: int | None) -> Repair:
+    who = require(session, actor, "repair.decide").username
+    target = "approved" if approve else "rejected"
+    repair = _lock_repair(session, repair_id)
+    if repair.state == target and repair.decided_by == who:
+        return repair  # same decision again
+    if approve and who in repair.makers:
+        raise PermissionDenied(
+            f"maker-checker: {who} proposed or edited repair {repair_id} and cannot approve it; another user must"
+        )
+    _check_open(repair, expected_version)
+    repair.state = target
+    repair.decided_by = who
+    repair.decided_at = utcnow()
+    repair.decision_reason = reason
+    repair.version += 1
+    case = _lock_case(session, repair.case_id)
+    case.state = "resolved" if approve else "investigating"
+    case.version += 1
+    _event(session, case, who, f"repair_{target}", {"repair_id": repair.id, "reason": reason})
+    session.flush()
+    audit.append(session, actor=who, action=f"repair.{'approve' if approve else 'reject'}", object_type="repair",
+                 object_id=repair.id, before={"state": "proposed"},
+                 after={"state": target, "case_id": repair.case_id, "makers": sorted(repair.makers)}, reason=reason)
+    return repair
+
+
+def _check_open(repair: Repair, expected_version: int | None) -> None:
+    if repair.state != "proposed":
+        raise ConflictError(
+            f"repair {repair.id} is already {repair.state}"
+            + (f" by {repair.decided_by}" if repair.decided_by else "")
+            + "; reload the case"
+        )
+    if expected_version is not None and expected_version != repair.version:
+        raise ConflictError(
+            f"repair {repair.id} changed since you loaded it (version {expected_version}, now {repair.version}); reload"
+        )
+
+
+def get_case(session: Session, *, case_id: int) -> Case | None:
+    return session.get(Case, case_id)
+
+
+__all__ = [
+    "CASE_STATES",
+    "approve_repair",
+    "assign_case",
+    "edit_repair",
+    "get_case",
+    "open_case",
+    "propose_repair",
+    "reject_repair",
+    "set_case_state",
+    "username_of",
+]

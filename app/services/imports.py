@@ -1,0 +1,531 @@
+"""Importing parsed messages and ledger CSV files: all or nothing, and idempotent.
+
+* The whole import runs in one savepoint: any error leaves nothing behind.
+* The same bytes imported twice (same sha256, same kind) return the first import's result and add
+  nothing (`ImportResult.created` is False).
+* Each bank entry and book item gets an idempotency key (a hash of what identifies it, plus its
+  ordinal among identical items of the same file). An item already stored by an earlier import of
+  a different file, e.g. the same statement re-sent, is not stored again; `duplicates` counts them.
+
+Bank entries come from statements, one row per entry. A batch booking (an entry with more than one
+transaction detail) keeps the entry row and adds one row per detail, linked by `parent_id`. An entry
+with a single detail is one row that merges the detail's references and parties into the entry.
+Book items come from payment messages (pain.001, pacs.008/009, MT103/202: payments we sent, so
+DBIT on the debtor's account) and from ledger CSV lines.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from iso4217 import Currency
+from schwifty import IBAN
+from schwifty.exceptions import SchwiftyException
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.services import audit
+from app.services.access import require
+from app.services.errors import ConflictError, LedgerFormatError
+from app.store.models import BankEntry, BookItem, ImportBatch, StoredMessage, User
+from app.store.repositories.batches import find_batch
+from parsers.canonical import Entry, EntryDetail, Message, Party, Provenance, Remittance, Statement, Transaction
+from parsers.errors import EncodingError, FieldError
+
+KIND_MESSAGES = "messages"
+KIND_LEDGER = "ledger_csv"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    batch_id: int
+    created: bool
+    sha256: str
+    messages: int
+    bank_entries: int
+    book_items: int
+    duplicates: int
+
+    @classmethod
+    def of(cls, batch: ImportBatch, *, created: bool) -> ImportResult:
+        return cls(batch.id, created, batch.sha256, batch.message_count, batch.bank_entry_count,
+                   batch.book_item_count, batch.duplicate_count)
+
+
+# --------------------------------------------------------------------------------------- helpers
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class _Keys:
+    """Idempotency keys: the identifying fields hashed, plus the ordinal among identical ones."""
+
+    def __init__(self) -> None:
+        self._seen: Counter[str] = Counter()
+
+    def key(self, *parts: Any) -> str:
+        base = "\x1f".join("" if p is None else str(p) for p in parts)
+        n = self._seen[base]
+        self._seen[base] += 1
+        return hashlib.sha256(f"{base}\x1e{n}".encode()).hexdigest()
+
+
+def _existing_keys(session: Session, model, keys: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for i in range(0, len(keys), 500):
+        chunk = keys[i : i + 500]
+        found.update(session.execute(select(model.idempotency_key).where(model.idempotency_key.in_(chunk))).scalars())
+    return found
+
+
+def _fit(value: str | None, size: int, what: str, where: Provenance) -> str | None:
+    """Refuse (never truncate) a value longer than its column, naming where it came from."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        return None
+    if len(value) > size:
+        raise FieldError(f"{what} is {len(value)} characters, more than the {size} Breakdesk stores",
+                         file=where.file, line=where.line, xpath=where.xpath, fragment=value,
+                         message_index=where.message_index)
+    return value
+
+
+def _text(remittance: Remittance | None) -> str | None:
+    if remittance is None or remittance.is_empty():
+        return None
+    return remittance.text or None
+
+
+def _party_columns(party: Party | None, where: Provenance) -> dict[str, str | None]:
+    if party is None:
+        return {"counterparty_name": None, "counterparty_account": None, "counterparty_bic": None}
+    return {
+        "counterparty_name": _fit(party.name, 255, "counterparty name", where),
+        "counterparty_account": _fit(party.account, 64, "counterparty account", where),
+        "counterparty_bic": _fit(party.agent_bic, 35, "counterparty BIC", where),
+    }
+
+
+# ----------------------------------------------------------------------------------- messages
+
+
+def import_messages(
+    session: Session, *, file_name: str, content_bytes: bytes, messages: list[Message], user: str | User
+) -> ImportResult:
+    """Store a parsed file: batch, messages, bank entries, book items, and one audit record."""
+    actor = require(session, user, "import").username
+    digest = _sha256(content_bytes)
+    existing = find_batch(session, sha256=digest, kind=KIND_MESSAGES)
+    if existing is not None:
+        return ImportResult.of(existing, created=False)
+    with session.begin_nested():
+        batch = _claim_batch(session, file_name=file_name, digest=digest, size=len(content_bytes), kind=KIND_MESSAGES, actor=actor)
+        if isinstance(batch, ImportResult):
+            return batch
+        bank_rows: list[tuple[BankEntry, list[BankEntry]]] = []
+        book_rows: list[BookItem] = []
+        bank_keys, book_keys = _Keys(), _Keys()
+        for index, message in enumerate(messages):
+            stored = StoredMessage(
+                batch_id=batch.id, file_name=file_name, message_index=index, message_type=message.message_type,
+                family=message.family, kind=message.kind,
+                message_ref=_fit(message.header.message_id, 64, "message id", message.provenance),
+                payload=message.model_dump(mode="json"),
+            )
+            session.add(stored)
+            session.flush()
+            for statement in message.statements:
+                for entry in statement.entries:
+                    bank_rows.append(_bank_rows(batch.id, stored.id, statement, entry, bank_keys))
+            if message.kind == "payment":
+                for tx in message.transactions:
+                    book_rows.append(_book_row(batch.id, stored.id, message, tx, book_keys))
+
+        duplicates = 0
+        all_bank_keys = [r.idempotency_key for parent, kids in bank_rows for r in (parent, *kids)]
+        known = _existing_keys(session, BankEntry, all_bank_keys)
+        bank_count = 0
+        for parent, kids in bank_rows:
+            if parent.idempotency_key in known:
+                duplicates += 1 + len(kids)
+                continue
+            session.add(parent)
+            session.flush()
+            for kid in kids:
+                kid.parent_id = parent.id
+                session.add(kid)
+            bank_count += 1 + len(kids)
+        known_book = _existing_keys(session, BookItem, [r.idempotency_key for r in book_rows])
+        book_count = 0
+        for row in book_rows:
+            if row.idempotency_key in known_book:
+                duplicates += 1
+                continue
+            session.add(row)
+            book_count += 1
+        batch.message_count = len(messages)
+        batch.bank_entry_count = bank_count
+        batch.book_item_count = book_count
+        batch.duplicate_count = duplicates
+        _flush_or_conflict(session, file_name)
+        result = ImportResult.of(batch, created=True)
+        audit.append(session, actor=actor, action="import.messages", object_type="import_batch", object_id=batch.id,
+                     after={"file_name": file_name, "sha256": digest, "messages": result.messages,
+                            "bank_entries": result.bank_entries, "book_items": result.book_items,
+                            "duplicates": result.duplicates})
+    return result
+
+
+def _claim_batch(session: Session, *, file_name: str, digest: str, size: int, kind: str, actor: str) -> ImportBatch | ImportResult:
+    """Insert the batch row; if a concurrent import of the same bytes won, return its result."""
+    batch = ImportBatch(file_name=file_name, sha256=digest, kind=kind, size_bytes=size, imported_by=actor)
+    try:
+        with session.begin_nested():
+            session.add(batch)
+            session.flush()
+    except IntegrityError:
+        existing = find_batch(session, sha256=digest, kind=kind)
+        if existing is None:
+            raise
+        return ImportResult.of(existing, created=False)
+    return batch
+
+
+def _flush_or_conflict(session: Session, file_name: str) -> None:
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        # Only the idempotency keys can collide here: another import stored the same items meanwhile.
+        raise ConflictError(f"{file_name}: another import stored some of the same items meanwhile; import again") from exc
+
+
+def _bank_rows(batch_id: int, message_id: int, st: Statement, entry: Entry, keys: _Keys) -> tuple[BankEntry, list[BankEntry]]:
+    where = entry.provenance
+    refs = entry.references
+    single = entry.details[0] if len(entry.details) == 1 else None
+    if single is not None:
+        # One detail: fill what the entry lacks from it (camt puts the payment ids in TxDtls).
+        d = single.references
+        refs = refs.model_copy(update={k: v for k, v in d.model_dump().items() if v and not getattr(refs, k)})
+    counterparty = entry.counterparty or (_detail_party(single, entry.credit_debit) if single else None)
+    remittance = entry.remittance if not entry.remittance.is_empty() else (single.remittance if single else None)
+    reason = entry.return_reason or (single.return_reason if single else None)
+    btc = entry.bank_transaction_code or (single.bank_transaction_code if single else None)
+    batch_count = entry.batch_count if entry.batch_count is not None else (len(entry.details) if len(entry.details) > 1 else None)
+    account = _fit(st.account, 64, "statement account", where)
+    statement_ref = _fit(st.statement_id, 64, "statement id", where)
+    parent = BankEntry(
+        batch_id=batch_id, message_id=message_id, level="entry", statement_kind=st.kind, statement_ref=statement_ref,
+        account=account, amount=entry.amount, currency=entry.currency, credit_debit=entry.credit_debit,
+        reversal=entry.reversal, entry_status=entry.status, booking_date=entry.booking_date, value_date=entry.value_date,
+        entry_reference=_fit(entry.entry_reference, 64, "entry reference", where),
+        **_ref_columns(refs, where), **_party_columns(counterparty, where),
+        remittance_text=_text(remittance), return_reason=_fit(reason.best if reason else None, 35, "return reason", where),
+        bank_transaction_code=_fit((btc.iso or btc.proprietary_code) if btc else None, 64, "bank transaction code", where),
+        batch_count=batch_count, additional_info=entry.additional_info,
+        provenance=entry.provenance.model_dump(mode="json"),
+    )
+    parent.idempotency_key = keys.key(
+        "entry", account, st.kind, entry.currency, entry.credit_debit, entry.reversal, entry.status, entry.amount,
+        entry.booking_date, entry.value_date, refs.account_servicer_reference, entry.entry_reference,
+        refs.end_to_end_id, refs.instruction_id, refs.uetr, refs.account_owner_reference,
+    )
+    kids: list[BankEntry] = []
+    if len(entry.details) > 1:
+        for i, detail in enumerate(entry.details):
+            kids.append(_detail_row(batch_id, message_id, st, entry, detail, i, parent.idempotency_key, account, statement_ref))
+    return parent, kids
+
+
+def _detail_party(detail: EntryDetail, credit_debit: str) -> Party | None:
+    # For money in, the other side is the debtor; for money out, the creditor.
+    if credit_debit == "CRDT":
+        return detail.debtor or detail.creditor
+    return detail.creditor or detail.debtor
+
+
+def _detail_row(batch_id: int, message_id: int, st: Statement, entry: Entry, detail: EntryDetail, index: int,
+                parent_key: str, account: str | None, statement_ref: str | None) -> BankEntry:
+    where = detail.provenance
+    cd = detail.credit_debit or entry.credit_debit
+    btc = detail.bank_transaction_code
+    row = BankEntry(
+        batch_id=batch_id, message_id=message_id, level="detail", detail_index=index, statement_kind=st.kind,
+        statement_ref=statement_ref, account=account, amount=detail.amount, currency=detail.currency or entry.currency,
+        credit_debit=cd, reversal=entry.reversal, entry_status=entry.status, booking_date=entry.booking_date,
+        value_date=entry.value_date, entry_reference=_fit(entry.entry_reference, 64, "entry reference", where),
+        **_ref_columns(detail.references, where), **_party_columns(_detail_party(detail, cd), where),
+        remittance_text=_text(detail.remittance),
+        return_reason=_fit(detail.return_reason.best if detail.return_reason else None, 35, "return reason", where),
+        bank_transaction_code=_fit((btc.iso or btc.proprietary_code) if btc else None, 64, "bank transaction code", where),
+        additional_info=detail.additional_info, provenance=detail.provenance.model_dump(mode="json"),
+    )
+    # A detail is identified by its entry and its position in it.
+    row.idempotency_key = hashlib.sha256(f"{parent_key}\x1fdetail\x1f{index}".encode()).hexdigest()
+    return row
+
+
+def _ref_columns(refs, where: Provenance) -> dict[str, Any]:
+    return {
+        "account_servicer_reference": _fit(refs.account_servicer_reference, 64, "account servicer reference", where),
+        "account_owner_reference": _fit(refs.account_owner_reference, 64, "account owner reference", where),
+        "end_to_end_id": _fit(refs.end_to_end_id, 64, "end-to-end id", where),
+        "instruction_id": _fit(refs.instruction_id, 64, "instruction id", where),
+        "transaction_id": _fit(refs.transaction_id, 64, "transaction id", where),
+        "payment_info_id": _fit(refs.payment_info_id, 64, "payment information id", where),
+        "message_ref": _fit(refs.message_id, 64, "message id", where),
+        "uetr": _fit(refs.uetr, 36, "UETR", where),
+        "clearing_system_reference": _fit(refs.clearing_system_reference, 64, "clearing system reference", where),
+        "mandate_id": _fit(refs.mandate_id, 64, "mandate id", where),
+        "cheque_number": _fit(refs.cheque_number, 64, "cheque number", where),
+        "other_references": [p for p in refs.proprietary if p],
+    }
+
+
+def _book_row(batch_id: int, message_id: int, message: Message, tx: Transaction, keys: _Keys) -> BookItem:
+    where = tx.provenance
+    message_ref = tx.message_id or message.header.message_id
+    row = BookItem(
+        batch_id=batch_id, message_id=message_id, source=message.family,
+        account=_fit(tx.debtor.account, 64, "debtor account", where), amount=tx.amount, currency=tx.currency,
+        credit_debit="DBIT", booking_date=tx.requested_execution_date or tx.settlement_date, value_date=tx.settlement_date,
+        end_to_end_id=_fit(tx.end_to_end_id, 64, "end-to-end id", where),
+        instruction_id=_fit(tx.instruction_id, 64, "instruction id", where),
+        transaction_id=_fit(tx.transaction_id, 64, "transaction id", where),
+        payment_info_id=_fit(tx.payment_info_id, 64, "payment information id", where),
+        message_ref=_fit(message_ref, 64, "message id", where), uetr=_fit(tx.uetr, 36, "UETR", where),
+        clearing_system_reference=_fit(tx.clearing_system_reference, 64, "clearing system reference", where),
+        other_references=[], **_party_columns(tx.creditor, where), remittance_text=_text(tx.remittance),
+        provenance=tx.provenance.model_dump(mode="json"),
+    )
+    row.idempotency_key = keys.key(
+        "payment", message.family, message_ref, tx.payment_info_id, tx.instruction_id, tx.end_to_end_id,
+        tx.transaction_id, tx.uetr, tx.amount, tx.currency, tx.debtor.account, row.booking_date,
+    )
+    return row
+
+
+# ---------------------------------------------------------------------------------- ledger CSV
+
+#: Columns a ledger CSV must have (header names; `column_map` renames them), in this order of meaning:
+#:   id           the ledger line's unique id (unique within the file)
+#:   date         booking date, ISO YYYY-MM-DD
+#:   amount       decimal with '.', at most the currency's minor units; a leading '-' means money out
+#:                unless `direction` is given
+#:   currency     ISO 4217 code
+#:   counterparty name of the other party
+#:   reference    our reference for the payment
+#:   description  free text
+LEDGER_REQUIRED = ("id", "date", "amount", "currency", "counterparty", "reference", "description")
+#: Optional columns: the counterparty's IBAN, the payment's end-to-end id, the direction
+#: (CRDT/DBIT, C/D, credit/debit, in/out), and our own account.
+LEDGER_OPTIONAL = ("iban", "end_to_end_id", "direction", "account")
+_AMOUNT_RE = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_DIRECTIONS = {"crdt": "CRDT", "c": "CRDT", "cr": "CRDT", "credit": "CRDT", "in": "CRDT",
+               "dbit": "DBIT", "d": "DBIT", "dr": "DBIT", "debit": "DBIT", "out": "DBIT"}
+MAX_REPORTED_PROBLEMS = 20
+
+
+@dataclass(frozen=True)
+class _LedgerRow:
+    line: int
+    values: dict[str, Any]
+    raw: dict[str, str]
+
+
+def import_ledger_csv(
+    session: Session, *, file_name: str, content_bytes: bytes, column_map: Mapping[str, str] | None = None,
+    user: str | User,
+) -> ImportResult:
+    """Import ledger lines as book items. Any bad row refuses the whole file (`LedgerFormatError`)."""
+    actor = require(session, user, "import").username
+    digest = _sha256(content_bytes)
+    existing = find_batch(session, sha256=digest, kind=KIND_LEDGER)
+    if existing is not None:
+        return ImportResult.of(existing, created=False)
+    rows = parse_ledger_csv(file_name=file_name, content_bytes=content_bytes, column_map=column_map)
+    with session.begin_nested():
+        batch = _claim_batch(session, file_name=file_name, digest=digest, size=len(content_bytes), kind=KIND_LEDGER, actor=actor)
+        if isinstance(batch, ImportResult):
+            return batch
+        keys = _Keys()
+        items = []
+        for r in rows:
+            v = r.values
+            item = BookItem(
+                batch_id=batch.id, source=KIND_LEDGER, external_id=v["id"], account=v["account"], amount=v["amount"],
+                currency=v["currency"], credit_debit=v["direction"], booking_date=v["date"], value_date=None,
+                end_to_end_id=v["end_to_end_id"], counterparty_name=v["counterparty"], counterparty_account=v["iban"],
+                reference=v["reference"], description=v["description"], remittance_text=v["description"],
+                other_references=[v["reference"]] if v["reference"] else [], line_number=r.line, raw=r.raw,
+                provenance={"file": file_name, "message_index": 0, "line": r.line, "xpath": None},
+            )
+            item.idempotency_key = keys.key("ledger", v["id"], v["date"], v["amount"], v["currency"], v["direction"], v["account"])
+            items.append(item)
+        known = _existing_keys(session, BookItem, [i.idempotency_key for i in items])
+        fresh = [i for i in items if i.idempotency_key not in known]
+        session.add_all(fresh)
+        batch.book_item_count = len(fresh)
+        batch.duplicate_count = len(items) - len(fresh)
+        _flush_or_conflict(session, file_name)
+        result = ImportResult.of(batch, created=True)
+        audit.append(session, actor=actor, action="import.ledger_csv", object_type="import_batch", object_id=batch.id,
+                     after={"file_name": file_name, "sha256": digest, "book_items": result.book_items,
+                            "duplicates": result.duplicates, "rows": len(rows)})
+    return result
+
+
+def parse_ledger_csv(*, file_name: str, content_bytes: bytes, column_map: Mapping[str, str] | None = None) -> list[_LedgerRow]:
+    """Read and check every row; raise one `LedgerFormatError` listing all bad rows."""
+    try:
+        text = content_bytes.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise EncodingError(f"ledger CSV is not UTF-8 (byte {exc.start})", file=file_name) from exc
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise LedgerFormatError("ledger CSV is empty", file=file_name, problems=[(1, "no header line")]) from None
+    columns = _resolve_columns(file_name, header, column_map or {})
+    rows: list[_LedgerRow] = []
+    problems: list[tuple[int, str]] = []
+    seen_ids: dict[str, int] = {}
+    try:
+        for record in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in record):
+                continue  # a blank line is not a row
+            if len(record) != len(header):
+                problems.append((line, f"{len(record)} fields, the header has {len(header)}"))
+                continue
+            raw = dict(zip(header, record))
+            try:
+                values = _ledger_values(record, columns)
+            except ValueError as exc:
+                problems.append((line, str(exc)))
+                continue
+            if values["id"] in seen_ids:
+                problems.append((line, f"id {values['id']!r} already used on line {seen_ids[values['id']]}"))
+                continue
+            seen_ids[values["id"]] = line
+            rows.append(_LedgerRow(line, values, raw))
+    except csv.Error as exc:
+        problems.append((reader.line_num, f"malformed CSV: {exc}"))
+    if problems:
+        shown = "; ".join(f"line {n}: {msg}" for n, msg in problems[:MAX_REPORTED_PROBLEMS])
+        more = f" (and {len(problems) - MAX_REPORTED_PROBLEMS} more)" if len(problems) > MAX_REPORTED_PROBLEMS else ""
+        raise LedgerFormatError(f"{len(problems)} bad row(s), nothing imported: {shown}{more}", file=file_name, problems=problems)
+    if not rows:
+        raise LedgerFormatError("ledger CSV has a header but no rows", file=file_name, problems=[(1, "no rows")])
+    return rows
+
+
+def _resolve_columns(file_name: str, header: list[str], column_map: Mapping[str, str]) -> dict[str, int | None]:
+    unknown = set(column_map) - set(LEDGER_REQUIRED) - set(LEDGER_OPTIONAL)
+    if unknown:
+        raise ValueError(f"column_map names unknown fields: {sorted(unknown)}")
+    index = {h.strip().lower(): i for i, h in enumerate(header)}
+    out: dict[str, int | None] = {}
+    missing = []
+    for name in (*LEDGER_REQUIRED, *LEDGER_OPTIONAL):
+        wanted = column_map.get(name, name).strip().lower()
+        if wanted in index:
+            out[name] = index[wanted]
+        elif name in LEDGER_REQUIRED:
+            missing.append(column_map.get(name, name))
+        else:
+            out[name] = None
+    if missing:
+        raise LedgerFormatError(
+            f"missing column(s) {', '.join(missing)}; the header has: {', '.join(h.strip() for h in header)}",
+            file=file_name, problems=[(1, "missing columns: " + ", ".join(missing))],
+        )
+    return out
+
+
+def _cell(record: list[str], columns: Mapping[str, int | None], name: str) -> str | None:
+    i = columns.get(name)
+    if i is None:
+        return None
+    value = record[i].strip()
+    return value or None
+
+
+def _limit(value: str | None, size: int, name: str) -> str | None:
+    if value is not None and len(value) > size:
+        raise ValueError(f"{name} longer than {size} characters")
+    return value
+
+
+def _ledger_values(record: list[str], columns: Mapping[str, int | None]) -> dict[str, Any]:
+    get = lambda name: _cell(record, columns, name)  # noqa: E731
+    ident = get("id")
+    if not ident:
+        raise ValueError("id is empty")
+    _limit(ident, 64, "id")
+    raw_date = get("date") or ""
+    try:
+        booked = date.fromisoformat(raw_date)
+    except ValueError:
+        raise ValueError(f"date {raw_date!r} is not YYYY-MM-DD") from None
+    code = (get("currency") or "").upper()
+    try:
+        minor = Currency(code).exponent
+    except ValueError:
+        raise ValueError(f"currency {code!r} is not an ISO 4217 code") from None
+    raw_amount = (get("amount") or "").replace(" ", "")
+    if not _AMOUNT_RE.match(raw_amount):
+        raise ValueError(f"amount {raw_amount!r} is not a decimal number like 1234.56")
+    amount = Decimal(raw_amount)
+    places = -amount.as_tuple().exponent if amount.as_tuple().exponent < 0 else 0
+    if minor is not None and places > minor:
+        raise ValueError(f"amount {raw_amount} has {places} decimals; {code} allows {minor}")
+    if amount == 0:
+        raise ValueError("amount is zero")
+    raw_dir = get("direction")
+    if raw_dir is not None:
+        direction = _DIRECTIONS.get(raw_dir.lower())
+        if direction is None:
+            raise ValueError(f"direction {raw_dir!r} is not one of CRDT/DBIT, C/D, credit/debit, in/out")
+        if amount < 0:
+            raise ValueError("negative amount together with a direction column; give one or the other")
+    else:
+        direction = "DBIT" if amount < 0 else "CRDT"
+    iban = get("iban")
+    if iban is not None:
+        try:
+            iban = IBAN(iban).compact
+        except SchwiftyException as exc:
+            raise ValueError(f"iban {iban!r} is invalid: {exc}") from None
+    return {
+        "id": ident,
+        "date": booked,
+        "amount": abs(amount),
+        "currency": code,
+        "direction": direction,
+        "counterparty": _limit(get("counterparty"), 140, "counterparty"),
+        "reference": _limit(get("reference"), 140, "reference"),
+        "description": get("description"),
+        "iban": iban,
+        "end_to_end_id": _limit(get("end_to_end_id"), 35, "end_to_end_id"),
+        "account": _limit(get("account"), 64, "account"),
+    }
+
+
+__all__ = ["LEDGER_OPTIONAL", "LEDGER_REQUIRED", "ImportResult", "import_ledger_csv", "import_messages", "parse_ledger_csv"]

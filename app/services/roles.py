@@ -1,0 +1,29 @@
+"""Who may do what. One table, so a reviewer can check the whole policy at a glance."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Role = Literal["ops", "clerk", "compliance", "admin"]
+ROLES: tuple[str, ...] = ("ops", "clerk", "compliance", "admin")
+
+#: Actors that are programs, not people (break detection, the agent, the first-run CLI). They may
+#: create records (cases, proposed repairs, imports) but never approve anything.
+SYSTEM_PREFIX = "system:"
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "import": frozenset({"ops", "clerk", "admin"}),
+    "match.decide": frozenset({"clerk", "admin"}),
+    "case.open": frozenset({"ops", "admin"}),
+    "case.update": frozenset({"ops", "admin"}),
+    "repair.propose": frozenset({"ops", "admin"}),
+    "repair.edit": frozenset({"ops", "admin"}),
+    "repair.decide": frozenset({"ops", "compliance", "admin"}),
+    "user.manage": frozenset({"admin"}),
+    "audit.read": frozenset({"compliance", "admin"}),
+    "scorecard.approve": frozenset({"compliance", "admin"}),
+}
+
+
+def is_system_actor(name: str) -> bool:
+    return name.startswith(SYSTEM_PREFIX)

@@ -1,0 +1,32 @@
+"""Approving an evaluation scorecard as the new baseline is a person's decision: role-checked and audited."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.services import audit
+from app.services.access import require
+from app.services.errors import ConflictError, NotFound
+from app.store.models import Scorecard, User
+from app.store.types import utcnow
+
+
+def approve_scorecard(session: Session, *, scorecard_id: int, user: str | User, reason: str | None = None) -> Scorecard:
+    who = require(session, user, "scorecard.approve").username
+    card = session.execute(
+        select(Scorecard).where(Scorecard.id == scorecard_id).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if card is None:
+        raise NotFound(f"no scorecard {scorecard_id}")
+    if card.approved_by is not None:
+        if card.approved_by == who:
+            return card
+        raise ConflictError(f"scorecard {scorecard_id} was already approved by {card.approved_by}")
+    card.approved_by = who
+    card.approved_at = utcnow()
+    session.flush()
+    audit.append(session, actor=who, action="scorecard.approve", object_type="scorecard", object_id=card.id,
+                 after={"suite": card.suite, "model": card.model, "prompt_hashes": card.prompt_hashes, "passed": card.passed},
+                 reason=reason)
+    return card

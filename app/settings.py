@@ -1,0 +1,76 @@
+"""Process configuration, read from the environment (and an optional `.env` file).
+
+One class, one cached accessor. Tests change the environment and call `get_settings.cache_clear()`
+(or `reload_settings()`) to read it again. Names mix prefixes on purpose: `DATABASE_URL` and the
+`OPENAI_*` variables are the names every hosting platform and SDK already uses.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_POSTGRES_PREFIXES = ("postgres://", "postgresql://", "postgresql+psycopg2://")
+
+
+def normalise_database_url(url: str) -> str:
+    """Point every PostgreSQL URL at psycopg 3 (the only PostgreSQL driver we install)."""
+    for prefix in _POSTGRES_PREFIXES:
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    data_dir: Path = Field(default=Path(".breakdesk"), validation_alias="BREAKDESK_DATA_DIR")
+    database_url: str = Field(
+        default="",
+        validation_alias="DATABASE_URL",
+        description="SQLAlchemy URL; empty means SQLite at <data_dir>/breakdesk.sqlite3",
+    )
+    chroma_url: str | None = Field(default=None, validation_alias="BREAKDESK_CHROMA_URL")
+    llm: Literal["none", "local", "openai"] = Field(default="none", validation_alias="BREAKDESK_LLM")
+    model: str | None = Field(default=None, validation_alias="BREAKDESK_MODEL")
+    openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
+    openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
+    auto_confirm_threshold: float = Field(
+        default=0.95,
+        ge=0.0,
+        le=1.0,
+        validation_alias="BREAKDESK_AUTO_CONFIRM_THRESHOLD",
+        description="Match suggestions at or above this confidence are auto-confirmed",
+    )
+    bcrypt_rounds: int = Field(
+        default=12, ge=4, le=31, validation_alias="BREAKDESK_BCRYPT_ROUNDS",
+        description="bcrypt cost factor; tests lower it to stay fast",
+    )
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute_data_dir(cls, value: Path) -> Path:
+        # Resolved once, against the cwd at read time, so a later chdir cannot move the database.
+        return value.expanduser().resolve()
+
+    @model_validator(mode="after")
+    def _default_and_normalise_url(self) -> "Settings":
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / 'breakdesk.sqlite3'}"
+        self.database_url = normalise_database_url(self.database_url)
+        return self
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+def reload_settings() -> Settings:
+    """Forget the cached settings and read the environment again (tests, long-running UIs)."""
+    get_settings.cache_clear()
+    return get_settings()

@@ -1,0 +1,39 @@
+"""ORM models, split by area. Import from here: `from app.store.models import BankEntry`."""
+
+from app.store.models.audit import GENESIS_HASH, AuditChainHead, AuditRecord
+from app.store.models.base import Base
+from app.store.models.cases import Case, CaseEvent, Repair
+from app.store.models.imports import BankEntry, BookItem, ImportBatch, StoredMessage
+from app.store.models.llm import LlmCall, Scorecard
+from app.store.models.matching import (
+    Break,
+    MatchDecision,
+    MatchRun,
+    MatchSuggestion,
+    suggestion_bank_entries,
+    suggestion_book_items,
+)
+from app.store.models.users import User
+
+__all__ = [
+    "GENESIS_HASH",
+    "AuditChainHead",
+    "AuditRecord",
+    "BankEntry",
+    "Base",
+    "BookItem",
+    "Break",
+    "Case",
+    "CaseEvent",
+    "ImportBatch",
+    "LlmCall",
+    "MatchDecision",
+    "MatchRun",
+    "MatchSuggestion",
+    "Repair",
+    "Scorecard",
+    "StoredMessage",
+    "User",
+    "suggestion_bank_entries",
+    "suggestion_book_items",
+]

@@ -1,0 +1,73 @@
+"""Exception cases (one per break or incident), their event history, and proposed repairs.
+
+A repair is stored as opaque JSON (the agent's proposal: corrected fields, a message to resend …) with
+who made it and who edited it, so `app.services.cases` can enforce maker-checker on approval.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.store.models.base import Base
+from app.store.types import BigIntPK, JSONDoc, UtcDateTime, utcnow
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True, doc="return, reject, unmatched, duplicate …")
+    state: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    reason_code: Mapped[str | None] = mapped_column(String(35), index=True)
+    title: Mapped[str | None] = mapped_column(String(200))
+    payment_ids: Mapped[dict[str, Any]] = mapped_column(
+        JSONDoc, default=dict, doc="identifiers of the payment(s): uetr, end_to_end_id, instruction_id …"
+    )
+    severity: Mapped[str] = mapped_column(String(8), default="medium", doc="low, medium, high, critical")
+    assignee: Mapped[str | None] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    events: Mapped[list[CaseEvent]] = relationship(back_populates="case", order_by="CaseEvent.id")
+    repairs: Mapped[list[Repair]] = relationship(back_populates="case", order_by="Repair.id")
+
+
+class CaseEvent(Base):
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))
+    event_type: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
+
+    case: Mapped[Case] = relationship(back_populates="events")
+
+
+class Repair(Base):
+    __tablename__ = "repairs"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    state: Mapped[str] = mapped_column(String(12), default="proposed", doc="proposed, approved, rejected")
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
+    proposed_by: Mapped[str] = mapped_column(String(64))
+    editors: Mapped[list[str]] = mapped_column(JSONDoc, default=list, doc="everyone who changed the payload")
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="repairs")
+
+    @property
+    def makers(self) -> set[str]:
+        return {self.proposed_by, *self.editors}

@@ -1,0 +1,131 @@
+"""Match runs, suggestions and breaks: what the matcher (agents/recon) writes and the UI reads.
+
+Writing a suggestion is not a decision: people decide through `app.services.decisions`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.store.models import BankEntry, BookItem, Break, MatchDecision, MatchRun, MatchSuggestion
+from app.store.types import utcnow
+
+SUGGESTION_STATUSES = ("auto", "review", "none")
+
+
+def create_run(
+    session: Session, *, started_by: str, matcher_version: str | None = None, parameters: dict[str, Any] | None = None
+) -> MatchRun:
+    run = MatchRun(started_by=started_by, matcher_version=matcher_version, parameters=parameters or {})
+    session.add(run)
+    session.flush()
+    return run
+
+
+def finish_run(session: Session, *, run: MatchRun, stats: dict[str, Any] | None = None, error: str | None = None) -> MatchRun:
+    run.finished_at = utcnow()
+    run.status = "failed" if error else "done"
+    run.stats = stats or {}
+    run.error = error
+    session.flush()
+    return run
+
+
+def add_suggestion(
+    session: Session,
+    *,
+    run_id: int,
+    bank_entry_ids: Sequence[int],
+    book_item_ids: Sequence[int],
+    confidence: float,
+    reasons: list[Any],
+    status: str,
+    parent_id: int | None = None,
+) -> MatchSuggestion:
+    if status not in SUGGESTION_STATUSES:
+        raise ValueError(f"suggestion status must be one of {SUGGESTION_STATUSES}, not {status!r}")
+    if not 0.0 <= float(confidence) <= 1.0:
+        raise ValueError(f"confidence must be within 0..1, not {confidence}")
+    bank = _load(session, BankEntry, bank_entry_ids)
+    book = _load(session, BookItem, book_item_ids)
+    suggestion = MatchSuggestion(
+        run_id=run_id, parent_id=parent_id, confidence=float(confidence), reasons=reasons, status=status,
+        bank_entries=bank, book_items=book,
+    )
+    session.add(suggestion)
+    session.flush()
+    return suggestion
+
+
+def _load(session: Session, model, ids: Sequence[int]) -> list:
+    wanted = list(dict.fromkeys(int(i) for i in ids))
+    if not wanted:
+        return []
+    rows = {r.id: r for r in session.execute(select(model).where(model.id.in_(wanted))).scalars()}
+    missing = [i for i in wanted if i not in rows]
+    if missing:
+        raise ValueError(f"unknown {model.__tablename__} ids: {missing}")
+    return [rows[i] for i in wanted]
+
+
+def get_suggestion(session: Session, *, suggestion_id: int) -> MatchSuggestion | None:
+    return session.get(MatchSuggestion, suggestion_id)
+
+
+def list_suggestions(
+    session: Session, *, run_id: int | None = None, decision_state: str | None = None, status: str | None = None,
+    limit: int = 500, offset: int = 0,
+) -> list[MatchSuggestion]:
+    q = select(MatchSuggestion).order_by(MatchSuggestion.id)
+    if run_id is not None:
+        q = q.where(MatchSuggestion.run_id == run_id)
+    if decision_state is not None:
+        q = q.where(MatchSuggestion.decision_state == decision_state)
+    if status is not None:
+        q = q.where(MatchSuggestion.status == status)
+    return list(session.execute(q.limit(limit).offset(offset)).scalars())
+
+
+def latest_decision(session: Session, *, suggestion_id: int) -> MatchDecision | None:
+    return session.execute(
+        select(MatchDecision).where(MatchDecision.suggestion_id == suggestion_id).order_by(MatchDecision.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def add_break(
+    session: Session,
+    *,
+    side: str,
+    break_class: str,
+    run_id: int | None = None,
+    bank_entry_id: int | None = None,
+    book_item_id: int | None = None,
+    reason_code: str | None = None,
+    description: str | None = None,
+    amount: Decimal | None = None,
+    currency: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> Break:
+    if side not in ("bank", "book"):
+        raise ValueError("break side must be 'bank' or 'book'")
+    if (side == "bank" and bank_entry_id is None) or (side == "book" and book_item_id is None):
+        raise ValueError(f"a {side}-side break needs its {'bank_entry_id' if side == 'bank' else 'book_item_id'}")
+    row = Break(
+        run_id=run_id, side=side, bank_entry_id=bank_entry_id, book_item_id=book_item_id, break_class=break_class,
+        reason_code=reason_code, description=description, amount=amount, currency=currency, details=details or {},
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def list_breaks(session: Session, *, status: str | None = "open", limit: int = 500, offset: int = 0) -> list[Break]:
+    q = select(Break).order_by(Break.id)
+    if status is not None:
+        q = q.where(Break.status == status)
+    return list(session.execute(q.limit(limit).offset(offset)).scalars())

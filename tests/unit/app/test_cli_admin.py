@@ -1,0 +1,33 @@
+from click.testing import CliRunner
+
+from app.cli.main import cli
+from app.services import audit, users
+from app.settings import reload_settings
+from app.store.db import make_engine, session_scope
+
+
+def test_db_upgrade_and_users_add(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    reload_settings()
+    runner = CliRunner()
+    result = runner.invoke(cli, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert "database at revision" in result.output
+    result = runner.invoke(cli, ["users", "add", "ada", "--role", "admin", "--password-stdin"], input="long-password\n")
+    assert result.exit_code == 0, result.output
+    assert "created user ada with role admin" in result.output
+    again = runner.invoke(cli, ["users", "add", "ada", "--role", "clerk", "--password-stdin"], input="long-password\n")
+    assert again.exit_code == 1 and "user ada already exists" in again.output
+    bad = runner.invoke(cli, ["users", "add", "bob", "--role", "wizard", "--password-stdin"], input="long-password\n")
+    assert bad.exit_code == 2
+    short = runner.invoke(cli, ["users", "add", "bob", "--role", "ops", "--password-stdin"], input="short\n")
+    assert short.exit_code == 1 and "password too short" in short.output
+    engine = make_engine(url)
+    try:
+        with session_scope(engine) as s:
+            assert users.authenticate(s, username="ada", password="long-password").role == "admin"
+            rec = s.query(audit.AuditRecord).one()
+            assert (rec.actor, rec.action) == ("system:cli", "user.create")
+    finally:
+        engine.dispose()

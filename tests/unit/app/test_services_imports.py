@@ -1,0 +1,196 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from app.services import audit
+from app.services.errors import LedgerFormatError, PermissionDenied
+from app.services.imports import import_ledger_csv, import_messages
+from app.store.models import BankEntry, BookItem, ImportBatch, StoredMessage
+from parsers.canonical import (
+    Agent, Entry, EntryDetail, EntryReferences, Message, Party, Provenance, Reason, Remittance, Statement, Transaction,
+)
+from parsers.errors import FieldError
+
+ACCOUNT = "DE89370400440532013000"
+
+
+def _p(file="stmt.xml", xpath="/Document", index=0):
+    return Provenance(file=file, message_index=index, xpath=xpath)
+
+
+def statement_message(file="stmt.xml", *, e2e_batch=("E2E-B1", "E2E-B2"), extra_entries=()):
+    single = Entry(
+        provenance=_p(file, "/Document/BkToCstmrStmt/Stmt/Ntry[2]"), amount=Decimal("250.00"), currency="EUR",
+        credit_debit="CRDT", booking_date=date(2026, 11, 2), value_date=date(2026, 11, 2),
+        references=EntryReferences(account_servicer_reference="ASR-2"),
+        details=[EntryDetail(
+            provenance=_p(file, "/Document/BkToCstmrStmt/Stmt/Ntry[2]/NtryDtls/TxDtls"),
+            references=EntryReferences(end_to_end_id="INV-2026-001", uetr="eb6305c9-1f7f-49de-aed0-16487c27b42d"),
+            debtor=Party(name="Customer GmbH", account="FR1420041010050500013M02606", agent=Agent(bic="BNPAFRPPXXX")),
+            remittance=Remittance(unstructured=["Invoice 2026-001"]),
+        )],
+    )
+    batch = Entry(
+        provenance=_p(file, "/Document/BkToCstmrStmt/Stmt/Ntry[3]"), amount=Decimal("300.00"), currency="EUR",
+        credit_debit="DBIT", booking_date=date(2026, 11, 2), batch_count=2,
+        references=EntryReferences(account_servicer_reference="ASR-3", payment_info_id="PMTINF-1"),
+        details=[
+            EntryDetail(provenance=_p(file, f"/Document/BkToCstmrStmt/Stmt/Ntry[3]/NtryDtls/TxDtls[{i + 1}]"),
+                        references=EntryReferences(end_to_end_id=e2e), amount=Decimal(a), currency="EUR",
+                        creditor=Party(name=f"Supplier {i}"))
+            for i, (e2e, a) in enumerate(zip(e2e_batch, ("100.00", "200.00")))
+        ],
+    )
+    plain = Entry(
+        provenance=_p(file, "/Document/BkToCstmrStmt/Stmt/Ntry[1]"), amount=Decimal("12.34"), currency="EUR",
+        credit_debit="DBIT", booking_date=date(2026, 11, 2), additional_info="Account fee",
+        references=EntryReferences(account_servicer_reference="ASR-1"), return_reason=Reason(code="AC04"),
+    )
+    st = Statement(provenance=_p(file, "/Document/BkToCstmrStmt/Stmt"), statement_id="STMT-1", account=ACCOUNT,
+                   currency="EUR", entries=[plain, single, batch, *extra_entries])
+    return Message(message_type="camt.053.001.08", family="camt.053", kind="statement", provenance=_p(file), statements=[st])
+
+
+def payment_message(file="pay.xml"):
+    txs = [
+        Transaction(provenance=_p(file, f"/Document/CstmrCdtTrfInitn/PmtInf/CdtTrfTxInf[{i + 1}]"),
+                    payment_info_id="PMTINF-1", end_to_end_id=e2e, amount=Decimal(a), currency="EUR",
+                    requested_execution_date=date(2026, 11, 1), debtor=Party(name="Us", account=ACCOUNT),
+                    creditor=Party(name=f"Supplier {i}", account="NL91ABNA0417164300"))
+        for i, (e2e, a) in enumerate((("E2E-B1", "100.00"), ("E2E-B2", "200.00")))
+    ]
+    return Message(message_type="pain.001.001.09", family="pain.001", kind="payment", provenance=_p(file), transactions=txs)
+
+
+def _count(s, model):
+    return s.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def test_import_writes_messages_entries_and_items(scope, people):
+    with scope() as s:
+        r = import_messages(s, file_name="mixed.xml", content_bytes=b"<bytes/>", user="alice",
+                            messages=[statement_message(), payment_message()])
+    assert (r.created, r.messages, r.bank_entries, r.book_items, r.duplicates) == (True, 2, 5, 2, 0)
+    with scope() as s:
+        entries = s.query(BankEntry).order_by(BankEntry.id).all()
+        plain, single, batch, d1, d2 = entries
+        assert (plain.amount, plain.credit_debit, plain.return_reason, plain.account) == (Decimal("12.34"), "DBIT", "AC04", ACCOUNT)
+        # one detail: merged into the entry row
+        assert (single.level, single.end_to_end_id, single.account_servicer_reference) == ("entry", "INV-2026-001", "ASR-2")
+        assert (single.counterparty_name, single.counterparty_bic, single.remittance_text) == ("Customer GmbH", "BNPAFRPPXXX", "Invoice 2026-001")
+        assert single.provenance["xpath"] == "/Document/BkToCstmrStmt/Stmt/Ntry[2]"
+        # batch booking: the entry plus its details, linked
+        assert (batch.batch_count, batch.payment_info_id, [d.id for d in batch.details]) == (2, "PMTINF-1", [d1.id, d2.id])
+        assert [(d.level, d.parent_id, d.end_to_end_id, d.amount, d.counterparty_name) for d in (d1, d2)] == [
+            ("detail", batch.id, "E2E-B1", Decimal("100.00"), "Supplier 0"), ("detail", batch.id, "E2E-B2", Decimal("200.00"), "Supplier 1")]
+        items = s.query(BookItem).order_by(BookItem.id).all()
+        assert [(i.source, i.end_to_end_id, i.amount, i.credit_debit, i.account, i.counterparty_account) for i in items] == [
+            ("pain.001", "E2E-B1", Decimal("100.00"), "DBIT", ACCOUNT, "NL91ABNA0417164300"),
+            ("pain.001", "E2E-B2", Decimal("200.00"), "DBIT", ACCOUNT, "NL91ABNA0417164300")]
+        stored = s.query(StoredMessage).order_by(StoredMessage.message_index).all()
+        assert [m.family for m in stored] == ["camt.053", "pain.001"]
+        assert Message.model_validate(stored[1].payload) == payment_message()  # canonical JSON round-trips
+        assert s.query(audit.AuditRecord).filter_by(action="import.messages").count() == 1
+
+
+def test_same_bytes_twice_add_nothing(scope, people):
+    with scope() as s:
+        first = import_messages(s, file_name="a.xml", content_bytes=b"same", user="alice", messages=[statement_message()])
+    with scope() as s:
+        again = import_messages(s, file_name="renamed.xml", content_bytes=b"same", user="bob", messages=[statement_message()])
+        assert (again.created, again.batch_id, again.bank_entries) == (False, first.batch_id, 5)
+        assert (_count(s, ImportBatch), _count(s, BankEntry)) == (1, 5)
+        assert s.query(audit.AuditRecord).count() == len([u for u in people]) + 1  # user creations + one import
+
+
+def test_same_entries_in_other_bytes_are_counted_as_duplicates(scope, people):
+    with scope() as s:
+        import_messages(s, file_name="a.xml", content_bytes=b"first", user="alice", messages=[statement_message()])
+    twin = Entry(provenance=_p(), amount=Decimal("5.00"), currency="EUR", credit_debit="CRDT", booking_date=date(2026, 11, 2))
+    with scope() as s:
+        r = import_messages(s, file_name="b.xml", content_bytes=b"resent", user="alice",
+                            messages=[statement_message("b.xml", extra_entries=[twin, twin.model_copy()])])
+    # the 5 known rows are skipped; two identical new entries are both kept (their ordinal tells them apart)
+    assert (r.created, r.bank_entries, r.duplicates) == (True, 2, 5)
+
+
+def test_a_bad_value_writes_nothing_and_names_the_place(scope, people):
+    bad = statement_message("bad.xml", e2e_batch=("E2E-OK", "X" * 70))
+    with scope() as s, pytest.raises(FieldError) as info:
+        import_messages(s, file_name="bad.xml", content_bytes=b"bad", user="alice", messages=[payment_message(), bad])
+    assert info.value.file == "bad.xml" and info.value.xpath.endswith("TxDtls[2]")
+    assert "end-to-end id is 70 characters" in str(info.value)
+    with scope() as s:
+        assert (_count(s, ImportBatch), _count(s, StoredMessage), _count(s, BookItem), _count(s, BankEntry)) == (0, 0, 0, 0)
+        assert s.query(audit.AuditRecord).filter_by(action="import.messages").count() == 0
+
+
+def test_import_needs_an_importing_role(scope, people):
+    with scope() as s, pytest.raises(PermissionDenied):
+        import_messages(s, file_name="a.xml", content_bytes=b"x", user="carl", messages=[payment_message()])
+
+
+LEDGER = b"""id,date,amount,currency,counterparty,reference,description,iban,direction
+L-1,2026-11-01,100.00,EUR,Supplier 0,E2E-B1,Invoice 17,NL91ABNA0417164300,DBIT
+L-2,2026-11-01,-200,EUR,Supplier 1,E2E-B2,,,
+L-3,2026-11-02,5000,JPY,Tokyo KK,REF-3,Fees,,credit
+
+"""
+
+
+def test_ledger_csv_import(scope, people):
+    with scope() as s:
+        r = import_ledger_csv(s, file_name="ledger.csv", content_bytes=LEDGER, user="alice")
+        assert (r.created, r.book_items) == (True, 3)
+    with scope() as s:
+        items = s.query(BookItem).order_by(BookItem.id).all()
+        assert [(i.external_id, i.amount, i.currency, i.credit_debit, i.counterparty_account, i.line_number) for i in items] == [
+            ("L-1", Decimal("100.00"), "EUR", "DBIT", "NL91ABNA0417164300", 2),
+            ("L-2", Decimal("200"), "EUR", "DBIT", None, 3),
+            ("L-3", Decimal("5000"), "JPY", "CRDT", None, 4)]
+        assert items[0].provenance == {"file": "ledger.csv", "message_index": 0, "line": 2, "xpath": None}
+        again = import_ledger_csv(s, file_name="ledger.csv", content_bytes=LEDGER, user="alice")
+        assert not again.created and _count(s, BookItem) == 3
+
+
+def test_ledger_csv_column_map_and_semicolons(scope, people):
+    data = "Buchung;Datum;Betrag;Whg;Partner;Ref;Text\nB1;2026-11-03;-9.99;EUR;ACME;R1;Office\n".encode()
+    cmap = {"id": "Buchung", "date": "Datum", "amount": "Betrag", "currency": "Whg", "counterparty": "Partner",
+            "reference": "Ref", "description": "Text"}
+    with scope() as s:
+        assert import_ledger_csv(s, file_name="de.csv", content_bytes=data, column_map=cmap, user="alice").book_items == 1
+
+
+def test_ledger_csv_bad_rows_name_every_line_and_write_nothing(scope, people):
+    data = b"""id,date,amount,currency,counterparty,reference,description
+L-1,2026-11-01,100.00,EUR,A,R,
+L-2,01/11/2026,100.00,EUR,A,R,
+L-3,2026-11-01,100.001,EUR,A,R,
+L-4,2026-11-01,12,XXQ,A,R,
+L-1,2026-11-01,1.00,EUR,A,R,
+L-6,2026-11-01,1.5,JPY,A,R,
+L-7,2026-11-01,1e3,EUR,A,R,
+L-8,2026-11-01,1.00,EUR,A
+"""
+    with scope() as s, pytest.raises(LedgerFormatError) as info:
+        import_ledger_csv(s, file_name="bad.csv", content_bytes=data, user="alice")
+    err = info.value
+    assert err.file == "bad.csv" and err.line == 3
+    assert [line for line, _ in err.problems] == [3, 4, 5, 6, 7, 8, 9]
+    text = str(err)
+    assert text.startswith("bad.csv:3:") and "7 bad row(s), nothing imported" in text
+    for fragment in ("is not YYYY-MM-DD", "has 3 decimals; EUR allows 2", "'XXQ' is not an ISO 4217", "already used on line 2",
+                     "JPY allows 0", "'1e3' is not a decimal", "fields, the header has 7"):
+        assert fragment in text
+    with scope() as s:
+        assert (_count(s, ImportBatch), _count(s, BookItem)) == (0, 0)
+
+
+def test_ledger_csv_missing_columns_and_bad_iban(scope, people):
+    with scope() as s, pytest.raises(LedgerFormatError, match="missing column\\(s\\) counterparty, reference, description"):
+        import_ledger_csv(s, file_name="short.csv", content_bytes=b"id,date,amount,currency\nL,2026-11-01,1,EUR\n", user="alice")
+    data = b"id,date,amount,currency,counterparty,reference,description,iban\nL,2026-11-01,1,EUR,A,R,,DE00123\n"
+    with scope() as s, pytest.raises(LedgerFormatError, match="bad-iban.csv:2: .*iban 'DE00123' is invalid"):
+        import_ledger_csv(s, file_name="bad-iban.csv", content_bytes=data, user="alice")
