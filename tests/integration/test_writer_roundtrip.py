@@ -14,7 +14,7 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pytest
-from conftest import CORPUS, load_manifest
+from tests.conftest import CORPUS, load_manifest
 
 import parsers
 from parsers.canonical import (

@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 import pytest
-from conftest import REFERENCE
+from tests.conftest import REFERENCE
 from lxml import etree
 from validation_factories import pain001, party, structured_address, tx
 
