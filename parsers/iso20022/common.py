@@ -98,9 +98,14 @@ def party(
         adr = address(node.child("PstlAdr"))
         ids = _identifiers(node)
         residence = node.text("CtryOfRes")
-        if node.child("FinInstnId") is not None and agt is None:
-            agt = agent(node)  # a party that is itself a bank (pacs.009 Dbtr/Cdtr)
-            name = name or (agt.name if agt else None)
+        if node.child("FinInstnId") is not None:
+            # a party that is itself a bank (pacs.009 Dbtr/Cdtr): its BIC is its identifier, and it is
+            # its own agent unless a DbtrAgt/CdtrAgt is given
+            bank = agent(node)
+            if bank is not None:
+                ids = [i for i in (bank.bic, bank.clearing_system_member_id) if i] + ids
+                name = name or bank.name
+                agt = agt or bank
     if not any((name, adr, ids, acct, agt, residence)):
         return None
     return Party(
