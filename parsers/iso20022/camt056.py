@@ -24,7 +24,7 @@ def read_camt056(root: Node, message: Message) -> None:
         txs = list(und.children("TxInf")) + list(und.find_all("OrgnlPmtInfAndCxl/TxInf"))
         for tx in txs:
             found_any = True
-            found = reasons(tx, "CxlRsnInf") or reasons(tx, "CxlRsnInf", reason_tag="CxlRsn")
+            found = reasons(tx, "CxlRsnInf", reason_tag="CxlRsn" if tx.find("CxlRsnInf/CxlRsn") else "Rsn")
             ref = tx.child("OrgnlTxRef")
             message.cancellations.append(
                 CancellationRequest(
