@@ -59,6 +59,11 @@ class Node:
 
     def children(self, name: str | None = None) -> Iterator[Node]:
         """Child elements (optionally only those with this local name), positions counted per name."""
+        if name is not None:
+            # lxml filters by local name in C ("{*}" = any namespace or none); position = enumeration
+            for i, el in enumerate(self.el.iterchildren(f"{{*}}{name}"), 1):
+                yield Node(el, f"{self.xpath}/{name}[{i}]", self.ctx)
+            return
         counts: dict[str, int] = {}
         for el in self.el.iterchildren(tag=etree.Element):
             ln = local_name(el)
@@ -67,9 +72,8 @@ class Node:
                 yield Node(el, f"{self.xpath}/{ln}[{counts[ln]}]", self.ctx)
 
     def child(self, name: str) -> Node | None:
-        for n in self.children(name):
-            return n
-        return None
+        el = self.el.find(f"{{*}}{name}")  # first match, found in C: the hot path of every reader
+        return None if el is None else Node(el, f"{self.xpath}/{name}[1]", self.ctx)
 
     def find(self, path: str) -> Node | None:
         """First node along a slash-separated path of local names ("RltdPties/Dbtr/Nm")."""
