@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 from lxml import etree
@@ -61,7 +62,7 @@ class Node:
         """Child elements (optionally only those with this local name), positions counted per name."""
         if name is not None:
             # lxml filters by local name in C ("{*}" = any namespace or none); position = enumeration
-            for i, el in enumerate(self.el.iterchildren(f"{{*}}{name}"), 1):
+            for i, el in enumerate(self.el.iterchildren(_any_ns(name)), 1):
                 yield Node(el, f"{self.xpath}/{name}[{i}]", self.ctx)
             return
         counts: dict[str, int] = {}
@@ -72,7 +73,7 @@ class Node:
                 yield Node(el, f"{self.xpath}/{ln}[{counts[ln]}]", self.ctx)
 
     def child(self, name: str) -> Node | None:
-        el = self.el.find(f"{{*}}{name}")  # first match, found in C: the hot path of every reader
+        el = _first(self.el, name)
         return None if el is None else Node(el, f"{self.xpath}/{name}[1]", self.ctx)
 
     def find(self, path: str) -> Node | None:
@@ -111,15 +112,26 @@ class Node:
         return text or None
 
     def text(self, *paths: str) -> str | None:
-        """Text of the first path that exists and is non-empty."""
+        """Text of the first path that exists and is non-empty (walked in C, no Node built)."""
         for p in paths:
-            n = self.find(p)
-            if n is not None and n.value is not None:
-                return n.value
+            el = self.el
+            for part in _split(p):
+                el = _first(el, part)
+                if el is None:
+                    break
+            else:
+                text = el.text
+                if text is not None and (text := text.strip()):
+                    return text
         return None
 
     def texts(self, path: str) -> list[str]:
-        return [v for n in self.find_all(path) if (v := n.value) is not None]
+        """Texts of every element along the path (all matches at every step)."""
+        level = [self.el]
+        for part in _split(path):
+            tag = _any_ns(part)
+            level = [c for el in level for c in el.iterchildren(tag)]
+        return [t for el in level if el.text is not None and (t := el.text.strip())]
 
     def attr(self, name: str) -> str | None:
         v = self.el.get(name)
@@ -216,6 +228,23 @@ class Node:
             return _parse_datetime(text)
         except ValueError:
             raise self.error("not an ISO date-time") from None
+
+
+@lru_cache(maxsize=2048)
+def _any_ns(name: str) -> str:
+    return f"{{*}}{name}"  # lxml tag filter: this local name in any namespace or none
+
+
+@lru_cache(maxsize=2048)
+def _split(path: str) -> tuple[str, ...]:
+    return tuple(path.split("/"))
+
+
+def _first(el: etree._Element, name: str) -> etree._Element | None:
+    # iterchildren(tag) filters in C; find("{*}x") would go through lxml's Python ElementPath
+    for child in el.iterchildren(_any_ns(name)):
+        return child
+    return None
 
 
 def _parse_datetime(text: str) -> _dt.datetime:
