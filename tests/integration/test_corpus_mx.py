@@ -180,3 +180,136 @@ def _check_xsd(cf):
 def test_every_mx_manifest_row_is_covered():
     assert len(MX_FILES) >= 60
     assert all(f.path.is_file() for f in MX_FILES)
+
+
+# --- real values, spot-checked in every source folder ------------------------------------------------
+def _one(name: str) -> Message:
+    (msg,) = parse_file(CORPUS / name)
+    return msg
+
+
+def test_values_cbpr_ballerina():
+    t = _one("cbpr-ballerina/CBPRplus_c.53.5_pacs.008_AtoB.xml").transactions[0]
+    assert (t.amount, t.currency, t.settlement_date.isoformat()) == (Decimal("500000"), "SGD", "2020-08-05")
+    assert (t.end_to_end_id, t.uetr) == ("E2E04044506271305", "174c245f-2682-4291-ad67-2a41e530cd27")
+    assert (t.debtor.name, t.debtor.account, t.debtor.agent_bic) == ("Australian Submarine", "458756241", "WPACAU2S")
+    cov = _one("cbpr-ballerina/CBPRplus_p.2.3.1.a_pacs.009.cov-AtoB.xml")
+    assert cov.header.sender_bic == "CLYDGB2S" and cov.header.business_service == "swift.cbprplus.cov.02"
+    assert cov.transactions[0].underlying.debtor.name == "A Debiter"
+    s = _one("cbpr-ballerina/CBPRplus_p.2.1.2_pacs.002-DtoC.xml").statuses[0]
+    assert (s.status, s.reason_code, s.original_end_to_end_id, s.original_instruction_id) == (
+        "RJCT", "AC04", "E2E04044506271305", "C2D0506272708")
+    c = _one("cbpr-ballerina/CBPRplus_c.29.1.1_camt.056-AtoB.xml").cancellations[0]
+    assert (c.case_id, c.reason_code, c.original_amount, c.original_currency) == (
+        "MYMBGB2LXXXCSE-1", "DUPL", Decimal("591636"), "RON")
+    e = _one("cbpr-ballerina/CBPRplus_c.54.3.1_camt.054-BtoA.xml").statements[0].entries[0]
+    assert (e.amount, e.references.end_to_end_id, e.references.uetr) == (
+        Decimal("165486600"), "pacs008EndToEndId-001", "8a562c67-ca16-48ba-b074-65581be6f001")
+
+
+def test_values_fednow_and_rtp():
+    s = _one("fednow20022/fednow-sample-message-pacs002.xml").statuses[0]
+    assert (s.status, s.original_uetr, s.original_end_to_end_id) == (
+        "ACTC", "8a562c67-ca16-48ba-b074-65581be6f011", "Scenario01EtoEId001")
+    c = _one("rtp20022/camt056.timeout.xml").cancellations[0]
+    assert (c.reason_code, c.original_amount, c.original_currency) == ("DS24", Decimal("21838.41"), "USD")
+    assert c.provenance.xpath == "/Message/ReturnOfFunds/FIToFIPmtCxlReq/Undrlyg[1]/TxInf[1]"
+
+
+def test_values_genkgo():
+    st = _one("genkgo-camt/camt053.v8.xml").statements[0]
+    e = st.entries[0]
+    assert (st.account, e.amount, e.credit_debit, str(e.booking_date)) == ("NL26VAYB8060476890", Decimal("8.85"), "CRDT", "2014-12-31")
+    assert (e.references.end_to_end_id, e.references.account_servicer_reference) == (
+        "MUELL/FINP/RA12345", "AAAASESS-FP-CN_98765/01")
+    assert e.counterparty.account == "NL56AGDH9619008421" and e.bank_transaction_code.iso == "PMNT/RCDT/BOOK"
+    five = _one("genkgo-camt/camt053.v2.five.decimals.xml").statements[0]
+    # amounts keep their exact written form (trailing zeros included): Decimal strings, no rounding
+    assert [format(b.amount, "f") for b in five.balances] == ["18.150", "27.050"]
+    assert format(five.entries[0].amount, "f") == "8.850"
+    uetr = _one("genkgo-camt/camt054.v8-with-UETR.xml").statements[0].entries[0]
+    assert uetr.references.uetr == "255ae394-9965-4438-ac86-f406feada396"
+
+
+def test_values_gs_devportal():
+    st = _one("gs-devportal/camt053_001_02.xml").statements[0]
+    assert (st.account, st.servicer.bic, len(st.entries)) == ("DD01100056869", "GSCRUS30", 15)
+    assert st.opening_balance.signed_amount == Decimal("-843686.20")
+    assert (st.summary.credit_count, st.summary.net_amount) == (9, Decimal("40.00"))
+    t = _one("gs-devportal/pain001_001_08.xml").transactions[0]
+    assert (t.amount, t.currency, t.creditor.account, t.creditor.agent_bic) == (Decimal("10"), "GBP", "12345678", "BARCGB22")
+    assert str(t.requested_execution_date) == "2020-06-16"
+
+
+def test_values_moov():
+    msg = _one("moov-iso20022/gistfile1.xml")
+    assert [t.end_to_end_id for t in msg.transactions] == [
+        "ABC/4562/2009-09-08", "ABC/ABC-13679/2009-09-15", "ABC/987-AC/2009-09-27"]
+    assert [(t.amount, t.currency) for t in msg.transactions][0] == (Decimal("10000000"), "JPY")
+    ret = _one("moov-iso20022/camt054-returns_p_ch5109000000250092291_1110097606_0_2020112500512470.xml")
+    e = ret.statements[0].entries[0]
+    assert (e.return_reason.code, e.return_reason.additional_info) == ("AC01", ["Kontonummer falsch"])
+    assert (e.counterparty.name, e.counterparty.account) == ("Robert Schneider SA", "CH8709000000929471495")
+    rj = _one("moov-iso20022/pain002-epo_p_ch2909000000250094239_1109800799_0_2018032612092784.xml")
+    assert [(s.level, s.status, s.reason_code) for s in rj.statuses] == [
+        ("payment_info", "RJCT", "NARR"), ("transaction", "RJCT", "AC01")]
+    assert rj.statuses[1].additional_info == ["1301813;Konto ungültig"]
+
+
+def test_values_phoughton_prowide_subite_wire():
+    r = _one("phoughton-cbpr/violators/pacs004_payment_return_sample__violates_pacs.004-R111_commodity_currency_XAU.xml").returns[0]
+    assert (r.returned_amount, r.currency, r.reason_code, r.original_uetr) == (
+        Decimal("125000"), "GBP", "AC04", "c3d4e5f6-a7b8-4012-9def-123456789012")
+    g = _one("prowide-iso20022/pacs.002-CDATA-with-header.xml").statuses[0]
+    assert (g.level, g.status, g.reason_proprietary) == ("group", "RJCT", "118")
+    assert g.additional_info[0].startswith('<?xml version="1.0" ?><RequestPayload>')  # CDATA kept as text
+    big = _one("subite-camt2coda/Other/BE68793230773034-202411.xml").statements[0]
+    assert (big.account, len(big.entries), big.closing_balance.amount) == ("BE68793230773034", 268, Decimal("87539.12"))
+    assert big.entries[0].references.end_to_end_id == "E2ESEKOZLQO41354223"
+    w = _one("wire20022/PaymentReturn_Scenario3_Step4_pacs.004").returns[0]
+    assert (w.returned_amount, w.reason_code, w.original_end_to_end_id) == (Decimal("446915.78"), "FOCR", "Scenario03EtoEId001")
+
+
+# --- the CLI's JSON shape ---------------------------------------------------------------------------
+def test_cli_parse_json_on_a_statement_a_status_report_and_a_payment():
+    import json
+
+    from click.testing import CliRunner
+
+    from app.cli.main import cli
+
+    files = [
+        CORPUS / "genkgo-camt/camt053.v8.xml",
+        CORPUS / "cbpr-ballerina/CBPRplus_p.2.1.2_pacs.002-DtoC.xml",
+        CORPUS / "cbpr-ballerina/CBPRplus_c.53.5_pacs.008_AtoB.xml",
+    ]
+    result = CliRunner().invoke(cli, ["parse", "--json", *map(str, files)])
+    assert result.exit_code == 0, result.output
+    stmt, status, payment = (json.loads(line) for line in result.output.splitlines())
+    top = {"message_type", "family", "kind", "provenance", "header", "payment_groups", "transactions", "statuses",
+           "returns", "cancellations", "answers", "statements", "free_format", "namespace"}
+    assert top <= set(stmt) and top <= set(status)
+    entry = stmt["statements"][0]["entries"][0]
+    assert entry["references"]["end_to_end_id"] == "MUELL/FINP/RA12345"
+    assert entry["references"]["account_servicer_reference"] == "AAAASESS-FP-CN_98765/01"
+    assert entry["amount"] == "8.85" and stmt["statements"][0]["opening_balance"]["type"] == "OPBD"
+    s = status["statuses"][0]
+    assert (s["status"], s["reason_code"], s["original_end_to_end_id"], s["original_instruction_id"], s["original_uetr"]) == (
+        "RJCT", "AC04", "E2E04044506271305", "C2D0506272708", "174c245f-2682-4291-ad67-2a41e530cd27")
+    d = payment["transactions"][0]["debtor"]
+    assert (d["name"], d["account"], d["agent_bic"]) == ("Australian Submarine", "458756241", "WPACAU2S")
+    assert payment["transactions"][0]["amount"] == "500000"
+    assert status["header"]["envelope"] == "{urn:swift:xsd:envelope}Envelope"
+
+
+def test_cli_reports_the_invalid_file_and_goes_on():
+    from click.testing import CliRunner
+
+    from app.cli.main import cli
+
+    bad = CORPUS / "genkgo-camt/camt053.v2.wrong.xml"
+    good = CORPUS / "genkgo-camt/camt053.v3.xml"
+    result = CliRunner().invoke(cli, ["parse", str(bad), str(good)])  # click ≥ 8.2 keeps stderr apart
+    assert result.exit_code == 2
+    assert f"{bad}:3 at /Document/BkToCstmrStmt" in result.stderr
+    assert "camt.053.001.03" in result.stdout
