@@ -16,7 +16,7 @@ from parsers import Message, ParseError, parse_file
 from parsers.iso20022.xsd import xsd_findings
 from tests.conftest import CORPUS, load_manifest
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("shared_dir")]
 
 MX_FILES = [f for f in load_manifest() if not f.message_type.startswith("MT")] if CORPUS.is_dir() else []
 
