@@ -76,6 +76,11 @@ def _identifiers(node: Node) -> list[str]:
             ids.append(v)
     for path in ("Id/OrgId/Othr", "Id/PrvtId/Othr"):
         ids.extend(v for n in node.find_all(path) if (v := n.text("Id")))
+    birth = node.find("Id/PrvtId/DtAndPlcOfBirth")
+    if birth is not None:
+        # a private person identified by birth date and place: kept as one readable identifier
+        parts = [birth.text(t) for t in ("BirthDt", "CityOfBirth", "PrvcOfBirth", "CtryOfBirth")]
+        ids.append("born " + ", ".join(p for p in parts if p))
     return ids
 
 

@@ -82,7 +82,12 @@ def _summary(node: Node | None) -> TransactionsSummary | None:
     )
 
 
-def read_statement_head(st: Node, kind: StatementKind, info_tag: str) -> Statement:
+def message_page(root: Node) -> str | None:
+    """`GrpHdr/MsgPgntn/PgNb`: a statement split over several messages has its page here only."""
+    return root.text("GrpHdr/MsgPgntn/PgNb")
+
+
+def read_statement_head(st: Node, kind: StatementKind, info_tag: str, message_page: str | None = None) -> Statement:
     """A statement with account, balances and summary, without its entries."""
     acct = st.child("Acct")
     acct_id, scheme, ccy = account(acct)
@@ -92,7 +97,7 @@ def read_statement_head(st: Node, kind: StatementKind, info_tag: str) -> Stateme
         statement_id=st.text("Id"),
         sequence_number=st.text("ElctrncSeqNb"),
         legal_sequence_number=st.text("LglSeqNb"),
-        page=st.text("StmtPgntn/PgNb", "RptPgntn/PgNb"),
+        page=st.text("StmtPgntn/PgNb", "RptPgntn/PgNb", "NtfctnPgntn/PgNb") or message_page,
         created_at=st.datetime("CreDtTm"),
         from_datetime=st.datetime("FrToDt/FrDtTm"),
         to_datetime=st.datetime("FrToDt/ToDtTm"),
@@ -245,9 +250,10 @@ def _lift(entry: Entry, d: EntryDetail) -> None:
 def read_statements(root: Node, message: Message) -> None:
     repeat, kind, info_tag = STATEMENT_SHAPES[root.name]
     found = False
+    page = message_page(root)
     for st in root.children(repeat):
         found = True
-        statement = read_statement_head(st, kind, info_tag)
+        statement = read_statement_head(st, kind, info_tag, page)
         statement.entries = [read_entry(n, kind) for n in st.children("Ntry")]
         message.statements.append(statement)
     if not found:

@@ -25,7 +25,7 @@ from parsers.canonical import Entry, Statement
 from parsers.errors import UnknownMessageTypeError, UnsafeXMLError
 from parsers.iso20022.locate import _xpath, message_type_from_namespace
 from parsers.iso20022.node import Context, Node, local_name, namespace_of
-from parsers.iso20022.statements import STATEMENT_SHAPES, read_entry, read_statement_head
+from parsers.iso20022.statements import STATEMENT_SHAPES, message_page, read_entry, read_statement_head
 from parsers.iso20022.xml import HARDENED_PARSER_OPTIONS, XINCLUDE_NS, map_lxml_errors, refuse_unsafe_prolog
 
 _ITERPARSE_OPTIONS = {k: v for k, v in HARDENED_PARSER_OPTIONS.items() if k != "dtd_validation"}
@@ -55,6 +55,7 @@ def iter_statement_entries(path: str | os.PathLike[str]) -> Iterator[tuple[State
     statement: Statement | None = None
     statement_xpath = ""
     statement_no = entry_no = 0
+    page: str | None = None
 
     with map_lxml_errors(filename):
         for event, el in etree.iterparse(filename, events=("start", "end"), tag=_TAGS, **_ITERPARSE_OPTIONS):
@@ -71,12 +72,16 @@ def iter_statement_entries(path: str | os.PathLike[str]) -> Iterator[tuple[State
                     ctx = Context(filename, message_index, found[0] if found and found[1] == family else family)
                     statement_no = 0
                 elif root is not None and shape is not None and name == shape[0] and el.getparent() is root:
+                    if statement_no == 0:  # GrpHdr is complete now and dropped after this statement
+                        page = message_page(Node(root, root_xpath, ctx))  # type: ignore[arg-type]
                     statement_no += 1
                     statement_xpath = f"{root_xpath}/{name}[{statement_no}]"
                     statement, entry_no = None, 0
                 elif name == "Ntry" and root is not None and statement is None and el.getparent().getparent() is root:
                     # first entry: every statement-level element before it is complete
-                    statement = read_statement_head(Node(el.getparent(), statement_xpath, ctx), shape[1], shape[2])  # type: ignore[arg-type, index]
+                    statement = read_statement_head(  # type: ignore[arg-type]
+                        Node(el.getparent(), statement_xpath, ctx), shape[1], shape[2], page  # type: ignore[arg-type, index]
+                    )
                 continue
             if root is None or shape is None or ctx is None:
                 continue

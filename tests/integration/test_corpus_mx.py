@@ -47,6 +47,8 @@ CORRECTIONS: dict[tuple[str, str], object] = {
     ("prowide-iso20022/pacs.008.001.07.xml", "envelope"): "message",
     ("prowide-iso20022/pacs.009.001.07.xml", "envelope"): "message",
     ("prowide-iso20022/pacs.002-CDATA-with-header.xml", "envelope"): "message",
+    # its non-ASCII bytes (invalid UTF-8, shown as U+FFFD) are in the licence comment, which is not data
+    ("phoughton-cbpr/2025/CBPRplus_p.8.1.1.a_pacs.008_CtoD_1.xml", "non_ascii_only_in_comments"): True,
 }
 
 ENVELOPES = {
@@ -313,3 +315,78 @@ def test_cli_reports_the_invalid_file_and_goes_on():
     assert result.exit_code == 2
     assert f"{bad}:3 at /Document/BkToCstmrStmt" in result.stderr
     assert "camt.053.001.03" in result.stdout
+
+
+# --- the descriptive facts of the notes ---------------------------------------------------------------
+def _strings(msg: Message) -> str:
+    import json
+
+    return json.dumps(msg.to_json_dict(), ensure_ascii=False)
+
+
+def _lines(msg: Message) -> set[int]:
+    found: set[int] = set()
+
+    def walk(obj):
+        if isinstance(obj, dict):
+            if isinstance(obj.get("line"), int) and "xpath" in obj:
+                found.add(obj["line"])
+            for v in obj.values():
+                walk(v)
+        elif isinstance(obj, list):
+            for v in obj:
+                walk(v)
+
+    walk(msg.to_json_dict())
+    return found
+
+
+@pytest.mark.parametrize("cf", [f for f in MX_FILES if "deliberately invalid" not in f.notes], ids=lambda f: f.local_path)
+def test_descriptive_notes(cf):
+    import hashlib
+
+    notes, data = cf.notes, cf.path.read_bytes()
+    (msg,) = parse_file(cf.path)
+    entries = [e for s in msg.statements for e in s.entries]
+    details = [d for e in entries for d in e.details]
+    if m := re.search(r"(\d+) bytes; sha256=([0-9a-f]{64})", notes):
+        assert (len(data), hashlib.sha256(data).hexdigest()) == (int(m.group(1)), m.group(2))
+    if "UTF-8 BOM" in notes:
+        assert data.startswith(b"\xef\xbb\xbf") and msg.transactions
+    for chars in re.findall(r"non-ASCII chars \(([^)]*)\)", notes):
+        assert all(c in data.decode("utf-8", errors="replace") for c in chars)
+        if (cf.local_path, "non_ascii_only_in_comments") not in CORRECTIONS:
+            text = _strings(msg)
+            assert all(c in text for c in chars), chars
+    if "single-line" in notes:
+        assert len(_lines(msg)) == 1  # every located object sits on the one line of the document
+    if "multiple Stmt" in notes or "multiple statements" in notes:
+        assert len(msg.statements) > 1
+    if "FrToDt spanning months" in notes:
+        st = msg.statements[0]
+        assert st.from_datetime.month != st.to_datetime.month
+    if "pagination" in notes:
+        assert all(s.page for s in msg.statements)
+    if "proprietary BkTxCd" in notes:
+        assert any(e.bank_transaction_code and e.bank_transaction_code.proprietary_code for e in entries)
+    if "proprietary balance types with SubTp" in notes:
+        assert any(b.sub_type for s in msg.statements for b in s.balances)
+    if "many balance types" in notes:
+        assert len({b.type for s in msg.statements for b in s.balances}) == 10
+    if "party identifiers" in notes:
+        assert any(p and p.identifiers for d in details for p in (d.debtor, d.creditor, d.ultimate_debtor, d.ultimate_creditor))
+    if "ultimate debtor/creditor" in notes:
+        assert any(d.ultimate_debtor or d.ultimate_creditor for d in details)
+    if "UETR in TxDtls/Refs" in notes:
+        assert any(d.references.uetr for d in details)
+    if "commodity currency XAU" in notes:
+        assert '"XAU"' in _strings(msg)
+    if "Document without any namespace" in notes:
+        assert msg.namespace is None and msg.message_type == "pacs.002"
+    if "CDATA section" in notes:
+        assert any("<" in line for s in msg.statuses for line in s.additional_info)
+    if "no file extension" in notes:
+        assert not cf.path.name.endswith(".xml")  # ".008" is part of the name, not an extension
+    if "with reason" in notes:
+        items = [*msg.statuses, *msg.returns, *msg.cancellations]
+        assert any(i.reason_code or i.reason_proprietary for i in items)
