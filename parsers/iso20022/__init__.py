@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from parsers.canonical import Message, Provenance
 from parsers.errors import FieldError
 from parsers.iso20022.header import read_header
-from parsers.iso20022.locate import Located, locate
+from parsers.iso20022.locate import Located, element_xpath, locate
 from parsers.iso20022.node import Context, Node
 from parsers.iso20022.registry import READERS
 from parsers.iso20022.xml import parse_xml
@@ -37,9 +37,7 @@ def read_located(loc: Located, index: int, filename: str | None) -> Message:
     root = Node(loc.message_root, loc.message_root_xpath, ctx)
     app_hdr = None
     if loc.app_header is not None:
-        from parsers.iso20022.locate import _xpath
-
-        app_hdr = Node(loc.app_header, _xpath(loc.app_header), ctx)
+        app_hdr = Node(loc.app_header, element_xpath(loc.app_header), ctx)
     spec = READERS[loc.family]
     message = Message(
         message_type=loc.message_type,

@@ -179,10 +179,3 @@ def charges(node: Node) -> list[Money]:
         if m:
             out.append(m)
     return out
-
-
-def require(node: Node, value, what: str):
-    """A mandatory value: missing → FieldError at the node."""
-    if value is None:
-        raise node.error(f"missing {what}")
-    return value

@@ -56,7 +56,7 @@ def _clark_or_local(el: etree._Element) -> str:
     return f"{{{ns}}}{local_name(el)}" if ns else local_name(el)
 
 
-def _xpath(el: etree._Element) -> str:
+def element_xpath(el: etree._Element) -> str:
     """Local-name XPath; a position only where same-name siblings make it necessary."""
     parts = []
     node = el
@@ -120,13 +120,13 @@ def locate(root: etree._Element, filename: str | None) -> list[Located]:
             f"no ISO 20022 Document (or known message element) inside <{local_name(root)}>",
             file=filename,
             line=root.sourceline,
-            xpath=_xpath(root),
+            xpath=element_xpath(root),
             tag=None,
         )
     envelope = None if root in docs else _clark_or_local(root)
     out = []
     for doc in docs:
-        doc_xpath = _xpath(doc)
+        doc_xpath = element_xpath(doc)
         if local_name(doc) == "Document":
             children = list(doc.iterchildren(tag=etree.Element))
             if not children:

@@ -23,7 +23,7 @@ from lxml import etree
 
 from parsers.canonical import Entry, Statement
 from parsers.errors import UnknownMessageTypeError, UnsafeXMLError
-from parsers.iso20022.locate import _xpath, message_type_from_namespace
+from parsers.iso20022.locate import element_xpath, message_type_from_namespace
 from parsers.iso20022.node import Context, Node, local_name, namespace_of
 from parsers.iso20022.statements import STATEMENT_SHAPES, message_page, read_entry, read_statement_head
 from parsers.iso20022.xml import HARDENED_PARSER_OPTIONS, XINCLUDE_NS, map_lxml_errors, refuse_unsafe_prolog
@@ -65,7 +65,7 @@ def iter_statement_entries(path: str | os.PathLike[str]) -> Iterator[tuple[State
             if event == "start":
                 if name in STATEMENT_SHAPES and root is None:
                     root, shape = el, STATEMENT_SHAPES[name]
-                    root_xpath = _xpath(el)
+                    root_xpath = element_xpath(el)
                     message_index += 1
                     found = message_type_from_namespace(namespace_of(el))
                     family = _FAMILIES[name]
