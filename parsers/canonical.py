@@ -525,6 +525,9 @@ class Header(_Model):
     initiating_party: Party | None = None
     trailer: dict[str, str] = Field(default_factory=dict, description="MT block 5 (CHK, MAC …)")
     has_application_header: bool = False
+    application_header_type: str | None = Field(
+        default=None, description='ISO BAH version ("head.001.001.02") or older header ("$ahV10"), if any'
+    )
     envelope: str | None = Field(default=None, description="Wrapper element outside Document, if any")
 
 
