@@ -14,6 +14,11 @@ import click
 
 import parsers
 from parsers.errors import ParseError
+from parsers.iso20022.xsd import xsd_findings
+from parsers.source import sniff_syntax
+
+#: Files in a folder that are not messages (a named file is always tried).
+NOT_MESSAGES = {".md", ".csv", ".tsv", ".json", ".yaml", ".yml", ".py", ".pdf", ".html"}
 
 
 def _expand(paths: tuple[str, ...]) -> list[Path]:
@@ -21,7 +26,8 @@ def _expand(paths: tuple[str, ...]) -> list[Path]:
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            out.extend(sorted(f for f in path.rglob("*") if f.is_file() and not f.name.startswith(".")))
+            out.extend(sorted(f for f in path.rglob("*") if f.is_file() and not f.name.startswith(".")
+                              and f.suffix.lower() not in NOT_MESSAGES and f.name != "README.txt"))
         else:
             out.append(path)
     return out
@@ -86,13 +92,16 @@ def validate_cmd(paths: tuple[str, ...], as_json: bool, strict: bool) -> None:
         if messages is None:
             failed = True
             continue
-        for msg in messages:
-            for finding in parsers.validate(msg):
-                errors += finding.severity == "error"
-                if as_json:
-                    click.echo(json.dumps(finding.model_dump(mode="json"), ensure_ascii=False))
-                else:
-                    click.echo(finding.describe())
+        findings = parsers.validate_messages(messages)
+        data = path.read_bytes()
+        if sniff_syntax(data, filename=str(path)) == "mx":
+            findings = xsd_findings(data, str(path)) + findings
+        for finding in findings:
+            errors += finding.severity == "error"
+            if as_json:
+                click.echo(json.dumps(finding.model_dump(mode="json"), ensure_ascii=False))
+            else:
+                click.echo(finding.describe())
     if failed:
         sys.exit(2)
     sys.exit(1 if strict and errors else 0)
