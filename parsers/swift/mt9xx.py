@@ -26,6 +26,7 @@ from parsers.canonical import (
     TransactionsSummary,
 )
 from parsers.swift import values as v
+from parsers.swift.construct import construct
 from parsers.swift.fields import RawField
 from parsers.swift.narrative import parse_narrative
 from parsers.swift.parties import read_agent, read_party
@@ -61,7 +62,6 @@ def read_statement(ctx: MessageContext, kind: str) -> Statement:
     rank = -1
     seen: set[str] = set()
     currency: str | None = None
-    last_entry: Entry | None = None
     first_line = ctx.fields[0].line if ctx.fields else ctx.line
     prov = ctx.provenance
     mt = ctx.message_type
@@ -73,24 +73,21 @@ def read_statement(ctx: MessageContext, kind: str) -> Statement:
             stmt[key] = getattr(prev, key)
         stmt["additional_info"] = None
 
+    pending: list | None = None  # [:61: field, its :86: text, its :NS: text]
     for f in ctx.fields:
         tag = f.tag
-        if tag == "86":
-            if last_entry is not None and last_entry.additional_info is None:
-                _apply_narrative(last_entry, f.value)
+        if tag == "86" or tag == "NS":
+            # :86: after a :61: belongs to it, anywhere else to the statement. Sberbank/Hungarian
+            # exports add a non-standard :NS: block of NN-numbered lines, placed the same way.
+            slot = 1 if tag == "86" else 2
+            if pending is not None and pending[slot] is None:
+                pending[slot] = f.value
             else:
                 info.append(f.value)
             continue
-        if tag == "NS":
-            # Sberbank/Hungarian exports: a non-standard :NS: block of NN-numbered lines, either about
-            # the account (after :28:) or about the entry it follows. Like :86:, it keeps the order.
-            nf = {f"NS{line[:2]}": line[2:].strip() for line in f.value.split("\n") if line[:2].isdigit()}
-            if last_entry is not None and last_entry.additional_info is None:
-                last_entry.additional_info = f.value
-                last_entry.narrative_fields = nf
-            else:
-                info.append(f.value)
-            continue
+        if pending is not None:
+            entries.append(_entry(ctx, pending[0], currency, pending[1], pending[2]))
+            pending = None
         r = _ORDER.get(tag)
         if r is None:
             raise ctx.error(f"does not belong in an {mt}", f)
@@ -98,19 +95,17 @@ def read_statement(ctx: MessageContext, kind: str) -> Statement:
             raise ctx.error(f"is out of sequence in an {mt}", f)
         rank = r
         seen.add(tag)
-        if tag != "61":
-            last_entry = None
         if tag == "61":
             if currency is None:
                 raise ctx.error("no currency known for this entry (no :60a: or :34F: before it)", f)
-            last_entry = _entry(ctx, f, currency)
-            entries.append(last_entry)
+            pending = [f, None, None]
         elif tag in _BALANCES:
             g = ctx.read(f)
             if currency is None:
                 currency = g["currency"]
             balances.append(
-                Balance.model_construct(
+                construct(
+                Balance,
                     provenance=prov(f.line), type=_BALANCES[tag], sub_type=None, amount=g["amount"],
                     currency=g["currency"], credit_debit=g["credit_debit"], date=g["date"], mt_tag=tag,
                 )
@@ -131,7 +126,7 @@ def read_statement(ctx: MessageContext, kind: str) -> Statement:
         elif tag == "34F":
             g = ctx.read(f)
             currency = currency or g["currency"]
-            floor_limits.append(Money.model_construct(amount=g["amount"], currency=g["currency"]))
+            floor_limits.append(construct(Money, amount=g["amount"], currency=g["currency"]))
         elif tag == "13D":
             stmt["created_at"] = _datetime(ctx, f)
         elif tag in ("90D", "90C"):
@@ -141,11 +136,14 @@ def read_statement(ctx: MessageContext, kind: str) -> Statement:
                 summary.debit_count, summary.debit_sum = g["count"], g["amount"]
             else:
                 summary.credit_count, summary.credit_sum = g["count"], g["amount"]
+    if pending is not None:
+        entries.append(_entry(ctx, pending[0], currency, pending[1], pending[2]))
     if not entries and not balances and "20" not in seen:
         raise ctx.error(f"an {mt} needs at least :20: or statement lines", line=ctx.line)
     if summary is not None and (summary.debit_count is not None or summary.credit_count is not None):
         summary.total_count = (summary.debit_count or 0) + (summary.credit_count or 0)
-    return Statement(
+    return construct(
+        Statement,
         provenance=prov(first_line),
         currency=currency,
         balances=balances,
@@ -237,7 +235,7 @@ def _datetime(ctx: MessageContext, f: RawField) -> datetime:
         raise ctx.error(f"impossible time {g['time']!r}", f) from None
 
 
-def _entry(ctx: MessageContext, f: RawField, currency: str) -> Entry:
+def _entry(ctx: MessageContext, f: RawField, currency: str, text86: str | None, ns: str | None) -> Entry:
     g = ctx.read(f)
     if g["entry_date"] and g["booking_date"] is None:
         raise ctx.error(f"impossible entry date {g['entry_date']!r} (MMDD)", f)
@@ -245,66 +243,76 @@ def _entry(ctx: MessageContext, f: RawField, currency: str) -> Entry:
         amount = v.amount(g["amount"], currency)
     except ValueProblem as exc:
         raise ctx.error(str(exc), f) from None
-    type_code = g["type"].strip()
-    refs = EntryReferences.model_construct(
+    credit_debit = g["credit_debit"]
+    refs = construct(
+        EntryReferences,
         account_owner_reference=_ref(g["customer_reference"]),
         account_servicer_reference=_ref(g["bank_reference"]),
     )
     counterparty = None
     if g.get("counterparty_name") or g.get("counterparty_account"):
-        counterparty = Party.model_construct(
-            name=g.get("counterparty_name"), account=g.get("counterparty_account"),
+        counterparty = construct(
+            Party, name=g.get("counterparty_name"), account=g.get("counterparty_account"),
             account_scheme=v.account_scheme(g.get("counterparty_account")),
         )
     supplementary = g["supplementary"]
-    return Entry.model_construct(
+    extra: dict = {}
+    if text86 is not None:
+        extra["additional_info"] = text86
+        facts = parse_narrative(text86, credit=credit_debit == "CRDT")
+        if facts.fields:
+            counterparty = _apply_narrative(extra, refs, counterparty, facts)
+    elif ns is not None:
+        extra["additional_info"] = ns
+        extra["narrative_fields"] = {f"NS{ln[:2]}": ln[2:].strip() for ln in ns.split("\n") if ln[:2].isdigit()}
+    return construct(
+        Entry,
         provenance=ctx.provenance(f.line),
         amount=amount,
         currency=currency,
-        credit_debit=g["credit_debit"],
+        credit_debit=credit_debit,
         reversal=g["reversal"],
         booking_date=g["booking_date"],
         value_date=g["value_date"],
-        bank_transaction_code=BankTransactionCode.model_construct(
-            proprietary_code=type_code, proprietary_issuer="SWIFT"
+        bank_transaction_code=construct(
+            BankTransactionCode, proprietary_code=g["type"].strip(), proprietary_issuer="SWIFT"
         ),
         references=refs,
         counterparty=counterparty,
         supplementary_details=supplementary.strip() if supplementary else None,
+        **extra,
     )
 
 
-def _apply_narrative(entry: Entry, text: str) -> None:
-    entry.additional_info = text
-    facts = parse_narrative(text, credit=entry.credit_debit == "CRDT")
-    if not facts.fields:
-        return
-    entry.narrative_fields = facts.fields
-    refs = entry.references
+def _apply_narrative(extra: dict, refs: EntryReferences, party: Party | None, facts) -> Party | None:
+    """Fold the structured :86: facts into the entry's values; returns the counterparty."""
+    extra["narrative_fields"] = facts.fields
+    d = refs.__dict__
     if facts.end_to_end_id:
-        refs.end_to_end_id = facts.end_to_end_id
+        d["end_to_end_id"] = facts.end_to_end_id
     if facts.mandate_id:
-        refs.mandate_id = facts.mandate_id
+        d["mandate_id"] = facts.mandate_id
     if facts.has_counterparty or facts.counterparty_bank_code:
-        party = entry.counterparty or Party.model_construct()
-        party.name = party.name or facts.counterparty_name
+        party = party or construct(Party)
+        pd = party.__dict__
+        pd["name"] = pd["name"] or facts.counterparty_name
         account = facts.counterparty_account
-        if account and not party.account:
-            party.account = account
-            party.account_scheme = v.account_scheme(account)
+        if account and not pd["account"]:
+            pd["account"] = account
+            pd["account_scheme"] = v.account_scheme(account)
         if facts.counterparty_bic or facts.counterparty_bank_code:
-            party.agent = Agent.model_construct(bic=facts.counterparty_bic, clearing_system_member_id=facts.counterparty_bank_code)
-        entry.counterparty = party
+            pd["agent"] = construct(
+                Agent, bic=facts.counterparty_bic, clearing_system_member_id=facts.counterparty_bank_code
+            )
     if facts.remittance or facts.creditor_reference:
         structured = []
         if facts.creditor_reference:
             structured.append(
-                StructuredRemittance.model_construct(creditor_reference=facts.creditor_reference, creditor_reference_type="SCOR")
+                construct(StructuredRemittance, creditor_reference=facts.creditor_reference, creditor_reference_type="SCOR")
             )
-        entry.remittance = Remittance.model_construct(unstructured=facts.remittance, structured=structured)
+        extra["remittance"] = construct(Remittance, unstructured=facts.remittance, structured=structured)
     if facts.return_code or facts.return_proprietary:
-        entry.return_reason = Reason.model_construct(
-            code=facts.return_code, proprietary=facts.return_proprietary, additional_info=facts.return_info
+        extra["return_reason"] = construct(
+            Reason, code=facts.return_code, proprietary=facts.return_proprietary, additional_info=facts.return_info
         )
-
-
+    return party

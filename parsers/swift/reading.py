@@ -7,6 +7,7 @@ from typing import Any
 
 from parsers.canonical import Provenance
 from parsers.errors import FieldError
+from parsers.swift.construct import construct
 from parsers.swift.fields import RawField
 from parsers.swift.tags import TAG_BY_ID
 from parsers.swift.values import ValueProblem
@@ -32,7 +33,7 @@ class MessageContext:
                 self._post[key[5:]] = funcs
 
     def provenance(self, line: int | None) -> Provenance:
-        return Provenance.model_construct(file=self.file, message_index=self.message_index, line=line, xpath=None)
+        return construct(Provenance, file=self.file, message_index=self.message_index, line=line, xpath=None)
 
     def error(self, reason: str, f: RawField | None = None, *, line: int | None = None) -> FieldError:
         return FieldError(

@@ -46,11 +46,24 @@ def yymmdd(text: str) -> date:
     return value
 
 
+_NEAR: dict[tuple[str, date], date | None] = {}
+
+
 def month_day_near(mmdd: str, anchor: date) -> date | None:
     """An MMDD entry date placed in the year (anchor's, or the one before/after) closest to `anchor`.
 
     Returns None when MMDD is impossible; the caller decides whether that is an error.
     """
+    key = (mmdd, anchor)
+    if key in _NEAR:
+        return _NEAR[key]
+    value = _month_day_near(mmdd, anchor)
+    if len(_NEAR) < 100_000:
+        _NEAR[key] = value
+    return value
+
+
+def _month_day_near(mmdd: str, anchor: date) -> date | None:
     if len(mmdd) != 4 or not mmdd.isdigit() or not mmdd.isascii():
         return None
     mm, dd = int(mmdd[:2]), int(mmdd[2:])
