@@ -74,8 +74,20 @@ def _not_provided(value: str | None) -> str | None:
     return None if not value or value.upper() in ("NOTPROVIDED", "NONREF", "NONE") else value
 
 
+def _unwrap(text: str) -> str:
+    """Join physical lines: a long line was wrapped at the export width (join without a space), a
+    short one ended on purpose (join with a space)."""
+    if "\n" not in text:
+        return text
+    lines = text.split("\n")
+    out = [lines[0]]
+    for prev, line in zip(lines, lines[1:]):
+        out.append(line if len(prev) >= _SUBFIELD_WIDTH else " " + line)
+    return "".join(out)
+
+
 def _german(text: str) -> NarrativeFacts:
-    joined = text.replace("\n", "")
+    joined = _unwrap(text)
     facts = NarrativeFacts()
     head = _GERMAN_START.match(joined)
     gvc = head.group(1) if head else None
@@ -87,7 +99,7 @@ def _german(text: str) -> NarrativeFacts:
     if gvc:
         f["GVC"] = gvc
     for key, value in subs.items():
-        f[f"?{key}"] = value
+        f[f"?{key}"] = value.strip()
     remittance_parts = [subs[k] for k in _REMITTANCE_KEYS if k in subs]
     _sepa(facts, remittance_parts)
     bank = subs.get("30", "").strip()
@@ -96,12 +108,13 @@ def _german(text: str) -> NarrativeFacts:
             facts.counterparty_bic = bank
         else:
             facts.counterparty_bank_code = bank
-    account = subs.get("31", "").strip() or None
+    account = subs.get("31", "").replace(" ", "") or None
     iban38 = subs.get("38", "").strip()
     if iban38 and v.is_iban(iban38.replace(" ", "")):
         account = iban38.replace(" ", "")
     facts.counterparty_account = account
-    name = (subs.get("32", "") + subs.get("33", "")).strip()
+    first = subs.get("32", "")
+    name = (first + ("" if len(first) >= _SUBFIELD_WIDTH else " ") + subs.get("33", "")).strip()
     facts.counterparty_name = re.sub(r"\s{2,}", " ", name) or None
     posting = subs.get("00", "")
     if (gvc in RETURN_GVCS) or _RETURN_WORDS.search(posting):
