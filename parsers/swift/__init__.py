@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 
 from pydantic import ValidationError
 
-from parsers.canonical import Message
+from parsers.canonical import Header, Message
 from parsers.errors import MalformedMessageError, UnknownMessageTypeError
 from parsers.source import decode_mt
 from parsers.swift import mt9xx, mt19x, mt103, mt199
@@ -85,7 +85,7 @@ def _message(
         if f.tag == "-":
             raise MalformedMessageError("a '-' line inside block 4", file=filename, line=f.line, fragment="-")
     line = run.line if env.bare else env.line
-    header, mt = read_header(env, filename) if not env.bare else (_bare_header(), None)
+    header, mt = read_header(env, filename) if not env.bare else (Header(), None)
     continues = None
     if mt is None:
         mt = infer_mt(fields, filename=filename, line=line)
@@ -113,13 +113,7 @@ def _message(
         ) from None
 
 
-def _bare_header():
-    from parsers.canonical import Header
-
-    return Header()
-
-
-def _build(ctx: MessageContext, header, mt: str, kind: str, family: str) -> Message:
+def _build(ctx: MessageContext, header: Header, mt: str, kind: str, family: str) -> Message:
     prov = ctx.provenance(ctx.line)
     msg = Message(message_type=ctx.message_type, family=family, kind=kind, provenance=prov, header=header)
     first20 = ctx.first("20")

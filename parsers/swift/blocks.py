@@ -28,6 +28,7 @@ _FLAT_BLOCK = re.compile(r"([^{}]*)\}")
 _SUB_BLOCK = re.compile(r"\s*\{([^:{}]+):([^{}]*)\}")
 _BETWEEN_BLOCKS = re.compile(r"[ \t]*\n?[ \t]*")
 _NEXT_BRACE_OR_RJE = re.compile(r"^[{$]", re.M)
+_SPACES = re.compile(r"\s*")
 
 
 @dataclass(slots=True)
@@ -167,7 +168,7 @@ def _read_sub_blocks(
             break
         values[sm.group(1).strip()] = sm.group(2)
         pos = sm.end()
-    ws = re.compile(r"\s*").match(text, pos).end()
+    ws = _SPACES.match(text, pos).end()
     if not text.startswith("}", ws):
         raise MalformedMessageError(
             f"block {block_id} is not closed by '}}' (unbalanced braces)", file=filename, line=line,

@@ -3,12 +3,14 @@
 `Model.model_construct` skips validation but still resolves every missing field's default factory
 through `inspect.signature` and rebuilds the fields-set on each call, which costs more than the
 parsing itself. `construct` does what `model_construct` does in the end (set `__dict__` and the
-pydantic slots) with the defaults taken from a per-class table. Only call it with values of the
-right types: the field readers have already produced `date`, `Decimal` and checked strings.
+pydantic slots), with a per-class filler generated once that writes each default inline. Only call
+it with values of the right types: the field readers have already produced `date`, `Decimal` and
+checked strings.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -16,40 +18,41 @@ from pydantic_core import PydanticUndefined
 
 M = TypeVar("M", bound=BaseModel)
 
-_SPECS: dict[type, tuple[int, dict[str, Any], tuple[tuple[str, Any], ...]]] = {}
+_FILLERS: dict[type, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 _set = object.__setattr__
 
 
-def _spec(cls: type[BaseModel]) -> tuple[int, dict[str, Any], tuple[tuple[str, Any], ...]]:
-    static: dict[str, Any] = {}
-    factories = []
-    for name, info in cls.model_fields.items():
+def _filler(cls: type[BaseModel]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """Generate `fill(kw) -> dict` with one entry per field: the given value or the default."""
+    env: dict[str, Any] = {"construct": construct}
+    items = []
+    for i, (name, info) in enumerate(cls.model_fields.items()):
         factory = info.default_factory
-        if factory is not None:
-            if isinstance(factory, type) and issubclass(factory, BaseModel):
-                # A nested model default (e.g. `references=EntryReferences()`) is built the fast way too.
-                factory = (lambda model: (lambda: construct(model)))(factory)
-            factories.append((name, factory))
+        if factory is list:
+            default = "[]"
+        elif factory is dict:
+            default = "{}"
+        elif isinstance(factory, type) and issubclass(factory, BaseModel):
+            env[f"m{i}"] = factory
+            default = f"construct(m{i})"
+        elif factory is not None:
+            env[f"f{i}"] = factory
+            default = f"f{i}()"
         else:
-            static[name] = None if info.default is PydanticUndefined else info.default
-    spec = (len(cls.model_fields), static, tuple(factories))
-    _SPECS[cls] = spec
-    return spec
+            env[f"d{i}"] = None if info.default is PydanticUndefined else info.default
+            default = f"d{i}"
+        items.append(f"{name!r}: kw[{name!r}] if {name!r} in kw else {default}")
+    source = "def fill(kw):\n    return {" + ", ".join(items) + "}\n"
+    exec(compile(source, f"<construct {cls.__name__}>", "exec"), env)  # noqa: S102 - generated from field names
+    _FILLERS[cls] = env["fill"]
+    return env["fill"]
 
 
 def construct(cls: type[M], **values: Any) -> M:
-    count, static, factories = _SPECS.get(cls) or _spec(cls)
-    given = set(values)
-    if len(values) != count:
-        data = static.copy()
-        data.update(values)
-        for name, factory in factories:
-            if name not in values:
-                data[name] = factory()
-        values = data
+    fill = _FILLERS.get(cls) or _filler(cls)
     obj = cls.__new__(cls)
-    _set(obj, "__dict__", values)
-    _set(obj, "__pydantic_fields_set__", given)
+    _set(obj, "__dict__", fill(values))
+    _set(obj, "__pydantic_fields_set__", set(values))
     _set(obj, "__pydantic_extra__", None)
     _set(obj, "__pydantic_private__", None)
     return obj

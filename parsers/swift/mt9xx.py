@@ -9,7 +9,6 @@ A `:86:` right after a `:61:` belongs to that entry; anywhere else it is the sta
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from decimal import Decimal
 
 from parsers.canonical import (
     Agent,
@@ -71,7 +70,6 @@ def read_statement(ctx: MessageContext, kind: str) -> Statement:
         currency = prev.currency
         for key in ("statement_id", "related_reference", "account", "account_scheme", "servicer", "sequence_number", "page"):
             stmt[key] = getattr(prev, key)
-        stmt["additional_info"] = None
 
     pending: list | None = None  # [:61: field, its :86: text, its :NS: text]
     for f in ctx.fields:
@@ -150,7 +148,8 @@ def read_statement(ctx: MessageContext, kind: str) -> Statement:
         entries=entries,
         floor_limits=floor_limits,
         summary=summary,
-        **{"additional_info": "\n".join(info) if info else None, **stmt},
+        additional_info="\n".join(info) if info else None,
+        **stmt,
     )
 
 

@@ -59,12 +59,17 @@ class NarrativeFacts:
         return bool(self.counterparty_name or self.counterparty_account or self.counterparty_bic)
 
 
+_PLAIN = NarrativeFacts()
+
+
 def parse_narrative(text: str, *, credit: bool = True) -> NarrativeFacts:
-    if _GERMAN_START.match(text):
+    """Structured facts of an :86: text; free text gives an empty (shared, read-only) result."""
+    head = text.lstrip()[:1]
+    if (head.isdigit() or head == "?") and _GERMAN_START.match(text):
         return _german(text)
-    if _SLASH_START.match(text):
+    if head == "/" and _SLASH_START.match(text):
         return _slash(text, credit)
-    return NarrativeFacts()
+    return _PLAIN
 
 
 def _not_provided(value: str | None) -> str | None:

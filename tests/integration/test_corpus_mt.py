@@ -11,7 +11,6 @@ import json
 import re
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -372,3 +371,38 @@ def test_cli_malformed_file_exits_2_and_still_prints_the_good_one():
     assert f"{bad}:6" in result.stderr and "61" in result.stderr
     (line,) = result.stdout.strip().split("\n")
     assert json.loads(line)["message_type"] == "MT950"
+
+
+# --- robustness on mutated corpus messages ----------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_CORPUS_BYTES = [row.path.read_bytes() for row in MT_ROWS]
+_PIECES = [b"{", b"}", b":", b"\n", b"\r\n", b"-}", b"\n-\n", b"$", b"/", b"?2", b"\n:61:", b"\n:86:", b"\n:20:", b",", b"\xff", b"\x00"]
+
+
+@st.composite
+def _mutated_corpus(draw) -> bytes:
+    data = draw(st.sampled_from(_CORPUS_BYTES))
+    for _ in range(draw(st.integers(1, 8))):
+        pos = draw(st.integers(0, len(data)))
+        op = draw(st.sampled_from(["insert", "delete", "replace"]))
+        piece = draw(st.sampled_from(_PIECES))
+        if op == "insert":
+            data = data[:pos] + piece + data[pos:]
+        elif op == "delete":
+            data = data[:pos] + data[pos + draw(st.integers(1, 12)) :]
+        else:
+            data = data[:pos] + piece + data[pos + len(piece) :]
+    return data
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(_mutated_corpus())
+def test_mutated_corpus_messages_raise_only_parse_errors(data):
+    try:
+        for msg in parse_mt(data, filename="mutated.fin"):
+            msg.to_json_dict()
+    except ParseError as exc:
+        assert exc.file == "mutated.fin"
