@@ -5,8 +5,8 @@ few non-standard tags banks emit such as `:NS:` and Rabobank's `:940:` header). 
 next field and may span lines. Trailing spaces and trailing blank lines are dropped: SWIFT gives
 them no meaning and bank exports add them freely.
 
-Bare block-4 text (no braces) holds several messages: a line that is only `-` ends one, and a new
-`:20:` starts the next one.
+Bare block-4 text (no braces) holds several messages: a line that is only `-` (or `-}`, when an
+export dropped the `{4:` but kept the terminator) ends one, and a new `:20:` starts the next one.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_TOKEN = re.compile(r"^(?::([0-9]{2}[A-Z]?|[A-Z]{2}|[0-9]{3}):|-[ \t]*$)", re.M)
+_TOKEN = re.compile(r"^(?::([0-9]{2}[A-Z]?|[A-Z]{2}|[0-9]{3}):|-\}?[ \t]*$)", re.M)
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
 

@@ -60,7 +60,7 @@ def read_transaction(ctx: MessageContext, fields: list[RawField], *, cover_b: bo
             first_line = f.line
         elif tag == "21":
             ref = ctx.read(f)["reference"]
-            if ctx.message_type.startswith("MT202") or cover_b:
+            if ctx.message_type.startswith(("MT202", "MT205")) or cover_b:
                 data["end_to_end_id"] = ref
             else:
                 data["related_reference"] = ref
@@ -121,7 +121,7 @@ def read_transaction(ctx: MessageContext, fields: list[RawField], *, cover_b: bo
             data["amount"], data["currency"] = None, None
         else:
             raise ctx.error(f"an {ctx.message_type} needs field :32A:", line=first_line)
-    bank_transfer = ctx.message_type.startswith("MT202") and not cover_b
+    bank_transfer = ctx.message_type.startswith(("MT202", "MT205")) and not cover_b
     return _build(ctx, data, remittance, first_line, bank_transfer)
 
 

@@ -11,6 +11,19 @@ Hooks are keyed by where they run:
 `DEFAULT_PROCESSORS` holds the quirks that are safe for every bank; callers can pass their own
 mapping to `parse_mt(processors=...)`, merged over the defaults hook by hook. Each processor
 documents the bank habit it absorbs.
+
+A few tolerances sit in the grammar itself because they are unambiguous and on the hot path; they
+are listed here so every deviation we accept is documented in one place:
+
+* amounts without a decimal comma (`:34F:PLN0`, mBank) are read as whole units (`values.amount`);
+* the :61: customer reference may exceed 16 characters (ASN Bank puts an IBAN there) and the
+  transaction type may be `S   ` (Sberbank) (`tags.StatementLine`);
+* a :61: funds code letter after the C/D mark (`CR`, `DD`, `CF` …) is recognised and not stored;
+* block 1 with an 11-character BIC and no terminal letter (GoPlasmatic MT942) (`header._BLOCK1_BIC11`);
+* :NS: fields (Sberbank/Hungarian exports) are kept as narratives (`mt9xx.read_statement`);
+* statement lines after a `-` without a new :20: continue the previous statement's account as a
+  message of their own (`parse_mt`, wolph's multiline.sta);
+* a second line of :25: holding a BIC.
 """
 
 from __future__ import annotations

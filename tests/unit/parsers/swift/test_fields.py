@@ -27,3 +27,8 @@ def test_preamble_lines_are_kept_for_the_processors():
 def test_dash_inside_braced_block4_is_a_pseudo_field():
     (run,) = tokenize(":20:X\n-\n:21:Y", 1, bare=False)
     assert [f.tag for f in run.fields] == ["20", "-", "21"]
+
+
+def test_bare_text_with_a_kept_terminator():
+    runs = tokenize(":20:A\n:25:1\n-}\n:20:B\n", 1, bare=True)
+    assert [r.fields[-1].value for r in runs] == ["1", "B"]
