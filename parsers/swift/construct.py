@@ -56,3 +56,20 @@ def construct(cls: type[M], **values: Any) -> M:
     _set(obj, "__pydantic_extra__", None)
     _set(obj, "__pydantic_private__", None)
     return obj
+
+
+def exact(cls: type[M], data: dict[str, Any]) -> M:
+    """Like `construct`, for a dict that already holds every field of `cls` (hottest paths only)."""
+    obj = cls.__new__(cls)
+    _set(obj, "__dict__", data)
+    _set(obj, "__pydantic_fields_set__", set(data))
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj
+
+
+def check_exact_fields(cls: type[BaseModel], keys: set[str]) -> None:
+    """Used by tests: the hand-written field dicts must stay in step with the canonical model."""
+    missing, extra = set(cls.model_fields) - keys, keys - set(cls.model_fields)
+    if missing or extra:
+        raise AssertionError(f"{cls.__name__}: missing {sorted(missing)}, unknown {sorted(extra)}")

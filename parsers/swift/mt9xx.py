@@ -18,6 +18,7 @@ from parsers.canonical import (
     EntryReferences,
     Money,
     Party,
+    Provenance,
     Reason,
     Remittance,
     Statement,
@@ -25,7 +26,7 @@ from parsers.canonical import (
     TransactionsSummary,
 )
 from parsers.swift import values as v
-from parsers.swift.construct import construct
+from parsers.swift.construct import construct, exact
 from parsers.swift.fields import RawField
 from parsers.swift.narrative import parse_narrative
 from parsers.swift.parties import read_agent, read_party
@@ -235,6 +236,8 @@ def _datetime(ctx: MessageContext, f: RawField) -> datetime:
 
 
 def _entry(ctx: MessageContext, f: RawField, currency: str, text86: str | None, ns: str | None) -> Entry:
+    """One :61: (with its :86: or :NS:) → Entry. The hottest path of the reader: objects are built
+    from complete field dicts (`exact`), kept in step with the model by a unit test."""
     g = ctx.read(f)
     if g["entry_date"] and g["booking_date"] is None:
         raise ctx.error(f"impossible entry date {g['entry_date']!r} (MMDD)", f)
@@ -243,11 +246,12 @@ def _entry(ctx: MessageContext, f: RawField, currency: str, text86: str | None, 
     except ValueProblem as exc:
         raise ctx.error(str(exc), f) from None
     credit_debit = g["credit_debit"]
-    refs = construct(
-        EntryReferences,
-        account_owner_reference=_ref(g["customer_reference"]),
-        account_servicer_reference=_ref(g["bank_reference"]),
-    )
+    refs = {
+        "account_servicer_reference": _ref(g["bank_reference"]), "account_owner_reference": _ref(g["customer_reference"]),
+        "message_id": None, "payment_info_id": None, "instruction_id": None, "end_to_end_id": None,
+        "transaction_id": None, "uetr": None, "mandate_id": None, "cheque_number": None,
+        "clearing_system_reference": None, "proprietary": [],
+    }
     counterparty = None
     if g.get("counterparty_name") or g.get("counterparty_account"):
         counterparty = construct(
@@ -255,44 +259,42 @@ def _entry(ctx: MessageContext, f: RawField, currency: str, text86: str | None, 
             account_scheme=v.account_scheme(g.get("counterparty_account")),
         )
     supplementary = g["supplementary"]
-    extra: dict = {}
+    entry = {
+        "provenance": exact(Provenance, {"file": ctx.file, "message_index": ctx.message_index, "line": f.line, "xpath": None}),
+        "entry_reference": None, "amount": amount, "currency": currency, "credit_debit": credit_debit,
+        "reversal": g["reversal"], "status": "BOOK", "booking_date": g["booking_date"], "value_date": g["value_date"],
+        "bank_transaction_code": exact(BankTransactionCode, {
+            "domain": None, "family": None, "sub_family": None, "proprietary_code": g["type"].strip(),
+            "proprietary_issuer": "SWIFT",
+        }),
+        "references": None, "counterparty": counterparty, "remittance": None, "return_reason": None, "charges": [],
+        "additional_info": None, "narrative_fields": {},
+        "supplementary_details": supplementary.strip() if supplementary else None,
+        "batch_count": None, "details": [],
+    }
     if text86 is not None:
-        extra["additional_info"] = text86
+        entry["additional_info"] = text86
         facts = parse_narrative(text86, credit=credit_debit == "CRDT")
         if facts.fields:
-            counterparty = _apply_narrative(extra, refs, counterparty, facts)
+            _apply_narrative(entry, refs, facts)
     elif ns is not None:
-        extra["additional_info"] = ns
-        extra["narrative_fields"] = {f"NS{ln[:2]}": ln[2:].strip() for ln in ns.split("\n") if ln[:2].isdigit()}
-    return construct(
-        Entry,
-        provenance=ctx.provenance(f.line),
-        amount=amount,
-        currency=currency,
-        credit_debit=credit_debit,
-        reversal=g["reversal"],
-        booking_date=g["booking_date"],
-        value_date=g["value_date"],
-        bank_transaction_code=construct(
-            BankTransactionCode, proprietary_code=g["type"].strip(), proprietary_issuer="SWIFT"
-        ),
-        references=refs,
-        counterparty=counterparty,
-        supplementary_details=supplementary.strip() if supplementary else None,
-        **extra,
-    )
+        entry["additional_info"] = ns
+        entry["narrative_fields"] = {f"NS{ln[:2]}": ln[2:].strip() for ln in ns.split("\n") if ln[:2].isdigit()}
+    entry["references"] = exact(EntryReferences, refs)
+    if entry["remittance"] is None:
+        entry["remittance"] = exact(Remittance, {"unstructured": [], "structured": []})
+    return exact(Entry, entry)
 
 
-def _apply_narrative(extra: dict, refs: EntryReferences, party: Party | None, facts) -> Party | None:
-    """Fold the structured :86: facts into the entry's values; returns the counterparty."""
-    extra["narrative_fields"] = facts.fields
-    d = refs.__dict__
+def _apply_narrative(entry: dict, refs: dict, facts) -> None:
+    """Fold the structured :86: facts into the entry's field dicts."""
+    entry["narrative_fields"] = facts.fields
     if facts.end_to_end_id:
-        d["end_to_end_id"] = facts.end_to_end_id
+        refs["end_to_end_id"] = facts.end_to_end_id
     if facts.mandate_id:
-        d["mandate_id"] = facts.mandate_id
+        refs["mandate_id"] = facts.mandate_id
     if facts.has_counterparty or facts.counterparty_bank_code:
-        party = party or construct(Party)
+        party = entry["counterparty"] or construct(Party)
         pd = party.__dict__
         pd["name"] = pd["name"] or facts.counterparty_name
         account = facts.counterparty_account
@@ -303,15 +305,15 @@ def _apply_narrative(extra: dict, refs: EntryReferences, party: Party | None, fa
             pd["agent"] = construct(
                 Agent, bic=facts.counterparty_bic, clearing_system_member_id=facts.counterparty_bank_code
             )
+        entry["counterparty"] = party
     if facts.remittance or facts.creditor_reference:
         structured = []
         if facts.creditor_reference:
             structured.append(
                 construct(StructuredRemittance, creditor_reference=facts.creditor_reference, creditor_reference_type="SCOR")
             )
-        extra["remittance"] = construct(Remittance, unstructured=facts.remittance, structured=structured)
+        entry["remittance"] = construct(Remittance, unstructured=list(facts.remittance), structured=structured)
     if facts.return_code or facts.return_proprietary:
-        extra["return_reason"] = construct(
+        entry["return_reason"] = construct(
             Reason, code=facts.return_code, proprietary=facts.return_proprietary, additional_info=facts.return_info
         )
-    return party

@@ -148,3 +148,16 @@ def test_not_mt_at_all_and_stray_text():
     assert exc.value.line == 1
     with pytest.raises(ParseError):
         parse("{1:F01BANKBEBBAXXX0000000000}{2:I101BANKDEFFXXXXN}{4:\n:20:X\n-}")  # MT101 not read
+
+
+def test_hot_path_field_dicts_match_the_canonical_model():
+    """`_entry` builds Entry & co. from complete dicts; a new model field must be added there too."""
+    from parsers.canonical import BankTransactionCode, Entry, EntryReferences, Provenance, Remittance
+    from parsers.swift.construct import check_exact_fields
+
+    (st,) = parse(STATEMENT)[0].statements
+    for e in st.entries:
+        for obj, cls in ((e, Entry), (e.references, EntryReferences), (e.provenance, Provenance),
+                         (e.bank_transaction_code, BankTransactionCode), (e.remittance, Remittance)):
+            check_exact_fields(cls, set(obj.__dict__))
+            cls.model_validate(obj.model_dump())  # the values have the model's types
