@@ -290,6 +290,7 @@ class CancellationRequest(_Model):
     original_end_to_end_id: str | None = None
     original_transaction_id: str | None = None
     original_uetr: str | None = None
+    original_message_date: date | None = Field(default=None, description="Date of the original (MT :11S:)")
     original_amount: Decimal | None = None
     original_currency: str | None = None
     original_settlement_date: date | None = None
@@ -311,6 +312,7 @@ class CancellationAnswer(_Model):
     cancellation_status_id: str | None = None
     original_message_id: str | None = None
     original_message_type: str | None = None
+    original_message_date: date | None = Field(default=None, description="Date of the original (MT :11R:)")
     original_instruction_id: str | None = None
     original_end_to_end_id: str | None = None
     original_transaction_id: str | None = None
@@ -524,6 +526,9 @@ class Header(_Model):
     settlement_date: date | None = None
     initiating_party: Party | None = None
     trailer: dict[str, str] = Field(default_factory=dict, description="MT block 5 (CHK, MAC …)")
+    network_ack: str | None = Field(
+        default=None, description='MT: "ACK" or "NAK <code>" from the F21 service message delivered with it'
+    )
     has_application_header: bool = False
     application_header_type: str | None = Field(
         default=None, description='ISO BAH version ("head.001.001.02") or older header ("$ahV10"), if any'
