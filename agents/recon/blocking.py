@@ -7,7 +7,7 @@ Book items are indexed four ways; a bank line only meets the book items that sha
 * the currency, direction and IBAN, inside the window (this is how fee and amount differences are
   found: the amount is not a blocking key there),
 * the currency, direction and name key (first significant word of the normalised name), inside the
-  window.
+  window, and only for amounts within `fee_max_abs` (a name alone is too weak to pair any amounts).
 Each source is capped at `max_candidates_per_item`, nearest value date first, then input order, so
 a flood of identical amounts cannot make the work quadratic.
 """
@@ -16,10 +16,9 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from decimal import Decimal
 
 from agents.recon.config import MatchConfig
-from agents.recon.scoring import Profile
+from agents.recon.scoring import UNITS, Profile
 
 #: A reference shared by more book items than this says nothing about any one of them.
 MAX_REF_FANOUT = 50
@@ -31,9 +30,9 @@ class BookIndex:
         self.books = books
         self.by_ref: dict[str, list[int]] = defaultdict(list)
         self.by_text_ref: dict[str, list[int]] = defaultdict(list)
-        amounts: dict[tuple, list[tuple[Decimal, int]]] = defaultdict(list)
+        amounts: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
         by_iban: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
-        by_key: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
+        by_key: dict[tuple, list[tuple[int, int]]] = defaultdict(list)  # sorted by amount units
         for p in books:
             it = p.item
             for r in p.ref_values:
@@ -41,12 +40,12 @@ class BookIndex:
             for r in p.text_refs:
                 self.by_text_ref[r].append(p.pos)
             cd = (it.currency, it.direction)
-            amounts[cd].append((it.amount, p.pos))
+            amounts[cd].append((p.units, p.pos))
             day = p.day if p.day is not None else 0
             if p.iban:
                 by_iban[cd + (p.iban,)].append((day, p.pos))
             if p.key:
-                by_key[cd + (p.key,)].append((day, p.pos))
+                by_key[cd + (p.key,)].append((p.units, p.pos))
         self.amounts = {k: sorted(v) for k, v in amounts.items()}
         self.amount_keys = {k: [a for a, _ in v] for k, v in self.amounts.items()}
         self.by_iban = {k: sorted(v) for k, v in by_iban.items()}
@@ -93,9 +92,9 @@ class BookIndex:
         found: set[int] = set(self.reference_hits(bank))
         keys = self.amount_keys.get(cd)
         if keys:
-            tol = max(self.cfg.amount_abs_tolerance, self.cfg.amount_pct_tolerance * it.amount)
-            lo = bisect_left(keys, it.amount - tol)
-            hi = bisect_right(keys, it.amount + tol)
+            tol = int(max(self.cfg.amount_abs_tolerance * UNITS, self.cfg.amount_pct_tolerance * bank.units))
+            lo = bisect_left(keys, bank.units - tol)
+            hi = bisect_right(keys, bank.units + tol)
             rows = self.amounts[cd][lo:hi]
             w = self.cfg.value_date_window_days
             books = self.books
@@ -107,5 +106,15 @@ class BookIndex:
         if bank.iban:
             found.update(self._window(self.by_iban.get(cd + (bank.iban,)), bank.day))
         if bank.key:
-            found.update(self._window(self.by_key.get(cd + (bank.key,)), bank.day))
+            # A name alone is weak evidence: only amounts within the fee range meet through it.
+            cap = int(self.cfg.fee_max_abs * UNITS)
+            amt = bank.units
+            books = self.books
+            rows = self.by_key.get(cd + (bank.key,))
+            if rows:
+                w = self.cfg.value_date_window_days
+                rows = rows[bisect_left(rows, (amt - cap, -1)):bisect_right(rows, (amt + cap, 1 << 62))]
+                near = [p for _, p in rows
+                        if bank.day is None or books[p].day is None or abs(books[p].day - bank.day) <= w]
+                found.update(self._nearest(near, bank.day))
         return sorted(found)

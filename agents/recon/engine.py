@@ -19,6 +19,7 @@ otherwise such a suggestion is `review` with `auto_eligible=True`.
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -58,7 +59,7 @@ def _pair_suggestion(ps: PairScore, cfg: MatchConfig, auto_confirm: bool) -> Sug
 def explain_pair(bank: BankItem, book: BookItem, config: MatchConfig | None = None) -> Suggestion | None:
     """Score one given pair (status `none` below the review threshold); None if not comparable."""
     cfg = config or MatchConfig()
-    ps = score_pair(profile(0, bank), profile(0, book), cfg)
+    ps = score_pair(profile(0, bank), profile(0, book), cfg, keep_all=True)
     if ps is None:
         return None
     s = _pair_suggestion(ps, cfg, False)
@@ -124,7 +125,18 @@ def match(
     auto_confirm: bool = False,
 ) -> MatchResult:
     """Match bank lines against book items; see the module docstring for the order of stages."""
-    cfg = config or MatchConfig()
+    # The matcher allocates many small acyclic objects; the cyclic GC would rescan the growing heap
+    # again and again (quadratic at 100k items), so it is paused for the duration of the call.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _match(bank_items, book_items, config or MatchConfig(), auto_confirm)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _match(bank_items, book_items, cfg: MatchConfig, auto_confirm: bool) -> MatchResult:
     banks = [profile(i, b) for i, b in enumerate(bank_items)]
     books = [profile(i, b) for i, b in enumerate(book_items)]
     index = BookIndex(books, cfg)

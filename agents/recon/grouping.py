@@ -64,23 +64,36 @@ def batch_reasons(bank: Profile, books: list[Profile]) -> tuple[list[Reason], De
 
 
 class FreePool:
-    """Book items still free after 1:1 matching, indexed by currency, direction and day."""
+    """Book items still free after 1:1 matching, by currency and direction (+ IBAN / name key), by day."""
 
     def __init__(self, books: list[Profile], used: set[int]) -> None:
         rows: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
         for p in books:
             if p.pos not in used and p.day is not None:
-                rows[(p.item.currency, p.item.direction)].append((p.day, p.pos))
+                cd = (p.item.currency, p.item.direction)
+                rows[cd].append((p.day, p.pos))
+                if p.iban:
+                    rows[cd + ("iban", p.iban)].append((p.day, p.pos))
+                if p.key:
+                    rows[cd + ("key", p.key)].append((p.day, p.pos))
         self.rows = {k: sorted(v) for k, v in rows.items()}
         self.books = books
 
-    def around(self, bank: Profile, window: int) -> list[int]:
-        rows = self.rows.get((bank.item.currency, bank.item.direction))
-        if not rows or bank.day is None:
+    def around(self, bank: Profile, window: int, *, party: bool = False) -> list[int]:
+        """Free positions inside the window; with `party`, only those sharing IBAN or name key."""
+        if bank.day is None:
             return []
-        lo = bisect_left(rows, (bank.day - window, -1))
-        hi = bisect_right(rows, (bank.day + window, 1 << 62))
-        return [p for _, p in rows[lo:hi]]
+        cd = (bank.item.currency, bank.item.direction)
+        keys = [cd] if not party else [k for k in (cd + ("iban", bank.iban) if bank.iban else None,
+                                                   cd + ("key", bank.key) if bank.key else None) if k]
+        out: set[int] = set()
+        for key in keys:
+            rows = self.rows.get(key)
+            if rows:
+                lo = bisect_left(rows, (bank.day - window, -1))
+                hi = bisect_right(rows, (bank.day + window, 1 << 62))
+                out.update(p for _, p in rows[lo:hi])
+        return sorted(out)
 
 
 def _same_party(bank: Profile, book: Profile, cfg: MatchConfig) -> bool:
@@ -103,7 +116,7 @@ def find_subset(
         return None
     books = pool.books
     cands = []
-    for pos in pool.around(bank, cfg.value_date_window_days):
+    for pos in pool.around(bank, cfg.value_date_window_days, party=count is None):
         if pos in used:
             continue
         b = books[pos]

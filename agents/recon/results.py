@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Status = Literal["auto", "review", "none"]
 BreakClass = Literal[
@@ -19,8 +19,7 @@ BreakClass = Literal[
 BREAK_CLASSES: tuple[str, ...] = BreakClass.__args__  # type: ignore[attr-defined]
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(NamedTuple):
     """One signal and what it added to (or took from) the confidence."""
 
     signal: str  # reference, amount, value_date, name, iban, currency, ambiguity, group

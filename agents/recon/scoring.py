@@ -32,6 +32,11 @@ class Profile:
     key: str
     iban: str
     day: int | None
+    units: int  # amount in millionths: exact integer comparisons in the hot loops
+
+
+#: Amounts are compared as integers of this many decimal places (ISO 4217 needs at most 4).
+UNITS = 1_000_000
 
 
 def profile(pos: int, item: _Side) -> Profile:
@@ -48,6 +53,7 @@ def profile(pos: int, item: _Side) -> Profile:
         key=name_key(name) if name else "",
         iban=item.norm_iban,
         day=d.toordinal() if d else None,
+        units=int(item.amount * UNITS),
     )
 
 
@@ -101,77 +107,95 @@ def _reference(bank: Profile, book: Profile) -> tuple[str, str] | None:
     return None
 
 
-def score_pair(bank: Profile, book: Profile, cfg: MatchConfig) -> PairScore | None:
-    """Score a pair; None when not comparable (currency or direction differ)."""
+def score_pair(bank: Profile, book: Profile, cfg: MatchConfig, *, keep_all: bool = False) -> PairScore | None:
+    """Score a pair; None when not comparable (currency or direction differ).
+
+    Numbers first, words later: unless `keep_all`, a pair that can neither be suggested nor explain
+    a break (no reference, no name or IBAN agreement) returns None before any reason text is built.
+    """
     b: BankItem = bank.item  # type: ignore[assignment]
     k: BookItem = book.item  # type: ignore[assignment]
     if b.currency != k.currency or b.direction != k.direction:
         return None
     w = cfg.weights
-    reasons: list[Reason] = []
-    feats: dict[str, float] = {}
-
     ref = _reference(bank, book)
-    if ref is not None:
-        c = w.reference_id if ref[0] == "id" else w.reference_text
-        reasons.append(Reason("reference", ref[1], c))
-    feats["ref_id"] = float(ref is not None and ref[0] == "id")
-    feats["ref_text"] = float(ref is not None and ref[0] == "text")
+    du = bank.units - book.units
+    mu = du if du >= 0 else -du
+    if mu == 0:
+        kind = "equal"
+    elif mu <= max(cfg.amount_abs_tolerance * UNITS, cfg.amount_pct_tolerance * book.units):
+        kind = "tolerance"
+    elif mu <= min(cfg.fee_max_abs * UNITS, cfg.fee_max_pct * book.units):
+        kind = "fee"
+    else:
+        kind = "different"
+    delta = None if bank.day is None or book.day is None else bank.day - book.day
+    window = cfg.value_date_window_days
+    date_ok = delta is None or abs(delta) <= window
+    sim = name_similarity(bank.name, book.name) if bank.name and book.name else None
+    iban = 0.0 if not (bank.iban and book.iban) else (1.0 if bank.iban == book.iban else -1.0)
+
+    c_ref = 0.0 if ref is None else (w.reference_id if ref[0] == "id" else w.reference_text)
+    c_amt = {"equal": w.amount_equal, "tolerance": w.amount_within_tolerance, "fee": w.amount_fee,
+             "different": w.amount_different}[kind]
+    c_date = 0.0 if delta is None else (
+        w.date_in_window * (1 - abs(delta) / (window + 1)) if date_ok else w.date_out_of_window)
+    c_name = 0.0
+    if sim is not None:
+        if sim >= cfg.name_floor:
+            c_name = w.name_max * (sim - cfg.name_floor) / (1 - cfg.name_floor) if cfg.name_floor < 1 else w.name_max
+        else:
+            c_name = w.name_mismatch
+    c_iban = w.iban_equal if iban > 0 else (w.iban_different if iban < 0 else 0.0)
+    conf = min(1.0, max(0.0, c_ref + c_amt + c_date + c_name + c_iban))
+
+    suggestible = kind != "different" and date_ok
+    if not keep_all and not (
+        (suggestible and conf + max(0.0, w.unique_amount) >= cfg.review_threshold)
+        or ref is not None
+        or iban > 0
+        or (sim or 0.0) >= cfg.name_floor
+    ):
+        return None
 
     diff = b.amount - k.amount
     mag = abs(diff)
-    tol = max(cfg.amount_abs_tolerance, cfg.amount_pct_tolerance * k.amount)
-    fee_cap = min(cfg.fee_max_abs, cfg.fee_max_pct * k.amount)
-    if mag == 0:
-        kind, c, text = "equal", w.amount_equal, "amount equal"
-    elif mag <= tol:
-        kind, c, text = "tolerance", w.amount_within_tolerance, f"amount within tolerance ({diff:+f})"
-    elif mag <= fee_cap:
-        side = "short" if diff < 0 else "long"
-        kind, c, text = "fee", w.amount_fee, f"bank amount {side} by {mag:f} {k.currency} (plausible fee)"
+    reasons: list[Reason] = []
+    if ref is not None:
+        reasons.append(Reason("reference", ref[1], c_ref))
+    if kind == "equal":
+        text = "amount equal"
+    elif kind == "tolerance":
+        text = f"amount within tolerance ({diff:+f})"
+    elif kind == "fee":
+        text = f"bank amount {'short' if diff < 0 else 'long'} by {mag:f} {k.currency} (plausible fee)"
     else:
-        kind, c, text = "different", w.amount_different, f"amount differs by {diff:+f} {k.currency}"
-    reasons.append(Reason("amount", text, c))
-    feats["amount_equal"] = float(kind == "equal")
-    feats["amount_tolerance"] = float(kind == "tolerance")
-    feats["amount_fee"] = float(kind == "fee")
-    feats["amount_rel_diff"] = float(mag / k.amount) if k.amount else 0.0
-
-    date_ok = True
-    if bank.day is not None and book.day is not None:
-        delta = bank.day - book.day
-        window = cfg.value_date_window_days
-        if abs(delta) <= window:
-            c = w.date_in_window * (1 - abs(delta) / (window + 1))
-            text = "value date equal" if delta == 0 else f"value date {delta:+d} day{'s' if abs(delta) > 1 else ''}"
-        else:
-            date_ok = False
-            c = w.date_out_of_window
+        text = f"amount differs by {diff:+f} {k.currency}"
+    reasons.append(Reason("amount", text, c_amt))
+    if delta is not None:
+        if not date_ok:
             text = f"value date {delta:+d} days (outside the {window}-day window)"
-        reasons.append(Reason("value_date", text, c))
-        feats["date_delta"] = float(abs(delta))
-    else:
-        feats["date_delta"] = -1.0
-
-    sim: float | None = None
-    if bank.name and book.name:
-        sim = name_similarity(bank.name, book.name)
-        if sim >= cfg.name_floor:
-            c = w.name_max * (sim - cfg.name_floor) / (1 - cfg.name_floor) if cfg.name_floor < 1 else w.name_max
-            reasons.append(Reason("name", f"name similarity {sim:.2f}", c))
+        elif delta == 0:
+            text = "value date equal"
         else:
-            reasons.append(Reason("name", f"name similarity {sim:.2f} (different)", w.name_mismatch))
-    feats["name_similarity"] = -1.0 if sim is None else sim
-
-    feats["iban"] = 0.0
-    if bank.iban and book.iban:
-        if bank.iban == book.iban:
-            reasons.append(Reason("iban", "IBAN equal", w.iban_equal))
-            feats["iban"] = 1.0
-        else:
-            reasons.append(Reason("iban", "IBAN differs", w.iban_different))
-            feats["iban"] = -1.0
+            text = f"value date {delta:+d} day{'s' if abs(delta) > 1 else ''}"
+        reasons.append(Reason("value_date", text, c_date))
+    if sim is not None:
+        suffix = "" if sim >= cfg.name_floor else " (different)"
+        reasons.append(Reason("name", f"name similarity {sim:.2f}{suffix}", c_name))
+    if iban:
+        reasons.append(Reason("iban", "IBAN equal" if iban > 0 else "IBAN differs", c_iban))
     reasons.append(Reason("currency", f"currency {k.currency} equal", 0.0))
 
-    conf = min(1.0, max(0.0, sum(r.contribution for r in reasons)))
+    feats = {
+        "ref_id": float(ref is not None and ref[0] == "id"),
+        "ref_text": float(ref is not None and ref[0] == "text"),
+        "amount_equal": float(kind == "equal"),
+        "amount_tolerance": float(kind == "tolerance"),
+        "amount_fee": float(kind == "fee"),
+        "amount_rel_diff": float(mag / k.amount) if k.amount else 0.0,
+        "date_delta": -1.0 if delta is None else float(abs(delta)),
+        "name_similarity": -1.0 if sim is None else sim,
+        "iban": iban,
+    }
     return PairScore(bank, book, conf, reasons, kind, diff, ref is not None, sim, date_ok, feats)

@@ -1,0 +1,1 @@
+"""Performance benchmarks (one module per area, each with a `run(...)` function)."""
