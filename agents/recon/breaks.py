@@ -25,10 +25,15 @@ from agents.recon.results import Break
 from agents.recon.scoring import PairScore, Profile
 
 
-def _dup_key(p: Profile) -> tuple:
+def _dup_key(p: Profile) -> tuple | None:
+    """Identity of a bank line for duplicate detection; None when it has nothing to be identified
+    by (no reference, no counterparty): two equal card fees on one day are not evidence of a double
+    booking."""
     it = p.item
     refs = tuple(sorted(p.ref_values)) or tuple(sorted(p.text_refs))
-    return (it.currency, it.direction, it.amount, refs or p.name, p.day)
+    if not refs and not p.name and not p.iban:
+        return None
+    return (it.currency, it.direction, it.amount, refs or (p.name, p.iban), p.day)
 
 
 def _near_class(ps: PairScore) -> str | None:
@@ -89,8 +94,9 @@ def classify(
     for bp in banks:
         item = bp.item  # type: ignore[assignment]
         key = _dup_key(bp)
-        earlier = bank_seen.get(key)
-        bank_seen.setdefault(key, item.id)
+        earlier = bank_seen.get(key) if key is not None else None
+        if key is not None:
+            bank_seen.setdefault(key, item.id)
         if bp.pos in used_bank:
             continue
         if item.is_return:

@@ -1,6 +1,7 @@
 """The matching engine: bank lines against book items, in priority order.
 
-1. Batch bookings whose details resolve by reference to distinct book items (1:N).
+1. Batch bookings whose details resolve by reference to distinct book items (1:N), and lines whose
+   remittance names several book items that add up to the line (N:1).
 2. One-to-one pairs from blocked candidates (`blocking.BookIndex`), scored signal by signal
    (`scoring.score_pair`): references first (their weight dominates), then amount, value date,
    name, IBAN. Pairs whose best rival scores within `ambiguity_margin` on either side lose
@@ -26,7 +27,13 @@ from collections.abc import Sequence
 from agents.recon.blocking import BookIndex
 from agents.recon.breaks import classify
 from agents.recon.config import MatchConfig
-from agents.recon.grouping import FreePool, batch_reasons, find_subset, resolve_batch_details
+from agents.recon.grouping import (
+    FreePool,
+    batch_reasons,
+    find_subset,
+    resolve_batch_details,
+    resolve_reference_group,
+)
 from agents.recon.items import BankItem, BookItem
 from agents.recon.results import MatchResult, Reason, Suggestion
 from agents.recon.scoring import PairScore, Profile, profile, score_pair
@@ -162,6 +169,27 @@ def _match(bank_items, book_items, cfg: MatchConfig, auto_confirm: bool) -> Matc
             bank_ids=(item.id,), book_ids=tuple(m.item.id for m in members), confidence=conf,
             reasons=tuple(reasons), status=status, auto_eligible=eligible,  # type: ignore[arg-type]
             kind="batch", currency=item.currency, difference=diff if diff else None,
+        ))
+
+    # 1b. one line naming several book items whose amounts add up to it
+    for bp in banks:
+        item = bp.item  # type: ignore[assignment]
+        if bp.pos in used_bank or item.is_return or item.batch_details:
+            continue
+        chosen = resolve_reference_group(bp, index, used_book)
+        if chosen is None:
+            continue
+        n = len(chosen)
+        reasons = [Reason("reference", f"{n} book references found in bank remittance text", 0.7),
+                   Reason("amount", "sum of book amounts equal to the bank amount", 0.25)]
+        conf = 0.95
+        status, eligible = _status(conf, cfg, auto_confirm)
+        used_bank.add(bp.pos)
+        used_book.update(chosen)
+        suggestions.append(Suggestion(
+            bank_ids=(item.id,), book_ids=tuple(books[p].item.id for p in chosen), confidence=conf,
+            reasons=tuple(reasons), status=status, auto_eligible=eligible,  # type: ignore[arg-type]
+            kind="N:1", currency=item.currency,
         ))
 
     # 2. one-to-one candidates

@@ -48,6 +48,24 @@ def resolve_batch_details(bank: Profile, index: BookIndex, used: set[int]) -> li
     return chosen if len(chosen) >= 2 else None
 
 
+def resolve_reference_group(bank: Profile, index: BookIndex, used: set[int]) -> list[int] | None:
+    """Several free book items named by the bank line's references whose amounts add up to it.
+
+    One transfer paying several invoices lists them in its remittance text; without this check the
+    largest invoice alone could pass as a fee-short 1:1 match.
+    """
+    item = bank.item
+    hits = [
+        p for p in index.reference_hits(bank)
+        if p not in used and index.books[p].item.currency == item.currency
+        and index.books[p].item.direction == item.direction
+    ]
+    if len(hits) < 2 or len(hits) > index.cfg.subset_max_size:
+        return None
+    total = sum((index.books[p].item.amount for p in hits), Decimal(0))
+    return hits if total == item.amount else None
+
+
 def batch_reasons(bank: Profile, books: list[Profile]) -> tuple[list[Reason], Decimal]:
     item = bank.item
     total = sum((b.item.amount for b in books), Decimal(0))
