@@ -57,7 +57,7 @@ def _best_near(options: list[PairScore], other_used: set[int], side: str) -> Pai
             return False  # the other item found its own match: this was a look-alike
         if ps.has_reference:
             return True
-        iban = ps.features.get("iban", 0.0)
+        iban = ps.iban
         return iban > 0 or (iban == 0 and (ps.name_similarity or 0) >= 0.9)
 
     options = [ps for ps in options if _near_class(ps) and strong(ps)]

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from agents.recon.blocking import BookIndex
 from agents.recon.breaks import classify
@@ -49,6 +49,7 @@ def _status(conf: float, cfg: MatchConfig, auto_confirm: bool) -> tuple[str, boo
 def _pair_suggestion(ps: PairScore, cfg: MatchConfig, auto_confirm: bool) -> Suggestion:
     status, eligible = _status(ps.confidence, cfg, auto_confirm)
     fee = ps.amount_kind == "fee"
+    diff = ps.difference
     return Suggestion(
         bank_ids=(ps.bank.item.id,),
         book_ids=(ps.book.item.id,),
@@ -58,8 +59,9 @@ def _pair_suggestion(ps: PairScore, cfg: MatchConfig, auto_confirm: bool) -> Sug
         auto_eligible=eligible,
         kind="1:1",
         currency=ps.book.item.currency,
-        difference=ps.difference if ps.difference != 0 else None,
-        fee_write_off=abs(ps.difference) if fee else None,
+        difference=diff if diff != 0 else None,
+        fee_write_off=abs(diff) if fee else None,
+        features=ps.features,
     )
 
 
@@ -87,9 +89,8 @@ def _reward_unique_amounts(scored: list[PairScore], cfg: MatchConfig) -> None:
             per_book[ps.book.pos] += 1
     for ps in scored:
         if ps.amount_kind == "equal" and ps.date_ok and per_bank[ps.bank.pos] == 1 and per_book[ps.book.pos] == 1:
-            ps.reasons.append(Reason("amount", "only pair with this amount in the date window",
-                                     cfg.weights.unique_amount))
-            ps.confidence = min(1.0, max(0.0, sum(r.contribution for r in ps.reasons)))
+            ps.add(Reason("unique_amount", "only pair with this amount in the date window",
+                          cfg.weights.unique_amount))
 
 
 def _penalise_ambiguity(pairs: list[PairScore], cfg: MatchConfig) -> None:
@@ -120,8 +121,7 @@ def _penalise_ambiguity(pairs: list[PairScore], cfg: MatchConfig) -> None:
         if text:
             # Never below the review threshold: ambiguity blocks auto, not the suggestion itself.
             lowered = max(min(ps.confidence, cfg.review_threshold), ps.confidence + cfg.weights.ambiguity)
-            ps.reasons.append(Reason("ambiguity", text, lowered - ps.confidence))
-            ps.confidence = lowered
+            ps.add(Reason("ambiguity", text, lowered - ps.confidence))
 
 
 def match(
@@ -130,20 +130,26 @@ def match(
     config: MatchConfig | None = None,
     *,
     auto_confirm: bool = False,
+    scorer: Callable[[Mapping[str, float]], float] | None = None,
 ) -> MatchResult:
-    """Match bank lines against book items; see the module docstring for the order of stages."""
+    """Match bank lines against book items; see the module docstring for the order of stages.
+
+    `scorer` (e.g. `agents.recon.learning.LearnedScorer.predict`) replaces the weight sum as the
+    confidence of the 1:1 pairs the weights admitted for review; an ambiguous pair stays below the
+    auto threshold whatever the model says.
+    """
     # The matcher allocates many small acyclic objects; the cyclic GC would rescan the growing heap
     # again and again (quadratic at 100k items), so it is paused for the duration of the call.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _match(bank_items, book_items, config or MatchConfig(), auto_confirm)
+        return _match(bank_items, book_items, config or MatchConfig(), auto_confirm, scorer)
     finally:
         if enabled:
             gc.enable()
 
 
-def _match(bank_items, book_items, cfg: MatchConfig, auto_confirm: bool) -> MatchResult:
+def _match(bank_items, book_items, cfg: MatchConfig, auto_confirm: bool, scorer) -> MatchResult:
     banks = [profile(i, b) for i, b in enumerate(bank_items)]
     books = [profile(i, b) for i, b in enumerate(book_items)]
     index = BookIndex(books, cfg)
@@ -213,6 +219,12 @@ def _match(bank_items, book_items, cfg: MatchConfig, auto_confirm: bool) -> Matc
         elif ps.has_reference or (ps.name_similarity or 0) >= cfg.name_floor:
             near.append(ps)
     _penalise_ambiguity(pairs, cfg)
+    if scorer is not None:
+        for ps in pairs:
+            p = min(1.0, max(0.0, float(scorer(ps.features))))
+            if ps.has("ambiguity"):
+                p = min(p, cfg.auto_threshold - 0.01)
+            ps.add(Reason("model", f"learned scorer: {p:.2f}", p - ps.confidence))
 
     # 3. greedy global assignment
     pairs.sort(key=lambda p: (-p.confidence, p.bank.pos, p.book.pos))

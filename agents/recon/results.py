@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal, NamedTuple
@@ -49,6 +50,9 @@ class Suggestion:
     currency: str
     difference: Decimal | None = None
     fee_write_off: Decimal | None = None  # the amount to book as a bank charge, when a fee case
+    #: The numbers behind a 1:1 confidence (see `agents.recon.learning.FEATURES`): store them with
+    #: the person's decision to train a scorer later. None for group suggestions.
+    features: Mapping[str, float] | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict:
         return {
@@ -62,6 +66,7 @@ class Suggestion:
             "currency": self.currency,
             "difference": None if self.difference is None else format(self.difference, "f"),
             "fee_write_off": None if self.fee_write_off is None else format(self.fee_write_off, "f"),
+            "features": dict(self.features) if self.features is not None else None,
         }
 
 

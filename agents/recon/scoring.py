@@ -59,20 +59,96 @@ def profile(pos: int, item: _Side) -> Profile:
 
 @dataclass(slots=True)
 class PairScore:
+    """A scored pair, kept as numbers; reason texts and the feature dict are built on demand
+    (most pairs are never shown, and 100k × a few candidates of texts would cost memory)."""
+
     bank: Profile
     book: Profile
     confidence: float
-    reasons: list[Reason]
+    ref: tuple[str, str] | None  # ("id" | "text", human text)
     amount_kind: str  # equal | tolerance | fee | different
-    difference: Decimal
-    has_reference: bool
+    delta: int | None  # value-date difference in days (bank − book)
     name_similarity: float | None
+    iban: float  # 1 equal, -1 different, 0 unknown
     date_ok: bool
-    features: dict[str, float]
+    contributions: tuple[float, float, float, float, float]  # reference, amount, date, name, IBAN
+    window: int
+    extra: list[Reason] | None = None  # engine-added signals (unique amount, ambiguity, model)
+
+    @property
+    def has_reference(self) -> bool:
+        return self.ref is not None
 
     @property
     def suggestible(self) -> bool:
         return self.amount_kind != "different" and self.date_ok
+
+    @property
+    def difference(self) -> Decimal:
+        return self.bank.item.amount - self.book.item.amount
+
+    def add(self, reason: Reason) -> None:
+        """Add an engine-level signal and move the confidence by its contribution (clipped)."""
+        if self.extra is None:
+            self.extra = []
+        self.extra.append(reason)
+        self.confidence = min(1.0, max(0.0, self.confidence + reason.contribution))
+
+    def has(self, signal: str) -> bool:
+        return any(r.signal == signal for r in self.extra or ())
+
+    @property
+    def reasons(self) -> list[Reason]:
+        c_ref, c_amt, c_date, c_name, c_iban = self.contributions
+        ccy = self.book.item.currency
+        out: list[Reason] = []
+        if self.ref is not None:
+            out.append(Reason("reference", self.ref[1], c_ref))
+        diff = self.difference
+        if self.amount_kind == "equal":
+            text = "amount equal"
+        elif self.amount_kind == "tolerance":
+            text = f"amount within tolerance ({diff:+f})"
+        elif self.amount_kind == "fee":
+            text = f"bank amount {'short' if diff < 0 else 'long'} by {abs(diff):f} {ccy} (plausible fee)"
+        else:
+            text = f"amount differs by {diff:+f} {ccy}"
+        out.append(Reason("amount", text, c_amt))
+        d = self.delta
+        if d is not None:
+            if not self.date_ok:
+                text = f"value date {d:+d} days (outside the {self.window}-day window)"
+            elif d == 0:
+                text = "value date equal"
+            else:
+                text = f"value date {d:+d} day{'s' if abs(d) > 1 else ''}"
+            out.append(Reason("value_date", text, c_date))
+        if self.name_similarity is not None:
+            sim = self.name_similarity
+            suffix = "" if c_name >= 0 else " (different)"
+            out.append(Reason("name", f"name similarity {sim:.2f}{suffix}", c_name))
+        if self.iban:
+            out.append(Reason("iban", "IBAN equal" if self.iban > 0 else "IBAN differs", c_iban))
+        out.append(Reason("currency", f"currency {ccy} equal", 0.0))
+        return out + list(self.extra or ())
+
+    @property
+    def features(self) -> dict[str, float]:
+        """Inputs of `agents.recon.learning` (names listed in `learning.FEATURES`)."""
+        k = self.book.item.amount
+        return {
+            "ref_id": float(self.ref is not None and self.ref[0] == "id"),
+            "ref_text": float(self.ref is not None and self.ref[0] == "text"),
+            "amount_equal": float(self.amount_kind == "equal"),
+            "amount_tolerance": float(self.amount_kind == "tolerance"),
+            "amount_fee": float(self.amount_kind == "fee"),
+            "amount_rel_diff": float(abs(self.difference) / k) if k else 0.0,
+            "date_delta": -1.0 if self.delta is None else float(abs(self.delta)),
+            "name_similarity": -1.0 if self.name_similarity is None else self.name_similarity,
+            "iban": self.iban,
+            "unique_amount": float(self.has("unique_amount")),
+            "ambiguous": float(self.has("ambiguity")),
+        }
 
 
 def name_similarity(a: str, b: str) -> float:
@@ -158,44 +234,5 @@ def score_pair(bank: Profile, book: Profile, cfg: MatchConfig, *, keep_all: bool
     ):
         return None
 
-    diff = b.amount - k.amount
-    mag = abs(diff)
-    reasons: list[Reason] = []
-    if ref is not None:
-        reasons.append(Reason("reference", ref[1], c_ref))
-    if kind == "equal":
-        text = "amount equal"
-    elif kind == "tolerance":
-        text = f"amount within tolerance ({diff:+f})"
-    elif kind == "fee":
-        text = f"bank amount {'short' if diff < 0 else 'long'} by {mag:f} {k.currency} (plausible fee)"
-    else:
-        text = f"amount differs by {diff:+f} {k.currency}"
-    reasons.append(Reason("amount", text, c_amt))
-    if delta is not None:
-        if not date_ok:
-            text = f"value date {delta:+d} days (outside the {window}-day window)"
-        elif delta == 0:
-            text = "value date equal"
-        else:
-            text = f"value date {delta:+d} day{'s' if abs(delta) > 1 else ''}"
-        reasons.append(Reason("value_date", text, c_date))
-    if sim is not None:
-        suffix = "" if sim >= cfg.name_floor else " (different)"
-        reasons.append(Reason("name", f"name similarity {sim:.2f}{suffix}", c_name))
-    if iban:
-        reasons.append(Reason("iban", "IBAN equal" if iban > 0 else "IBAN differs", c_iban))
-    reasons.append(Reason("currency", f"currency {k.currency} equal", 0.0))
-
-    feats = {
-        "ref_id": float(ref is not None and ref[0] == "id"),
-        "ref_text": float(ref is not None and ref[0] == "text"),
-        "amount_equal": float(kind == "equal"),
-        "amount_tolerance": float(kind == "tolerance"),
-        "amount_fee": float(kind == "fee"),
-        "amount_rel_diff": float(mag / k.amount) if k.amount else 0.0,
-        "date_delta": -1.0 if delta is None else float(abs(delta)),
-        "name_similarity": -1.0 if sim is None else sim,
-        "iban": iban,
-    }
-    return PairScore(bank, book, conf, reasons, kind, diff, ref is not None, sim, date_ok, feats)
+    return PairScore(bank, book, conf, ref, kind, delta, sim, iban, date_ok,
+                     (c_ref, c_amt, c_date, c_name, c_iban), window)

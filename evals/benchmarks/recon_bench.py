@@ -5,7 +5,8 @@ side-by-side with the `reconcile-mcp` package on the same generated inputs.
 
 Each size runs in its own process so peak RSS belongs to that size only. Reported per size:
 generation and item-building time (not part of matching), matching wall time and CPU time (the
-machine may be shared: CPU time is the steadier figure), RSS before matching, peak RSS, and the
+machine may be shared: CPU time is the steadier figure), RSS before matching, peak RSS while
+generating and building the inputs, peak RSS while matching (kernel peak mark reset just before), and the
 quality figures of `evals.recon.quality`. The peer gets the same items as plain dicts (book items as
 *expected*, bank lines as *observed*), its one-to-many search switched off (it tries every
 combination of leftovers otherwise), and its `exact` matches count as its auto-eligible ones.
@@ -35,6 +36,27 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _reset_hwm() -> bool:
+    """Reset the kernel's peak-RSS mark (Linux >= 4.0) so the next reading covers matching only."""
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def _hwm_mb() -> float | None:
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
 def _one(n: int, seed: int, engine: str) -> dict:
     """Run one size in this process; returns a JSON-able row."""
     from evals.recon.generator import generate
@@ -47,6 +69,8 @@ def _one(n: int, seed: int, engine: str) -> dict:
     del ds
     t2 = time.perf_counter()
     rss_before = _rss_mb()
+    peak_build = _peak_mb()
+    reset = _reset_hwm()
     c0 = time.process_time()
     if engine == "breakdesk":
         from agents.recon import match
@@ -56,12 +80,14 @@ def _one(n: int, seed: int, engine: str) -> dict:
         result = _peer(lab)
     cpu = time.process_time() - c0
     t3 = time.perf_counter()
+    match_peak = _hwm_mb() if reset else None
     rep = evaluate(lab, result)
     return {
         "engine": engine, "n_book": len(lab.book_items), "n_bank": len(lab.bank_items),
         "generate_s": round(t1 - t0, 2), "build_s": round(t2 - t1, 2),
         "match_wall_s": round(t3 - t2, 2), "match_cpu_s": round(cpu, 2),
-        "rss_before_mb": round(rss_before, 1), "peak_rss_mb": round(_peak_mb(), 1),
+        "rss_before_mb": round(rss_before, 1), "peak_rss_build_mb": round(peak_build, 1),
+        "peak_rss_match_mb": round(match_peak, 1) if match_peak else None,
         "precision_auto": round(rep.precision_auto, 4), "recall": round(rep.recall, 4),
         "false_auto_rate": round(rep.false_auto_rate, 5), "auto_coverage": round(rep.auto_coverage, 4),
         "break_accuracy": round(rep.break_accuracy, 4) if engine == "breakdesk" else None,
@@ -107,7 +133,8 @@ def _spawn(n: int, seed: int, engine: str, timeout: float) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-COLUMNS = ("engine", "n_book", "n_bank", "match_wall_s", "match_cpu_s", "rss_before_mb", "peak_rss_mb",
+COLUMNS = ("engine", "n_book", "n_bank", "match_wall_s", "match_cpu_s", "rss_before_mb", "peak_rss_build_mb",
+           "peak_rss_match_mb",
            "precision_auto", "recall", "false_auto_rate", "auto_coverage", "break_accuracy")
 
 

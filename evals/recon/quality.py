@@ -131,6 +131,55 @@ def evaluate(lab: Labelled, result: MatchResult) -> Report:
                   auto_ok, found, len(lab.breaks), correct, missed, wrong, confusion)
 
 
+def decisions(lab: Labelled, result: MatchResult) -> list:
+    """Reviewer decisions: each 1:1 suggestion (approved when in the truth), plus, per suggestion,
+    the look-alike a reviewer would have had to turn down — the book item of the same currency and
+    direction with the nearest amount, scored against the same bank line (rejected)."""
+    from bisect import bisect_left
+
+    from agents.recon.engine import explain_pair
+    from agents.recon.learning import Decision
+
+    bank = {b.id: b for b in lab.bank_items}
+    book = {b.id: b for b in lab.book_items}
+    by_cd: dict[tuple, list] = {}
+    for b in lab.book_items:
+        by_cd.setdefault((b.currency, b.direction), []).append((b.amount, b.id))
+    for v in by_cd.values():
+        v.sort()
+    out = []
+    for s in result.suggestions:
+        if s.features is None:
+            continue
+        key = (frozenset(s.bank_ids), frozenset(s.book_ids))
+        out.append(Decision(s.features, key in lab.groups))
+        b = bank[s.bank_ids[0]]
+        rows = by_cd.get((b.currency, b.direction), [])
+        i = bisect_left(rows, (b.amount, ""))
+        for j in (i - 1, i + 1, i):
+            if 0 <= j < len(rows) and rows[j][1] != s.book_ids[0]:
+                alt = explain_pair(b, book[rows[j][1]])
+                if alt is not None and alt.features is not None:
+                    truth = (frozenset([b.id]), frozenset([rows[j][1]])) in lab.groups
+                    out.append(Decision(alt.features, truth))
+                break
+    return out
+
+
+def learn_and_backtest(n: int, train_seed: int, test_seed: int, threshold: float) -> list[str]:
+    """Fit a scorer on one generated set's decisions, backtest it on another's."""
+    from agents.recon.learning import backtest, fit
+
+    train = label(generate(n, train_seed))
+    model = fit(decisions(train, match(train.bank_items, train.book_items)))
+    test = label(generate(n, test_seed))
+    held_out = decisions(test, match(test.bank_items, test.book_items))
+    fixed = sum(1 for d in held_out if d.approved)
+    return [f"learned scorer {model.version} on {model.n_train} decisions ({model.positives} approved)",
+            str(backtest(model, held_out, threshold)),
+            f"held-out decisions: {len(held_out)} ({fixed} approved)"]
+
+
 def run(n: int = 2000, seed: int = 7, config: MatchConfig | None = None) -> Report:
     lab = label(generate(n, seed))
     return evaluate(lab, match(lab.bank_items, lab.book_items, config))
@@ -141,12 +190,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=2000, help="book items to generate")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--threshold", type=float, default=None, help="auto threshold (default: MatchConfig)")
+    ap.add_argument("--learn", action="store_true", help="also fit a scorer (seed) and backtest it (seed+1)")
     args = ap.parse_args(argv)
     cfg = MatchConfig() if args.threshold is None else MatchConfig(auto_threshold=args.threshold)
     report = run(args.n, args.seed, cfg)
     print("\n".join(report.lines()))
     for s in report.wrong_auto[:5]:
         print("wrong auto:", s.bank_ids, s.book_ids, round(s.confidence, 3), [r.text for r in s.reasons])
+    if args.learn:
+        print("\n".join(learn_and_backtest(args.n, args.seed, args.seed + 1, cfg.auto_threshold)))
     return 0
 
 

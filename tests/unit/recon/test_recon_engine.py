@@ -136,3 +136,15 @@ def test_confidence_is_in_unit_interval(threshold):
     result = _run([entry("10.00", asr="B1", e2e="E1", name="A")], ["L1,2026-11-02,-10.00,EUR,A,,,,E1"],
                   config=MatchConfig(auto_threshold=threshold))
     assert all(0.0 <= s.confidence <= 1.0 for s in result.suggestions)
+
+
+def test_suggestions_carry_learning_features_and_a_scorer_replaces_the_weights():
+    from agents.recon.learning import FEATURES
+
+    entries = [entry("10.00", asr="B1", e2e="E1", name="A")]
+    rows = ["L1,2026-11-02,-10.00,EUR,A,,,,E1"]
+    (s,) = _run(entries, rows).suggestions
+    assert set(s.features) == set(FEATURES) and s.features["ref_id"] == 1.0
+    (m,) = _run(entries, rows, scorer=lambda f: 0.7).suggestions
+    assert m.confidence == pytest.approx(0.7) and not m.auto_eligible
+    assert m.reasons[-1].text == "learned scorer: 0.70"
