@@ -46,6 +46,8 @@ class BatchDetail:
 
 @dataclass(frozen=True)
 class _Side:
+    _mt_label = "MT :20:"  # class attribute, not a field: how `mt_reference` is named in reasons
+
     id: str
     amount: Decimal
     currency: str
@@ -75,7 +77,7 @@ class _Side:
             ("UETR", self.uetr),
             ("EndToEndId", self.end_to_end_id),
             ("InstrId", self.instruction_id),
-            ("MT :20:", self.mt_reference),
+            (self._mt_label, self.mt_reference),
             ("MT :21:", self.mt_related_reference),
         ):
             n = norm_ref(value)
@@ -99,6 +101,8 @@ class _Side:
 @dataclass(frozen=True)
 class BankItem(_Side):
     """One statement line (camt Ntry / MT :61:+:86:). A batch booking stays one item."""
+
+    _mt_label = "customer reference (:61:)"  # our :20: as the bank echoes it in :61: subfield 7
 
     account_servicer_reference: str | None = None
     bank_transaction_code: str | None = None  # ISO domain/family/sub-family or proprietary code

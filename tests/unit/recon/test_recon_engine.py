@@ -148,3 +148,15 @@ def test_suggestions_carry_learning_features_and_a_scorer_replaces_the_weights()
     (m,) = _run(entries, rows, scorer=lambda f: 0.7).suggestions
     assert m.confidence == pytest.approx(0.7) and not m.auto_eligible
     assert m.reasons[-1].text == "learned scorer: 0.70"
+
+
+def test_mt_reference_echoed_in_61_matches_the_mt103_reference():
+    from agents.recon import BankItem, BookItem
+
+    bank = BankItem(id="B1", amount=Decimal("5.00"), currency="EUR", direction="DBIT", value_date=D,
+                    mt_reference="ref 123")
+    book = BookItem(id="P1", amount=Decimal("5.00"), currency="EUR", direction="DBIT", value_date=D,
+                    mt_reference="REF123", source="MT103")
+    s = explain_pair(bank, book)
+    assert s is not None and s.auto_eligible
+    assert s.reasons[0].text == "bank customer reference (:61:) = book MT :20:"
