@@ -30,9 +30,13 @@ class Labelled:
     breaks: dict[tuple[str, str], str]  # (side, id) -> break class
 
 
-def label(ds: Dataset) -> Labelled:
-    """Build the items through the real builders and attach the truth to their ids."""
-    bank_items = bank_items_from_messages(ds.bank_messages())
+def label(ds: Dataset, bank_messages: list | None = None) -> Labelled:
+    """Build the items through the real builders and attach the truth to their ids.
+
+    `bank_messages` defaults to the dataset's canonical objects; pass what a parser made of
+    `writers.camt053_xml(ds)` to run the same labels through the real parser.
+    """
+    bank_items = bank_items_from_messages(ds.bank_messages() if bank_messages is None else bank_messages)
     book_items = book_items_from_ledger_csv(ds.ledger_csv(), filename="generated-ledger.csv")
     specs = ds.bank_order()
     assert len(specs) == len(bank_items)
