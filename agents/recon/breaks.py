@@ -46,21 +46,24 @@ def _near_class(ps: PairScore) -> str | None:
     return None
 
 
+def is_strong_near_miss(ps: PairScore) -> bool:
+    """A pair that failed to match but shares a reference, the IBAN, or (no IBAN to contradict)
+    a near-identical name: strong enough to explain a break of either item."""
+    if ps.has_reference or ps.iban > 0:
+        return True
+    return ps.iban == 0 and (ps.name_similarity or 0.0) >= 0.9
+
+
 def _best_near(options: list[PairScore], other_used: set[int], side: str) -> PairScore | None:
     def key(ps: PairScore):
         other = ps.book.pos if side == "bank" else ps.bank.pos
         return (other in other_used, not ps.has_reference, -ps.confidence, other)
 
-    def strong(ps: PairScore) -> bool:
-        other = ps.book if side == "bank" else ps.bank
-        if other.pos in other_used:
-            return False  # the other item found its own match: this was a look-alike
-        if ps.has_reference:
-            return True
-        iban = ps.iban
-        return iban > 0 or (iban == 0 and (ps.name_similarity or 0) >= 0.9)
+    def free(ps: PairScore) -> bool:
+        # when the other item found its own match, this pair was a look-alike
+        return (ps.book if side == "bank" else ps.bank).pos not in other_used
 
-    options = [ps for ps in options if _near_class(ps) and strong(ps)]
+    options = [ps for ps in options if _near_class(ps) and free(ps) and is_strong_near_miss(ps)]
     return min(options, key=key) if options else None
 
 

@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
 from agents.recon.blocking import BookIndex
-from agents.recon.breaks import classify
+from agents.recon.breaks import classify, is_strong_near_miss
 from agents.recon.config import MatchConfig
 from agents.recon.grouping import (
     FreePool,
@@ -216,8 +216,9 @@ def _match(bank_items, book_items, cfg: MatchConfig, auto_confirm: bool, scorer)
     for ps in scored:
         if ps.suggestible and ps.confidence >= cfg.review_threshold:
             pairs.append(ps)
-        elif ps.has_reference or (ps.name_similarity or 0) >= cfg.name_floor:
+        elif is_strong_near_miss(ps):
             near.append(ps)
+    del scored
     _penalise_ambiguity(pairs, cfg)
     if scorer is not None:
         for ps in pairs:
