@@ -10,6 +10,7 @@ import sys
 
 BENCHMARKS = {
     "parsers": "evals.benchmarks.parsers_bench",
+    "recon": "evals.benchmarks.recon_bench",
 }
 
 
