@@ -50,6 +50,9 @@ def _pair_suggestion(ps: PairScore, cfg: MatchConfig, auto_confirm: bool) -> Sug
     status, eligible = _status(ps.confidence, cfg, auto_confirm)
     fee = ps.amount_kind == "fee"
     diff = ps.difference
+    if diff:
+        # An open difference means a write-off: money is booked that nobody paid. A person decides.
+        status, eligible = ("review" if status == "auto" else status), False
     return Suggestion(
         bank_ids=(ps.bank.item.id,),
         book_ids=(ps.book.item.id,),

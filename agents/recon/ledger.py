@@ -22,7 +22,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import iso4217
+from parsers.currency import is_known_currency, minor_units
 
 from agents.recon.items import BookItem
 from agents.recon.normalize import refs_in_text
@@ -38,14 +38,6 @@ _DIRECTIONS = {
 
 class LedgerError(ParseError):
     """A ledger CSV that cannot be read: missing column, bad amount, date or currency."""
-
-
-def _minor_units(code: str) -> int | None:
-    try:
-        exp = iso4217.Currency(code).exponent
-    except (ValueError, KeyError):
-        return None
-    return exp if exp is not None else None
 
 
 def book_items_from_ledger_csv(
@@ -117,11 +109,11 @@ def _row(row: dict, cols: dict[str, str], name: str, line: int, ids: dict[str, i
         raise LedgerError("column 'amount': not a decimal number", file=name, line=line,
                           fragment=raw_amount) from None
     currency = _get(row, cols, "currency").upper()
-    digits = _minor_units(currency)
-    if digits is None:
+    if not is_known_currency(currency):
         raise LedgerError("column 'currency': not an ISO 4217 code", file=name, line=line, fragment=currency)
+    digits = minor_units(currency)
     exponent = -amount.as_tuple().exponent if amount.as_tuple().exponent < 0 else 0
-    if exponent > digits:
+    if digits is not None and exponent > digits:
         raise LedgerError(f"column 'amount': {currency} has {digits} decimal(s)", file=name, line=line,
                           fragment=raw_amount)
     raw_dir = _get(row, cols, "direction").upper()

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
-import iso4217
+from parsers.currency import minor_units
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
@@ -76,15 +76,6 @@ def _month_day_near(mmdd: str, anchor: date) -> date | None:
         if best is None or abs((candidate - anchor).days) < abs((best - anchor).days):
             best = candidate
     return best
-
-
-@lru_cache(maxsize=512)
-def minor_units(currency: str) -> int | None:
-    """ISO 4217 exponent, or None for unknown/historic codes (e.g. DEM) and metals."""
-    try:
-        return iso4217.Currency(currency).exponent
-    except (ValueError, KeyError):
-        return None
 
 
 def currency(text: str) -> str:
