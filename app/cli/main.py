@@ -17,9 +17,9 @@ def cli() -> None:
 
 def _register() -> None:
     # One line per command module; each module exposes `commands` (a list of click commands).
-    from app.cli import demo_cmd, parse_cmds
+    from app.cli import demo_cmd, kb_cmd, parse_cmds
 
-    for module in (parse_cmds, demo_cmd):
+    for module in (parse_cmds, demo_cmd, kb_cmd):
         for command in module.commands:
             cli.add_command(command)
 
