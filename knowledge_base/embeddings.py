@@ -8,8 +8,11 @@ so a new process (or a Chroma server) can rebuild it from the collection's store
 
 from __future__ import annotations
 
+import os
 import threading
-from typing import Any, Protocol, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any, Iterator, Protocol, Sequence
 
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
@@ -57,6 +60,27 @@ def model_load_count() -> int:
     return _load_count
 
 
+@contextmanager
+def _torch_threads() -> Iterator[None]:
+    """Run inference on `BREAKDESK_EMBED_THREADS` threads (default 1), then restore torch's setting.
+
+    Measured on the shared 2-core machine under load: one short query took ~40 ms on one thread and
+    240-500 ms on two (OpenMP threads waiting for each other), and batches were faster on one too.
+    """
+    import torch
+
+    wanted = int(os.environ.get("BREAKDESK_EMBED_THREADS", "1"))
+    before = torch.get_num_threads()
+    if wanted <= 0 or wanted == before:
+        yield
+        return
+    torch.set_num_threads(wanted)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 class MiniLMEmbedder:
     """Normalised 384-dim vectors; `calls` counts batches so tests can prove what was (not) re-embedded."""
 
@@ -72,13 +96,18 @@ class MiniLMEmbedder:
             return []
         self.calls += 1
         self.texts_embedded += len(texts)
-        vectors = get_model().encode(
-            list(texts), batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
-        )
+        model = get_model()
+        with _torch_threads():
+            vectors = model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+                                   show_progress_bar=False)
         return vectors.tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        return self.embed_documents([text])[0]
+        return list(self._cached_query(text))
+
+    @lru_cache(maxsize=1024)  # noqa: B019 - one embedder per process; repeated questions are common
+    def _cached_query(self, text: str) -> tuple[float, ...]:
+        return tuple(self.embed_documents([text])[0])
 
 
 @register_embedding_function

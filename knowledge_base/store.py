@@ -32,7 +32,7 @@ class StoreConfig:
     @classmethod
     def from_env(cls, *, data_dir: Path | str | None = None, chroma_url: str | None = None) -> "StoreConfig":
         data = data_dir or os.environ.get("BREAKDESK_DATA_DIR") or Path.cwd() / ".breakdesk"
-        url = chroma_url if chroma_url is not None else os.environ.get("BREAKDESK_CHROMA_URL") or None
+        url = (chroma_url if chroma_url is not None else os.environ.get("BREAKDESK_CHROMA_URL")) or None
         return cls(data_dir=Path(data).resolve(), chroma_url=url)
 
     @property
