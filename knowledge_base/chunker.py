@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from knowledge_base.documents import Document, slugify
 
-CHUNKER_VERSION = "1"  # part of every stored hash: bump it when chunk or embedded text changes
+CHUNKER_VERSION = "2"  # part of every stored hash: bump it when chunk or embedded text changes
 INTRO_ANCHOR = "intro"
 
 _HEADING = re.compile(r"^(#{2,3})[ \t]+(.+?)[ \t]*#*[ \t]*$")
@@ -44,6 +44,7 @@ class Passage:
     doc_hash: str
     code: str = ""
     tags: tuple[str, ...] = ()  # MT field tags named in the heading, e.g. (":71A:",)
+    doc_tags: tuple[str, ...] = ()  # the document's front-matter tags
 
     @property
     def content_hash(self) -> str:
@@ -54,7 +55,7 @@ class Passage:
         return indexed_text(self.title, self.section, self.text)
 
     def metadata(self) -> dict[str, str]:
-        """Flat scalar metadata, as Chroma stores it (tags joined by spaces)."""
+        """Flat scalar metadata, as Chroma stores it (tag lists joined by spaces)."""
         return {
             "doc_id": self.doc_id,
             "anchor": self.anchor,
@@ -69,6 +70,7 @@ class Passage:
             "content_hash": self.content_hash,
             "code": self.code,
             "tags": " ".join(self.tags),
+            "doc_tags": " ".join(self.doc_tags),
         }
 
 
@@ -131,6 +133,7 @@ def chunk_document(doc: Document, *, source: str | None = None) -> list[Passage]
                 doc_hash=doc.content_hash,
                 code=heading_code(section),
                 tags=heading_tags(section),
+                doc_tags=doc.tags,
             )
         )
     return passages

@@ -18,6 +18,7 @@ from typing import Sequence
 import numpy as np
 
 _TOKEN = re.compile(r"[a-z0-9]+")
+_HYPHENATED = re.compile(r"\b([a-z]+)-([a-z]+)\b")
 STOP_WORDS = frozenset(
     """a an and are as at be been but by can do does for from has have how i if in into is it its
     of on or that the their then there these this to was were what when where which who why will with
@@ -38,12 +39,17 @@ def _stem(word: str) -> str:
 
 
 def tokenize(text: str) -> list[str]:
-    """Lowercase alphanumeric runs; words without digits are stemmed, codes and tags kept whole."""
+    """Lowercase alphanumeric runs; words without digits are stemmed, codes and tags kept whole.
+
+    A hyphenated word also yields its joined form, so "cut-off" meets "cutoff".
+    """
+    lowered = text.lower()
     tokens = []
-    for token in _TOKEN.findall(text.lower()):
+    for token in _TOKEN.findall(lowered):
         if token in STOP_WORDS:
             continue
         tokens.append(token if any(c.isdigit() for c in token) or len(token) < 4 else _stem(token))
+    tokens.extend(_stem(a + b) for a, b in _HYPHENATED.findall(lowered))
     return tokens
 
 
@@ -61,7 +67,7 @@ class KeywordIndex:
 
     @classmethod
     def build(cls, ids: Sequence[str], metadatas: Sequence[dict], texts: Sequence[str]) -> "KeywordIndex":
-        """Index each passage's text together with its document title and heading."""
+        """Index each passage's text together with its document title, heading and tags."""
         import bm25s
 
         from knowledge_base.chunker import indexed_text
@@ -70,6 +76,7 @@ class KeywordIndex:
         corpus = []
         for pos, meta in enumerate(index.metadatas):
             text = indexed_text(str(meta.get("title", "")), str(meta.get("section", "")), index.texts[pos])
+            text += "\n" + str(meta.get("doc_tags") or "")
             corpus.append(tokenize(text) or ["\x00empty"])
             if meta.get("code"):
                 index.codes.setdefault(str(meta["code"]).upper(), []).append(pos)

@@ -139,6 +139,7 @@ class Retriever:
     def _hit(self, pos: int, score: float, matched_by: list[str]) -> Hit:
         meta = dict(self.index.metadatas[pos])
         meta["tags"] = str(meta.get("tags") or "").split()
+        meta["doc_tags"] = str(meta.get("doc_tags") or "").split()
         return Hit(
             citation_id=self.index.ids[pos], doc_id=str(meta.get("doc_id", "")), title=str(meta.get("title", "")),
             section=str(meta.get("section", "")), text=self.index.texts[pos], score=round(score, 6),

@@ -27,6 +27,7 @@ def test_code_set_passages_and_citation_ids() -> None:
     ac04 = by_id["iso-status-reasons#ac04"]
     assert ac04.section == "AC04 — Closed account number"  # explicit anchor stripped from the title
     assert ac04.code == "AC04" and ac04.kind == "code-set" and ac04.version == "2024"
+    assert ac04.doc_tags == ("pacs.002", "pacs.004") and ac04.metadata()["doc_tags"] == "pacs.002 pacs.004"
     assert ac04.text.startswith("The creditor account is closed")
     # the intro keeps its prose but not the `# Title` line that repeats the title
     assert by_id["iso-status-reasons#intro"].text.startswith("The external status reason code set")

@@ -5,6 +5,7 @@ from knowledge_base.keyword_index import KeywordIndex, tokenize
 
 def test_tokenize_keeps_codes_and_tags_and_stems_words() -> None:
     assert tokenize("Returned payments: AC04, field :71A: and R01") == ["return", "payment", "ac04", "field", "71a", "r01"]
+    assert tokenize("after the cut-off") == ["after", "cut", "off", "cutoff"]
 
 
 def test_bm25_ranks_and_masks() -> None:
