@@ -49,6 +49,11 @@ class EvalReport:
         return sum(r.recall for r in self.results) / len(self.results) if self.results else 0.0
 
     @property
+    def hit_rate(self) -> float:
+        """Share of cases with at least one expected passage in the top k (any-of reading)."""
+        return sum(r.reciprocal_rank > 0 for r in self.results) / len(self.results) if self.results else 0.0
+
+    @property
     def mrr(self) -> float:
         return sum(r.reciprocal_rank for r in self.results) / len(self.results) if self.results else 0.0
 
@@ -97,7 +102,7 @@ def evaluate(search: Search, cases: Sequence[EvalCase], k: int = 5) -> EvalRepor
 
 def format_report(report: EvalReport, *, show_misses: bool = True) -> str:
     lines = [f"cases: {len(report.results)}", f"recall@{report.k}: {report.recall_at_k:.3f}",
-             f"MRR@{report.k}: {report.mrr:.3f}"]
+             f"MRR@{report.k}: {report.mrr:.3f}", f"hit@{report.k}: {report.hit_rate:.3f}"]
     if show_misses and report.misses:
         lines.append(f"misses ({len(report.misses)}):")
         for r in report.misses:

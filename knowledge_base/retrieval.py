@@ -107,7 +107,7 @@ class Retriever:
         fused: dict[int, float] = {}
         how: dict[int, list[str]] = {}
 
-        vector_hits = self.store.query(self.embedder.embed_query(query), w.depth, _chroma_where(flt))
+        vector_hits = self.store.query(self.embedder.embed_query(query), w.depth, _chroma_where(flt), total=len(self.index))
         for rank, (cid, _distance) in enumerate(vector_hits):
             pos = self._pos.get(cid)
             if pos is not None:

@@ -159,9 +159,10 @@ class KBStore:
         for start in range(0, len(ids), _PAGE):
             self.collection.delete(ids=list(ids[start:start + _PAGE]))
 
-    def query(self, embedding: Sequence[float], n: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
-        """(id, cosine distance) nearest first."""
-        n = min(n, self.count())
+    def query(self, embedding: Sequence[float], n: int, where: dict[str, Any] | None = None,
+              total: int | None = None) -> list[tuple[str, float]]:
+        """(id, cosine distance) nearest first; pass `total` when known to save a round trip."""
+        n = min(n, self.count() if total is None else total)
         if n <= 0:
             return []
         result = self.collection.query(query_embeddings=[list(embedding)], n_results=n, where=where or None,

@@ -24,7 +24,7 @@ def test_evaluate_averages_and_lists_misses() -> None:
         return ["a", "x"] if query == "alpha" else ["x", "y", "z", "w", "v", "b"]
 
     report = evaluate(search, cases, k=5)
-    assert report.recall_at_k == 0.5 and report.mrr == 0.5
+    assert report.recall_at_k == 0.5 and report.mrr == 0.5 and report.hit_rate == 0.5
     assert [m.case.id for m in report.misses] == ["2"]
     assert seen[1] == ("beta", 5, {"scheme": "nacha"})
     text = format_report(report)
