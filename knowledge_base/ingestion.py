@@ -108,6 +108,8 @@ def ingest(
             continue  # not ours to judge, or unreadable this time: keep what is stored
         store.delete(entry["ids"])
         report.removed.append(doc_id)
+    if report.added or report.updated or report.removed:
+        store.bump_generation()  # tells retrievers in other processes to rebuild their keyword index
     return report
 
 
@@ -151,7 +153,5 @@ def ingest_paths(
         store = KBStore(config)
     report = ingest(store, embedder or shared_embedder(), [Path(p) for p in paths] if paths else None,
                     progress=progress)
-    if report.added or report.updated or report.removed or rebuild:
-        store.bump_generation()
     invalidate_index(config)
     return report

@@ -119,7 +119,9 @@ class KBStore:
 
     def signature(self) -> str:
         """Changes whenever any process changed the passages (count + the generation ingest stamps)."""
-        fresh = self._client.get_collection(self.config.collection, embedding_function=self.collection._embedding_function)
+        from knowledge_base.embeddings import MiniLMEmbeddingFunction
+
+        fresh = self._client.get_collection(self.config.collection, embedding_function=MiniLMEmbeddingFunction())
         return f"{fresh.count()}:{(fresh.metadata or {}).get('generation', '')}"
 
     def bump_generation(self) -> None:

@@ -82,3 +82,19 @@ def test_index_is_cached_per_process_and_refreshed_after_ingest(store, fake_embe
     with make_retriever(store=store, embedder=fake_embedder) as third:
         assert third.index is not first.index
         assert "sop-returns#escalation" in _ids(third.search("escalation desk lead", k=3))
+
+
+def test_index_notices_an_ingest_by_another_process(store, fake_embedder, docs: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from knowledge_base.ingestion import ingest
+    from knowledge_base.retrieval import load_index
+    from knowledge_base.store import KBStore
+
+    ingest_paths([docs], store=store, embedder=fake_embedder)
+    first = load_index(store)
+    assert load_index(store) is first
+    sop = docs / "returns_sop.md"
+    sop.write_text(sop.read_text().replace("open a case", "open a ticket"))  # same passage count
+    other = KBStore(store.config)  # stands in for another process: no in-process invalidation
+    ingest(other, fake_embedder, [docs])
+    fresh = load_index(store)
+    assert fresh is not first and any("open a ticket" in t for t in fresh.texts)
