@@ -12,6 +12,7 @@ Target: hybrid p95 < 50 ms at 10k passages.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import tempfile
@@ -92,6 +93,7 @@ def main(argv: list[str]) -> int:
     from knowledge_base.retrieval import Retriever, load_index, shared_embedder
     from knowledge_base.store import KBStore, StoreConfig
 
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
     t0 = time.perf_counter()
     get_model()
     print(f"model load: {time.perf_counter() - t0:.1f} s")
@@ -136,6 +138,7 @@ def main(argv: list[str]) -> int:
     print(" | ".join("---" for _ in header))
     for size, added, rate, index_s, p50, p95, fp50, fp95 in rows:
         print(f"{size} | {added} | {rate:.0f} | {index_s:.2f} | {p50:.1f} | {p95:.1f} | {fp50:.1f} | {fp95:.1f}")
+    print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (figures swing with other load)")
     worst = rows[-1][5]
     print(f"target p95 < 50 ms at {rows[-1][0]} passages: {'met' if worst < 50 else 'NOT met'} ({worst:.1f} ms)")
     return 0
