@@ -133,17 +133,24 @@ def recon_cases(messages: list, ledger_csv: str, rt: EvalRuntime) -> list[dict[s
         raise Unavailable("the reconciliation matcher (agents.recon) is not in this build")
     from agents.recon import bank_items_from_messages, book_items_from_ledger_csv, match
 
-    result = match(bank_items_from_messages(messages), book_items_from_ledger_csv(ledger_csv, filename="ledger.csv"))
+    bank = bank_items_from_messages(messages)
+    book = book_items_from_ledger_csv(ledger_csv, filename="ledger.csv")
+    items = {("bank", i.id): i for i in bank} | {("book", i.id): i for i in book}
+    result = match(bank, book)
     graph = _case_graph(rt)
     out = []
     for b in result.breaks:
         if b.break_class == "returned":
             continue  # returns are payment cases, found by break detection
+        item = items.get((b.side, b.item_id))
+        what = (f"{item.direction} {item.currency} {format(item.amount, 'f')} dated {item.match_date}"
+                + (f" from/to {item.counterparty_name}" if item.counterparty_name else "")) if item else ""
+        facts = [{"text": f"{'Statement line' if b.side == 'bank' else 'Book item'} {b.item_id} {what} is unmatched: {b.note}"
+                  + (f" (bank transaction code {b.reason_code})" if b.reason_code else ""), "source": item.provenance if item else b.side}]
         case = {"case_id": f"REC-{b.side}-{b.item_id}", "kind": b.break_class, "reason_code": None, "reason_context": None,
-                "payment": {"item_id": b.item_id, "ids": [b.item_id, *b.related_ids]}, "amount": None, "currency": None,
-                "lifecycle": [], "free_text": {}, "original": None,
-                "facts": [{"text": f"{b.side} item {b.item_id} unmatched: {b.note}" + (f" (bank code {b.reason_code})" if b.reason_code else ""),
-                           "source": "reconciliation matcher"}]}
+                "payment": {"item_id": b.item_id, "ids": [b.item_id, *b.related_ids]},
+                "amount": format(item.amount, "f") if item else None, "currency": item.currency if item else None,
+                "lifecycle": [], "free_text": {}, "original": None, "facts": facts}
         out.append(run_case(case, rt, graph))
     return out
 

@@ -133,6 +133,7 @@ def run_suite(suite: str, rt: pipeline.EvalRuntime, *, dataset_path: Path | None
     started = datetime.now(timezone.utc)
     rows, skipped = (run_cases if suite == "cases" else run_chat)(ds, rt)
     notes: list[str] = []
+    unavailable_metrics: list[str] = []
     metrics = m.case_metrics(rows) if suite == "cases" else m.chat_metrics(rows)
     if rows:
         metrics.update(non_llm_scores(rows))
@@ -140,6 +141,7 @@ def run_suite(suite: str, rt: pipeline.EvalRuntime, *, dataset_path: Path | None
         try:
             metrics["false_auto_match_rate"] = m.false_auto_match_metric(pipeline.false_auto_match())
         except pipeline.Unavailable as exc:
+            unavailable_metrics.append("false_auto_match_rate")
             notes.append(f"false_auto_match_rate not measured: {exc}")
     if judge is not None and rows:
         metrics.update(judge_scores(rows, judge))
@@ -170,4 +172,5 @@ def run_suite(suite: str, rt: pipeline.EvalRuntime, *, dataset_path: Path | None
         "cases": [{k: v for k, v in r.items() if k not in ("retrieved_texts", "reference_texts")} for r in rows],
         "skipped": skipped,
         "notes": notes,
+        "unavailable_metrics": unavailable_metrics,
     }

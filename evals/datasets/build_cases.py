@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -371,6 +372,7 @@ def ledger_csv(rows: list[dict]) -> str:
 
 # --- truth ------------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=1)
 def catalogue() -> dict[str, dict]:
     raw = yaml.safe_load((REPO / "knowledge_base" / "reason_codes.yaml").read_text(encoding="utf-8"))
     return {str(r["code"]).upper(): r for r in raw["codes"]}
