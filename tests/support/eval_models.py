@@ -37,7 +37,9 @@ def obedient_model(body: dict) -> str:
         sentences = ["The facts and passages do not answer this"]
     text = " ".join(s.rstrip(".") + "." for s in sentences)
     if "cite" in system.lower() and passages:
-        text += f" [{passages[0][0]}]"
+        code = re.search(r"^- Diagnosis: reason_code = (\S+)", facts_part, re.M)
+        about_code = [pid for pid, _ in passages if code and pid.endswith("#" + code.group(1).lower())]
+        text += f" [{(about_code or [passages[0][0]])[0]}]"
     if "never invent" not in system.lower() and "every statement must come from" not in system.lower():
         text += " " + INVENTED
     return text
