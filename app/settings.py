@@ -35,7 +35,7 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL; empty means SQLite at <data_dir>/breakdesk.sqlite3",
     )
     chroma_url: str | None = Field(default=None, validation_alias="BREAKDESK_CHROMA_URL")
-    llm: Literal["none", "local", "openai"] = Field(default="none", validation_alias="BREAKDESK_LLM")
+    llm: Literal["none", "local", "openai", "azure"] = Field(default="local", validation_alias="BREAKDESK_LLM")
     model: str | None = Field(default=None, validation_alias="BREAKDESK_MODEL")
     openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")

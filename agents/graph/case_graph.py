@@ -88,7 +88,11 @@ def build_case_graph(deps: CaseDeps, checkpointer: BaseCheckpointSaver | None = 
         if action not in ("approve", "reject"):
             raise ValueError(f"decision must be 'approve' or 'reject', got {action!r}")
         decision = {"action": action, "user": answer.get("user"), "reason": answer.get("reason")}
-        return {"decision": decision, "events": [{"node": "decision", **decision}]}
+        update: dict = {"decision": decision, "events": [{"node": "decision", **decision}]}
+        if answer.get("repair") is not None:
+            # A person edited the repair before deciding; the edited one was re-validated by the caller.
+            update["repair"] = answer["repair"]
+        return update
 
     def route(state: CaseState) -> Literal["apply", "reject"]:
         return "apply" if state["decision"]["action"] == "approve" and state["repair"].get("valid") else "reject"

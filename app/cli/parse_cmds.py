@@ -14,14 +14,23 @@ import click
 
 import parsers
 from parsers.errors import ParseError
+from parsers.iso20022.xsd import xsd_findings
+from parsers.source import sniff_syntax
+
+#: Files in a folder that are not messages (a named file is always tried).
+NOT_MESSAGES = {".md", ".csv", ".tsv", ".json", ".yaml", ".yml", ".py", ".pdf", ".html"}
 
 
-def _expand(paths: tuple[str, ...]) -> list[Path]:
+def expand_paths(paths: tuple[str, ...], *, ledgers: bool = False) -> list[Path]:
+    """Files as named, and the message files inside named folders (not READMEs or manifests; ledger
+    CSVs only when `ledgers`)."""
+    skip = NOT_MESSAGES - ({".csv"} if ledgers else set())
     out: list[Path] = []
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            out.extend(sorted(f for f in path.rglob("*") if f.is_file() and not f.name.startswith(".")))
+            out.extend(sorted(f for f in path.rglob("*") if f.is_file() and not f.name.startswith(".")
+                              and f.suffix.lower() not in skip and f.name != "README.txt"))
         else:
             out.append(path)
     return out
@@ -60,7 +69,7 @@ def _summary(msg: parsers.Message) -> str:
 def parse_cmd(paths: tuple[str, ...], as_json: bool) -> None:
     """Parse SWIFT MT and ISO 20022 files into the canonical model."""
     failed = False
-    for path in _expand(paths):
+    for path in expand_paths(paths):
         messages = _load(path)
         if messages is None:
             failed = True
@@ -81,18 +90,21 @@ def validate_cmd(paths: tuple[str, ...], as_json: bool, strict: bool) -> None:
     """Validate messages: IBAN/BIC, currency, control sums, balances, duplicates, XSD."""
     failed = False
     errors = 0
-    for path in _expand(paths):
+    for path in expand_paths(paths):
         messages = _load(path)
         if messages is None:
             failed = True
             continue
-        for msg in messages:
-            for finding in parsers.validate(msg):
-                errors += finding.severity == "error"
-                if as_json:
-                    click.echo(json.dumps(finding.model_dump(mode="json"), ensure_ascii=False))
-                else:
-                    click.echo(finding.describe())
+        findings = parsers.validate_messages(messages)
+        data = path.read_bytes()
+        if sniff_syntax(data, filename=str(path)) == "mx":
+            findings = xsd_findings(data, str(path)) + findings
+        for finding in findings:
+            errors += finding.severity == "error"
+            if as_json:
+                click.echo(json.dumps(finding.model_dump(mode="json"), ensure_ascii=False))
+            else:
+                click.echo(finding.describe())
     if failed:
         sys.exit(2)
     sys.exit(1 if strict and errors else 0)

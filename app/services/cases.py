@@ -56,11 +56,14 @@ def open_case(
     payment_ids: dict[str, Any] | None = None,
     severity: str = "medium",
     break_ids: list[int] | None = None,
+    key: str | None = None,
+    detail: dict[str, Any] | None = None,
 ) -> Case:
     who = require_person_or_system(session, actor, "case.open")
     if severity not in SEVERITIES:
         raise ValueError(f"severity must be one of {SEVERITIES}")
-    case = Case(kind=kind, reason_code=reason_code, title=title, payment_ids=audit.jsonable(payment_ids or {}), severity=severity)
+    case = Case(kind=kind, reason_code=reason_code, title=title, payment_ids=audit.jsonable(payment_ids or {}), severity=severity,
+                key=key, detail=audit.jsonable(detail) if detail is not None else None)
     session.add(case)
     session.flush()
     if break_ids:
@@ -70,7 +73,7 @@ def open_case(
             raise NotFound(f"no break(s) {missing}")
         for brk in breaks:
             brk.case_id = case.id
-    _event(session, case, who, "opened", {"kind": kind, "reason_code": reason_code, "break_ids": break_ids or []})
+    _event(session, case, who, "opened", {"kind": kind, "key": key, "reason_code": reason_code, "break_ids": break_ids or []})
     session.flush()
     audit.append(session, actor=who, action="case.open", object_type="case", object_id=case.id,
                  after={"kind": kind, "reason_code": reason_code, "severity": severity,
@@ -204,6 +207,10 @@ def _check_open(repair: Repair, expected_version: int | None) -> None:
         raise ConflictError(
             f"repair {repair.id} changed since you loaded it (version {expected_version}, now {repair.version}); reload"
         )
+
+
+def get_case_by_key(session: Session, *, key: str) -> Case | None:
+    return session.execute(select(Case).where(Case.key == key)).scalar_one_or_none()
 
 
 def get_case(session: Session, *, case_id: int) -> Case | None:

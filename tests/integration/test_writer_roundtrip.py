@@ -4,8 +4,6 @@ The writers feed repairs: a repaired message is the parsed one with a field chan
 business field the writer drops or alters (ids, amounts, parties, agents, remittance …) would silently
 change a payment, so both parses must agree on everything but where the fields sit (provenance).
 
-Until the ISO 20022 reader lands on this branch, `parsers.parse` raises "not available in this build";
-the module-level guard skips only in that case (the lead removes it at merge time).
 """
 
 from __future__ import annotations
@@ -32,19 +30,9 @@ from parsers.canonical import (
 from parsers.writers import write_pacs008, write_pain001
 
 
-def _iso20022_reader_missing() -> bool:
-    probe = b"<?xml version='1.0'?><Document xmlns='urn:iso:std:iso:20022:tech:xsd:pain.001.001.09'/>"
-    try:
-        parsers.parse(probe, filename="probe.xml")
-    except parsers.ParseError as exc:
-        return "not available in this build" in str(exc)
-    return False
 
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(_iso20022_reader_missing(), reason="ISO 20022 reader not available in this build"),
-]
+pytestmark = [pytest.mark.integration]
 
 CREATED = datetime(2026, 11, 27, 9, 15, tzinfo=timezone.utc)
 UETR = "eb6305c9-1f7f-49de-aed0-16487c27b42d"
@@ -75,7 +63,8 @@ def business_view(tx: Transaction, version: str) -> dict:
     fields = set(PACS_FIELDS if version.startswith("pacs.008") else PAIN_FIELDS)
     if version.startswith("pain.001") and not version.endswith(".03"):
         fields.add("uetr")
-    data = _strip_provenance(tx.model_dump(mode="json"))
+    # Python mode: amounts compare as Decimals (the writer pads 500000 to 500000.00 for EUR, same value).
+    data = _strip_provenance(tx.model_dump(mode="python"))
     return {k: data[k] for k in sorted(fields)}
 
 
@@ -177,8 +166,21 @@ def test_constructed_pacs008_survives_write_parse_write_parse():
 # --- real corpus files ------------------------------------------------------------------------------
 
 WRITABLE = {"pain.001.001.03", "pain.001.001.09", "pacs.008.001.08"}
-CORPUS_CASES = [f for f in load_manifest() if f.message_type in WRITABLE and "schema-maximal" not in f.notes] \
-    if (CORPUS / "MANIFEST.tsv").is_file() else []
+#: A minimal example whose parties are empty elements: schema-valid, but the writer refuses nameless
+#: parties (a repaired payment must name its debtor and creditor), so it is checked for that refusal.
+NAMELESS = {"phoughton-cbpr/y2025/pain.001.min.xml"}
+CORPUS_CASES = [f for f in load_manifest() if f.message_type in WRITABLE and "schema-maximal" not in f.notes
+                and f.local_path not in NAMELESS] if (CORPUS / "MANIFEST.tsv").is_file() else []
+
+
+def test_nameless_minimal_example_is_refused_with_every_problem(shared_dir):
+    from parsers.writers import WriteError
+
+    message = parsers.parse_file(CORPUS / "phoughton-cbpr/y2025/pain.001.min.xml")[0]
+    with pytest.raises(WriteError) as err:
+        write(message, "pain.001.001.09")
+    assert {"initiating_party: missing (name or identification)", "transactions[0].debtor: missing (name or identification)",
+            "transactions[0].creditor: missing (name or identification)"} <= set(err.value.problems)
 
 
 @pytest.mark.parametrize("corpus_file", CORPUS_CASES, ids=[f.local_path for f in CORPUS_CASES])

@@ -20,6 +20,9 @@ class Case(Base):
     __tablename__ = "cases"
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    key: Mapped[str | None] = mapped_column(
+        String(40), unique=True, doc="the agent's stable case id (CASE-…): same payment and break, same key"
+    )
     kind: Mapped[str] = mapped_column(String(32), index=True, doc="return, reject, unmatched, duplicate …")
     state: Mapped[str] = mapped_column(String(20), default="open", index=True)
     reason_code: Mapped[str | None] = mapped_column(String(35), index=True)
@@ -28,6 +31,9 @@ class Case(Base):
         JSONDoc, default=dict, doc="identifiers of the payment(s): uetr, end_to_end_id, instruction_id …"
     )
     severity: Mapped[str] = mapped_column(String(8), default="medium", doc="low, medium, high, critical")
+    detail: Mapped[dict[str, Any] | None] = mapped_column(
+        JSONDoc, default=dict, doc="the case view (facts, lifecycle) and its latest explanation"
+    )
     assignee: Mapped[str | None] = mapped_column(String(64), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

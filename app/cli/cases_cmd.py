@@ -1,0 +1,145 @@
+"""`breakdesk cases ingest|list`, `breakdesk explain`, `breakdesk decide`.
+
+`explain` takes either a stored case id (CASE-…) or files: with files it works in a throw-away
+workspace, so "what is wrong with these three messages?" needs no setup.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from app.cli.parse_cmds import expand_paths
+
+CASE_KEY = re.compile(r"^CASE-[0-9A-F]{10}$")
+
+
+def _user(value: str | None) -> str:
+    return value or os.environ.get("BREAKDESK_USER") or "admin"
+
+
+
+
+def _dump(data, as_json: bool, text: str) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=None if as_json else 2, default=str) if as_json else text)
+
+
+def _session():
+    from app.store.db import session_scope
+    from app.store.migrate import upgrade
+
+    upgrade()
+    return session_scope()
+
+
+def _render_case(c: dict) -> str:
+    d = c.get("diagnosis") or {}
+    lines = [f"{c['case_id']}  {c['kind']}  {d.get('reason_code') or '-'}  retry={d.get('retry_class')}  provider={c.get('provider')}"
+             + ("" if c.get("grounded") in (True, None) else "  (model answer not grounded)")]
+    lines.append("  " + (c.get("answer") or ""))
+    if c.get("note"):
+        lines.append("  note: " + c["note"])
+    for step in c.get("lifecycle", []):
+        lines.append(f"    {step['stage']:<17} {step['message_type']:<18} {step.get('status') or '':<5} {step['source']}")
+    r = c.get("repair") or {}
+    if r:
+        lines.append(f"  repair: {r.get('kind')} valid={r.get('valid')}  {r.get('summary') or ''}")
+        for d_ in r.get("diff", []):
+            lines.append(f"    {d_['field']}: {d_.get('before')} -> {d_.get('after')}")
+    if c.get("citations"):
+        lines.append("  cites: " + ", ".join(c["citations"]))
+    return "\n".join(lines)
+
+
+@click.group("cases")
+def cases_group() -> None:
+    """Break cases: ingest messages, list what broke."""
+
+
+@cases_group.command("ingest")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--as", "user", help="Importing user (ops, clerk or admin); default $BREAKDESK_USER or admin.")
+@click.option("--json", "as_json", is_flag=True)
+def cases_ingest(paths: tuple[str, ...], user: str | None, as_json: bool) -> None:
+    """Import MT/MX/CSV files and open a case for every break found."""
+    from app.services.workflow import ingest_files
+
+    files = [(str(p), p.read_bytes()) for p in expand_paths(paths, ledgers=True)]
+    with _session() as session:
+        report = ingest_files(session, files=files, user=_user(user))
+    for err in report.errors:
+        click.echo(f"error: {err}", err=True)
+    _dump(report.__dict__, as_json, f"imported {len(report.imported)} file(s), {len(report.duplicates)} already known, "
+          f"{len(report.errors)} refused; {len(report.case_keys)} case(s): {' '.join(report.case_keys)}")
+    sys.exit(2 if report.errors else 0)
+
+
+@cases_group.command("list")
+@click.option("--kind")
+@click.option("--state")
+@click.option("--json", "as_json", is_flag=True)
+def cases_list(kind: str | None, state: str | None, as_json: bool) -> None:
+    """List cases."""
+    from app.services.workflow import list_cases
+
+    with _session() as session:
+        rows = list_cases(session, kind=kind, state=state)
+    text = "\n".join(f"{r['key']}  {r['kind']:<10} {r['reason_code'] or '-':<5} {r['state']:<16} {r['severity']:<6} "
+                     f"{r['currency'] or ''} {r['amount'] or ''}  {r['title']}" for r in rows) or "no cases"
+    _dump({"cases": rows}, as_json, text)
+
+
+@click.command("explain")
+@click.argument("targets", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True)
+def explain_cmd(targets: tuple[str, ...], as_json: bool) -> None:
+    """Explain a stored case (CASE-…), or every break found in the given files."""
+    from app.services.errors import NotFound
+    from app.services.workflow import Runtime, explain_case, explain_files
+
+    runtime = Runtime.from_settings()
+    if all(CASE_KEY.match(t) for t in targets):
+        with _session() as session:
+            try:
+                result = {"cases": [explain_case(session, case_key=t, runtime=runtime) for t in targets], "errors": []}
+            except NotFound as exc:
+                click.echo(f"error: {exc}", err=True)
+                sys.exit(2)
+    else:
+        missing = [t for t in targets if not Path(t).exists()]
+        if missing:
+            click.echo(f"error: no such file or case: {', '.join(missing)}", err=True)
+            sys.exit(2)
+        result = explain_files(expand_paths(targets, ledgers=True), runtime=runtime)
+    for err in result.get("errors", []):
+        click.echo(f"error: {err}", err=True)
+    _dump(result, as_json, "\n\n".join(_render_case(c) for c in result["cases"]) or "no breaks found")
+    sys.exit(2 if result.get("errors") else 0)
+
+
+@click.command("decide")
+@click.argument("case_id")
+@click.argument("action", type=click.Choice(["approve", "reject"]))
+@click.option("--as", "user", required=True, help="The deciding user (not the repair's maker).")
+@click.option("--reason")
+@click.option("--json", "as_json", is_flag=True)
+def decide_cmd(case_id: str, action: str, user: str, reason: str | None, as_json: bool) -> None:
+    """Approve or reject a case's proposed repair (maker-checker, audited)."""
+    from app.services.errors import ConflictError, NotFound, PermissionDenied
+    from app.services.workflow import Runtime, decide_case
+
+    try:
+        with _session() as session:
+            result = decide_case(session, case_key=case_id, action=action, user=user, reason=reason, runtime=Runtime.from_settings())
+    except (ConflictError, NotFound, PermissionDenied, ValueError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    _dump(result, as_json, f"{case_id}: {action}d by {user}; outcome {result['outcome']}")
+
+
+commands = [cases_group, explain_cmd, decide_cmd]

@@ -1,0 +1,382 @@
+"""The case workflow as use cases: ingest files → open cases → explain → edit → decide.
+
+This is where the agent meets the store. The LangGraph case graph runs until it needs a person
+(interrupt), checkpointed under the case key, so `decide_case` can resume it later from any process.
+Every person's action goes through `app.services.cases` (role check, maker-checker, audit in the same
+transaction); the agent acts only as `system:breakdesk`, which may open cases and propose repairs but
+never decide.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import timezone
+from pathlib import Path
+from typing import Any
+
+from langgraph.types import Command
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+import parsers
+from agents.case_view import case_to_dict
+from agents.cases import detect_cases
+from agents.graph.case_graph import CaseDeps, build_case_graph
+from agents.graph.chat_graph import ChatDeps, ask as ask_graph, build_chat_graph
+from agents.graph.checkpoint import open_checkpointer
+from agents.llm import LLMCallRecord, LLMSettings, Provider, load_chat_model
+from agents.repairs import propose_repair as build_repair, revalidate_repair
+from app.services import cases as case_service
+from app.services.errors import ConflictError, LedgerFormatError, NotFound
+from app.services.imports import import_ledger_csv, import_messages
+from app.settings import Settings, get_settings
+from app.store.models import BankEntry, BookItem, Case, Repair, StoredMessage
+from app.store.repositories.llm import record_llm_call
+
+AGENT = "system:breakdesk"
+Retrieve = Callable[[str, int], list[dict[str, Any]]]
+
+
+def _default_retrieve() -> Retrieve:
+    import knowledge_base
+
+    def retrieve(query: str, k: int) -> list[dict[str, Any]]:
+        return [h if isinstance(h, dict) else h.model_dump() for h in knowledge_base.retrieve(query, k=k)]
+
+    return retrieve
+
+
+@dataclass
+class Runtime:
+    """What the workflow needs besides the database: a model, retrieval, checkpoints, an outbox."""
+
+    provider: Provider
+    retrieve: Retrieve
+    checkpoint_url: str
+    outbox: Path
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None, *, provider: Provider | None = None,
+                      retrieve: Retrieve | None = None) -> "Runtime":
+        settings = settings or get_settings()
+        if provider is None:
+            provider = load_chat_model(LLMSettings.from_env(provider=settings.llm, data_dir=str(settings.data_dir)))
+        url = settings.database_url
+        checkpoint_url = url if url.startswith("postgresql") else f"sqlite:///{settings.data_dir / 'checkpoints.sqlite3'}"
+        return cls(provider=provider, retrieve=retrieve or _default_retrieve(), checkpoint_url=checkpoint_url,
+                   outbox=settings.data_dir / "outbox")
+
+
+class _DbRecorder:
+    """LLM call records go to `llm_calls` in the caller's transaction."""
+
+    def __init__(self, session: Session, case_id: int | None) -> None:
+        self.session, self.case_id = session, case_id
+
+    def record(self, call: LLMCallRecord) -> None:
+        record_llm_call(self.session, prompt_id=call.prompt_id, prompt_hash=call.prompt_hash, provider=call.provider,
+                        model=call.model or "", tokens_in=call.input_tokens, tokens_out=call.output_tokens,
+                        latency_ms=call.latency_ms, case_id=self.case_id, error=call.error)
+
+
+# ------------------------------------------------------------------------------------------ ingest
+
+@dataclass
+class IngestReport:
+    imported: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    case_keys: list[str] = field(default_factory=list)
+
+
+def ingest_files(session: Session, *, files: list[tuple[str, bytes]], user: str, runtime: Runtime | None = None) -> IngestReport:
+    """Import every good file; a bad file is reported by name and location and writes nothing."""
+    report = IngestReport()
+    for name, data in files:
+        try:
+            with session.begin_nested():
+                if name.lower().endswith(".csv"):
+                    result = import_ledger_csv(session, file_name=name, content_bytes=data, user=user)
+                else:
+                    messages = parsers.parse(data, filename=name)
+                    result = import_messages(session, file_name=name, content_bytes=data, messages=messages, user=user)
+        except (parsers.ParseError, LedgerFormatError) as exc:
+            report.errors.append(str(exc) if name in str(exc) else f"{name}: {exc}")
+            continue
+        (report.imported if result.created else report.duplicates).append(name)
+    report.case_keys = refresh_cases(session)
+    return report
+
+
+def _stored_messages(session: Session) -> list[parsers.Message]:
+    rows = session.execute(select(StoredMessage.payload).order_by(StoredMessage.id)).scalars()
+    return [parsers.Message.model_validate(p) for p in rows]
+
+
+def _severity(view: dict[str, Any]) -> str:
+    from decimal import Decimal
+
+    amount = Decimal(view["amount"]) if view.get("amount") else Decimal(0)
+    if view["kind"] == "recall" or amount >= 10000:
+        return "high"
+    return "medium" if amount >= 1000 else "low"
+
+
+def refresh_cases(session: Session) -> list[str]:
+    """Open a case for every break found in the stored messages; refresh the lifecycle of known ones."""
+    keys = []
+    for bc in detect_cases(_stored_messages(session)):
+        view = case_to_dict(bc)
+        keys.append(bc.case_id)
+        existing = case_service.get_case_by_key(session, key=bc.case_id)
+        if existing is None:
+            ref = view["payment"].get("end_to_end_id") or view["payment"].get("instruction_id") or bc.case_id
+            title = f"{bc.kind} {ref}" + (f" ({bc.reason_code})" if bc.reason_code else "")
+            case_service.open_case(session, actor=AGENT, kind=bc.kind, reason_code=bc.reason_code, title=title[:200],
+                                   payment_ids={k: v for k, v in view["payment"].items() if k != "ids"},
+                                   severity=_severity(view), key=bc.case_id, detail={"case": view})
+        elif (existing.detail or {}).get("case") != view:
+            existing.detail = {**(existing.detail or {}), "case": view}
+    return keys
+
+
+# ------------------------------------------------------------------------------------------ queries
+
+def _case_row(c: Case) -> dict[str, Any]:
+    view = (c.detail or {}).get("case", {})
+    return {"key": c.key, "id": c.id, "kind": c.kind, "reason_code": c.reason_code, "state": c.state,
+            "severity": c.severity, "assignee": c.assignee, "title": c.title,
+            "created_at": c.created_at.astimezone(timezone.utc).isoformat() if c.created_at else None,
+            "payment": c.payment_ids, "amount": view.get("amount"), "currency": view.get("currency")}
+
+
+def list_cases(session: Session, *, kind: str | None = None, reason_code: str | None = None, state: str | None = None,
+               assignee: str | None = None, severity: str | None = None, min_age_hours: float | None = None) -> list[dict[str, Any]]:
+    from datetime import datetime, timedelta
+
+    q = select(Case).order_by(Case.id)
+    for col, value in ((Case.kind, kind), (Case.reason_code, reason_code), (Case.state, state),
+                       (Case.assignee, assignee), (Case.severity, severity)):
+        if value:
+            q = q.where(col == value)
+    if min_age_hours:
+        q = q.where(Case.created_at <= datetime.now(timezone.utc) - timedelta(hours=min_age_hours))
+    return [_case_row(c) for c in session.execute(q).scalars()]
+
+
+def _case(session: Session, key: str) -> Case:
+    case = case_service.get_case_by_key(session, key=key)
+    if case is None:
+        raise NotFound(f"no case {key}")
+    return case
+
+
+def _open_repair(case: Case) -> Repair | None:
+    return next((r for r in reversed(case.repairs) if r.state == "proposed"), None)
+
+
+def _known_ids(session: Session) -> set[str]:
+    rows = session.execute(select(BookItem.end_to_end_id).where(BookItem.end_to_end_id.is_not(None))).scalars()
+    return set(rows)
+
+
+# ------------------------------------------------------------------------------------------ the graph
+
+def _write_outbox(outbox: Path) -> Callable[[dict, dict, dict], dict]:
+    def apply(case: dict, repair: dict, decision: dict) -> dict:
+        if not repair.get("message"):
+            return {"status": "approved", "by": decision.get("user")}
+        outbox.mkdir(parents=True, exist_ok=True)
+        path = outbox / f"{case['case_id']}-{repair.get('diff', [{}])[-1].get('after', 'repair')}.xml".replace("/", "_")
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(repair["message"], encoding="utf-8")
+        tmp.replace(path)  # atomic: the outbox never holds a half-written message
+        return {"status": "applied", "path": str(path), "by": decision.get("user")}
+
+    return apply
+
+
+@contextlib.contextmanager
+def _graph(session: Session, runtime: Runtime, case: Case) -> Iterator[Any]:
+    known = _known_ids(session)
+    deps = CaseDeps(
+        provider=runtime.provider, retrieve=runtime.retrieve,
+        propose_repair=lambda c, d: build_repair(c, d, known_ids=known),
+        revalidate=revalidate_repair, apply_repair=_write_outbox(runtime.outbox),
+        recorder=_DbRecorder(session, case.id),
+    )
+    with open_checkpointer(runtime.checkpoint_url) as saver:
+        yield build_case_graph(deps, saver)
+
+
+def _explain_json(case: Case, values: dict[str, Any]) -> dict[str, Any]:
+    view = values.get("case") or (case.detail or {}).get("case", {})
+    repair = dict(values.get("repair") or {})
+    stored = _open_repair(case) or (case.repairs[-1] if case.repairs else None)
+    if stored is not None:
+        repair.update(stored.payload)
+        repair.update(repair_id=stored.id, repair_state=stored.state, proposed_by=stored.proposed_by, editors=list(stored.editors))
+    d = values.get("diagnosis") or {}
+    return {
+        "case_id": case.key, "kind": case.kind, "state": case.state, "payment": view.get("payment"),
+        "amount": view.get("amount"), "currency": view.get("currency"),
+        "lifecycle": view.get("lifecycle", []), "facts": view.get("facts", []),
+        "diagnosis": {k: d.get(k) for k in ("reason_code", "meaning", "retry_class", "root_cause", "what_to_check", "repair_kind")},
+        "answer": values.get("answer"), "provider": values.get("provider"), "grounded": values.get("grounded"),
+        "note": values.get("grounding_note"),
+        "citations": next((e.get("citations", []) for e in reversed(values.get("events", [])) if e.get("node") == "explain"), []),
+        "passages": values.get("passages", []),
+        "repair": repair, "outcome": values.get("outcome"),
+    }
+
+
+def explain_case(session: Session, *, case_key: str, runtime: Runtime) -> dict[str, Any]:
+    """Run the case graph up to the person's decision (once), store the proposal, return the explain JSON."""
+    case = _case(session, case_key)
+    config = {"configurable": {"thread_id": case_key}}
+    with _graph(session, runtime, case) as graph:
+        values = graph.get_state(config).values
+        if not values.get("answer"):
+            graph.invoke({"case": (case.detail or {})["case"]}, config=config)
+            values = graph.get_state(config).values
+    if values.get("repair") and not case.repairs:
+        case_service.propose_repair(session, case_id=case.id, payload=values["repair"], actor=AGENT,
+                                    reason=values["repair"].get("summary"))
+    result = _explain_json(case, values)
+    case.detail = {**(case.detail or {}), "explanation": {k: result[k] for k in ("answer", "provider", "grounded", "note", "citations")}}
+    return result
+
+
+def edit_repair(session: Session, *, case_key: str, corrections: dict[str, str], user: str, reason: str,
+                runtime: Runtime) -> dict[str, Any]:
+    """A person supplies what was missing (e.g. the new IBAN); the repair is rebuilt and re-validated."""
+    case = _case(session, case_key)
+    explained = explain_case(session, case_key=case_key, runtime=runtime)
+    stored = _open_repair(case)
+    if stored is None:
+        raise ConflictError(f"case {case_key} has no open repair to edit")
+    diagnosis = {**explained["diagnosis"], **{"repair_options": [], "citation_id": None}}
+    rebuilt = revalidate_repair(build_repair((case.detail or {})["case"], diagnosis, corrections=corrections,
+                                             known_ids=_known_ids(session)))
+    case_service.edit_repair(session, repair_id=stored.id, payload=rebuilt, actor=user, reason=reason)
+    return {**rebuilt, "repair_id": stored.id, "proposed_by": stored.proposed_by, "editors": list(stored.editors)}
+
+
+def decide_case(session: Session, *, case_key: str, action: str, user: str, reason: str | None,
+                runtime: Runtime) -> dict[str, Any]:
+    """Approve or reject the open repair (role, maker-checker and audit via the cases service), then resume."""
+    if action not in ("approve", "reject"):
+        raise ValueError("action must be 'approve' or 'reject'")
+    case = _case(session, case_key)
+    explain_case(session, case_key=case_key, runtime=runtime)  # make sure the graph waits for a person
+    stored = _open_repair(case)
+    if stored is None:
+        raise ConflictError(f"case {case_key} has no open repair to decide (state {case.state})")
+    if action == "approve":
+        if not stored.payload.get("valid"):
+            why = stored.payload.get("guard") or ("missing " + ", ".join(stored.payload.get("missing") or []) if stored.payload.get("missing") else "it did not validate")
+            raise ConflictError(f"repair {stored.id} cannot be approved: {why}")
+        case_service.approve_repair(session, repair_id=stored.id, actor=user, reason=reason)
+    else:
+        case_service.reject_repair(session, repair_id=stored.id, actor=user, reason=reason or "")
+    with _graph(session, runtime, case) as graph:
+        out = graph.invoke(Command(resume={"action": action, "user": user, "reason": reason, "repair": stored.payload}),
+                           config={"configurable": {"thread_id": case_key}})
+    return {"case_id": case_key, "action": action, "user": user, "outcome": out.get("outcome"), "state": case.state}
+
+
+# ------------------------------------------------------------------------------------------ chat
+
+def _find_facts(session: Session) -> Callable[[str, dict[str, list[str]]], list[dict[str, Any]]]:
+    def find(question: str, terms: dict[str, list[str]]) -> list[dict[str, Any]]:
+        facts: list[dict[str, Any]] = []
+        for ref in terms.get("refs", []):
+            for c in session.execute(select(Case)).scalars():
+                ids = ((c.detail or {}).get("case", {}).get("payment") or {}).get("ids") or []
+                if ref in ids:
+                    expl = (c.detail or {}).get("explanation", {})
+                    facts.append({"text": f"Case {c.key}: {c.kind} payment {ref}" + (f" with reason {c.reason_code}" if c.reason_code else "")
+                                  + f", state {c.state}." + (f" {expl['answer']}" if expl.get("answer") else ""), "source": f"case {c.key}"})
+            for e in session.execute(select(BankEntry).where(or_(BankEntry.end_to_end_id == ref, BankEntry.instruction_id == ref,
+                                                                BankEntry.account_servicer_reference == ref))).scalars():
+                facts.append(_entry_fact(e))
+        for inv in terms.get("invoices", []):
+            for e in session.execute(select(BankEntry).where(BankEntry.remittance_text.ilike(f"%{inv}%"))).scalars():
+                facts.append(_entry_fact(e))
+        if terms.get("kinds") or terms.get("names"):
+            for c in session.execute(select(Case)).scalars():
+                view = (c.detail or {}).get("case", {})
+                text = " ".join(f["text"] for f in view.get("facts", []))
+                if terms.get("kinds") and c.kind not in terms["kinds"]:
+                    continue
+                if terms.get("names") and not any(n.lower() in text.lower() for n in terms["names"]):
+                    continue
+                if c.state in ("resolved", "closed"):
+                    continue
+                facts.append({"text": f"Open case {c.key}: {c.title} ({c.currency if hasattr(c, 'currency') else view.get('currency') or ''} {view.get('amount') or ''}).",
+                              "source": f"case {c.key}"})
+        return facts[:12]
+
+    return find
+
+
+def _entry_fact(e: BankEntry) -> dict[str, Any]:
+    prov = e.provenance or {}
+    where = f"{prov.get('file')} {prov.get('xpath') or ('line ' + str(prov.get('line')) if prov.get('line') else '')}".strip()
+    return {"text": f"Statement line {e.account_servicer_reference or e.id}: {e.credit_debit} {e.currency} {e.amount} on "
+                    f"{e.booking_date or e.value_date}, {e.counterparty_name or 'no counterparty'}"
+                    + (f", remittance '{e.remittance_text}'" if e.remittance_text else "")
+                    + (f", EndToEndId {e.end_to_end_id}" if e.end_to_end_id else "") + ".",
+            "source": where}
+
+
+def ask(session: Session, *, question: str, thread_id: str, runtime: Runtime) -> dict[str, Any]:
+    deps = ChatDeps(provider=runtime.provider, retrieve=runtime.retrieve, find_facts=_find_facts(session),
+                    recorder=_DbRecorder(session, None))
+    with open_checkpointer(runtime.checkpoint_url) as saver:
+        return ask_graph(build_chat_graph(deps, saver), question, thread_id=f"chat:{thread_id}")
+
+
+# ------------------------------------------------------------------------------------------ one-shot
+
+def explain_files(paths: list[Path], *, runtime: Runtime | None = None, user: str = "cli") -> dict[str, Any]:
+    """Explain every break in the given files, in a throw-away workspace (nothing persists)."""
+    from app.services.users import bootstrap_user
+    from app.store.db import make_engine, session_scope
+    from app.store.migrate import upgrade
+
+    with tempfile.TemporaryDirectory(prefix="breakdesk-explain-") as tmp:
+        url = f"sqlite:///{Path(tmp) / 'workspace.sqlite3'}"
+        upgrade(url)
+        engine = make_engine(url)
+        base = runtime or Runtime.from_settings()
+        rt = Runtime(provider=base.provider, retrieve=base.retrieve,
+                     checkpoint_url=f"sqlite:///{Path(tmp) / 'checkpoints.sqlite3'}", outbox=Path(tmp) / "outbox")
+        try:
+            with session_scope(engine) as session:
+                bootstrap_user(session, username=user, role="ops", password="not-used-" + tmp, origin="explain")
+                report = ingest_files(session, files=[(str(p), Path(p).read_bytes()) for p in paths], user=user, runtime=rt)
+                out = [explain_case(session, case_key=k, runtime=rt) for k in report.case_keys]
+        finally:
+            engine.dispose()
+    return {"cases": out, "errors": report.errors}
+
+
+# ------------------------------------------------------------------------------------------ demo
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "samples" / "demo-day"
+
+
+def seed_demo(session: Session, *, runtime: Runtime, user: str = "admin", folder: Path | None = None) -> dict[str, Any]:
+    """Load the demo day once: import it, reconcile it, explain every case. Safe to call again."""
+    from app.services.reconciliation import run_matching
+
+    folder = folder or DEMO_DIR
+    files = [(p.name, p.read_bytes()) for p in sorted(folder.iterdir()) if p.suffix.lower() in {".xml", ".csv", ".txt", ".sta"}]
+    report = ingest_files(session, files=files, user=user, runtime=runtime)
+    summary = run_matching(session, user=user) if report.imported else None
+    explained = [explain_case(session, case_key=row["key"], runtime=runtime)["case_id"] for row in list_cases(session)]
+    return {"imported": report.imported, "errors": report.errors, "matching": summary, "cases": explained}

@@ -1,0 +1,260 @@
+"""Shared reader of camt.052 (report), camt.053 (statement) and camt.054 (notification).
+
+The three differ only in the names of the repeating element (`Rpt`, `Stmt`, `Ntfctn`) and its
+additional-info element; entries (`Ntry`) and their details (`NtryDtls/TxDtls`) are the same. Version
+differences handled here: entry status is text up to v07 (`<Sts>BOOK</Sts>`) and `<Sts><Cd>` from v08;
+related parties are direct up to v07 (`RltdPties/Dbtr/Nm`) and wrapped from v08 (`Dbtr/Pty/Nm`);
+the net total is `TtlNetNtryAmt` in v02 and `TtlNetNtry/Amt` later.
+
+`read_statement_head` and `read_entry` are separate so the streaming reader can use them on a
+statement whose entries it has not read yet.
+"""
+
+from __future__ import annotations
+
+from parsers.canonical import (
+    Balance,
+    BankTransactionCode,
+    Entry,
+    EntryDetail,
+    EntryReferences,
+    Message,
+    Money,
+    Statement,
+    StatementKind,
+    TransactionsSummary,
+)
+from parsers.iso20022.common import account, agent, charges, money, party, reason, remittance
+from parsers.iso20022.node import Node
+
+#: message element → (repeating element, kind, additional-info element)
+STATEMENT_SHAPES: dict[str, tuple[str, StatementKind, str]] = {
+    "BkToCstmrAcctRpt": ("Rpt", "report", "AddtlRptInf"),
+    "BkToCstmrStmt": ("Stmt", "statement", "AddtlStmtInf"),
+    "BkToCstmrDbtCdtNtfctn": ("Ntfctn", "notification", "AddtlNtfctnInf"),
+}
+
+
+def _credit_debit(node: Node, path: str = "CdtDbtInd", *, default: str | None = None) -> str | None:
+    n = node.find(path)
+    if n is None or n.value is None:
+        return default
+    if n.value not in ("CRDT", "DBIT"):
+        raise n.error("credit/debit indicator must be CRDT or DBIT")
+    return n.value
+
+
+def _bool(node: Node, path: str) -> bool:
+    return (node.text(path) or "").lower() in ("true", "1")
+
+
+def read_balance(b: Node) -> Balance:
+    amt_node = b.child("Amt")
+    if amt_node is None or amt_node.value is None:
+        raise b.error("balance without Amt")
+    amt, ccy = b.amount("Amt")
+    return Balance(
+        provenance=b.provenance(),
+        type=b.text("Tp/CdOrPrtry/Cd", "Tp/CdOrPrtry/Prtry") or "UNKNOWN",
+        sub_type=b.text("Tp/SubTp/Cd", "Tp/SubTp/Prtry"),
+        amount=amt,
+        currency=ccy or "",
+        # CdtDbtInd is mandatory; a few real exports omit it on zero/positive balances: read as credit.
+        credit_debit=_credit_debit(b, default="CRDT"),
+        date=b.date("Dt"),
+    )
+
+
+def _summary(node: Node | None) -> TransactionsSummary | None:
+    if node is None:
+        return None
+    net = node.find("TtlNtries/TtlNetNtry")
+    return TransactionsSummary(
+        total_count=node.integer("TtlNtries/NbOfNtries"),
+        net_amount=(net.decimal("Amt") if net is not None else node.decimal("TtlNtries/TtlNetNtryAmt")),
+        net_credit_debit=(
+            _credit_debit(net) if net is not None else _credit_debit(node, "TtlNtries/CdtDbtInd")
+        ),
+        credit_count=node.integer("TtlCdtNtries/NbOfNtries"),
+        credit_sum=node.decimal("TtlCdtNtries/Sum"),
+        debit_count=node.integer("TtlDbtNtries/NbOfNtries"),
+        debit_sum=node.decimal("TtlDbtNtries/Sum"),
+    )
+
+
+def message_page(root: Node) -> str | None:
+    """`GrpHdr/MsgPgntn/PgNb`: a statement split over several messages has its page here only."""
+    return root.text("GrpHdr/MsgPgntn/PgNb")
+
+
+def read_statement_head(st: Node, kind: StatementKind, info_tag: str, message_page: str | None = None) -> Statement:
+    """A statement with account, balances and summary, without its entries."""
+    acct = st.child("Acct")
+    acct_id, scheme, ccy = account(acct)
+    return Statement(
+        provenance=st.provenance(),
+        kind=kind,
+        statement_id=st.text("Id"),
+        sequence_number=st.text("ElctrncSeqNb"),
+        legal_sequence_number=st.text("LglSeqNb"),
+        page=st.text("StmtPgntn/PgNb", "RptPgntn/PgNb", "NtfctnPgntn/PgNb") or message_page,
+        created_at=st.datetime("CreDtTm"),
+        from_datetime=st.datetime("FrToDt/FrDtTm"),
+        to_datetime=st.datetime("FrToDt/ToDtTm"),
+        account=acct_id,
+        account_scheme=scheme,
+        account_owner=party(acct.child("Ownr")) if acct is not None else None,
+        servicer=agent(acct.child("Svcr")) if acct is not None else None,
+        currency=ccy,
+        balances=[read_balance(b) for b in st.children("Bal")],
+        summary=_summary(st.child("TxsSummry")),
+        additional_info=" ".join(st.texts(info_tag)) or None,
+    )
+
+
+def bank_transaction_code(node: Node | None) -> BankTransactionCode | None:
+    if node is None:
+        return None
+    btc = BankTransactionCode(
+        domain=node.text("Domn/Cd"),
+        family=node.text("Domn/Fmly/Cd"),
+        sub_family=node.text("Domn/Fmly/SubFmlyCd"),
+        proprietary_code=node.text("Prtry/Cd"),
+        proprietary_issuer=node.text("Prtry/Issr"),
+    )
+    return btc if any(btc.model_dump().values()) else None
+
+
+def _references(refs: Node | None) -> EntryReferences:
+    if refs is None:
+        return EntryReferences()
+    return EntryReferences(
+        message_id=refs.text("MsgId"),
+        account_servicer_reference=refs.text("AcctSvcrRef"),
+        payment_info_id=refs.text("PmtInfId"),
+        instruction_id=refs.text("InstrId"),
+        end_to_end_id=refs.text("EndToEndId"),
+        uetr=refs.text("UETR"),
+        transaction_id=refs.text("TxId"),
+        mandate_id=refs.text("MndtId"),
+        cheque_number=refs.text("ChqNb"),
+        clearing_system_reference=refs.text("ClrSysRef"),
+        proprietary=[v for p in refs.children("Prtry") if (v := p.text("Ref"))],
+    )
+
+
+def read_detail(tx: Node) -> EntryDetail:
+    amt, ccy = tx.amount("Amt", "AmtDtls/TxAmt/Amt", "AmtDtls/InstdAmt/Amt")
+    parties = tx.child("RltdPties")
+    agents = tx.child("RltdAgts")
+
+    def p(role: str, *, with_accounts: bool) -> object:
+        if parties is None:
+            return None
+        return party(
+            parties.child(role),
+            account_node=parties.child(f"{role}Acct") if with_accounts else None,
+            agent_node=agents.child(f"{role}Agt") if (with_accounts and agents is not None) else None,
+        )
+
+    rtr = tx.child("RtrInf")
+    return EntryDetail(
+        provenance=tx.provenance(),
+        references=_references(tx.child("Refs")),
+        amount=amt,
+        currency=ccy,
+        credit_debit=_credit_debit(tx),
+        instructed_amount=money(tx.find("AmtDtls/InstdAmt/Amt")),
+        bank_transaction_code=bank_transaction_code(tx.child("BkTxCd")),
+        debtor=p("Dbtr", with_accounts=True) or (
+            party(None, agent_node=agents.child("DbtrAgt")) if agents is not None else None
+        ),
+        creditor=p("Cdtr", with_accounts=True) or (
+            party(None, agent_node=agents.child("CdtrAgt")) if agents is not None else None
+        ),
+        ultimate_debtor=p("UltmtDbtr", with_accounts=False),
+        ultimate_creditor=p("UltmtCdtr", with_accounts=False),
+        remittance=remittance(tx.child("RmtInf")),
+        purpose=tx.text("Purp/Cd", "Purp/Prtry"),
+        return_reason=reason(rtr),
+        charges=_entry_charges(tx),
+        additional_info=tx.text("AddtlTxInf"),
+    )
+
+
+def _entry_charges(node: Node) -> list[Money]:
+    chrgs = node.child("Chrgs")
+    if chrgs is None:
+        return []
+    out = [m for r in chrgs.children("Rcrd") if (m := money(r.child("Amt")))]  # v04+
+    out += [m for a in chrgs.children("Amt") if (m := money(a))]  # v02: Chrgs/Amt directly
+    return out or charges(chrgs)
+
+
+def _status(ntry: Node, kind: StatementKind) -> str | None:
+    sts = ntry.child("Sts")
+    if sts is None:
+        return "BOOK" if kind == "statement" else None
+    return sts.value or sts.text("Cd", "Prtry")
+
+
+def read_entry(ntry: Node, kind: StatementKind = "statement") -> Entry:
+    amt_node = ntry.child("Amt")
+    if amt_node is None or amt_node.value is None:
+        raise ntry.error("entry without Amt")
+    amt, ccy = ntry.amount("Amt")
+    cd = _credit_debit(ntry)
+    if cd is None:
+        raise ntry.error("entry without CdtDbtInd")
+    details: list[EntryDetail] = []
+    batch_count: int | None = None
+    for nd in ntry.children("NtryDtls"):
+        btch = nd.child("Btch")
+        if btch is not None and btch.child("NbOfTxs") is not None:
+            batch_count = (batch_count or 0) + (btch.integer("NbOfTxs") or 0)
+        details.extend(read_detail(tx) for tx in nd.children("TxDtls"))
+    entry = Entry(
+        provenance=ntry.provenance(),
+        entry_reference=ntry.text("NtryRef"),
+        amount=amt,
+        currency=ccy or "",
+        credit_debit=cd,
+        reversal=_bool(ntry, "RvslInd"),
+        status=_status(ntry, kind),
+        booking_date=ntry.date("BookgDt"),
+        value_date=ntry.date("ValDt"),
+        bank_transaction_code=bank_transaction_code(ntry.child("BkTxCd")),
+        references=EntryReferences(account_servicer_reference=ntry.text("AcctSvcrRef")),
+        additional_info=" ".join(ntry.texts("AddtlNtryInf")) or None,
+        charges=_entry_charges(ntry),
+        batch_count=batch_count,
+        details=details,
+    )
+    if len(details) == 1:
+        _lift(entry, details[0])
+    return entry
+
+
+def _lift(entry: Entry, d: EntryDetail) -> None:
+    """One TxDtls: its references, counterparty, remittance and return reason describe the entry."""
+    refs = d.references.model_copy()
+    refs.account_servicer_reference = entry.references.account_servicer_reference or refs.account_servicer_reference
+    entry.references = refs
+    entry.counterparty = d.debtor if entry.credit_debit == "CRDT" else d.creditor
+    entry.remittance = d.remittance
+    entry.return_reason = d.return_reason
+    if entry.bank_transaction_code is None:
+        entry.bank_transaction_code = d.bank_transaction_code
+
+
+def read_statements(root: Node, message: Message) -> None:
+    repeat, kind, info_tag = STATEMENT_SHAPES[root.name]
+    found = False
+    page = message_page(root)
+    for st in root.children(repeat):
+        found = True
+        statement = read_statement_head(st, kind, info_tag, page)
+        statement.entries = [read_entry(n, kind) for n in st.children("Ntry")]
+        message.statements.append(statement)
+    if not found:
+        raise root.error(f"<{root.name}> has no <{repeat}> element")
