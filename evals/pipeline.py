@@ -6,7 +6,10 @@ scoring it as wrong. Pieces that land later are wired in here and nowhere else:
 
 * parsers (`parsers.parse`)                       → `parse_text`
 * hybrid retrieval (`knowledge_base.retrieve`)    → `make_retriever("hybrid")`
-* the workflow (`app.services.workflow`)          → `explain_messages` (today: the case graph itself)
+* the workflow (`app.services.workflow`)          → `explain_files_via_workflow` (pipeline "workflow");
+                                                    the default pipeline "graph" runs the same case graph
+                                                    with the same repair builders, without a database,
+                                                    so the offline gate stays fast
 * the matcher (`agents.recon`) and its quality    → `recon_cases`, `false_auto_match`
 """
 
@@ -22,6 +25,7 @@ from agents.llm import CallRecorder, Provider
 
 Retrieve = Callable[[str, int], list[dict[str, Any]]]
 RetrieverKind = Literal["auto", "hybrid", "lexical"]
+PipelineKind = Literal["graph", "workflow"]
 #: Repairs are built as if on this day, so a corrected message (its execution date) is the same on every run.
 EVAL_TODAY = date(2026, 11, 30)
 
@@ -36,6 +40,7 @@ class EvalRuntime:
     retrieve: Retrieve
     retriever_name: str
     recorder: CallRecorder | None = None
+    pipeline: PipelineKind = "graph"
     notes: list[str] = field(default_factory=list)
 
 
@@ -119,6 +124,38 @@ def explain_messages(messages: list, rt: EvalRuntime) -> list[dict[str, Any]]:
 
     graph = _case_graph(rt)
     return [run_case(case_to_dict(c), rt, graph) for c in detect_cases(messages)]
+
+
+def explain_files_via_workflow(files: list[tuple[str, bytes]], rt: EvalRuntime) -> list[dict[str, Any]]:
+    """The store-backed path: `app.services.workflow.explain_files` in its throw-away workspace."""
+    if not has_module("app.services.workflow"):
+        raise Unavailable("app.services.workflow is not in this build")
+    import tempfile
+    from pathlib import Path
+
+    from app.services.workflow import Runtime, explain_files
+
+    with tempfile.TemporaryDirectory(prefix="breakdesk-eval-") as tmp:
+        paths = []
+        for i, (name, data) in enumerate(files):
+            path = Path(tmp) / f"{i:02d}_{Path(name).name}"
+            path.write_bytes(data)
+            paths.append(path)
+        runtime = Runtime(provider=rt.provider, retrieve=rt.retrieve, checkpoint_url=f"sqlite:///{tmp}/unused.sqlite3",
+                          outbox=Path(tmp) / "outbox")
+        report = explain_files(paths, runtime=runtime)
+    if report.get("errors"):
+        raise RuntimeError(f"the workflow refused input: {report['errors']}")
+    out = []
+    for c in report["cases"]:
+        passages = c.get("passages") or []
+        out.append({"case_id": c["case_id"], "kind": c["kind"], "payment": c.get("payment") or {},
+                    "diagnosis": c.get("diagnosis") or {}, "answer": c.get("answer") or "", "provider": c.get("provider"),
+                    "grounded": c.get("grounded"), "grounding_note": c.get("note"),
+                    "passages": [p["citation_id"] for p in passages],
+                    "passage_texts": {p["citation_id"]: p["text"] for p in passages},
+                    "repair": c.get("repair") or {}, "facts": c.get("facts") or []})
+    return out
 
 
 # --- reconciliation ----------------------------------------------------------------------------------

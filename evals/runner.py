@@ -26,7 +26,8 @@ SCHEMA_VERSION = 1
 
 
 def make_runtime(provider: str | Provider = "none", *, retriever: pipeline.RetrieverKind = "lexical",
-                 model: str | None = None, base_url: str | None = None) -> pipeline.EvalRuntime:
+                 model: str | None = None, base_url: str | None = None,
+                 pipeline_kind: pipeline.PipelineKind = "graph") -> pipeline.EvalRuntime:
     if isinstance(provider, Provider):
         prov = provider
     else:
@@ -37,7 +38,8 @@ def make_runtime(provider: str | Provider = "none", *, retriever: pipeline.Retri
             overrides["base_url"] = base_url
         prov = load_chat_model(LLMSettings.from_env(**overrides))
     retrieve, name = pipeline.make_retriever(retriever)
-    return pipeline.EvalRuntime(provider=prov, retrieve=retrieve, retriever_name=name, recorder=MemoryRecorder())
+    return pipeline.EvalRuntime(provider=prov, retrieve=retrieve, retriever_name=name, recorder=MemoryRecorder(),
+                                pipeline=pipeline_kind)
 
 
 def _passage_text() -> dict[str, str]:
@@ -51,16 +53,19 @@ def _matches(result: dict, target: dict[str, str]) -> bool:
 
 
 def _run_case_example(ex: CaseExample, rt: pipeline.EvalRuntime) -> list[dict]:
-    messages, ledgers = [], []
+    messages, ledgers, files = [], [], []
     for msg in ex.messages:
         path = msg.resolve()
         data = path.read_bytes() if path else msg.text.encode("utf-8")
+        files.append((path.name if path else msg.name, data))
         if msg.format == "csv":
             ledgers.append(data.decode("utf-8"))
         else:
             messages += pipeline.parse_text(data, filename=path.name if path else msg.name)
     if ledgers:
         return [c for ledger in ledgers for c in pipeline.recon_cases(messages, ledger, rt)]
+    if rt.pipeline == "workflow":
+        return pipeline.explain_files_via_workflow(files, rt)
     return pipeline.explain_messages(messages, rt)
 
 
@@ -165,6 +170,7 @@ def run_suite(suite: str, rt: pipeline.EvalRuntime, *, dataset_path: Path | None
         "dataset": {"name": ds.name, "version": ds.version, "sha256": ds.sha256, "examples": len(ds.examples),
                     "path": str(ds.path.relative_to(REPO_ROOT)) if ds.path.is_relative_to(REPO_ROOT) else str(ds.path)},
         "retriever": rt.retriever_name,
+        "pipeline": rt.pipeline,
         "judge": judge.label if judge else None,
         "llm_calls": {"total": len(calls), "failed": sum(1 for c in calls if not c.ok)},
         "environment": {"python": platform.python_version()},

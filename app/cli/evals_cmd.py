@@ -31,10 +31,11 @@ def _judge(no_judge: bool, config):
     return JudgeConfig.from_env(k=int(config.judge.get("k", 3)), sample_threshold=float(config.judge.get("sample_threshold", 0.5)))
 
 
-def _score(suites: list[str], provider: str, model: str | None, retriever: str, dataset: Path | None, judge) -> list[dict]:
+def _score(suites: list[str], provider: str, model: str | None, retriever: str, dataset: Path | None, judge,
+           pipeline: str = "graph") -> list[dict]:
     from evals.runner import make_runtime, run_suite
 
-    rt = make_runtime(provider, retriever=retriever, model=model)
+    rt = make_runtime(provider, retriever=retriever, model=model, pipeline_kind=pipeline)
     return [run_suite(s, rt, dataset_path=dataset if len(suites) == 1 else None, judge=judge) for s in suites]
 
 
@@ -60,6 +61,8 @@ common = [
                  help="Another JSONL file for the one --suite given."),
     click.option("--retriever", type=click.Choice(["lexical", "hybrid", "auto"]), default="lexical", show_default=True,
                  help="Passages for the answers; the baselines are approved for lexical."),
+    click.option("--pipeline", type=click.Choice(["graph", "workflow"]), default="graph", show_default=True,
+                 help="graph: the case graph in memory (fast); workflow: app.services.workflow.explain_files (store-backed)."),
     click.option("--no-judge", is_flag=True, help="Skip LLM-judged metrics even if BREAKDESK_JUDGE_* is set."),
     click.option("--gate-config", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None),
 ]
@@ -80,7 +83,7 @@ def evals_group() -> None:
 @with_common
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write the scorecard(s) here.")
 @click.option("--no-store", is_flag=True, help="Do not write to the database.")
-def run_cmd(provider, model, suite, dataset, retriever, no_judge, gate_config, out, no_store) -> None:
+def run_cmd(provider, model, suite, dataset, retriever, pipeline, no_judge, gate_config, out, no_store) -> None:
     """Score the golden suites and store each scorecard."""
     from app.settings import get_settings
     from evals.gate import GateConfig
@@ -89,7 +92,7 @@ def run_cmd(provider, model, suite, dataset, retriever, no_judge, gate_config, o
     if dataset and suite == "all":
         raise click.UsageError("--dataset needs one --suite")
     config = GateConfig.load(gate_config)
-    cards = _score(_suites(suite), provider, model, retriever, dataset, _judge(no_judge, config))
+    cards = _score(_suites(suite), provider, model, retriever, dataset, _judge(no_judge, config), pipeline)
     settings = get_settings()
     for card in cards:
         card_id = None
@@ -114,13 +117,13 @@ def run_cmd(provider, model, suite, dataset, retriever, no_judge, gate_config, o
 @click.option("--baseline-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Approved baselines (default evals/baselines).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the verdicts as JSON.")
-def gate_cmd(provider, model, suite, dataset, retriever, no_judge, gate_config, baseline_dir, out) -> None:
+def gate_cmd(provider, model, suite, dataset, retriever, pipeline, no_judge, gate_config, baseline_dir, out) -> None:
     """Compare the current prompts and model with the approved baselines; exit 1 on a regression."""
     from evals.gate import GateConfig, format_table, gate_suite
     from evals.scorecard import load_baseline
 
     config = GateConfig.load(gate_config)
-    cards = _score(_suites(suite), provider, model, retriever, dataset, _judge(no_judge, config))
+    cards = _score(_suites(suite), provider, model, retriever, dataset, _judge(no_judge, config), pipeline)
     verdicts = [gate_suite(card, load_baseline(card["suite"], baseline_dir), config) for card in cards]
     for v in verdicts:
         click.echo(format_table(v))
