@@ -146,3 +146,20 @@ def test_malformed_judge_output_is_not_scored_and_fails_the_gate(tmp_path):
     assert verdict.status == "failed"
     assert {r.metric for r in verdict.rows if r.verdict == "NOT SCORED"} == {
         "judge_faithfulness", "judge_response_relevancy", "judge_context_precision"}
+
+
+def test_well_formed_judge_is_scored_k_times_with_pass_k(tmp_path):
+    from tests.support.eval_models import well_formed_judge
+
+    dataset = _subset(tmp_path, "chat", 3)
+    rt = make_runtime("none")
+    with OpenAIStub(well_formed_judge) as judge_stub:
+        judge = JudgeConfig(base_url=judge_stub.base_url, model="judge-stub", api_key="k", k=2, timeout_s=20)
+        card = run_suite("chat", rt, dataset_path=dataset, judge=judge)
+    faith = card["metrics"]["judge_faithfulness"]
+    assert faith["status"] == "scored" and faith["value"] == 1.0 and faith["pass_k"] == 1.0 and faith["k"] == 2
+    assert len(faith["run_means"]) == 2 and all(len(r["judge_faithfulness"]) == 2 for r in card["cases"])
+    relevancy = card["metrics"]["judge_response_relevancy"]
+    assert relevancy["status"] == "scored" and 0.0 < relevancy["value"] <= 1.0
+    assert card["metrics"]["judge_context_precision"]["status"] == "scored"
+    assert card["judge"] == judge.label
