@@ -40,6 +40,7 @@ def _quiet_ragas():
     os.environ.setdefault("RAGAS_DO_NOT_TRACK", "true")
     warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"ragas(\.|$)")
     warnings.filterwarnings("ignore", message=r"Importing .* from 'ragas\.metrics' is deprecated")
+    warnings.filterwarnings("ignore", message=r"Langchain(LLM|Embeddings)Wrapper is deprecated")
 
 
 def _samples(rows: list[dict]):

@@ -30,3 +30,19 @@ def test_committed_baselines_name_what_they_were_approved_for():
         b = load_baseline(suite)
         assert b["approval"]["approved_by"] and b["prompt_hashes"] and b["dataset"]["sha256"]
         assert b["provider"] == "none" and b["status"] == "scored"
+
+
+def test_an_edited_prompt_file_fails_the_offline_gate_until_approved(tmp_path, monkeypatch):
+    from agents.prompts import PROMPT_DIR
+
+    edited = tmp_path / "prompts"
+    edited.mkdir()
+    for path in PROMPT_DIR.glob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        (edited / path.name).write_text(text.replace("Keep the answer under 5 sentences.", "Keep the answer short."),
+                                        encoding="utf-8")
+    monkeypatch.setenv("BREAKDESK_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("BREAKDESK_PROMPT_DIR", str(edited))
+    result = CliRunner().invoke(cli, ["evals", "gate", "--provider", "none", "--suite", "chat", "--no-judge"])
+    assert result.exit_code == 1, result.output
+    assert "prompt chat_answer changed" in result.output and "gate: FAILED (chat)" in result.output
