@@ -86,8 +86,8 @@ def evals_group() -> None:
 def run_cmd(provider, model, suite, dataset, retriever, pipeline, no_judge, gate_config, out, no_store) -> None:
     """Score the golden suites and store each scorecard."""
     from app.settings import get_settings
-    from evals.gate import GateConfig
-    from evals.scorecard import save_json, store
+    from evals.gate import GateConfig, gate_suite
+    from evals.scorecard import load_baseline, save_json, store
 
     if dataset and suite == "all":
         raise click.UsageError("--dataset needs one --suite")
@@ -95,6 +95,9 @@ def run_cmd(provider, model, suite, dataset, retriever, pipeline, no_judge, gate
     cards = _score(_suites(suite), provider, model, retriever, dataset, _judge(no_judge, config), pipeline)
     settings = get_settings()
     for card in cards:
+        if card["status"] == "scored":  # how it compares with the approved baseline, for the Scorecards page
+            verdict = gate_suite(card, load_baseline(card["suite"]), config)
+            card["gate"] = {**verdict.as_dict(), "passed": verdict.passed}
         card_id = None
         if not no_store:
             from app.store.db import get_engine, session_scope
