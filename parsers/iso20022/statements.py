@@ -24,6 +24,7 @@ from parsers.canonical import (
     StatementKind,
     TransactionsSummary,
 )
+from parsers.construct import construct, exact
 from parsers.iso20022.common import account, agent, charges, money, party, reason, remittance
 from parsers.iso20022.node import Node
 
@@ -112,35 +113,44 @@ def read_statement_head(st: Node, kind: StatementKind, info_tag: str, message_pa
     )
 
 
+_BTC_EMPTY = dict.fromkeys(("domain", "family", "sub_family", "proprietary_code", "proprietary_issuer"))
+
+
 def bank_transaction_code(node: Node | None) -> BankTransactionCode | None:
     if node is None:
         return None
-    btc = BankTransactionCode(
-        domain=node.text("Domn/Cd"),
-        family=node.text("Domn/Fmly/Cd"),
-        sub_family=node.text("Domn/Fmly/SubFmlyCd"),
-        proprietary_code=node.text("Prtry/Cd"),
-        proprietary_issuer=node.text("Prtry/Issr"),
-    )
-    return btc if any(btc.model_dump().values()) else None
+    values = dict(_BTC_EMPTY)
+    if node.has("Domn"):
+        values["domain"] = node.text("Domn/Cd")
+        values["family"] = node.text("Domn/Fmly/Cd")
+        values["sub_family"] = node.text("Domn/Fmly/SubFmlyCd")
+    if node.has("Prtry"):
+        values["proprietary_code"] = node.text("Prtry/Cd")
+        values["proprietary_issuer"] = node.text("Prtry/Issr")
+    return exact(BankTransactionCode, values) if any(values.values()) else None
+
+
+#: TxDtls/Refs element → EntryReferences field (every one read as `Refs.text(element)`)
+_REFERENCE_FIELDS = {
+    "MsgId": "message_id",
+    "AcctSvcrRef": "account_servicer_reference",
+    "PmtInfId": "payment_info_id",
+    "InstrId": "instruction_id",
+    "EndToEndId": "end_to_end_id",
+    "UETR": "uetr",
+    "TxId": "transaction_id",
+    "MndtId": "mandate_id",
+    "ChqNb": "cheque_number",
+    "ClrSysRef": "clearing_system_reference",
+}
 
 
 def _references(refs: Node | None) -> EntryReferences:
     if refs is None:
-        return EntryReferences()
-    return EntryReferences(
-        message_id=refs.text("MsgId"),
-        account_servicer_reference=refs.text("AcctSvcrRef"),
-        payment_info_id=refs.text("PmtInfId"),
-        instruction_id=refs.text("InstrId"),
-        end_to_end_id=refs.text("EndToEndId"),
-        uetr=refs.text("UETR"),
-        transaction_id=refs.text("TxId"),
-        mandate_id=refs.text("MndtId"),
-        cheque_number=refs.text("ChqNb"),
-        clearing_system_reference=refs.text("ClrSysRef"),
-        proprietary=[v for p in refs.children("Prtry") if (v := p.text("Ref"))],
-    )
+        return construct(EntryReferences)
+    values = {field: refs.text(tag) for tag in refs.kids() if (field := _REFERENCE_FIELDS.get(tag))}
+    values["proprietary"] = [v for p in refs.children("Prtry") if (v := p.text("Ref"))] if refs.has("Prtry") else []
+    return construct(EntryReferences, **values)
 
 
 def read_detail(tx: Node) -> EntryDetail:
@@ -157,14 +167,14 @@ def read_detail(tx: Node) -> EntryDetail:
             agent_node=agents.child(f"{role}Agt") if (with_accounts and agents is not None) else None,
         )
 
-    rtr = tx.child("RtrInf")
-    return EntryDetail(
+    return construct(
+        EntryDetail,
         provenance=tx.provenance(),
         references=_references(tx.child("Refs")),
         amount=amt,
         currency=ccy,
         credit_debit=_credit_debit(tx),
-        instructed_amount=money(tx.find("AmtDtls/InstdAmt/Amt")),
+        instructed_amount=money(tx.find("AmtDtls/InstdAmt/Amt")) if tx.has("AmtDtls") else None,
         bank_transaction_code=bank_transaction_code(tx.child("BkTxCd")),
         debtor=p("Dbtr", with_accounts=True) or (
             party(None, agent_node=agents.child("DbtrAgt")) if agents is not None else None
@@ -175,8 +185,8 @@ def read_detail(tx: Node) -> EntryDetail:
         ultimate_debtor=p("UltmtDbtr", with_accounts=False),
         ultimate_creditor=p("UltmtCdtr", with_accounts=False),
         remittance=remittance(tx.child("RmtInf")),
-        purpose=tx.text("Purp/Cd", "Purp/Prtry"),
-        return_reason=reason(rtr),
+        purpose=tx.text("Purp/Cd", "Purp/Prtry") if tx.has("Purp") else None,
+        return_reason=reason(tx.child("RtrInf")),
         charges=_entry_charges(tx),
         additional_info=tx.text("AddtlTxInf"),
     )
@@ -213,7 +223,8 @@ def read_entry(ntry: Node, kind: StatementKind = "statement") -> Entry:
         if btch is not None and btch.child("NbOfTxs") is not None:
             batch_count = (batch_count or 0) + (btch.integer("NbOfTxs") or 0)
         details.extend(read_detail(tx) for tx in nd.children("TxDtls"))
-    entry = Entry(
+    entry = construct(
+        Entry,
         provenance=ntry.provenance(),
         entry_reference=ntry.text("NtryRef"),
         amount=amt,
@@ -224,7 +235,7 @@ def read_entry(ntry: Node, kind: StatementKind = "statement") -> Entry:
         booking_date=ntry.date("BookgDt"),
         value_date=ntry.date("ValDt"),
         bank_transaction_code=bank_transaction_code(ntry.child("BkTxCd")),
-        references=EntryReferences(account_servicer_reference=ntry.text("AcctSvcrRef")),
+        references=construct(EntryReferences, account_servicer_reference=ntry.text("AcctSvcrRef")),
         additional_info=" ".join(ntry.texts("AddtlNtryInf")) or None,
         charges=_entry_charges(ntry),
         batch_count=batch_count,
@@ -237,14 +248,18 @@ def read_entry(ntry: Node, kind: StatementKind = "statement") -> Entry:
 
 def _lift(entry: Entry, d: EntryDetail) -> None:
     """One TxDtls: its references, counterparty, remittance and return reason describe the entry."""
-    refs = d.references.model_copy()
-    refs.account_servicer_reference = entry.references.account_servicer_reference or refs.account_servicer_reference
-    entry.references = refs
-    entry.counterparty = d.debtor if entry.credit_debit == "CRDT" else d.creditor
-    entry.remittance = d.remittance
-    entry.return_reason = d.return_reason
-    if entry.bank_transaction_code is None:
-        entry.bank_transaction_code = d.bank_transaction_code
+    values = entry.__dict__
+    refs = dict(d.references.__dict__)
+    refs["proprietary"] = list(refs["proprietary"])
+    refs["account_servicer_reference"] = (
+        values["references"].account_servicer_reference or refs["account_servicer_reference"]
+    )
+    values["references"] = exact(EntryReferences, refs)
+    values["counterparty"] = d.debtor if entry.credit_debit == "CRDT" else d.creditor
+    values["remittance"] = d.remittance
+    values["return_reason"] = d.return_reason
+    if values["bank_transaction_code"] is None:
+        values["bank_transaction_code"] = d.bank_transaction_code
 
 
 def read_statements(root: Node, message: Message) -> None:

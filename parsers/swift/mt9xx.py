@@ -26,7 +26,7 @@ from parsers.canonical import (
     TransactionsSummary,
 )
 from parsers.swift import values as v
-from parsers.swift.construct import construct, exact
+from parsers.construct import construct, exact
 from parsers.swift.fields import RawField
 from parsers.swift.narrative import parse_narrative
 from parsers.swift.parties import read_agent, read_party

@@ -153,7 +153,7 @@ def test_not_mt_at_all_and_stray_text():
 def test_hot_path_field_dicts_match_the_canonical_model():
     """`_entry` builds Entry & co. from complete dicts; a new model field must be added there too."""
     from parsers.canonical import BankTransactionCode, Entry, EntryReferences, Provenance, Remittance
-    from parsers.swift.construct import check_exact_fields
+    from parsers.construct import check_exact_fields
 
     (st,) = parse(STATEMENT)[0].statements
     for e in st.entries:

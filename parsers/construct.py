@@ -1,4 +1,4 @@
-"""Fast construction of canonical objects on hot paths (statement entries) from already-typed values.
+"""Fast construction of canonical objects on hot paths (statement entries, MT and MX) from already-typed values.
 
 `Model.model_construct` skips validation but still resolves every missing field's default factory
 through `inspect.signature` and rebuilds the fields-set on each call, which costs more than the
