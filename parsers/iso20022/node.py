@@ -102,7 +102,10 @@ class Node:
             found = nodes.get(name, _MISSING)
             if found is not _MISSING:
                 return found  # type: ignore[return-value]
-        els = self.kids().get(name)
+        kids = self._kids
+        if kids is None:
+            kids = self._kids = _index(self.el)
+        els = kids.get(name)
         node = None if els is None else Node(els[0], f"{self.xpath}/{name}[1]", self.ctx)
         nodes[name] = node
         return node

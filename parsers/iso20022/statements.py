@@ -20,6 +20,7 @@ from parsers.canonical import (
     EntryReferences,
     Message,
     Money,
+    Remittance,
     Statement,
     StatementKind,
     TransactionsSummary,
@@ -153,41 +154,52 @@ def _references(refs: Node | None) -> EntryReferences:
     return construct(EntryReferences, **values)
 
 
+#: related-party role → (its account element, its agent element)
+_ROLES = {role: (f"{role}Acct", f"{role}Agt") for role in ("Dbtr", "Cdtr", "UltmtDbtr", "UltmtCdtr")}
+
+
 def read_detail(tx: Node) -> EntryDetail:
+    k = tx.kids()
     amt, ccy = tx.amount("Amt", "AmtDtls/TxAmt/Amt", "AmtDtls/InstdAmt/Amt")
-    parties = tx.child("RltdPties")
-    agents = tx.child("RltdAgts")
+    parties = tx.child("RltdPties") if "RltdPties" in k else None
+    agents = tx.child("RltdAgts") if "RltdAgts" in k else None
+    party_kids = parties.kids() if parties is not None else {}
+    agent_kids = agents.kids() if agents is not None else {}
 
     def p(role: str, *, with_accounts: bool) -> object:
+        acct_tag, agt_tag = _ROLES[role]
         if parties is None:
             return None
+        with_account = with_accounts and acct_tag in party_kids
+        with_agent = with_accounts and agt_tag in agent_kids
+        if role not in party_kids and not with_account and not with_agent:
+            return None  # what party() gives for nothing
         return party(
             parties.child(role),
-            account_node=parties.child(f"{role}Acct") if with_accounts else None,
-            agent_node=agents.child(f"{role}Agt") if (with_accounts and agents is not None) else None,
+            account_node=parties.child(acct_tag) if with_account else None,
+            agent_node=agents.child(agt_tag) if with_agent else None,  # type: ignore[union-attr]
         )
+
+    def bank_only(agt_tag: str) -> object:
+        return party(None, agent_node=agents.child(agt_tag)) if agt_tag in agent_kids else None  # type: ignore[union-attr]
 
     return construct(
         EntryDetail,
         provenance=tx.provenance(),
-        references=_references(tx.child("Refs")),
+        references=_references(tx.child("Refs")) if "Refs" in k else construct(EntryReferences),
         amount=amt,
         currency=ccy,
-        credit_debit=_credit_debit(tx),
-        instructed_amount=money(tx.find("AmtDtls/InstdAmt/Amt")) if tx.has("AmtDtls") else None,
-        bank_transaction_code=bank_transaction_code(tx.child("BkTxCd")),
-        debtor=p("Dbtr", with_accounts=True) or (
-            party(None, agent_node=agents.child("DbtrAgt")) if agents is not None else None
-        ),
-        creditor=p("Cdtr", with_accounts=True) or (
-            party(None, agent_node=agents.child("CdtrAgt")) if agents is not None else None
-        ),
+        credit_debit=_credit_debit(tx) if "CdtDbtInd" in k else None,
+        instructed_amount=money(tx.find("AmtDtls/InstdAmt/Amt")) if "AmtDtls" in k else None,
+        bank_transaction_code=bank_transaction_code(tx.child("BkTxCd")) if "BkTxCd" in k else None,
+        debtor=p("Dbtr", with_accounts=True) or bank_only("DbtrAgt"),
+        creditor=p("Cdtr", with_accounts=True) or bank_only("CdtrAgt"),
         ultimate_debtor=p("UltmtDbtr", with_accounts=False),
         ultimate_creditor=p("UltmtCdtr", with_accounts=False),
-        remittance=remittance(tx.child("RmtInf")),
-        purpose=tx.text("Purp/Cd", "Purp/Prtry") if tx.has("Purp") else None,
-        return_reason=reason(tx.child("RtrInf")),
-        charges=_entry_charges(tx),
+        remittance=remittance(tx.child("RmtInf")) if "RmtInf" in k else construct(Remittance),
+        purpose=tx.text("Purp/Cd", "Purp/Prtry") if "Purp" in k else None,
+        return_reason=reason(tx.child("RtrInf")) if "RtrInf" in k else None,
+        charges=_entry_charges(tx) if "Chrgs" in k else [],
         additional_info=tx.text("AddtlTxInf"),
     )
 
@@ -209,19 +221,20 @@ def _status(ntry: Node, kind: StatementKind) -> str | None:
 
 
 def read_entry(ntry: Node, kind: StatementKind = "statement") -> Entry:
-    amt_node = ntry.child("Amt")
-    if amt_node is None or amt_node.value is None:
-        raise ntry.error("entry without Amt")
+    k = ntry.kids()
     amt, ccy = ntry.amount("Amt")
+    if amt is None:
+        raise ntry.error("entry without Amt")
     cd = _credit_debit(ntry)
     if cd is None:
         raise ntry.error("entry without CdtDbtInd")
     details: list[EntryDetail] = []
     batch_count: int | None = None
     for nd in ntry.children("NtryDtls"):
-        btch = nd.child("Btch")
-        if btch is not None and btch.child("NbOfTxs") is not None:
-            batch_count = (batch_count or 0) + (btch.integer("NbOfTxs") or 0)
+        if nd.has("Btch"):
+            btch = nd.child("Btch")
+            if btch.has("NbOfTxs"):  # type: ignore[union-attr]
+                batch_count = (batch_count or 0) + (btch.integer("NbOfTxs") or 0)  # type: ignore[union-attr]
         details.extend(read_detail(tx) for tx in nd.children("TxDtls"))
     entry = construct(
         Entry,
@@ -230,14 +243,14 @@ def read_entry(ntry: Node, kind: StatementKind = "statement") -> Entry:
         amount=amt,
         currency=ccy or "",
         credit_debit=cd,
-        reversal=_bool(ntry, "RvslInd"),
+        reversal=_bool(ntry, "RvslInd") if "RvslInd" in k else False,
         status=_status(ntry, kind),
-        booking_date=ntry.date("BookgDt"),
-        value_date=ntry.date("ValDt"),
-        bank_transaction_code=bank_transaction_code(ntry.child("BkTxCd")),
+        booking_date=ntry.date("BookgDt") if "BookgDt" in k else None,
+        value_date=ntry.date("ValDt") if "ValDt" in k else None,
+        bank_transaction_code=bank_transaction_code(ntry.child("BkTxCd")) if "BkTxCd" in k else None,
         references=construct(EntryReferences, account_servicer_reference=ntry.text("AcctSvcrRef")),
-        additional_info=" ".join(ntry.texts("AddtlNtryInf")) or None,
-        charges=_entry_charges(ntry),
+        additional_info=(" ".join(ntry.texts("AddtlNtryInf")) or None) if "AddtlNtryInf" in k else None,
+        charges=_entry_charges(ntry) if "Chrgs" in k else [],
         batch_count=batch_count,
         details=details,
     )
