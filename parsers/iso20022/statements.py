@@ -236,7 +236,22 @@ def read_entry(ntry: Node, kind: StatementKind = "statement") -> Entry:
             if btch.has("NbOfTxs"):  # type: ignore[union-attr]
                 batch_count = (batch_count or 0) + (btch.integer("NbOfTxs") or 0)  # type: ignore[union-attr]
         details.extend(read_detail(tx) for tx in nd.children("TxDtls"))
-    entry = construct(
+    btc = bank_transaction_code(ntry.child("BkTxCd")) if "BkTxCd" in k else None
+    account_servicer_reference = ntry.text("AcctSvcrRef")
+    if len(details) == 1:
+        # One TxDtls: its references, counterparty, remittance and return reason describe the entry.
+        d = details[0]
+        refs = dict(d.references.__dict__)
+        refs["proprietary"] = list(refs["proprietary"])
+        refs["account_servicer_reference"] = account_servicer_reference or refs["account_servicer_reference"]
+        references = exact(EntryReferences, refs)
+        counterparty = d.debtor if cd == "CRDT" else d.creditor
+        remittance_, return_reason = d.remittance, d.return_reason
+        btc = btc or d.bank_transaction_code
+    else:
+        references = construct(EntryReferences, account_servicer_reference=account_servicer_reference)
+        counterparty, remittance_, return_reason = None, construct(Remittance), None
+    return construct(
         Entry,
         provenance=ntry.provenance(),
         entry_reference=ntry.text("NtryRef"),
@@ -247,32 +262,16 @@ def read_entry(ntry: Node, kind: StatementKind = "statement") -> Entry:
         status=_status(ntry, kind),
         booking_date=ntry.date("BookgDt") if "BookgDt" in k else None,
         value_date=ntry.date("ValDt") if "ValDt" in k else None,
-        bank_transaction_code=bank_transaction_code(ntry.child("BkTxCd")) if "BkTxCd" in k else None,
-        references=construct(EntryReferences, account_servicer_reference=ntry.text("AcctSvcrRef")),
+        bank_transaction_code=btc,
+        references=references,
+        counterparty=counterparty,
+        remittance=remittance_,
+        return_reason=return_reason,
         additional_info=(" ".join(ntry.texts("AddtlNtryInf")) or None) if "AddtlNtryInf" in k else None,
         charges=_entry_charges(ntry) if "Chrgs" in k else [],
         batch_count=batch_count,
         details=details,
     )
-    if len(details) == 1:
-        _lift(entry, details[0])
-    return entry
-
-
-def _lift(entry: Entry, d: EntryDetail) -> None:
-    """One TxDtls: its references, counterparty, remittance and return reason describe the entry."""
-    values = entry.__dict__
-    refs = dict(d.references.__dict__)
-    refs["proprietary"] = list(refs["proprietary"])
-    refs["account_servicer_reference"] = (
-        values["references"].account_servicer_reference or refs["account_servicer_reference"]
-    )
-    values["references"] = exact(EntryReferences, refs)
-    values["counterparty"] = d.debtor if entry.credit_debit == "CRDT" else d.creditor
-    values["remittance"] = d.remittance
-    values["return_reason"] = d.return_reason
-    if values["bank_transaction_code"] is None:
-        values["bank_transaction_code"] = d.bank_transaction_code
 
 
 def read_statements(root: Node, message: Message) -> None:
