@@ -97,19 +97,20 @@ def party(
     agent_node: Node | None = None,
 ) -> Party | None:
     """A debtor/creditor with its account and bank. `node` may be the v08+ `Pty` wrapper's parent."""
-    acct, scheme, ccy = account(account_node)
-    agt = agent(agent_node)
+    acct, scheme, ccy = account(account_node) if account_node is not None else (None, None, None)
+    agt = agent(agent_node) if agent_node is not None else None
     if node is not None and node.has("Pty"):
         node = node.child("Pty")  # camt v08+: RltdPties/Dbtr/Pty
     name = adr = None
     ids: list[str] = []
     residence = None
     if node is not None:
+        kids = node.kids()
         name = node.text("Nm")
-        adr = address(node.child("PstlAdr")) if node.has("PstlAdr") else None
-        ids = _identifiers(node) if node.has("Id") else []
-        residence = node.text("CtryOfRes")
-        if node.has("FinInstnId"):
+        adr = address(node.child("PstlAdr")) if "PstlAdr" in kids else None
+        ids = _identifiers(node) if "Id" in kids else []
+        residence = node.text("CtryOfRes") if "CtryOfRes" in kids else None
+        if "FinInstnId" in kids:
             # a party that is itself a bank (pacs.009 Dbtr/Cdtr): its BIC is its identifier, and it is
             # its own agent unless a DbtrAgt/CdtrAgt is given
             bank = agent(node)
@@ -137,7 +138,7 @@ def remittance(node: Node | None) -> Remittance:
     if node is None:
         return construct(Remittance)
     structured: list[StructuredRemittance] = []
-    for s in node.children("Strd"):
+    for s in node.children("Strd") if node.has("Strd") else ():
         amt, ccy = s.amount("RfrdDocAmt/RmtdAmt", "RfrdDocAmt/DuePyblAmt")
         structured.append(
             construct(

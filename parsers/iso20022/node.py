@@ -53,13 +53,14 @@ class Node:
     paths under the same element walks each element once. Child nodes hold no reference to their
     parent (no cycles for the garbage collector), their XPath is built when they are made."""
 
-    __slots__ = ("el", "xpath", "ctx", "_kids", "_nodes")
+    __slots__ = ("el", "xpath", "ctx", "_kids", "_more", "_nodes")
 
     def __init__(self, el: etree._Element, xpath: str, ctx: Context) -> None:
         self.el = el
         self.xpath = xpath
         self.ctx = ctx
-        self._kids: dict[str, list[etree._Element]] | None = None
+        self._kids: dict[str, etree._Element] | None = None
+        self._more: dict[str, list[etree._Element]] | None = None  # names that repeat: all their elements
         self._nodes: dict[str, Node | None] | None = None
 
     def __repr__(self) -> str:
@@ -74,18 +75,27 @@ class Node:
     def line(self) -> int | None:
         return self.el.sourceline
 
-    def kids(self) -> dict[str, list[etree._Element]]:
-        """Child elements by local name, each list in document order (built once)."""
+    def kids(self) -> dict[str, etree._Element]:
+        """The first child element of each local name (built once, with `_more` for repeated names)."""
         kids = self._kids
         if kids is None:
-            kids = self._kids = _index(self.el)
+            kids, self._more = _index(self.el)
+            self._kids = kids
         return kids
+
+    def all(self, name: str) -> list[etree._Element] | tuple[()]:
+        """Every child element with this local name, in document order."""
+        kids = self._kids if self._kids is not None else self.kids()
+        if self._more is not None and name in self._more:
+            return self._more[name]
+        el = kids.get(name)
+        return () if el is None else [el]
 
     def children(self, name: str | None = None) -> Iterator[Node]:
         """Child elements (optionally only those with this local name), positions counted per name."""
         if name is not None:
             xpath, ctx = self.xpath, self.ctx
-            for i, el in enumerate(self.kids().get(name, ()), 1):
+            for i, el in enumerate(self.all(name), 1):
                 yield Node(el, f"{xpath}/{name}[{i}]", ctx)
             return
         counts: dict[str, int] = {}
@@ -102,11 +112,8 @@ class Node:
             found = nodes.get(name, _MISSING)
             if found is not _MISSING:
                 return found  # type: ignore[return-value]
-        kids = self._kids
-        if kids is None:
-            kids = self._kids = _index(self.el)
-        els = kids.get(name)
-        node = None if els is None else Node(els[0], f"{self.xpath}/{name}[1]", self.ctx)
+        el = (self._kids if self._kids is not None else self.kids()).get(name)
+        node = None if el is None else Node(el, f"{self.xpath}/{name}[1]", self.ctx)
         nodes[name] = node
         return node
 
@@ -145,8 +152,7 @@ class Node:
             node = node.child(part)  # type: ignore[union-attr]
             if node is None:
                 return None
-        els = node.kids().get(last)  # type: ignore[union-attr]
-        return None if els is None else els[0]
+        return node.kids().get(last)  # type: ignore[union-attr]
 
     # --- values -----------------------------------------------------------------------------
     @property
@@ -164,8 +170,7 @@ class Node:
             if "/" in p:
                 el = self._leaf(p)
             else:
-                els = (self._kids if self._kids is not None else self.kids()).get(p)
-                el = None if els is None else els[0]
+                el = (self._kids if self._kids is not None else self.kids()).get(p)
             if el is not None:
                 text = el.text
                 if text is not None and (text := text.strip()):
@@ -178,11 +183,13 @@ class Node:
 
     def texts(self, path: str) -> list[str]:
         """Texts of every element along the path (all matches at every step)."""
+        if "/" not in path:
+            return [t for el in self.all(path) if el.text is not None and (t := el.text.strip())]
         *steps, last = _split(path)
         level = [self]
         for part in steps:
             level = [c for n in level for c in n.children(part)]
-        return [t for n in level for el in n.kids().get(last, ()) if el.text is not None and (t := el.text.strip())]
+        return [t for n in level for el in n.all(last) if el.text is not None and (t := el.text.strip())]
 
     def attr(self, name: str) -> str | None:
         v = self.el.get(name)
@@ -233,11 +240,20 @@ class Node:
     def amount(self, *paths: str) -> tuple[Decimal | None, str | None]:
         """(amount, Ccy attribute) of the first path that exists."""
         for p in paths:
-            n = self.find(p)
-            if n is not None:
-                d = n.decimal()
-                if d is not None:
-                    return d, n.attr("Ccy")
+            el = self._leaf(p)
+            if el is None:
+                continue
+            text = el.text
+            if text is None or not (text := text.strip()):
+                continue
+            try:
+                d = Decimal(text)
+            except InvalidOperation:
+                d = None
+            if d is None or not d.is_finite():
+                return self.find(p).decimal(), None  # type: ignore[union-attr]  # raises, with the XPath
+            ccy = el.get("Ccy")
+            return d, (ccy.strip() if ccy else None)
         return None, None
 
     def date(self, *paths: str) -> _dt.date | None:
@@ -248,18 +264,23 @@ class Node:
                 continue
             text = n.el.text
             if text is None or not (text := text.strip()):
-                # choice element (e.g. BookgDt) holding Dt or DtTm
-                inner = n.first("Dt", "DtTm")
-                if inner is None or inner.value is None:
+                # choice element (e.g. BookgDt) holding Dt or DtTm (the first of them that exists)
+                kids = n._kids if n._kids is not None else n.kids()
+                inner_el = kids.get("Dt")
+                if inner_el is None:
+                    inner_el = kids.get("DtTm")
+                    if inner_el is None:
+                        continue
+                text = inner_el.text
+                if text is None or not (text := text.strip()):
                     continue
-                n = inner
-                text = inner.value
+                n = n.first("Dt", "DtTm")  # type: ignore[assignment]
             if "T" not in text:
                 try:
                     return _dt.date.fromisoformat(text[:10])
                 except ValueError:
-                    pass  # reported by _as_date
-            return n._as_date()
+                    pass  # reported by _as_date, with the XPath
+            return n._as_date()  # type: ignore[union-attr]
         return None
 
     def datetime(self, *paths: str) -> _dt.datetime | None:
@@ -302,9 +323,11 @@ def _split(path: str) -> tuple[str, ...]:
 _LOCAL: dict[str, str] = {}
 
 
-def _index(el: etree._Element) -> dict[str, list[etree._Element]]:
-    """Child elements by local name: what `iterchildren("{*}name")` would give, for every name at once."""
-    kids: dict[str, list[etree._Element]] = {}
+def _index(el: etree._Element) -> tuple[dict[str, etree._Element], dict[str, list[etree._Element]] | None]:
+    """({local name: first child element}, {repeated local name: all its child elements} or None):
+    what `iterchildren("{*}name")` would give, for every name in one pass."""
+    kids: dict[str, etree._Element] = {}
+    more: dict[str, list[etree._Element]] | None = None
     for child in el:
         tag = child.tag
         if tag.__class__ is not str:  # comment, processing instruction, entity
@@ -314,12 +337,15 @@ def _index(el: etree._Element) -> dict[str, list[etree._Element]]:
             name = tag[tag.index("}") + 1 :] if tag[:1] == "{" else tag
             if len(_LOCAL) < 10_000:
                 _LOCAL[tag] = name
-        found = kids.get(name)
-        if found is None:
-            kids[name] = [child]
+        if name not in kids:
+            kids[name] = child
+        elif more is None:
+            more = {name: [kids[name], child]}
+        elif name in more:
+            more[name].append(child)
         else:
-            found.append(child)
-    return kids
+            more[name] = [kids[name], child]
+    return kids, more
 
 
 def _parse_datetime(text: str) -> _dt.datetime:

@@ -38,12 +38,12 @@ STATEMENT_SHAPES: dict[str, tuple[str, StatementKind, str]] = {
 
 
 def _credit_debit(node: Node, path: str = "CdtDbtInd", *, default: str | None = None) -> str | None:
-    n = node.find(path)
-    if n is None or n.value is None:
+    value = node.text(path)
+    if value is None:
         return default
-    if n.value not in ("CRDT", "DBIT"):
-        raise n.error("credit/debit indicator must be CRDT or DBIT")
-    return n.value
+    if value not in ("CRDT", "DBIT"):
+        raise node.find(path).error("credit/debit indicator must be CRDT or DBIT")  # type: ignore[union-attr]
+    return value
 
 
 def _bool(node: Node, path: str) -> bool:
@@ -121,13 +121,17 @@ def bank_transaction_code(node: Node | None) -> BankTransactionCode | None:
     if node is None:
         return None
     values = dict(_BTC_EMPTY)
-    if node.has("Domn"):
-        values["domain"] = node.text("Domn/Cd")
-        values["family"] = node.text("Domn/Fmly/Cd")
-        values["sub_family"] = node.text("Domn/Fmly/SubFmlyCd")
-    if node.has("Prtry"):
-        values["proprietary_code"] = node.text("Prtry/Cd")
-        values["proprietary_issuer"] = node.text("Prtry/Issr")
+    domain = node.child("Domn")
+    if domain is not None:
+        values["domain"] = domain.text("Cd")
+        family = domain.child("Fmly")
+        if family is not None:
+            values["family"] = family.text("Cd")
+            values["sub_family"] = family.text("SubFmlyCd")
+    proprietary = node.child("Prtry")
+    if proprietary is not None:
+        values["proprietary_code"] = proprietary.text("Cd")
+        values["proprietary_issuer"] = proprietary.text("Issr")
     return exact(BankTransactionCode, values) if any(values.values()) else None
 
 
