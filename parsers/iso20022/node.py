@@ -259,29 +259,35 @@ class Node:
     def date(self, *paths: str) -> _dt.date | None:
         """A date from `Dt`, `DtTm` or a plain date element; a date-time keeps its date."""
         for p in paths:
-            n = self.find(p)
-            if n is None:
+            el = self._leaf(p)
+            if el is None:
                 continue
-            text = n.el.text
+            text = el.text
             if text is None or not (text := text.strip()):
                 # choice element (e.g. BookgDt) holding Dt or DtTm (the first of them that exists)
-                kids = n._kids if n._kids is not None else n.kids()
-                inner_el = kids.get("Dt")
-                if inner_el is None:
-                    inner_el = kids.get("DtTm")
-                    if inner_el is None:
+                kids = _index(el)[0]
+                inner = kids.get("Dt")
+                if inner is None:
+                    inner = kids.get("DtTm")
+                    if inner is None:
                         continue
-                text = inner_el.text
+                text = inner.text
                 if text is None or not (text := text.strip()):
                     continue
-                n = n.first("Dt", "DtTm")  # type: ignore[assignment]
             if "T" not in text:
                 try:
                     return _dt.date.fromisoformat(text[:10])
                 except ValueError:
-                    pass  # reported by _as_date, with the XPath
-            return n._as_date()  # type: ignore[union-attr]
+                    pass
+            return self._date_at(p)
         return None
+
+    def _date_at(self, path: str) -> _dt.date:
+        """The slow path of `date` (date-times, errors): through nodes, so an error has its XPath."""
+        n = self.find(path)
+        if n.value is None:  # type: ignore[union-attr]
+            n = n.first("Dt", "DtTm")  # type: ignore[union-attr]
+        return n._as_date()  # type: ignore[union-attr]
 
     def datetime(self, *paths: str) -> _dt.datetime | None:
         for p in paths:

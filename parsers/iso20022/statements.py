@@ -218,10 +218,9 @@ def _entry_charges(node: Node) -> list[Money]:
 
 
 def _status(ntry: Node, kind: StatementKind) -> str | None:
-    sts = ntry.child("Sts")
-    if sts is None:
+    if not ntry.has("Sts"):
         return "BOOK" if kind == "statement" else None
-    return sts.value or sts.text("Cd", "Prtry")
+    return ntry.text("Sts") or ntry.child("Sts").text("Cd", "Prtry")  # type: ignore[union-attr]  # text up to v07
 
 
 def read_entry(ntry: Node, kind: StatementKind = "statement") -> Entry:
