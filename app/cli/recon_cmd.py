@@ -93,4 +93,55 @@ def run_cmd(bank_files, book_files, as_json: bool, auto_confirm: bool, threshold
         click.echo(f"[{b.break_class}]{code} {b.side} {b.item_id}{rel}")
 
 
+def _store_session():
+    from app.store.db import session_scope
+    from app.store.migrate import upgrade
+
+    upgrade()
+    return session_scope()
+
+
+@recon.command("match")
+@click.option("--as", "user", required=True, help="A clerk or admin.")
+@click.option("--auto-confirm", is_flag=True, help="Confirm `auto` suggestions at or above the threshold.")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=None)
+def match_cmd(user: str, auto_confirm: bool, threshold: float | None) -> None:
+    """Match what is open in the database (imported with `cases ingest`); store suggestions and breaks."""
+    from app.services.reconciliation import run_matching
+
+    with _store_session() as session:
+        summary = run_matching(session, user=user, auto_confirm=auto_confirm, threshold=threshold)
+    click.echo(json.dumps(summary, default=str))
+
+
+@recon.command("train")
+@click.option("--as", "user", required=True, help="A clerk or admin.")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=0.9, show_default=True)
+def train_cmd(user: str, threshold: float) -> None:
+    """Learn a scorer from the clerks' decisions; prints its backtest. It stays inactive until activated."""
+    from app.services.errors import ConflictError
+    from app.services.scorers import train_scorer
+
+    try:
+        with _store_session() as session:
+            row = train_scorer(session, user=user, threshold=threshold)
+            click.echo(f"scorer {row.version}: {row.backtest['text']}")
+    except ConflictError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+
+
+@recon.command("activate")
+@click.argument("version")
+@click.option("--as", "user", required=True, help="Compliance or admin.")
+@click.option("--reason", required=True)
+def activate_cmd(version: str, user: str, reason: str) -> None:
+    """Make a learned scorer the one matching uses (`none` for the fixed weights). Audited."""
+    from app.services.scorers import activate_scorer
+
+    with _store_session() as session:
+        activate_scorer(session, version=None if version == "none" else version, user=user, reason=reason)
+    click.echo(f"active scorer: {version}")
+
+
 commands = [recon]

@@ -503,8 +503,8 @@ def _ledger_values(record: list[str], columns: Mapping[str, int | None]) -> dict
         direction = _DIRECTIONS.get(raw_dir.lower())
         if direction is None:
             raise ValueError(f"direction {raw_dir!r} is not one of CRDT/DBIT, C/D, credit/debit, in/out")
-        if amount < 0:
-            raise ValueError("negative amount together with a direction column; give one or the other")
+        if amount < 0 and direction != "DBIT":
+            raise ValueError(f"negative amount {raw_amount} contradicts direction {raw_dir!r}")
     else:
         direction = "DBIT" if amount < 0 else "CRDT"
     iban = get("iban")

@@ -27,6 +27,7 @@ from app.services import cases as case_service
 from app.services import decisions
 from app.services.access import require
 from app.services.errors import ConflictError
+from app.services.scorers import active_scorer
 from app.store.models import BankEntry, BookItem, Case, MatchSuggestion, StoredMessage
 from app.store.repositories.matching import add_break, add_suggestion, create_run, finish_run
 
@@ -129,14 +130,17 @@ def run_matching(session: Session, *, user: str, auto_confirm: bool = False, thr
     cfg = config or MatchConfig()
     if threshold is not None:
         cfg = dataclasses.replace(cfg, auto_threshold=threshold)
-    run = create_run(session, started_by=actor, matcher_version="agents.recon",
+    learned = active_scorer(session)
+    version = f"agents.recon+scorer:{learned[0]}" if learned else "agents.recon"
+    run = create_run(session, started_by=actor, matcher_version=version,
                      parameters={"auto_confirm": auto_confirm, "threshold": threshold, "bank": len(bank), "book": len(book)})
     note(0.2, f"matching {len(bank)} statement lines against {len(book)} book items")
-    result = match(bank, book, cfg, auto_confirm=auto_confirm)
+    result = match(bank, book, cfg, auto_confirm=auto_confirm, scorer=learned[1].predict if learned else None)
     note(0.7, "saving suggestions and breaks")
     stored = []
     for s in result.suggestions:
-        stored.append(add_suggestion(session, run_id=run.id, bank_entry_ids=[int(i) for i in s.bank_ids],
+        stored.append(add_suggestion(session, run_id=run.id, features=dict(s.features) if s.features else None,
+                                     bank_entry_ids=[int(i) for i in s.bank_ids],
                                      book_item_ids=[int(i) for i in s.book_ids], confidence=min(1.0, max(0.0, s.confidence)),
                                      reasons=_reasons(s) + ([{"signal": "difference", "text": f"open difference {s.difference}",
                                                               "contribution": 0.0}] if s.difference else []),
@@ -164,4 +168,4 @@ def run_matching(session: Session, *, user: str, auto_confirm: bool = False, thr
              "by_status": {st: sum(1 for s in stored if s.status == st) for st in ("auto", "review", "none")}}
     finish_run(session, run=run, stats=stats)
     note(1.0, "done")
-    return {"run_id": run.id, **stats}
+    return {"run_id": run.id, "matcher": version, **stats}

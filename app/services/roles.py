@@ -15,6 +15,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "import": frozenset({"ops", "clerk", "admin"}),
     "match.run": frozenset({"clerk", "admin"}),
     "match.decide": frozenset({"clerk", "admin"}),
+    "scorer.train": frozenset({"clerk", "admin"}),
+    "scorer.activate": frozenset({"compliance", "admin"}),
     "case.open": frozenset({"ops", "admin"}),
     "case.update": frozenset({"ops", "admin"}),
     "repair.propose": frozenset({"ops", "admin"}),

@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Column, Float, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, Float, ForeignKey, Integer, LargeBinary, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.store.models.base import Base
@@ -59,6 +59,9 @@ class MatchSuggestion(Base):
     )
     confidence: Mapped[float] = mapped_column(Float, doc="0..1 score")
     reasons: Mapped[list[Any]] = mapped_column(JSONDoc, default=list)
+    features: Mapped[dict[str, Any] | None] = mapped_column(
+        JSONDoc, doc="the pair's scoring signals, what a learned scorer trains on (1:1 suggestions)"
+    )
     status: Mapped[str] = mapped_column(String(8), doc="matcher's verdict: auto, review, none")
     decision_state: Mapped[str] = mapped_column(
         String(12), default="pending", index=True, doc="pending, approved, rejected, split, unmatched"
@@ -118,3 +121,20 @@ class Break(Base):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"), index=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class MatchScorer(Base):
+    """A scorer learned from clerks' decisions. Candidates are inert until a person activates one."""
+
+    __tablename__ = "match_scorers"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    version: Mapped[str] = mapped_column(String(64), unique=True, doc="content hash of training data + params")
+    model: Mapped[bytes] = mapped_column(LargeBinary, doc="LearnedScorer.to_bytes(); written by this app only")
+    meta: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
+    backtest: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
+    trained_by: Mapped[str] = mapped_column(String(64))
+    trained_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    active: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    activated_by: Mapped[str | None] = mapped_column(String(64))
+    activated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -46,6 +46,7 @@ def add_suggestion(
     reasons: list[Any],
     status: str,
     parent_id: int | None = None,
+    features: dict[str, float] | None = None,
 ) -> MatchSuggestion:
     if status not in SUGGESTION_STATUSES:
         raise ValueError(f"suggestion status must be one of {SUGGESTION_STATUSES}, not {status!r}")
@@ -54,7 +55,7 @@ def add_suggestion(
     bank = _load(session, BankEntry, bank_entry_ids)
     book = _load(session, BookItem, book_item_ids)
     suggestion = MatchSuggestion(
-        run_id=run_id, parent_id=parent_id, confidence=float(confidence), reasons=reasons, status=status,
+        run_id=run_id, parent_id=parent_id, confidence=float(confidence), reasons=reasons, status=status, features=features,
         bank_entries=bank, book_items=book,
     )
     session.add(suggestion)
