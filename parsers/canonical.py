@@ -225,101 +225,73 @@ class PaymentGroup(_Model):
     debtor: Party | None = None
 
 
-class Status(_Model):
-    """A status of a group, payment information block or transaction (pain.002, pacs.002)."""
+class _AboutOriginal(_Model):
+    """What statuses, returns, recalls and their answers share: the original payment's references and
+    the reason given. Threading a lifecycle keys on these `original_*` fields."""
 
     provenance: Provenance
-    level: StatusLevel
-    status: str | None = None
-    reason_code: str | None = None
-    reason_proprietary: str | None = None
-    additional_info: list[str] = Field(default_factory=list)
-    reasons: list[Reason] = Field(default_factory=list)
-    status_id: str | None = None
     original_message_id: str | None = None
     original_message_type: str | None = None
-    original_payment_info_id: str | None = None
     original_instruction_id: str | None = None
     original_end_to_end_id: str | None = None
     original_transaction_id: str | None = None
     original_uetr: str | None = None
     original_amount: Decimal | None = None
     original_currency: str | None = None
+    reason_code: str | None = None
+    reason_proprietary: str | None = None
+    additional_info: list[str] = Field(default_factory=list)
+
+
+class Status(_AboutOriginal):
+    """A status of a group, payment information block or transaction (pain.002, pacs.002)."""
+
+    level: StatusLevel
+    status: str | None = None
+    reasons: list[Reason] = Field(default_factory=list)
+    status_id: str | None = None
+    original_payment_info_id: str | None = None
     acceptance_datetime: datetime | None = None
     effective_date: date | None = None
     debtor: Party | None = None
     creditor: Party | None = None
 
 
-class PaymentReturn(_Model):
+class PaymentReturn(_AboutOriginal):
     """A return (money comes back) or reject (never settled), from pacs.004 or MT field 72."""
 
-    provenance: Provenance
     kind: Literal["return", "reject"] = "return"
     return_id: str | None = None
-    original_message_id: str | None = None
-    original_message_type: str | None = None
-    original_instruction_id: str | None = None
-    original_end_to_end_id: str | None = None
-    original_transaction_id: str | None = None
-    original_uetr: str | None = None
-    original_amount: Decimal | None = None
-    original_currency: str | None = None
     returned_amount: Decimal | None = None
     currency: str | None = None
     settlement_date: date | None = None
-    reason_code: str | None = None
-    reason_proprietary: str | None = None
-    additional_info: list[str] = Field(default_factory=list)
     charge_bearer: str | None = None
     charges: list[Money] = Field(default_factory=list)
     debtor: Party | None = None
     creditor: Party | None = None
 
 
-class CancellationRequest(_Model):
+class CancellationRequest(_AboutOriginal):
     """A request to cancel or recall a payment (camt.056, MT192, MT292)."""
 
-    provenance: Provenance
     case_id: str | None = None
     assignment_id: str | None = None
     cancellation_id: str | None = None
-    original_message_id: str | None = None
-    original_message_type: str | None = None
-    original_instruction_id: str | None = None
-    original_end_to_end_id: str | None = None
-    original_transaction_id: str | None = None
-    original_uetr: str | None = None
-    original_amount: Decimal | None = None
-    original_currency: str | None = None
+    original_message_date: date | None = Field(default=None, description="Date of the original (MT :11S:)")
     original_settlement_date: date | None = None
-    reason_code: str | None = None
-    reason_proprietary: str | None = None
-    additional_info: list[str] = Field(default_factory=list)
     debtor: Party | None = None
     creditor: Party | None = None
 
 
-class CancellationAnswer(_Model):
+class CancellationAnswer(_AboutOriginal):
     """An answer to a cancellation request (camt.029, MT196, MT296)."""
 
-    provenance: Provenance
     case_id: str | None = None
     assignment_id: str | None = None
     resolved_case_id: str | None = None
     status: str | None = Field(default=None, description="CNCL, RJCR, PDCR, or MT196 answer code")
     cancellation_status_id: str | None = None
-    original_message_id: str | None = None
-    original_message_type: str | None = None
-    original_instruction_id: str | None = None
-    original_end_to_end_id: str | None = None
-    original_transaction_id: str | None = None
-    original_uetr: str | None = None
-    original_amount: Decimal | None = None
-    original_currency: str | None = None
-    reason_code: str | None = None
-    reason_proprietary: str | None = None
-    additional_info: list[str] = Field(default_factory=list)
+    original_message_date: date | None = Field(default=None, description="Date of the original (MT :11R:)")
 
 
 class BankTransactionCode(_Model):
@@ -524,6 +496,9 @@ class Header(_Model):
     settlement_date: date | None = None
     initiating_party: Party | None = None
     trailer: dict[str, str] = Field(default_factory=dict, description="MT block 5 (CHK, MAC …)")
+    network_ack: str | None = Field(
+        default=None, description='MT: "ACK" or "NAK <code>" from the F21 service message delivered with it'
+    )
     has_application_header: bool = False
     application_header_type: str | None = Field(
         default=None, description='ISO BAH version ("head.001.001.02") or older header ("$ahV10"), if any'

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import click
 
+from app.cli.parse_cmds import expand_paths
+
 CASE_KEY = re.compile(r"^CASE-[0-9A-F]{10}$")
 
 
@@ -21,16 +23,6 @@ def _user(value: str | None) -> str:
     return value or os.environ.get("BREAKDESK_USER") or "admin"
 
 
-def _expand(paths: tuple[str, ...]) -> list[Path]:
-    out: list[Path] = []
-    for p in paths:
-        path = Path(p)
-        if path.is_dir():
-            out.extend(sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in {".xml", ".txt", ".sta", ".fin", ".mt", ".csv", ".rje", ""}
-                              and not f.name.startswith(".")))
-        else:
-            out.append(path)
-    return out
 
 
 def _dump(data, as_json: bool, text: str) -> None:
@@ -77,7 +69,7 @@ def cases_ingest(paths: tuple[str, ...], user: str | None, as_json: bool) -> Non
     """Import MT/MX/CSV files and open a case for every break found."""
     from app.services.workflow import ingest_files
 
-    files = [(str(p), p.read_bytes()) for p in _expand(paths)]
+    files = [(str(p), p.read_bytes()) for p in expand_paths(paths, ledgers=True)]
     with _session() as session:
         report = ingest_files(session, files=files, user=_user(user))
     for err in report.errors:
@@ -123,7 +115,7 @@ def explain_cmd(targets: tuple[str, ...], as_json: bool) -> None:
         if missing:
             click.echo(f"error: no such file or case: {', '.join(missing)}", err=True)
             sys.exit(2)
-        result = explain_files(_expand(targets), runtime=runtime)
+        result = explain_files(expand_paths(targets, ledgers=True), runtime=runtime)
     for err in result.get("errors", []):
         click.echo(f"error: {err}", err=True)
     _dump(result, as_json, "\n\n".join(_render_case(c) for c in result["cases"]) or "no breaks found")

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 import parsers
+from app.cli.parse_cmds import expand_paths
 from parsers.errors import ParseError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +28,7 @@ def default_sample_dir() -> Path:
 def demo_cmd(folder: Path | None) -> None:
     """Parse a folder of MT/MX messages and print a summary (default: the shared sample corpus)."""
     folder = folder or default_sample_dir()
-    files = sorted(f for f in folder.rglob("*") if f.is_file() and f.suffix.lower() not in {".tsv", ".md"} and f.name != "README.txt")
+    files = expand_paths((str(folder),))
     by_type: Counter[str] = Counter()
     findings: Counter[str] = Counter()
     entries = transactions = 0

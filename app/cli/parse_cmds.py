@@ -21,13 +21,16 @@ from parsers.source import sniff_syntax
 NOT_MESSAGES = {".md", ".csv", ".tsv", ".json", ".yaml", ".yml", ".py", ".pdf", ".html"}
 
 
-def _expand(paths: tuple[str, ...]) -> list[Path]:
+def expand_paths(paths: tuple[str, ...], *, ledgers: bool = False) -> list[Path]:
+    """Files as named, and the message files inside named folders (not READMEs or manifests; ledger
+    CSVs only when `ledgers`)."""
+    skip = NOT_MESSAGES - ({".csv"} if ledgers else set())
     out: list[Path] = []
     for p in paths:
         path = Path(p)
         if path.is_dir():
             out.extend(sorted(f for f in path.rglob("*") if f.is_file() and not f.name.startswith(".")
-                              and f.suffix.lower() not in NOT_MESSAGES and f.name != "README.txt"))
+                              and f.suffix.lower() not in skip and f.name != "README.txt"))
         else:
             out.append(path)
     return out
@@ -66,7 +69,7 @@ def _summary(msg: parsers.Message) -> str:
 def parse_cmd(paths: tuple[str, ...], as_json: bool) -> None:
     """Parse SWIFT MT and ISO 20022 files into the canonical model."""
     failed = False
-    for path in _expand(paths):
+    for path in expand_paths(paths):
         messages = _load(path)
         if messages is None:
             failed = True
@@ -87,7 +90,7 @@ def validate_cmd(paths: tuple[str, ...], as_json: bool, strict: bool) -> None:
     """Validate messages: IBAN/BIC, currency, control sums, balances, duplicates, XSD."""
     failed = False
     errors = 0
-    for path in _expand(paths):
+    for path in expand_paths(paths):
         messages = _load(path)
         if messages is None:
             failed = True

@@ -13,6 +13,7 @@ SYSTEM_PREFIX = "system:"
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "import": frozenset({"ops", "clerk", "admin"}),
+    "match.run": frozenset({"clerk", "admin"}),
     "match.decide": frozenset({"clerk", "admin"}),
     "case.open": frozenset({"ops", "admin"}),
     "case.update": frozenset({"ops", "admin"}),

@@ -363,3 +363,20 @@ def explain_files(paths: list[Path], *, runtime: Runtime | None = None, user: st
         finally:
             engine.dispose()
     return {"cases": out, "errors": report.errors}
+
+
+# ------------------------------------------------------------------------------------------ demo
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "samples" / "demo-day"
+
+
+def seed_demo(session: Session, *, runtime: Runtime, user: str = "admin", folder: Path | None = None) -> dict[str, Any]:
+    """Load the demo day once: import it, reconcile it, explain every case. Safe to call again."""
+    from app.services.reconciliation import run_matching
+
+    folder = folder or DEMO_DIR
+    files = [(p.name, p.read_bytes()) for p in sorted(folder.iterdir()) if p.suffix.lower() in {".xml", ".csv", ".txt", ".sta"}]
+    report = ingest_files(session, files=files, user=user, runtime=runtime)
+    summary = run_matching(session, user=user) if report.imported else None
+    explained = [explain_case(session, case_key=row["key"], runtime=runtime)["case_id"] for row in list_cases(session)]
+    return {"imported": report.imported, "errors": report.errors, "matching": summary, "cases": explained}

@@ -9,36 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from functools import lru_cache
-
-import iso4217
 
 from parsers.canonical import Message, Money, Provenance, Transaction
 from parsers.checks._common import finding
+from parsers.currency import decimals, is_known_currency, minor_units
 from parsers.findings import Finding
 
-_UNKNOWN = object()
-
-
-@lru_cache(maxsize=512)
-def minor_units(code: str) -> int | None | object:
-    """The currency's exponent, None when it has none, `_UNKNOWN` when the code is not ISO 4217."""
-    try:
-        return iso4217.Currency(code).exponent
-    except ValueError:
-        return _UNKNOWN
-
-
-def is_known_currency(code: str) -> bool:
-    return minor_units(code) is not _UNKNOWN
-
-
-def decimals(amount: Decimal) -> int:
-    """Significant decimal places: Decimal('10.50') → 1, Decimal('1.005') → 3, Decimal('100') → 0."""
-    if not amount.is_finite():
-        return 0
-    exponent = amount.normalize().as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def _money_points(message: Message) -> Iterator[tuple[str, Decimal | None, str | None, Provenance]]:
@@ -103,7 +79,7 @@ def check_currencies(message: Message) -> Iterator[Finding]:
                               fallback=message.provenance, field=field, value=amount)
             continue
         units = minor_units(currency)
-        if units is _UNKNOWN:
+        if not is_known_currency(currency):
             yield finding("error", "CURRENCY_UNKNOWN", f"{currency!r} is not an ISO 4217 currency code", where,
                           fallback=message.provenance, field=field, value=currency)
             continue

@@ -1,13 +1,151 @@
-"""SWIFT MT reader (blocks 1-5, field grammar, one module per message family)."""
+"""SWIFT MT reader: blocks 1-5, field grammar, one module per message family, into `Message`.
+
+    blocks.py      envelopes (braced blocks, RJE `$`, ACK/NAK service messages, bare block-4 text)
+    fields.py      `:TAG:` fields with their line numbers; splits bare text into messages
+    tags.py        the tag registry (one class per tag, verbose regex of named groups)
+    processors.py  bank quirks as pre/post processors
+    header.py      blocks 1/2/3/5 → Header; MT type inference for bare text
+    mt103.py       MT103, MT202, MT202COV (+ returns/rejects)     mt19x.py  MT192/292, MT196/296
+    mt199.py       MT199/299 free format                          mt9xx.py  MT940/942/950, MT900/910
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
-from parsers.canonical import Message
-from parsers.errors import UnknownMessageTypeError
+from pydantic import ValidationError
+
+from parsers.canonical import Header, Message
+from parsers.errors import MalformedMessageError, UnknownMessageTypeError
+from parsers.source import decode_mt
+from parsers.swift import mt9xx, mt19x, mt103, mt199
+from parsers.swift.blocks import Envelope, normalize_newlines, split_envelopes
+from parsers.swift.fields import FieldRun, tokenize
+from parsers.swift.header import infer_mt, read_header
+from parsers.swift.processors import Processor, merged
+from parsers.swift.reading import MessageContext
+
+__all__ = ["parse_mt"]
+
+_FAMILY_KIND = {
+    "103": "payment", "202": "payment", "205": "payment",
+    "192": "cancellation_request", "292": "cancellation_request",
+    "196": "cancellation_answer", "296": "cancellation_answer",
+    "199": "free_format", "299": "free_format", "999": "free_format",
+    "940": "statement", "942": "statement", "950": "statement", "900": "statement", "910": "statement",
+}
 
 
-def parse_mt(data: bytes, *, filename: str | None = None) -> Iterator[Message]:
-    raise UnknownMessageTypeError("SWIFT MT reading is not available in this build", file=filename)
-    yield  # pragma: no cover
+def parse_mt(
+    data: bytes, *, filename: str | None = None, processors: Mapping[str, list[Processor]] | None = None
+) -> Iterator[Message]:
+    """Yield every business message in `data` (ACK/NAK service messages are not messages).
+
+    `processors` replaces default quirk hooks by key (see `parsers.swift.processors`).
+    """
+    text = decode_mt(data, filename=filename)
+    procs = merged(processors)
+    for p in procs.get("pre_text", ()):
+        text = p(text)
+    text = normalize_newlines(text)
+    index = 0
+    for env in split_envelopes(text, filename=filename):
+        runs = tokenize(env.block4, env.block4_line, bare=env.bare)
+        if not runs and not env.bare:
+            raise MalformedMessageError("message has no fields in block 4", file=filename, line=env.line)
+        previous: Message | None = None
+        for run in runs:
+            msg = _message(env, run, index, filename, procs, previous if env.bare else None)
+            if msg is None:
+                continue
+            yield msg
+            previous = msg
+            index += 1
+
+
+def _message(
+    env: Envelope, run: FieldRun, index: int, filename: str | None, procs: dict, previous: Message | None
+) -> Message | None:
+    preamble = run.preamble
+    for p in procs.get("pre_preamble", ()):
+        preamble = p(preamble)
+    if preamble:
+        line, text = preamble[0]
+        if not run.fields:
+            raise UnknownMessageTypeError(
+                "no SWIFT MT field (':20:' …) found; this is not MT text", file=filename, line=line, fragment=text
+            )
+        raise MalformedMessageError("text outside any field", file=filename, line=line, fragment=text)
+    fields = run.fields
+    for p in procs.get("pre_fields", ()):
+        fields = p(fields)
+    if not fields:
+        return None
+    for f in fields:
+        if f.tag == "-":
+            raise MalformedMessageError("a '-' line inside block 4", file=filename, line=f.line, fragment="-")
+    line = run.line if env.bare else env.line
+    header, mt = read_header(env, filename) if not env.bare else (Header(), None)
+    continues = None
+    if mt is None:
+        mt = infer_mt(fields, filename=filename, line=line)
+        # Bare text: statement lines after a '-' without a new :20: continue the previous statement
+        # (wolph's multiline.sta); they become their own message on the same account and currency.
+        if fields[0].tag != "20" and mt in ("940", "942", "950") and previous is not None and previous.statements:
+            continues = previous.statements[0]
+            mt = previous.family[2:]
+    kind = _FAMILY_KIND.get(mt)
+    if kind is None:
+        raise UnknownMessageTypeError(f"MT{mt} is not a message type Breakdesk reads", file=filename, line=line)
+    message_type = family = f"MT{mt}"
+    if mt == "202" and (header.validation_flag == "COV" or any(f.number == "50" for f in fields)):
+        message_type = "MT202COV"
+    ctx = MessageContext(
+        file=filename, message_index=index, message_type=message_type, fields=fields, processors=procs, line=line,
+        continues=continues,
+    )
+    try:
+        return _build(ctx, header, mt, kind, family)
+    except ValidationError as exc:  # a value our grammar let through but the model refuses
+        raise MalformedMessageError(
+            f"value refused by the canonical model: {exc.errors()[0].get('msg')}", file=filename, line=line,
+            message_type=message_type, message_index=index,
+        ) from None
+
+
+def _build(ctx: MessageContext, header: Header, mt: str, kind: str, family: str) -> Message:
+    prov = ctx.provenance(ctx.line)
+    msg = Message(message_type=ctx.message_type, family=family, kind=kind, provenance=prov, header=header)
+    first20 = ctx.first("20")
+    if first20 is not None and mt not in ("940", "942", "950"):
+        header.message_id = ctx.read(first20)["reference"]
+    if kind == "payment":
+        seq_a, seq_b = mt103.split_cover(ctx.fields) if ctx.message_type == "MT202COV" else (ctx.fields, [])
+        tx = mt103.read_transaction(ctx, seq_a)
+        tx.uetr = header.uetr
+        if seq_b:
+            tx.underlying = mt103.read_transaction(ctx, seq_b, cover_b=True)
+            tx.underlying.uetr = header.uetr
+        msg.transactions = [tx]
+        f72 = next((f for f in seq_a if f.tag == "72"), None)
+        if f72 is not None:
+            f21 = next((f for f in seq_a if f.tag == "21"), None)
+            ret = mt103.return_of(ctx, tx, f72, related=ctx.read(f21)["reference"] if f21 else None)
+            if ret is not None:
+                msg.kind = "return"
+                msg.returns = [ret]
+    elif kind == "cancellation_request":
+        req = mt19x.read_cancellation_request(ctx)
+        req.original_uetr = req.original_uetr or header.uetr
+        msg.cancellations = [req]
+    elif kind == "cancellation_answer":
+        ans = mt19x.read_cancellation_answer(ctx)
+        ans.original_uetr = header.uetr
+        msg.answers = [ans]
+    elif kind == "free_format":
+        msg.free_format = mt199.read_free_format(ctx)
+    elif mt in ("900", "910"):
+        msg.statements = [mt9xx.read_confirmation(ctx, credit=mt == "910")]
+    else:
+        msg.statements = [mt9xx.read_statement(ctx, "report" if mt == "942" else "statement")]
+    return msg

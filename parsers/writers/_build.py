@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-import iso4217
+from parsers.currency import is_known_currency, minor_units
 from lxml import etree
 
 from parsers.writers.errors import WriteError
@@ -57,10 +57,6 @@ DIALECTS = {
 
 CREDITOR_REFERENCE_TYPES = frozenset({"RADM", "RPIN", "FXDR", "DISP", "PUOR", "SCOR"})
 CHARGE_BEARERS = frozenset({"DEBT", "CRED", "SHAR", "SLEV"})
-
-
-def minor_units(currency: str) -> int | None:
-    return iso4217.Currency(currency).exponent
 
 
 @dataclass
@@ -145,11 +141,10 @@ class Builder:
         if not CURRENCY_RE.match(currency or ""):
             self.problem(where, f"currency {currency!r} is not an ISO 4217 code")
             return None
-        try:
-            units = minor_units(currency)
-        except ValueError:
+        if not is_known_currency(currency):
             self.problem(where, f"currency {currency!r} is not an ISO 4217 code")
             return None
+        units = minor_units(currency)
         if not amount.is_finite() or amount < 0:
             self.problem(where, f"amount {amount} must be a non-negative number")
             return None

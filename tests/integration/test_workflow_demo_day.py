@@ -113,3 +113,16 @@ def test_prompt_injection_in_remittance_is_data(workspace):
         ex = explain_case(s, case_key=key, runtime=runtime)
     assert "approve every repair" not in ex["answer"].lower()
     assert ex["repair"].get("valid") is not True  # a recall is never "fixed" by resending
+
+
+def test_seed_demo_is_idempotent(tmp_path):
+    from app.services.workflow import seed_demo
+
+    engine, runtime = make_workspace(tmp_path)
+    with session_scope(engine) as s:
+        first = seed_demo(s, runtime=runtime, user="ada")
+    assert len(first["imported"]) == 8 and not first["errors"] and first["matching"]["suggestions"] >= 7
+    assert len(first["cases"]) >= 9
+    with session_scope(engine) as s:
+        again = seed_demo(s, runtime=runtime, user="ada")
+    assert again["imported"] == [] and again["matching"] is None and sorted(again["cases"]) == sorted(first["cases"])

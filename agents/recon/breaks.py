@@ -1,0 +1,154 @@
+"""Classifying what stayed unmatched, so each open item arrives with a probable cause.
+
+Order of the tests (first that applies wins):
+
+bank line                                   book item
+1. returned: return reason or return BTC    1. returned: a bank return line references it
+2. duplicate: same line seen earlier, or    2. duplicate: same item booked earlier (amount,
+   it references a book item another line      currency, counterparty, references)
+   already settled with the same amount
+3. near miss with a shared reference or counterparty:
+   amount beyond fee range → amount_difference; dates outside the window → value_date_difference;
+   amount off by a plausible fee but too weak to suggest → fee_difference
+4. bank_only (fees, interest, unknown)      4. missing_booking (no statement line yet)
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from agents.recon.blocking import BookIndex
+from agents.recon.config import MatchConfig
+from agents.recon.items import BankItem
+from agents.recon.normalize import norm_ref
+from agents.recon.results import Break
+from agents.recon.scoring import PairScore, Profile
+
+
+def _dup_key(p: Profile) -> tuple | None:
+    """Identity of a bank line for duplicate detection; None when it has nothing to be identified
+    by (no reference, no counterparty): two equal card fees on one day are not evidence of a double
+    booking."""
+    it = p.item
+    refs = tuple(sorted(p.ref_values)) or tuple(sorted(p.text_refs))
+    if not refs and not p.name and not p.iban:
+        return None
+    return (it.currency, it.direction, it.amount, refs or (p.name, p.iban), p.day)
+
+
+def _near_class(ps: PairScore) -> str | None:
+    if ps.amount_kind == "different":
+        return "amount_difference"
+    if not ps.date_ok:
+        return "value_date_difference"
+    if ps.amount_kind == "fee":
+        return "fee_difference"
+    return None
+
+
+def is_strong_near_miss(ps: PairScore) -> bool:
+    """A pair that failed to match but shares a reference, the IBAN, or (no IBAN to contradict)
+    a near-identical name: strong enough to explain a break of either item."""
+    if ps.has_reference or ps.iban > 0:
+        return True
+    return ps.iban == 0 and (ps.name_similarity or 0.0) >= 0.9
+
+
+def _best_near(options: list[PairScore], other_used: set[int], side: str) -> PairScore | None:
+    def key(ps: PairScore):
+        other = ps.book.pos if side == "bank" else ps.bank.pos
+        return (other in other_used, not ps.has_reference, -ps.confidence, other)
+
+    def free(ps: PairScore) -> bool:
+        # when the other item found its own match, this pair was a look-alike
+        return (ps.book if side == "bank" else ps.bank).pos not in other_used
+
+    options = [ps for ps in options if _near_class(ps) and free(ps) and is_strong_near_miss(ps)]
+    return min(options, key=key) if options else None
+
+
+def classify(
+    banks: list[Profile],
+    books: list[Profile],
+    used_bank: set[int],
+    used_book: set[int],
+    near: list[PairScore],
+    lost: list[PairScore],
+    index: BookIndex,
+    cfg: MatchConfig,
+) -> list[Break]:
+    out: list[Break] = []
+    near_bank: dict[int, list[PairScore]] = defaultdict(list)
+    near_book: dict[int, list[PairScore]] = defaultdict(list)
+    for ps in near:
+        near_bank[ps.bank.pos].append(ps)
+        near_book[ps.book.pos].append(ps)
+    lost_bank: dict[int, list[PairScore]] = defaultdict(list)
+    for ps in lost:
+        lost_bank[ps.bank.pos].append(ps)
+
+    returns_of_book: dict[int, list[Profile]] = defaultdict(list)
+    for bp in banks:
+        item: BankItem = bp.item  # type: ignore[assignment]
+        if item.is_return:
+            for pos in index.reference_hits(bp):
+                returns_of_book[pos].append(bp)
+    bank_seen: dict[tuple, str] = {}
+    for bp in banks:
+        item = bp.item  # type: ignore[assignment]
+        key = _dup_key(bp)
+        earlier = bank_seen.get(key) if key is not None else None
+        if key is not None:
+            bank_seen.setdefault(key, item.id)
+        if bp.pos in used_bank:
+            continue
+        if item.is_return:
+            related = tuple(books[p].item.id for p in index.reference_hits(bp))
+            out.append(Break("bank", item.id, "returned", item.return_reason or item.bank_transaction_code,
+                             related, note="return of an earlier payment"))
+            continue
+        if earlier is not None and not item.is_return:
+            out.append(Break("bank", item.id, "duplicate", None, (earlier,), note="same line seen earlier"))
+            continue
+        paid_twice = [ps for ps in lost_bank.get(bp.pos, ()) if ps.has_reference and ps.amount_kind == "equal"]
+        if paid_twice:
+            ps = min(paid_twice, key=lambda p: p.book.pos)
+            out.append(Break("bank", item.id, "duplicate", None, (ps.book.item.id,),
+                             note="book item already settled by another line"))
+            continue
+        ps = _best_near(near_bank.get(bp.pos, []), used_book, "bank")
+        if ps is not None:
+            cls = _near_class(ps)
+            out.append(Break("bank", item.id, cls, None, (ps.book.item.id,),  # type: ignore[arg-type]
+                             ps.difference if cls != "value_date_difference" else None,
+                             note="; ".join(r.text for r in ps.reasons)))
+            continue
+        out.append(Break("bank", item.id, "bank_only", item.bank_transaction_code, (),
+                         note="no book item found"))
+
+    book_seen: dict[tuple, str] = {}
+    for kp in books:
+        it = kp.item
+        key = (it.currency, it.direction, it.amount, kp.name, kp.day, tuple(sorted(norm_ref(r) for r in it.other_references)))
+        earlier = book_seen.get(key)
+        book_seen.setdefault(key, it.id)
+        if kp.pos in used_book:
+            continue
+        rets = returns_of_book.get(kp.pos)
+        if rets:
+            r = rets[0].item
+            out.append(Break("book", it.id, "returned", r.return_reason, tuple(x.item.id for x in rets),  # type: ignore[attr-defined]
+                             note="the bank returned this payment"))
+            continue
+        if earlier is not None:
+            out.append(Break("book", it.id, "duplicate", None, (earlier,), note="same item booked earlier"))
+            continue
+        ps = _best_near(near_book.get(kp.pos, []), used_bank, "book")
+        if ps is not None:
+            cls = _near_class(ps)
+            out.append(Break("book", it.id, cls, None, (ps.bank.item.id,),  # type: ignore[arg-type]
+                             ps.difference if cls != "value_date_difference" else None,
+                             note="; ".join(r.text for r in ps.reasons)))
+            continue
+        out.append(Break("book", it.id, "missing_booking", None, (), note="no statement line found"))
+    return out

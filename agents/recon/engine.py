@@ -1,0 +1,280 @@
+"""The matching engine: bank lines against book items, in priority order.
+
+1. Batch bookings whose details resolve by reference to distinct book items (1:N), and lines whose
+   remittance names several book items that add up to the line (N:1).
+2. One-to-one pairs from blocked candidates (`blocking.BookIndex`), scored signal by signal
+   (`scoring.score_pair`): references first (their weight dominates), then amount, value date,
+   name, IBAN. Pairs whose best rival scores within `ambiguity_margin` on either side lose
+   `weights.ambiguity`, so a coin-flip never reaches the auto threshold.
+3. Global assignment: all suggestible pairs, sorted by confidence (descending), then the bank
+   line's input position, then the book item's input position; taken greedily, skipping any pair
+   whose bank line or book item is already used. Greedy (not Hungarian) keeps every decision
+   explainable on its own and the result reproducible; ties go to the earlier line.
+4. N:1 subset-sum over what is left (`grouping.find_subset`): batch bookings without details, and
+   several payments of one counterparty settling one line. Always for review.
+5. Everything left is classified as a break (`breaks.classify`).
+
+Status: `auto` needs confidence >= `auto_threshold` AND `auto_confirm=True` from the caller;
+otherwise such a suggestion is `review` with `auto_eligible=True`.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+
+from agents.recon.blocking import BookIndex
+from agents.recon.breaks import classify, is_strong_near_miss
+from agents.recon.config import MatchConfig
+from agents.recon.grouping import (
+    FreePool,
+    batch_reasons,
+    find_subset,
+    resolve_batch_details,
+    resolve_reference_group,
+)
+from agents.recon.items import BankItem, BookItem
+from agents.recon.results import MatchResult, Reason, Suggestion
+from agents.recon.scoring import PairScore, Profile, profile, score_pair
+
+
+def _status(conf: float, cfg: MatchConfig, auto_confirm: bool) -> tuple[str, bool]:
+    eligible = conf >= cfg.auto_threshold
+    if conf < cfg.review_threshold:
+        return "none", False
+    return ("auto" if eligible and auto_confirm else "review"), eligible
+
+
+def _pair_suggestion(ps: PairScore, cfg: MatchConfig, auto_confirm: bool) -> Suggestion:
+    status, eligible = _status(ps.confidence, cfg, auto_confirm)
+    fee = ps.amount_kind == "fee"
+    diff = ps.difference
+    if diff:
+        # An open difference means a write-off: money is booked that nobody paid. A person decides.
+        status, eligible = ("review" if status == "auto" else status), False
+    return Suggestion(
+        bank_ids=(ps.bank.item.id,),
+        book_ids=(ps.book.item.id,),
+        confidence=ps.confidence,
+        reasons=tuple(ps.reasons),
+        status=status,  # type: ignore[arg-type]
+        auto_eligible=eligible,
+        kind="1:1",
+        currency=ps.book.item.currency,
+        difference=diff if diff != 0 else None,
+        fee_write_off=abs(diff) if fee else None,
+        features=ps.features,
+    )
+
+
+def explain_pair(bank: BankItem, book: BookItem, config: MatchConfig | None = None) -> Suggestion | None:
+    """Score one given pair (status `none` below the review threshold); None if not comparable."""
+    cfg = config or MatchConfig()
+    ps = score_pair(profile(0, bank), profile(0, book), cfg, keep_all=True)
+    if ps is None:
+        return None
+    s = _pair_suggestion(ps, cfg, False)
+    if not ps.suggestible:
+        from dataclasses import replace
+
+        s = replace(s, status="none", auto_eligible=False)
+    return s
+
+
+def _reward_unique_amounts(scored: list[PairScore], cfg: MatchConfig) -> None:
+    """An equal amount that nothing else in the window shares, on either side, is evidence too."""
+    per_bank: dict[int, int] = defaultdict(int)
+    per_book: dict[int, int] = defaultdict(int)
+    for ps in scored:
+        if ps.amount_kind == "equal" and ps.date_ok:
+            per_bank[ps.bank.pos] += 1
+            per_book[ps.book.pos] += 1
+    for ps in scored:
+        if ps.amount_kind == "equal" and ps.date_ok and per_bank[ps.bank.pos] == 1 and per_book[ps.book.pos] == 1:
+            ps.add(Reason("unique_amount", "only pair with this amount in the date window",
+                          cfg.weights.unique_amount))
+
+
+def _penalise_ambiguity(pairs: list[PairScore], cfg: MatchConfig) -> None:
+    """Mark pairs whose bank line or book item has a rival within the margin (in place)."""
+    margin = cfg.ambiguity_margin
+    by_bank: dict[int, list[PairScore]] = defaultdict(list)
+    by_book: dict[int, list[PairScore]] = defaultdict(list)
+    for ps in pairs:
+        by_bank[ps.bank.pos].append(ps)
+        by_book[ps.book.pos].append(ps)
+    flagged: dict[int, str] = {}
+    for groups, side, other in ((by_bank, "bank line", "book"), (by_book, "book item", "bank")):
+        for group in groups.values():
+            if len(group) < 2:
+                continue
+            best = max(p.confidence for p in group)
+            close = [p for p in group if p.confidence >= best - margin]
+            if len(close) < 2:
+                continue
+            for p in close:
+                rivals = sorted((q.book if other == "book" else q.bank).item.id for q in close if q is not p)
+                flagged.setdefault(id(p), f"ambiguous: {other} item(s) {', '.join(rivals[:3])} score within "
+                                          f"{margin:.2f} for this {side}")
+    if not flagged:
+        return
+    for ps in pairs:
+        text = flagged.get(id(ps))
+        if text:
+            # Never below the review threshold: ambiguity blocks auto, not the suggestion itself.
+            lowered = max(min(ps.confidence, cfg.review_threshold), ps.confidence + cfg.weights.ambiguity)
+            ps.add(Reason("ambiguity", text, lowered - ps.confidence))
+
+
+def match(
+    bank_items: Sequence[BankItem],
+    book_items: Sequence[BookItem],
+    config: MatchConfig | None = None,
+    *,
+    auto_confirm: bool = False,
+    scorer: Callable[[Mapping[str, float]], float] | None = None,
+) -> MatchResult:
+    """Match bank lines against book items; see the module docstring for the order of stages.
+
+    `scorer` (e.g. `agents.recon.learning.LearnedScorer.predict`) replaces the weight sum as the
+    confidence of the 1:1 pairs the weights admitted for review; an ambiguous pair stays below the
+    auto threshold whatever the model says.
+    """
+    # The matcher allocates many small acyclic objects; the cyclic GC would rescan the growing heap
+    # again and again (quadratic at 100k items), so it is paused for the duration of the call.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _match(bank_items, book_items, config or MatchConfig(), auto_confirm, scorer)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _match(bank_items, book_items, cfg: MatchConfig, auto_confirm: bool, scorer) -> MatchResult:
+    banks = [profile(i, b) for i, b in enumerate(bank_items)]
+    books = [profile(i, b) for i, b in enumerate(book_items)]
+    index = BookIndex(books, cfg)
+    used_bank: set[int] = set()
+    used_book: set[int] = set()
+    suggestions: list[Suggestion] = []
+
+    # 1. batches with details
+    for bp in banks:
+        item: BankItem = bp.item  # type: ignore[assignment]
+        if not item.batch_details or item.is_return:
+            continue
+        chosen = resolve_batch_details(bp, index, used_book)
+        if chosen is None:
+            continue
+        members = [books[p] for p in chosen]
+        reasons, diff = batch_reasons(bp, members)
+        conf = min(1.0, sum(r.contribution for r in reasons))
+        status, eligible = _status(conf, cfg, auto_confirm)
+        used_bank.add(bp.pos)
+        used_book.update(chosen)
+        suggestions.append(Suggestion(
+            bank_ids=(item.id,), book_ids=tuple(m.item.id for m in members), confidence=conf,
+            reasons=tuple(reasons), status=status, auto_eligible=eligible,  # type: ignore[arg-type]
+            kind="batch", currency=item.currency, difference=diff if diff else None,
+        ))
+
+    # 1b. one line naming several book items whose amounts add up to it
+    for bp in banks:
+        item = bp.item  # type: ignore[assignment]
+        if bp.pos in used_bank or item.is_return or item.batch_details:
+            continue
+        chosen = resolve_reference_group(bp, index, used_book)
+        if chosen is None:
+            continue
+        n = len(chosen)
+        reasons = [Reason("reference", f"{n} book references found in bank remittance text", 0.7),
+                   Reason("amount", "sum of book amounts equal to the bank amount", 0.25)]
+        conf = 0.95
+        status, eligible = _status(conf, cfg, auto_confirm)
+        used_bank.add(bp.pos)
+        used_book.update(chosen)
+        suggestions.append(Suggestion(
+            bank_ids=(item.id,), book_ids=tuple(books[p].item.id for p in chosen), confidence=conf,
+            reasons=tuple(reasons), status=status, auto_eligible=eligible,  # type: ignore[arg-type]
+            kind="N:1", currency=item.currency,
+        ))
+
+    # 2. one-to-one candidates
+    scored: list[PairScore] = []
+    for bp in banks:
+        item = bp.item  # type: ignore[assignment]
+        if bp.pos in used_bank or item.is_return or (item.batch_count or 0) > 1:
+            continue
+        for kp in index.candidates(bp):
+            if kp in used_book:
+                continue
+            ps = score_pair(bp, books[kp], cfg)
+            if ps is not None:
+                scored.append(ps)
+    _reward_unique_amounts(scored, cfg)
+    pairs: list[PairScore] = []
+    near: list[PairScore] = []
+    for ps in scored:
+        if ps.suggestible and ps.confidence >= cfg.review_threshold:
+            pairs.append(ps)
+        elif is_strong_near_miss(ps):
+            near.append(ps)
+    del scored
+    _penalise_ambiguity(pairs, cfg)
+    if scorer is not None:
+        for ps in pairs:
+            p = min(1.0, max(0.0, float(scorer(ps.features))))
+            if ps.has("ambiguity"):
+                p = min(p, cfg.auto_threshold - 0.01)
+            ps.add(Reason("model", f"learned scorer: {p:.2f}", p - ps.confidence))
+
+    # 3. greedy global assignment
+    pairs.sort(key=lambda p: (-p.confidence, p.bank.pos, p.book.pos))
+    lost: list[PairScore] = []
+    for ps in pairs:
+        if ps.confidence < cfg.review_threshold:
+            near.append(ps)
+            continue
+        if ps.bank.pos in used_bank or ps.book.pos in used_book:
+            lost.append(ps)
+            continue
+        used_bank.add(ps.bank.pos)
+        used_book.add(ps.book.pos)
+        suggestions.append(_pair_suggestion(ps, cfg, auto_confirm))
+
+    # 4. N:1 subset-sum on what is left
+    pool = FreePool(books, used_book)
+    order = sorted(
+        (bp for bp in banks if bp.pos not in used_bank and not bp.item.is_return),  # type: ignore[attr-defined]
+        key=lambda bp: (-(bp.item.batch_count or 0), bp.pos),  # type: ignore[attr-defined]
+    )
+    for bp in order:
+        chosen = find_subset(bp, pool, used_book, cfg)
+        if chosen is None:
+            continue
+        item = bp.item  # type: ignore[assignment]
+        members = [books[p] for p in chosen]
+        n = len(members)
+        reasons = [Reason("group", f"{n} book items add up to the bank amount", cfg.subset_confidence)]
+        if item.batch_count:
+            reasons.append(Reason("group", f"batch count {item.batch_count} equal", 0.0))
+        else:
+            reasons.append(Reason("name", "all items of the same counterparty", 0.0))
+        conf = min(cfg.subset_confidence, cfg.auto_threshold - 0.01)
+        status, eligible = _status(conf, cfg, auto_confirm)
+        used_bank.add(bp.pos)
+        used_book.update(chosen)
+        suggestions.append(Suggestion(
+            bank_ids=(item.id,), book_ids=tuple(m.item.id for m in members), confidence=conf,
+            reasons=tuple(reasons), status=status, auto_eligible=eligible,  # type: ignore[arg-type]
+            kind="N:1", currency=item.currency,
+        ))
+
+    # 5. breaks
+    breaks = classify(banks, books, used_bank, used_book, near, lost, index, cfg)
+    return MatchResult(suggestions=tuple(suggestions), breaks=tuple(breaks))
+
+
+__all__ = ["explain_pair", "match"]

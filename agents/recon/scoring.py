@@ -1,0 +1,238 @@
+"""Scoring one bank/book pair: each signal, its contribution, and the hard gates.
+
+A pair is *comparable* only with the same currency and direction. It is *suggestible* only when the
+amount is equal, within tolerance or off by a plausible fee, and the value dates lie within the
+window; pairs that fail a gate but share a reference or a counterparty are kept as near misses,
+because they explain a break (`amount_difference`, `value_date_difference`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from rapidfuzz import fuzz
+
+from agents.recon.config import MatchConfig
+from agents.recon.items import BankItem, BookItem, _Side
+from agents.recon.normalize import name_key
+from agents.recon.results import Reason
+
+
+@dataclass(slots=True)
+class Profile:
+    """Per-item values computed once (normalised refs, name, IBAN, day number)."""
+
+    pos: int
+    item: _Side
+    refs: dict[str, str]  # label -> normalised structured reference
+    ref_values: frozenset[str]
+    text_refs: frozenset[str]
+    name: str
+    key: str
+    iban: str
+    day: int | None
+    units: int  # amount in millionths: exact integer comparisons in the hot loops
+
+
+#: Amounts are compared as integers of this many decimal places (ISO 4217 needs at most 4).
+UNITS = 1_000_000
+
+
+def profile(pos: int, item: _Side) -> Profile:
+    refs = item.id_references()
+    name = item.norm_name
+    d = item.match_date
+    return Profile(
+        pos=pos,
+        item=item,
+        refs=refs,
+        ref_values=frozenset(refs.values()),
+        text_refs=frozenset(item.text_references),
+        name=name,
+        key=name_key(name) if name else "",
+        iban=item.norm_iban,
+        day=d.toordinal() if d else None,
+        units=int(item.amount * UNITS),
+    )
+
+
+@dataclass(slots=True)
+class PairScore:
+    """A scored pair, kept as numbers; reason texts and the feature dict are built on demand
+    (most pairs are never shown, and 100k × a few candidates of texts would cost memory)."""
+
+    bank: Profile
+    book: Profile
+    confidence: float
+    ref: tuple[str, str] | None  # ("id" | "text", human text)
+    amount_kind: str  # equal | tolerance | fee | different
+    delta: int | None  # value-date difference in days (bank − book)
+    name_similarity: float | None
+    iban: float  # 1 equal, -1 different, 0 unknown
+    date_ok: bool
+    contributions: tuple[float, float, float, float, float]  # reference, amount, date, name, IBAN
+    window: int
+    extra: list[Reason] | None = None  # engine-added signals (unique amount, ambiguity, model)
+
+    @property
+    def has_reference(self) -> bool:
+        return self.ref is not None
+
+    @property
+    def suggestible(self) -> bool:
+        return self.amount_kind != "different" and self.date_ok
+
+    @property
+    def difference(self) -> Decimal:
+        return self.bank.item.amount - self.book.item.amount
+
+    def add(self, reason: Reason) -> None:
+        """Add an engine-level signal and move the confidence by its contribution (clipped)."""
+        if self.extra is None:
+            self.extra = []
+        self.extra.append(reason)
+        self.confidence = min(1.0, max(0.0, self.confidence + reason.contribution))
+
+    def has(self, signal: str) -> bool:
+        return any(r.signal == signal for r in self.extra or ())
+
+    @property
+    def reasons(self) -> list[Reason]:
+        c_ref, c_amt, c_date, c_name, c_iban = self.contributions
+        ccy = self.book.item.currency
+        out: list[Reason] = []
+        if self.ref is not None:
+            out.append(Reason("reference", self.ref[1], c_ref))
+        diff = self.difference
+        if self.amount_kind == "equal":
+            text = "amount equal"
+        elif self.amount_kind == "tolerance":
+            text = f"amount within tolerance ({diff:+f})"
+        elif self.amount_kind == "fee":
+            text = f"bank amount {'short' if diff < 0 else 'long'} by {abs(diff):f} {ccy} (plausible fee)"
+        else:
+            text = f"amount differs by {diff:+f} {ccy}"
+        out.append(Reason("amount", text, c_amt))
+        d = self.delta
+        if d is not None:
+            if not self.date_ok:
+                text = f"value date {d:+d} days (outside the {self.window}-day window)"
+            elif d == 0:
+                text = "value date equal"
+            else:
+                text = f"value date {d:+d} day{'s' if abs(d) > 1 else ''}"
+            out.append(Reason("value_date", text, c_date))
+        if self.name_similarity is not None:
+            sim = self.name_similarity
+            suffix = "" if c_name >= 0 else " (different)"
+            out.append(Reason("name", f"name similarity {sim:.2f}{suffix}", c_name))
+        if self.iban:
+            out.append(Reason("iban", "IBAN equal" if self.iban > 0 else "IBAN differs", c_iban))
+        out.append(Reason("currency", f"currency {ccy} equal", 0.0))
+        return out + list(self.extra or ())
+
+    @property
+    def features(self) -> dict[str, float]:
+        """Inputs of `agents.recon.learning` (names listed in `learning.FEATURES`)."""
+        k = self.book.item.amount
+        return {
+            "ref_id": float(self.ref is not None and self.ref[0] == "id"),
+            "ref_text": float(self.ref is not None and self.ref[0] == "text"),
+            "amount_equal": float(self.amount_kind == "equal"),
+            "amount_tolerance": float(self.amount_kind == "tolerance"),
+            "amount_fee": float(self.amount_kind == "fee"),
+            "amount_rel_diff": float(abs(self.difference) / k) if k else 0.0,
+            "date_delta": -1.0 if self.delta is None else float(abs(self.delta)),
+            "name_similarity": -1.0 if self.name_similarity is None else self.name_similarity,
+            "iban": self.iban,
+            "unique_amount": float(self.has("unique_amount")),
+            "ambiguous": float(self.has("ambiguity")),
+        }
+
+
+def name_similarity(a: str, b: str) -> float:
+    """token_set_ratio on normalised names; a truncated name is compared with the same-length prefix."""
+    if not a or not b:
+        return 0.0
+    score = fuzz.token_set_ratio(a, b)
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) >= 12 and len(long_) > len(short):  # bank truncation (35/70 chars)
+        score = max(score, fuzz.ratio(short, long_[: len(short)]))
+    return score / 100.0
+
+
+def _reference(bank: Profile, book: Profile) -> tuple[str, str] | None:
+    """('id'|'text', human text) for the strongest shared reference, or None."""
+    shared = bank.ref_values & book.ref_values
+    if shared:
+        value = min(shared)
+        lb = next(k for k, v in bank.refs.items() if v == value)
+        lk = next(k for k, v in book.refs.items() if v == value)
+        return "id", (f"{lb} equal" if lb == lk else f"bank {lb} = book {lk}")
+    in_bank_text = book.ref_values & bank.text_refs
+    if in_bank_text:
+        value = min(in_bank_text)
+        lk = next(k for k, v in book.refs.items() if v == value)
+        return "text", f"book {lk} found in bank remittance text"
+    in_book_text = bank.ref_values & book.text_refs
+    if in_book_text:
+        value = min(in_book_text)
+        lb = next(k for k, v in bank.refs.items() if v == value)
+        return "text", f"bank {lb} found in book description"
+    return None
+
+
+def score_pair(bank: Profile, book: Profile, cfg: MatchConfig, *, keep_all: bool = False) -> PairScore | None:
+    """Score a pair; None when not comparable (currency or direction differ).
+
+    Numbers first, words later: unless `keep_all`, a pair that can neither be suggested nor explain
+    a break (no reference, no name or IBAN agreement) returns None before any reason text is built.
+    """
+    b: BankItem = bank.item  # type: ignore[assignment]
+    k: BookItem = book.item  # type: ignore[assignment]
+    if b.currency != k.currency or b.direction != k.direction:
+        return None
+    w = cfg.weights
+    ref = _reference(bank, book)
+    du = bank.units - book.units
+    mu = du if du >= 0 else -du
+    if mu == 0:
+        kind = "equal"
+    elif mu <= max(cfg.amount_abs_tolerance * UNITS, cfg.amount_pct_tolerance * book.units):
+        kind = "tolerance"
+    elif mu <= min(cfg.fee_max_abs * UNITS, cfg.fee_max_pct * book.units):
+        kind = "fee"
+    else:
+        kind = "different"
+    delta = None if bank.day is None or book.day is None else bank.day - book.day
+    window = cfg.value_date_window_days
+    date_ok = delta is None or abs(delta) <= window
+    sim = name_similarity(bank.name, book.name) if bank.name and book.name else None
+    iban = 0.0 if not (bank.iban and book.iban) else (1.0 if bank.iban == book.iban else -1.0)
+
+    c_ref = 0.0 if ref is None else (w.reference_id if ref[0] == "id" else w.reference_text)
+    c_amt = {"equal": w.amount_equal, "tolerance": w.amount_within_tolerance, "fee": w.amount_fee,
+             "different": w.amount_different}[kind]
+    c_date = 0.0 if delta is None else (
+        w.date_in_window * (1 - abs(delta) / (window + 1)) if date_ok else w.date_out_of_window)
+    c_name = 0.0
+    if sim is not None:
+        if sim >= cfg.name_floor:
+            c_name = w.name_max * (sim - cfg.name_floor) / (1 - cfg.name_floor) if cfg.name_floor < 1 else w.name_max
+        else:
+            c_name = w.name_mismatch
+    c_iban = w.iban_equal if iban > 0 else (w.iban_different if iban < 0 else 0.0)
+    conf = min(1.0, max(0.0, c_ref + c_amt + c_date + c_name + c_iban))
+
+    suggestible = kind != "different" and date_ok
+    if not keep_all and not (
+        (suggestible and conf + max(0.0, w.unique_amount) >= cfg.review_threshold)
+        or ref is not None
+        or iban > 0
+        or (sim or 0.0) >= cfg.name_floor
+    ):
+        return None
+
+    return PairScore(bank, book, conf, ref, kind, delta, sim, iban, date_ok,
+                     (c_ref, c_amt, c_date, c_name, c_iban), window)

@@ -1,0 +1,167 @@
+"""Reconciliation as a use case: match the stored bank side against the stored book side.
+
+The deterministic matcher (`agents.recon`) works on its own item types; here we build them from the
+store (statement entries and payments from the stored canonical messages, ledger lines from their
+rows), key every item by its store row id, persist the run, its suggestions and its breaks, open a case
+for every break that is not already a payment case, and apply auto-confirmation only when the caller
+enabled it. Items already matched by an earlier decision are left out, so a re-run only looks at what is
+still open; pending suggestions of earlier runs stay where they are for the clerks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import parsers
+from agents.recon import BookItem as ReconBook
+from agents.recon import MatchConfig, bank_items_from_messages, book_items_from_messages, match
+from agents.recon.normalize import refs_in_text
+from parsers.currency import quantize
+from app.services import cases as case_service
+from app.services import decisions
+from app.services.access import require
+from app.services.errors import ConflictError
+from app.store.models import BankEntry, BookItem, Case, MatchSuggestion, StoredMessage
+from app.store.repositories.matching import add_break, add_suggestion, create_run, finish_run
+
+Progress = Callable[[float, str], None]
+AGENT = "system:breakdesk"
+#: Break classes that are payment cases already (a return entry threads with its payment).
+PAYMENT_CASE_CLASSES = frozenset({"returned"})
+
+
+def _describe(prov: dict[str, Any] | None) -> str:
+    return parsers.Provenance.model_validate(prov or {}).describe()
+
+
+def _open_rows(session: Session, model) -> list:
+    q = select(model).where(model.matched_suggestion_id.is_(None))
+    if model is BankEntry:
+        q = q.where(BankEntry.level == "entry")
+    claimed = select(MatchSuggestion.id).where(MatchSuggestion.decision_state == "pending")
+    rows = list(session.execute(q).scalars())
+    pending_ids = {i for s in session.execute(select(MatchSuggestion).where(MatchSuggestion.id.in_(claimed))).scalars()
+                   for i in ([b.id for b in s.bank_entries] if model is BankEntry else [b.id for b in s.book_items])}
+    return [r for r in rows if r.id not in pending_ids]
+
+
+def _ledger_item(row: BookItem) -> ReconBook:
+    return ReconBook(
+        id=str(row.id), amount=quantize(row.amount, row.currency), currency=row.currency, direction=row.credit_debit,  # type: ignore[arg-type]
+        booking_date=row.booking_date, value_date=row.value_date, end_to_end_id=row.end_to_end_id,
+        other_references=(row.reference,) if row.reference else (), text_references=refs_in_text(row.description or ""),
+        counterparty_name=row.counterparty_name, counterparty_iban=row.counterparty_account,
+        remittance=row.description or "", provenance=f"{_describe(row.provenance)}", source="ledger",
+    )
+
+
+def _items(session: Session):
+    """(bank items, book items) keyed by store row id, for the rows still open."""
+    bank_rows = {_describe(r.provenance): r for r in _open_rows(session, BankEntry)}
+    book_rows = _open_rows(session, BookItem)
+    by_prov = {_describe(r.provenance): r for r in book_rows if r.source != "ledger_csv"}
+    messages = [parsers.Message.model_validate(p) for p in session.execute(select(StoredMessage.payload)).scalars()]
+    bank = [dataclasses.replace(b, id=str(bank_rows[b.provenance].id))
+            for b in bank_items_from_messages([m for m in messages if m.kind == "statement"]) if b.provenance in bank_rows]
+    book = [dataclasses.replace(b, id=str(by_prov[b.provenance].id))
+            for b in book_items_from_messages([m for m in messages if m.kind == "payment"]) if b.provenance in by_prov]
+    book += [_ledger_item(r) for r in book_rows if r.source == "ledger_csv"]
+    return bank, book
+
+
+def _reasons(s) -> list[dict[str, Any]]:
+    return [{"signal": r.signal, "text": r.text, "contribution": r.contribution} for r in s.reasons]
+
+
+def _payment_case_refs(session: Session) -> set[str]:
+    """Every reference of a payment that already has a case (rejected, returned, recalled)."""
+    refs: set[str] = set()
+    for detail in session.execute(select(Case.detail).where(Case.kind.in_(("rejected", "returned", "recall")))).scalars():
+        refs.update(((detail or {}).get("case", {}).get("payment") or {}).get("ids") or [])
+    return refs
+
+
+def _ref(row) -> str:
+    for value in (row.end_to_end_id, getattr(row, "external_id", None), getattr(row, "account_servicer_reference", None)):
+        if value and value.upper() not in ("NOTPROVIDED", "NONREF"):
+            return value
+    return str(row.id)
+
+
+def _break_case(session: Session, brk, row, side: str, payment_refs: set[str]) -> None:
+    # A break that pairs a bank line with a book item (value-date or amount difference) is one case,
+    # keyed by the pair, whichever side reports it first.
+    members = sorted([f"{side}:{row.id}"] + [f"{'book' if side == 'bank' else 'bank'}:{i}" for i in brk.related_ids])
+    key = "CASE-" + hashlib.sha1(f"recon|{brk.break_class}|{'|'.join(members)}".encode()).hexdigest()[:10].upper()
+    if case_service.get_case_by_key(session, key=key) is not None:
+        return
+    if {row.end_to_end_id, row.instruction_id} & payment_refs:
+        return  # e.g. a rejected payment never reaches the statement: its payment case says why
+    prov = _describe(row.provenance)
+    ref = _ref(row)
+    fact = (f"{'Statement line' if side == 'bank' else 'Book item'} {ref}: {row.credit_debit} {row.currency} {row.amount} "
+            f"on {row.value_date or row.booking_date}, counterparty {row.counterparty_name or 'unknown'}"
+            + (f", remittance '{row.remittance_text}'" if getattr(row, "remittance_text", None) else "")
+            + (f". Matcher: {brk.note}" if brk.note else "") + ".")
+    view = {"case_id": key, "kind": brk.break_class, "reason_code": brk.reason_code, "reason_context": None,
+            "payment": {"end_to_end_id": row.end_to_end_id, "instruction_id": row.instruction_id, "ids": [ref]},
+            "amount": format(row.amount, "f") if row.amount is not None else None, "currency": row.currency,
+            "lifecycle": [], "facts": [{"text": fact, "source": prov}], "free_text": {}, "original": None,
+            "original_message_type": None}
+    case_service.open_case(session, actor=AGENT, kind=brk.break_class, reason_code=brk.reason_code,
+                           title=f"{brk.break_class.replace('_', ' ')} {ref}"[:200], payment_ids={"reference": ref},
+                           severity="medium", key=key, detail={"case": view})
+
+
+def run_matching(session: Session, *, user: str, auto_confirm: bool = False, threshold: float | None = None,
+                 config: MatchConfig | None = None, progress: Progress | None = None) -> dict[str, Any]:
+    """Match what is open, persist suggestions and breaks, open break cases; returns the run's summary."""
+    actor = require(session, user, "match.run").username
+    note = progress or (lambda fraction, text: None)
+    note(0.05, "loading open statement lines and book items")
+    bank, book = _items(session)
+    cfg = config or MatchConfig()
+    if threshold is not None:
+        cfg = dataclasses.replace(cfg, auto_threshold=threshold)
+    run = create_run(session, started_by=actor, matcher_version="agents.recon",
+                     parameters={"auto_confirm": auto_confirm, "threshold": threshold, "bank": len(bank), "book": len(book)})
+    note(0.2, f"matching {len(bank)} statement lines against {len(book)} book items")
+    result = match(bank, book, cfg, auto_confirm=auto_confirm)
+    note(0.7, "saving suggestions and breaks")
+    stored = []
+    for s in result.suggestions:
+        stored.append(add_suggestion(session, run_id=run.id, bank_entry_ids=[int(i) for i in s.bank_ids],
+                                     book_item_ids=[int(i) for i in s.book_ids], confidence=min(1.0, max(0.0, s.confidence)),
+                                     reasons=_reasons(s) + ([{"signal": "difference", "text": f"open difference {s.difference}",
+                                                              "contribution": 0.0}] if s.difference else []),
+                                     status=s.status))
+    rows = {("bank", r.id): r for r in session.execute(select(BankEntry).where(BankEntry.id.in_([int(b.id) for b in bank]))).scalars()}
+    rows |= {("book", r.id): r for r in session.execute(select(BookItem).where(BookItem.id.in_([int(b.id) for b in book]))).scalars()}
+    payment_refs = _payment_case_refs(session)
+    for brk in result.breaks:
+        row = rows[(brk.side, int(brk.item_id))]
+        add_break(session, run_id=run.id, side=brk.side, bank_entry_id=row.id if brk.side == "bank" else None,
+                  book_item_id=row.id if brk.side == "book" else None, break_class=brk.break_class,
+                  reason_code=brk.reason_code, description=brk.note, amount=row.amount, currency=row.currency,
+                  details={"related": list(brk.related_ids), "difference": str(brk.difference) if brk.difference else None})
+        if brk.break_class not in PAYMENT_CASE_CLASSES:
+            _break_case(session, brk, row, brk.side, payment_refs)
+    confirmed = 0
+    if auto_confirm:
+        for s in stored:
+            try:
+                confirmed += decisions.auto_confirm(session, suggestion_id=s.id, threshold=threshold) is not None
+            except ConflictError:
+                continue
+    stats = {"bank": len(bank), "book": len(book), "suggestions": len(stored), "auto_confirmed": confirmed,
+             "breaks": len(result.breaks),
+             "by_status": {st: sum(1 for s in stored if s.status == st) for st in ("auto", "review", "none")}}
+    finish_run(session, run=run, stats=stats)
+    note(1.0, "done")
+    return {"run_id": run.id, **stats}

@@ -1,0 +1,1 @@
+"""Reconciliation evals: a seeded generator of labelled bank/book data and quality metrics."""

@@ -1,0 +1,106 @@
+"""Field tokenizer: block-4 text → `RawField(tag, value, line)`, in one regex pass.
+
+A field starts at a line beginning with `:TAG:` (two digits and an optional option letter, or the
+few non-standard tags banks emit such as `:NS:` and Rabobank's `:940:` header). Its value runs to the
+next field and may span lines. Trailing spaces and trailing blank lines are dropped: SWIFT gives
+them no meaning and bank exports add them freely.
+
+Bare block-4 text (no braces) holds several messages: a line that is only `-` (or `-}`, when an
+export dropped the `{4:` but kept the terminator) ends one, and a new `:20:` starts the next one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_TOKEN = re.compile(r"^(?::([0-9]{2}[A-Z]?|[A-Z]{2}|[0-9]{3}):|-\}?[ \t]*$)", re.M)
+_TRAILING_SPACE = re.compile(r"[ \t]+\n")
+
+
+@dataclass(slots=True)
+class RawField:
+    tag: str
+    value: str
+    line: int
+
+    @property
+    def number(self) -> str:
+        """The tag without its option letter ("50" for "50K")."""
+        return self.tag[:2]
+
+    @property
+    def option(self) -> str:
+        return self.tag[2:]
+
+
+@dataclass(slots=True)
+class FieldRun:
+    """The fields of one message, with the stray text found before its first field (if any)."""
+
+    fields: list[RawField]
+    line: int
+    preamble: list[tuple[int, str]]
+
+
+def _clean(value: str) -> str:
+    value = value.rstrip()
+    if " \n" in value or "\t\n" in value:
+        value = _TRAILING_SPACE.sub("\n", value)
+    return value
+
+
+def tokenize(text: str, first_line: int, *, bare: bool) -> list[FieldRun]:
+    """Split block-4 text into field runs: one run for a braced block 4, one per message for bare text."""
+    runs: list[FieldRun] = []
+    current = FieldRun([], first_line, [])
+    line = first_line
+    pos = 0
+    prev_tag: str | None = None
+    prev_start = 0
+    prev_line = first_line
+
+    def flush_value(end: int) -> None:
+        if prev_tag is not None:
+            current.fields.append(RawField(prev_tag, _clean(text[prev_start:end]), prev_line))
+
+    for m in _TOKEN.finditer(text):
+        start = m.start()
+        line += text.count("\n", pos, start)
+        pos = start
+        if prev_tag is None and start > prev_start:
+            _note_preamble(current, text[prev_start:start], line - text.count("\n", prev_start, start))
+        flush_value(start)
+        tag = m.group(1)
+        if tag is None:  # a "-" separator line
+            if not bare:
+                prev_tag = "-"  # kept as a pseudo field so the family reader can refuse it with a line
+                prev_start, prev_line = m.end(), line
+                continue
+            if current.fields or current.preamble:
+                runs.append(current)
+            current = FieldRun([], line + 1, [])
+            prev_tag = None
+            prev_start = m.end()
+            continue
+        if bare and tag == "20" and any(f.tag == "20" or f.tag[:2] in ("61", "60", "62") for f in current.fields):
+            runs.append(current)
+            current = FieldRun([], line, [])
+        if not current.fields and not current.preamble:
+            current.line = line
+        prev_tag, prev_start, prev_line = tag, m.end(), line
+    if prev_tag is None:
+        rest = text[prev_start:]
+        if rest.strip():
+            _note_preamble(current, rest, line + text.count("\n", pos, prev_start))
+    else:
+        flush_value(len(text))
+    if current.fields or current.preamble:
+        runs.append(current)
+    return runs
+
+
+def _note_preamble(run: FieldRun, chunk: str, line: int) -> None:
+    for offset, raw in enumerate(chunk.split("\n")):
+        if raw.strip():
+            run.preamble.append((line + offset, raw.strip()))

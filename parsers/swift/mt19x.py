@@ -1,0 +1,92 @@
+"""MT192/292 requests for cancellation and MT196/296 answers → `CancellationRequest` / `CancellationAnswer`.
+
+Identifiers follow the CBPR+ translation: the request's :20: is the case (and cancellation) id, its
+:21: the original message's :20:; the answer's :21: points back at the request (resolved case).
+"""
+
+from __future__ import annotations
+
+from parsers.canonical import CancellationAnswer, CancellationRequest
+from parsers.swift.parties import read_party
+from parsers.swift.reading import MessageContext
+from parsers.swift.reasons import CANCELLATION_REASONS, leading_code
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+def read_cancellation_request(ctx: MessageContext) -> CancellationRequest:
+    data: dict = {"additional_info": []}
+    line = ctx.line
+    for f in ctx.fields:
+        tag = f.tag
+        if tag == "20":
+            data["cancellation_id"] = data["case_id"] = ctx.read(f)["reference"]
+            line = f.line
+        elif tag == "21":
+            data["original_instruction_id"] = ctx.read(f)["reference"]
+        elif tag == "11S":
+            g = ctx.read(f)
+            data["original_message_type"] = f"MT{g['mt']}"
+            data["original_message_date"] = g["date"]
+        elif tag == "79":
+            text = f.value
+            code = leading_code(text)
+            if code and code in CANCELLATION_REASONS:
+                data["reason_code"] = code
+            elif code:
+                data["reason_proprietary"] = code
+            data["additional_info"].extend(_lines(text))
+        elif tag == "32A":  # copy of the original's mandatory fields
+            g = ctx.read(f)
+            data["original_amount"], data["original_currency"] = g["amount"], g["currency"]
+            data["original_settlement_date"] = g["date"]
+        elif tag in ("32B", "33B"):
+            g = ctx.read(f)
+            data.setdefault("original_amount", g["amount"])
+            data.setdefault("original_currency", g["currency"])
+        elif f.number == "50":
+            data["debtor"] = read_party(ctx, f)
+        elif f.number == "59":
+            data["creditor"] = read_party(ctx, f)
+        elif tag in ("121",):
+            data["original_uetr"] = f.value.strip()
+        # Any other copied field of the original message is kept out of the model on purpose.
+    if "cancellation_id" not in data:
+        raise ctx.error(f"an {ctx.message_type} needs field :20:", line=ctx.line)
+    return CancellationRequest(provenance=ctx.provenance(line), **data)
+
+
+def read_cancellation_answer(ctx: MessageContext) -> CancellationAnswer:
+    data: dict = {"additional_info": []}
+    line = ctx.line
+    for f in ctx.fields:
+        tag = f.tag
+        if tag == "20":
+            data["assignment_id"] = data["cancellation_status_id"] = ctx.read(f)["reference"]
+            line = f.line
+        elif tag == "21":
+            data["resolved_case_id"] = ctx.read(f)["reference"]
+        elif tag == "76":
+            code = leading_code(f.value)
+            data["status"] = code
+            data["additional_info"].extend(_lines(f.value))
+        elif tag in ("77A", "79"):
+            data["additional_info"].extend(_lines(f.value))
+            if tag == "79":
+                code = leading_code(f.value)
+                if code and code in CANCELLATION_REASONS:
+                    data.setdefault("reason_code", code)
+        elif tag == "11R" or tag == "11S":
+            g = ctx.read(f)
+            data["original_message_type"] = f"MT{g['mt']}"
+            data["original_message_date"] = g["date"]
+        elif tag == "32A":
+            g = ctx.read(f)
+            data["original_amount"], data["original_currency"] = g["amount"], g["currency"]
+    if "assignment_id" not in data:
+        raise ctx.error(f"an {ctx.message_type} needs field :20:", line=ctx.line)
+    if "76" not in {f.tag for f in ctx.fields}:
+        raise ctx.error(f"an {ctx.message_type} needs field :76: (the answer)", line=ctx.line)
+    return CancellationAnswer(provenance=ctx.provenance(line), **data)

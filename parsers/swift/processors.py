@@ -1,0 +1,185 @@
+"""Bank quirks as processors (wolph/mt940 style), never as branches in the readers.
+
+Hooks are keyed by where they run:
+
+    pre_text              the whole decoded text, before the block tokenizer
+    pre_preamble          stray lines before a message's first field → the lines that are really errors
+    pre_fields            a message's field list, before the family reader
+    pre_<tag slug>        a raw field value (str → str), before the tag's regex
+    post_<tag slug>       the parsed named groups (dict → dict), after it
+
+`DEFAULT_PROCESSORS` holds the quirks that are safe for every bank; callers can pass their own
+mapping to `parse_mt(processors=...)`, merged over the defaults hook by hook. Each processor
+documents the bank habit it absorbs.
+
+A few tolerances sit in the grammar itself because they are unambiguous and on the hot path; they
+are listed here so every deviation we accept is documented in one place:
+
+* amounts without a decimal comma (`:34F:PLN0`, mBank) are read as whole units (`values.amount`);
+* the :61: customer reference may exceed 16 characters (ASN Bank puts an IBAN there) and the
+  transaction type may be `S   ` (Sberbank) (`tags.StatementLine`);
+* a :61: funds code letter after the C/D mark (`CR`, `DD`, `CF` …) is recognised and not stored;
+* block 1 with an 11-character BIC and no terminal letter (GoPlasmatic MT942) (`header._BLOCK1_BIC11`);
+* :NS: fields (Sberbank/Hungarian exports) are kept as narratives (`mt9xx.read_statement`);
+* statement lines after a `-` without a new :20: continue the previous statement's account as a
+  message of their own (`parse_mt`, wolph's multiline.sta);
+* a second line of :25: holding a BIC.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from parsers.swift import values as v
+from parsers.swift.fields import RawField
+
+Processor = Callable[[Any], Any]
+
+
+# --- pre_text ------------------------------------------------------------------------------------
+
+_TRANSMISSION_CONTROLS = re.compile(r"[\x01\x03]")
+
+
+def strip_transmission_controls(text: str) -> str:
+    """mBank (and other host-to-host exports) wrap each message in SOH (0x01) ... ETX (0x03)."""
+    return _TRANSMISSION_CONTROLS.sub("", text) if ("\x01" in text or "\x03" in text) else text
+
+
+_DANGLING_BRACE = re.compile(r"(-\})\{[ \t]*(?=\n|\r|$)")
+
+
+def dangling_block_brace(text: str) -> str:
+    """Anonymised RJE exports (prowide's MT103-out-ack.rje) leave a lone `{` after `-}` where block 5
+    was cut off. It opens nothing, so it is dropped; a `{` that starts a real block is left alone."""
+    return _DANGLING_BRACE.sub(r"\1", text) if "-}{" in text else text
+
+
+# --- pre_preamble ------------------------------------------------------------------------------
+
+_ABN_HEADER_LINE = re.compile(r"[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?|9[0-9]{2}")
+
+
+def abn_amro_file_header(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """ABN AMRO puts `ABNANL2A` / `940` / `ABNANL2A` (BIC, MT number, BIC) before every statement."""
+    return [(n, text) for n, text in lines if not _ABN_HEADER_LINE.fullmatch(text)]
+
+
+# --- pre_fields --------------------------------------------------------------------------------
+
+
+def drop_rabobank_940_header(fields: list[RawField]) -> list[RawField]:
+    """Rabobank's old export starts each file with a pseudo field `:940:` (the MT number)."""
+    if fields and fields[0].tag == "940" and not fields[0].value:
+        return fields[1:]
+    return fields
+
+
+def merge_consecutive_86(fields: list[RawField]) -> list[RawField]:
+    """Rabobank's old format writes one `:86:` per narrative line; they are one :86: field."""
+    out: list[RawField] = []
+    for f in fields:
+        if f.tag == "86" and out and out[-1].tag == "86":
+            prev = out[-1]
+            out[-1] = RawField("86", f"{prev.value}\n{f.value}", prev.line)
+        else:
+            out.append(f)
+    return out
+
+
+# --- pre_statement_line / post_statement_line ----------------------------------------------------
+
+
+def blank_entry_date(value: str) -> str:
+    """Citibank writes four spaces where the optional MMDD entry date would be."""
+    if value[6:10] == "    ":
+        return value[:6] + value[10:]
+    return value
+
+
+def time_in_entry_date(value: str) -> str:
+    """Some systems (e.g. GoPlasmatic's MT942 sample) write a booking time HHMM where the MMDD entry
+    date belongs. Four digits that cannot be a month and day (1145, 1200, 1330) are dropped; the value
+    date stays authoritative. A plausible MMDD that is impossible (0230) is still an error."""
+    head = value[6:11]
+    if len(head) == 5 and head[:4].isdigit() and not head[4].isdigit():
+        mm, dd = int(head[:2]), int(head[2:4])
+        if not (1 <= mm <= 12 and 1 <= dd <= 31):
+            return value[:6] + value[10:]
+    return value
+
+
+_RABO_COUNTERPARTY = re.compile(r"(?P<ref>\d{9,10}|P\d{9}|NONREF)\s{2,}(?P<name>\S.*)")
+
+
+def rabobank_counterparty(g: dict) -> dict:
+    """Rabobank's old :61: puts the counter account and the counterparty name after the type code
+    (`N0440121470966      W.P. Jansen`); split them off the customer reference."""
+    ref = g.get("customer_reference") or ""
+    if "  " in ref:
+        m = _RABO_COUNTERPARTY.fullmatch(ref)
+        if m:
+            g["customer_reference"] = m.group("ref")
+            g["counterparty_name"] = m.group("name").strip()
+            if m.group("ref").isdigit():
+                g["counterparty_account"] = m.group("ref")
+    return g
+
+
+# --- post_account --------------------------------------------------------------------------------
+
+_ACCOUNT_CCY_SUFFIX = re.compile(r"(?P<account>[0-9.]+)(?P<currency>[A-Z]{3})")
+_PREFIXED_ACCOUNT = re.compile(r"(?P<prefix>[A-Z0-9]{8,11})/(?P<account>[^/]+)(?:/(?P<currency>[A-Z]{3}))?")
+
+
+def split_account_identification(g: dict) -> dict:
+    """`:25:` carries more than the account in many exports:
+
+    * `BPHKPLPK/320000546101`, `UBRTHUHB/123…/HUF`: servicer BIC, account, optional currency;
+    * `50880050/0194787400888`: German bank code (BLZ) and account;
+    * `1291.99.348EUR` (Rabobank): account with its currency glued on.
+    """
+    raw = g["account"].strip()
+    g.setdefault("servicer_bic", None)
+    g.setdefault("servicer_code", None)
+    g.setdefault("currency", None)
+    m = _PREFIXED_ACCOUNT.fullmatch(raw)
+    if m:
+        prefix = m.group("prefix")
+        if v.looks_like_bic(prefix):
+            g["servicer_bic"] = prefix
+        elif prefix.isdigit() and len(prefix) == 8:
+            g["servicer_code"] = prefix
+        else:
+            m = None
+    if m:
+        g["account"] = m.group("account").strip().strip('"')
+        g["currency"] = m.group("currency")
+        return g
+    m2 = _ACCOUNT_CCY_SUFFIX.fullmatch(raw)
+    if m2:
+        g["account"], g["currency"] = m2.group("account"), m2.group("currency")
+        return g
+    g["account"] = raw
+    return g
+
+
+DEFAULT_PROCESSORS: dict[str, list[Processor]] = {
+    "pre_text": [strip_transmission_controls, dangling_block_brace],
+    "pre_preamble": [abn_amro_file_header],
+    "pre_fields": [drop_rabobank_940_header, merge_consecutive_86],
+    "pre_statement_line": [blank_entry_date, time_in_entry_date],
+    "post_statement_line": [rabobank_counterparty],
+    "post_account": [split_account_identification],
+}
+
+
+def merged(custom: Mapping[str, list[Processor]] | None) -> dict[str, list[Processor]]:
+    """Defaults with `custom` hooks replacing the defaults of the same key (as wolph's Transactions)."""
+    out = {k: list(fs) for k, fs in DEFAULT_PROCESSORS.items()}
+    if custom:
+        for key, funcs in custom.items():
+            out[key] = list(funcs)
+    return out
