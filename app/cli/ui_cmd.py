@@ -14,7 +14,6 @@ import click
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APP_SCRIPT = REPO_ROOT / "app" / "ui" / "streamlit_app.py"
-DEMO_DIR = REPO_ROOT / "samples" / "demo-day"
 SEED_USER = "demo-admin"
 
 
@@ -23,6 +22,7 @@ def streamlit_command(port: int) -> list[str]:
         sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT),
         "--server.address=127.0.0.1", f"--server.port={port}", "--server.headless=true",
         "--browser.gatherUsageStats=false", "--server.fileWatcherType=none", "--global.developmentMode=false",
+        "--client.toolbarMode=viewer",
     ]
 
 
@@ -35,20 +35,12 @@ def database_is_empty(session) -> bool:
 
 
 def seed_demo_day(session, runtime) -> None:
-    """The demo day (samples/demo-day): the workflow's own seed when present, else import + explain."""
-    try:
-        from app.services.workflow import seed_demo
-    except ImportError:  # older workflow module: import the files and explain each case ourselves
-        from app.services.workflow import explain_case, ingest_files
+    """The demo day (samples/demo-day): imported, reconciled and explained, as the demo admin."""
+    from app.services.workflow import seed_demo
 
-        files = [(p.name, p.read_bytes()) for p in sorted(DEMO_DIR.iterdir()) if p.suffix in {".xml", ".csv"}]
-        report = ingest_files(session, files=files, user=SEED_USER, runtime=runtime)
-        if report.errors:
-            raise click.ClickException("demo seed failed: " + "; ".join(report.errors))
-        for key in report.case_keys:
-            explain_case(session, case_key=key, runtime=runtime)
-        return
-    seed_demo(session, runtime=runtime)
+    summary = seed_demo(session, runtime=runtime, user=SEED_USER)
+    if summary.get("errors"):
+        raise click.ClickException("demo seed failed: " + "; ".join(summary["errors"]))
 
 
 def prepare(*, seed: bool, echo=click.echo) -> None:

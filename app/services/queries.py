@@ -182,7 +182,7 @@ def _item_label(item: BankEntry | BookItem) -> str:
         ref = item.end_to_end_id or item.instruction_id or item.account_servicer_reference or item.entry_reference
     else:
         ref = item.end_to_end_id or item.instruction_id or item.external_id or item.reference
-    amount = f"{item.currency} {item.amount}" if item.amount is not None else item.currency
+    amount = f"{item.currency} {_money(item.amount, item.currency)}" if item.amount is not None else item.currency
     return " · ".join(p for p in (ref, amount, item.counterparty_name, str(item.booking_date or "")) if p)
 
 
@@ -208,9 +208,18 @@ def suggestions(session: Session, *, decision_states: Sequence[str] = ("pending"
     return out
 
 
+def _money(amount, currency: str | None) -> str:
+    """Written with the currency's minor units (ISO 4217), e.g. EUR 6150.00 rather than 6150.00000000."""
+    from parsers.currency import quantize
+
+    return format(quantize(amount, currency) if currency else amount, "f")
+
+
 def _reason_text(reason: Any) -> str:
     if isinstance(reason, dict):
-        return str(reason.get("detail") or reason.get("code") or reason)
+        text = str(reason.get("text") or reason.get("detail") or reason.get("code") or reason)
+        weight = reason.get("contribution")
+        return f"{text} ({weight:+.2f})" if isinstance(weight, (int, float)) and weight else text
     return str(reason)
 
 
@@ -222,7 +231,7 @@ def breaks_by_class(session: Session, *, status: str | None = "open") -> dict[st
     for b in session.execute(q).scalars():
         out[b.break_class].append({
             "id": b.id, "side": b.side, "reason_code": b.reason_code, "description": b.description,
-            "amount": None if b.amount is None else format(b.amount, "f"), "currency": b.currency,
+            "amount": None if b.amount is None else _money(b.amount, b.currency), "currency": b.currency,
             "case_id": b.case_id, "status": b.status,
         })
     return dict(out)

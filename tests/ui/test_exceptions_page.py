@@ -53,7 +53,7 @@ def test_edit_then_approve_by_another_person(ui_env, demo_day):
 
     at.text_input(key="edit_creditor.account").input(NEW_IBAN)
     at.text_input(key="edit_reason").input("new IBAN confirmed by Nordwind by phone")
-    at.button(key="FormSubmitter:edit_repair-Save edit").click().run()
+    at.button(key="save_edit").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     diff = next(df.value for df in at.dataframe if list(df.value.columns) == ["field", "before", "after"])
     assert NEW_IBAN in list(diff["after"])

@@ -78,3 +78,37 @@ def test_unmatched_items_by_break_class(ui_env):
     assert "bank_only (1)" in labels and "missing_booking (1)" in labels
     frames = [df.value for df in at.dataframe if "side" in df.value.columns]
     assert {f["description"].iloc[0] for f in frames} == {"bank fee", "Umbrella Ltd never arrived"}
+
+
+def test_clerk_runs_matching_on_the_demo_day(ui_env, demo_day):
+    at = open_app("views/reconciliation.py", user="carl")
+    at.button(key="run_matching").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any(s.value.startswith("Matching run #") for s in at.success)
+    table = at.dataframe[0].value
+    assert len(table) and table["confidence"].between(0, 1).all() and table["reasons"].str.len().min() > 0
+    assert table["bank"].str.contains(r"EUR \d+\.\d\d\b").all()  # ISO 4217 minor units, not the store's scale
+    labels = " ".join(e.label for e in at.expander)
+    for break_class in ("bank_only", "missing_booking", "duplicate"):
+        assert break_class in labels
+
+
+def test_reject_one_needs_a_reason(ui_env):
+    [sid] = _suggestions(ui_env, [0.7])
+    at = open_app("views/reconciliation.py", user="carl")
+    at.button(key="one_reject").click().run()
+    assert any("reject needs a reason" in e.value for e in at.error)
+    at.text_input(key="one_reason").input("different invoice")
+    at.button(key="one_reject").click().run()
+    with session_scope(ui_env) as s:
+        rec = s.execute(select(AuditRecord).where(AuditRecord.action == "match.reject")).scalar_one()
+    assert (rec.actor, rec.object_id, rec.reason) == ("carl", str(sid), "different invoice")
+
+
+def test_compliance_cannot_open_reconciliation_nor_run_matching(ui_env):
+    import pytest
+
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        open_app("views/reconciliation.py", user="chloe")
+    at = open_app("views/reconciliation.py", user="olivia")  # ops reads, but does not run the matcher
+    assert not [b for b in at.button if b.key == "run_matching"]

@@ -38,3 +38,29 @@ def test_no_seed_leaves_the_database_empty(ui_env):
     with session_scope(ui_env) as s:
         assert s.execute(select(func.count()).select_from(ImportBatch)).scalar_one() == 0
     assert not any("demo-ops-pass" in line for line in lines)
+
+
+def test_prepare_on_postgresql(ui_env, monkeypatch):
+    import pytest
+
+    from app.settings import reload_settings
+    from app.store.db import make_engine
+    from app.store.testing import postgres_available, temporary_postgres_database
+
+    if (why := postgres_available()) is not None:
+        pytest.skip(why)
+    with temporary_postgres_database(migrate=False) as url:  # `breakdesk ui` runs the migrations itself
+        monkeypatch.setenv("DATABASE_URL", url)
+        reload_settings()
+        lines: list[str] = []
+        ui_cmd.prepare(seed=True, echo=lines.append)
+        engine = make_engine(url)
+        try:
+            with session_scope(engine) as s:
+                assert s.execute(select(func.count()).select_from(ImportBatch)).scalar_one() == 8
+        finally:
+            engine.dispose()
+        from app.store.db import _engine_for
+
+        _engine_for.cache_clear()  # let the database be dropped
+    assert any("Database:" in line and "breakdesk_test_" in line for line in lines)

@@ -166,10 +166,10 @@ with edit_col:
         fields = list(dict.fromkeys([*(repair.get("missing") or []),
                                      *(r["field"] for r in repair.get("diff") or [] if r["field"] not in AUTO_FIELDS)]))
         fields = [f for f in fields if f in EDITABLE] or ["creditor.account", "creditor.agent_bic"]
-        with st.form("edit_repair"):
+        with st.form("edit_repair", clear_on_submit=False):
             values = {f: st.text_input(f"New {f}", key=f"edit_{f}") for f in fields}
             edit_reason = st.text_input("Reason (who confirmed it, how)", key="edit_reason")
-            if st.form_submit_button("Save edit"):
+            if st.form_submit_button("Save edit", key="save_edit"):
                 corrections = {f: v.strip() for f, v in values.items() if v.strip()}
                 if not corrections:
                     st.error("Enter at least one corrected value.")
@@ -183,14 +183,17 @@ with edit_col:
 with decide_col:
     if state.can("repair.decide"):
         st.markdown("**Decide**")
-        decide_reason = st.text_input("Reason (required to reject)", key="decide_reason")
-        a, r = st.columns(2)
-        if a.button("Approve repair", type="primary", key="approve_btn"):
+        with st.form("decide_repair"):  # a form sends the reason together with the button press
+            decide_reason = st.text_input("Reason (required to reject)", key="decide_reason")
+            a, r = st.columns(2)
+            approve = a.form_submit_button("Approve repair", type="primary", key="approve_btn")
+            reject = r.form_submit_button("Reject repair", key="reject_btn")
+        if approve:
             if state.run_service(lambda s: workflow.decide_case(s, case_key=key, action="approve", user=user["username"],
                                                                 reason=decide_reason or None, runtime=runtime),
                                  success=f"Repair of {key} approved by {user['username']}."):
                 st.rerun()
-        if r.button("Reject repair", key="reject_btn"):
+        if reject:
             if state.run_service(lambda s: workflow.decide_case(s, case_key=key, action="reject", user=user["username"],
                                                                 reason=decide_reason, runtime=runtime),
                                  success=f"Repair of {key} rejected by {user['username']}."):

@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from app.services import decisions, queries, workflow
+from app.services.reconciliation import run_matching
 from app.services.errors import ServiceError
 from app.store.db import get_engine, session_scope
 from app.ui import state
@@ -39,31 +40,18 @@ if state.can("import"):
 
 # ------------------------------------------------------------------------------ matching
 st.subheader("Matching")
-try:
-    from app.services.reconciliation import run_matching
-except ImportError:
-    run_matching = None
-if run_matching is None:
-    st.warning("Reconciliation engine not installed: matching cannot run yet. Existing suggestions are shown below.")
-elif state.can("match.decide") and st.button("Run matching", key="run_matching", icon=":material/play_arrow:"):
+if state.can("match.run") and st.button("Run matching", key="run_matching", icon=":material/play_arrow:"):
     bar = st.progress(0.0, text="Matching …")
 
-    def progress(*args, **kwargs):
-        """Accepts (fraction), (done, total) or (done, total, message); keyword `message` too."""
-        nums = [a for a in args if isinstance(a, (int, float))]
-        text = kwargs.get("message") or next((a for a in args if isinstance(a, str)), "Matching …")
-        if len(nums) >= 2 and nums[1]:
-            value = nums[0] / nums[1]
-        elif nums:
-            value = float(nums[0])
-        else:
-            return
-        bar.progress(min(max(value, 0.0), 1.0), text=text)
+    def progress(fraction: float, text: str) -> None:
+        bar.progress(min(max(float(fraction), 0.0), 1.0), text=text)
 
     result = state.run_service(lambda s: run_matching(s, user=user["username"], auto_confirm=False, progress=progress))
     if result is not None:
         bar.progress(1.0, text="Done")
-        st.session_state["_flash"] = f"Matching finished: {result}"
+        st.session_state["_flash"] = (f"Matching run #{result.get('run_id')}: {result.get('suggestions', 0)} suggestion(s), "
+                                      f"{result.get('breaks', 0)} break(s) from {result.get('bank', 0)} statement line(s) "
+                                      f"and {result.get('book', 0)} book item(s).")
         st.rerun()
 
 with state.reading() as s:
@@ -93,14 +81,17 @@ if state.can("match.decide") and shown:
                            format_func=lambda i: next(f"#{p['id']} ({p['confidence']:.2f}) {p['bank']} ↔ {p['book']}"
                                                       for p in shown if p["id"] == i))
         version = next(p["version"] for p in shown if p["id"] == sid)
-        one_reason = st.text_input("Reason (required to reject)", key="one_reason")
-        a, r = st.columns(2)
-        if a.button("Approve", key="one_approve", type="primary"):
+        with st.form("decide_one"):  # the reason travels with the button press
+            one_reason = st.text_input("Reason (required to reject)", key="one_reason")
+            a, r = st.columns(2)
+            approve = a.form_submit_button("Approve", key="one_approve", type="primary")
+            reject = r.form_submit_button("Reject", key="one_reject")
+        if approve:
             if state.run_service(lambda s: decisions.approve(s, suggestion_id=sid, user=user["username"],
                                                              reason=one_reason or None, expected_version=version),
                                  success=f"Suggestion #{sid} approved."):
                 st.rerun()
-        if r.button("Reject", key="one_reject"):
+        if reject:
             if state.run_service(lambda s: decisions.reject(s, suggestion_id=sid, user=user["username"],
                                                             reason=one_reason, expected_version=version),
                                  success=f"Suggestion #{sid} rejected."):
