@@ -22,7 +22,12 @@ import streamlit as st  # noqa: E402
 from app.ui import state  # noqa: E402
 
 st.set_page_config(page_title="Breakdesk", page_icon=":material/account_balance:", layout="wide")
-state.startup()
+try:
+    state.startup()
+except ValueError as exc:  # UsersFileError: the message names the file and the user entry at fault
+    st.title("Breakdesk")
+    st.error(f"Cannot start: {exc}")
+    st.stop()
 
 user = state.current_user()
 if user is None:

@@ -105,3 +105,25 @@ def test_compliance_may_decide_but_not_edit(ui_env, demo_day):
     at, _ = _open("chloe")
     assert [b for b in at.button if b.key == "approve_btn"]
     assert not [t for t in at.text_input if t.key == "edit_reason"]
+
+
+def test_an_edit_needs_a_value_and_a_reason(ui_env, demo_day):
+    at, _ = _open("olivia")
+    at.button(key="save_edit").click().run()
+    assert any("at least one corrected value" in e.value for e in at.error)
+    at.text_input(key="edit_creditor.account").input(NEW_IBAN)
+    at.button(key="save_edit").click().run()
+    assert any("needs a reason" in e.value for e in at.error)
+    with session_scope(ui_env) as s:
+        assert not s.execute(select(AuditRecord).where(AuditRecord.action == "repair.edit")).first()
+
+
+def test_an_invalid_iban_is_refused_by_revalidation(ui_env, demo_day):
+    at, _ = _open("olivia")
+    at.text_input(key="edit_creditor.account").input("DE00123456780000000000")
+    at.text_input(key="edit_reason").input("typo test")
+    at.button(key="save_edit").click().run()
+    assert not any("Re-validated" in s.value for s in at.success)
+    at2, _ = _open("oscar")  # not a maker, but the repair did not validate
+    at2.button(key="approve_btn").click().run()
+    assert any("cannot be approved" in e.value for e in at2.error), [e.value for e in at2.error]

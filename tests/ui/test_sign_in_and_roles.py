@@ -84,3 +84,10 @@ def test_a_role_taken_away_after_sign_in_counts_at_once(ui_env):
     at.run()
     assert any("Not allowed" in e.value and "audit.read" in e.value for e in at.error)
     assert not at.dataframe
+
+
+def test_a_broken_users_file_is_reported_not_crashed(ui_env):
+    users_file_path().write_text('[users.bob]\nrole = "boss"\npassword_hash = "$2b$04$x"\n')
+    at = open_app()
+    assert not at.exception
+    assert any("users.bob: role must be one of" in e.value for e in at.error)

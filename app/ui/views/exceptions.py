@@ -79,7 +79,7 @@ if ex is None:
 row = next(r for r in rows if r["key"] == key)
 
 st.subheader(f"{key} — {row['title'] or ex['kind']}")
-m1, m2, m3, m4 = st.columns(4)
+m1, m2, m3, m4 = st.columns([3, 2, 3, 2])
 m1.metric("State", ex.get("state") or row["state"])
 m2.metric("Severity", row["severity"])
 m3.metric("Amount", f"{ex.get('currency') or ''} {ex.get('amount') or ''}".strip() or "—")
@@ -159,13 +159,15 @@ st.caption(f"Repair {repair.get('repair_id')} · state {repair.get('repair_state
 if repair.get("repair_state", "proposed") != "proposed":
     st.stop()
 
+fields = list(dict.fromkeys([*(repair.get("missing") or []),
+                             *(r["field"] for r in repair.get("diff") or [] if r["field"] not in AUTO_FIELDS)]))
+fields = [f for f in fields if f in EDITABLE] or (["creditor.account", "creditor.agent_bic"] if repair.get("message") else [])
 edit_col, decide_col = st.columns(2)
 with edit_col:
-    if state.can("repair.edit"):
+    if state.can("repair.edit") and not fields:
+        st.caption("Nothing in this repair takes a corrected value.")
+    elif state.can("repair.edit"):
         st.markdown("**Edit the repair** (you become a maker: someone else must approve)")
-        fields = list(dict.fromkeys([*(repair.get("missing") or []),
-                                     *(r["field"] for r in repair.get("diff") or [] if r["field"] not in AUTO_FIELDS)]))
-        fields = [f for f in fields if f in EDITABLE] or ["creditor.account", "creditor.agent_bic"]
         with st.form("edit_repair", clear_on_submit=False):
             values = {f: st.text_input(f"New {f}", key=f"edit_{f}") for f in fields}
             edit_reason = st.text_input("Reason (who confirmed it, how)", key="edit_reason")
