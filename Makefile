@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml Makefile
 install: $(STAMP)
 
 run: install
-	$(VENV)/bin/breakdesk demo
+	$(VENV)/bin/breakdesk demo samples/demo-day
 
 test: install
 	$(PY) -m pytest

@@ -52,9 +52,10 @@ def deterministic_answer(case: dict[str, Any], diagnosis: dict[str, Any], passag
         first = f"Reconciliation break on {ref} ({amount}): {BREAK_CLASS_INFO[kind]}{cite}"
     else:
         code = diagnosis.get("reason_code")
-        first = (f"Payment {ref} ({amount}) was {kind}" + (f" with reason code {code}: {diagnosis['meaning']}" if code else
+        meaning = (diagnosis.get("meaning") or "").rstrip(". ")
+        first = (f"Payment {ref} ({amount}) was {kind}" + (f" with reason code {code}: {meaning}" if code else
                  " without a reason code") + f".{cite}")
-    parts = [first.rstrip(".") + "."]
+    parts = [first if first.endswith(("]", ".")) else first + "."]
     if diagnosis.get("root_cause"):
         parts.append(f"Likely cause: {diagnosis['root_cause']}")
     parts.append(f"Retry class: {diagnosis.get('retry_class', 'human')}.")

@@ -164,9 +164,10 @@ def propose_repair(
     except WriteError as exc:
         return {**base, "diff": diff, "valid": False, "missing": exc.problems, "who_must_provide": WHO.get(kind),
                 "summary": "The corrected payment would not be valid: " + "; ".join(exc.problems[:3])}
+    corrected = [d["field"] for d in diff if d["field"] not in ("end_to_end_id", "instruction_id", "requested_execution_date")]
     return {**base, "diff": diff, "message": xml.decode("utf-8"), "message_type": "pain.001.001.09",
-            "summary": f"Re-initiate {old_e2e} as {new_e2e} on {exec_date.isoformat()} with " +
-                       (", ".join(d["field"] for d in diff[:-3]) or "the same details") + " corrected."}
+            "summary": f"Re-initiate {old_e2e} as {new_e2e} on {exec_date.isoformat()}"
+                       + (f" with {', '.join(corrected)} corrected." if corrected else " with the same details.")}
 
 
 def revalidate_repair(repair: dict[str, Any]) -> dict[str, Any]:

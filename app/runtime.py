@@ -1,26 +1,11 @@
-"""Process-wide start-up settings that keep Breakdesk offline and quiet by default.
+"""Process-wide start-up settings (re-exported from `knowledge_base.runtime`).
 
-Anything that would reach a model hub, phone home with telemetry, or trace to a SaaS is switched off
-here, before those libraries are imported. Values already set by the user win (`setdefault`).
+The definitions live in `knowledge_base` because that stage comes before `app` in the layering and
+must switch the hubs off itself before it loads a model; `app` keeps this name for its callers.
 """
 
 from __future__ import annotations
 
-import os
+from knowledge_base.runtime import OFFLINE_DEFAULTS, apply_offline_defaults
 
-OFFLINE_DEFAULTS = {
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "HF_DATASETS_OFFLINE": "1",
-    "HF_HUB_DISABLE_TELEMETRY": "1",
-    "ANONYMIZED_TELEMETRY": "False",
-    "RAGAS_DO_NOT_TRACK": "true",
-    "LANGSMITH_TRACING": "false",
-    "LANGCHAIN_TRACING_V2": "false",
-    "TOKENIZERS_PARALLELISM": "false",
-}
-
-
-def apply_offline_defaults() -> None:
-    for key, value in OFFLINE_DEFAULTS.items():
-        os.environ.setdefault(key, value)
+__all__ = ["OFFLINE_DEFAULTS", "apply_offline_defaults"]

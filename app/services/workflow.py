@@ -41,10 +41,21 @@ Retrieve = Callable[[str, int], list[dict[str, Any]]]
 
 
 def _default_retrieve() -> Retrieve:
+    """Hybrid retrieval over the configured knowledge base; the first use on an empty store ingests
+    the packaged documents (a fresh install explains with citations without a separate step)."""
     import knowledge_base
 
+    ready = False
+
     def retrieve(query: str, k: int) -> list[dict[str, Any]]:
-        return [h if isinstance(h, dict) else h.model_dump() for h in knowledge_base.retrieve(query, k=k)]
+        nonlocal ready
+        if not ready:
+            from knowledge_base.store import KBStore, StoreConfig
+
+            if KBStore(StoreConfig.from_env()).count() == 0:
+                knowledge_base.ingest_paths()
+            ready = True
+        return [h.model_dump() for h in knowledge_base.retrieve(query, k=k)]
 
     return retrieve
 

@@ -1,1 +1,23 @@
-"""Performance benchmarks: one module per area, each with `main(argv) -> int`; run them with `python -m evals.benchmarks`."""
+"""Performance benchmarks, run by name: `python -m evals.benchmarks [NAME ...] [-- ARGS]`.
+
+Each benchmark is a module with `main(argv) -> int` that prints its own table; adding one is a new
+module plus one line in `MODULES`. Modules are imported on demand (they pull heavy dependencies).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Callable
+
+Benchmark = Callable[[list[str]], int]
+MODULES = {
+    "parsers": "evals.benchmarks.parsers_bench",
+    "kb": "evals.benchmarks.kb_bench",
+    "recon": "evals.benchmarks.recon_bench",
+}
+
+
+def get(name: str) -> Benchmark:
+    if name not in MODULES:
+        raise KeyError(f"unknown benchmark {name!r}; known: {', '.join(sorted(MODULES))}")
+    return importlib.import_module(MODULES[name]).main

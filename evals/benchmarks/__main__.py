@@ -1,26 +1,25 @@
-"""Run the benchmarks: `python -m evals.benchmarks [NAME ...] [-- ARGS]` (default: all).
-
-Each benchmark module exposes `main(argv) -> int` and prints its own table.
-"""
+"""`python -m evals.benchmarks [NAME ...] [-- ARGS]`: run the named benchmarks (default: all)."""
 
 from __future__ import annotations
 
-import importlib
 import sys
 
-BENCHMARKS = {
-    "parsers": "evals.benchmarks.parsers_bench",
-    "recon": "evals.benchmarks.recon_bench",
-}
+from evals.benchmarks import MODULES, get
 
 
 def main(argv: list[str]) -> int:
-    names = [a for a in argv if a in BENCHMARKS] or list(BENCHMARKS)
-    rest = [a for a in argv if a not in BENCHMARKS]
+    names, extra = (argv[: argv.index("--")], argv[argv.index("--") + 1:]) if "--" in argv else (argv, [])
+    if names and names[0] in {"-h", "--help"}:
+        print(f"usage: python -m evals.benchmarks [NAME ...] [-- ARGS]\nbenchmarks: {', '.join(sorted(MODULES))}")
+        return 0
     status = 0
-    for name in names:
-        print(f"== {name} ==", flush=True)
-        status |= importlib.import_module(BENCHMARKS[name]).main(rest)
+    for name in names or sorted(MODULES):
+        try:
+            bench = get(name)
+        except KeyError as exc:
+            print(exc.args[0], file=sys.stderr)
+            return 2
+        status = bench(extra) or status
     return status
 
 

@@ -1,0 +1,157 @@
+"""Bringing the store in line with the documents on disk, re-embedding only what changed.
+
+Each ingest root (a folder or a single file given on the command line) is synchronised: documents
+whose content hash is already stored are skipped, changed ones have their passages replaced, and
+documents that were ingested from that root but are gone now lose their passages. A document is keyed
+by its front-matter `id`, so the same document moved to another checkout replaces itself instead of
+duplicating. A file that cannot be read is reported and left as stored; the others still ingest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from knowledge_base.chunker import CHUNKER_VERSION, Passage, chunk_document
+from knowledge_base.documents import SUPPORTED_SUFFIXES, load_document
+from knowledge_base.embeddings import Embedder
+from knowledge_base.errors import DocumentError
+from knowledge_base.store import KBStore
+
+PACKAGED_DOCS = Path(__file__).resolve().parent / "docs"
+EMBED_BATCH = 128
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)  # doc ids
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    errors: list[DocumentError] = field(default_factory=list)
+    chunks_embedded: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def discover(root: Path) -> list[Path]:
+    """Supported files under a folder (hidden entries skipped), or the file itself."""
+    if root.is_file():
+        return [root]
+    return sorted(
+        p for p in root.rglob("*")
+        if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+        and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    )
+
+
+def _doc_hash(content_hash: str) -> str:
+    return f"{CHUNKER_VERSION}:{content_hash}"
+
+
+def ingest(
+    store: KBStore,
+    embedder: Embedder,
+    roots: Sequence[Path] | None = None,
+    *,
+    progress: Callable[[Iterable[Path], int], Iterable[Path]] | None = None,
+) -> IngestReport:
+    """Synchronise `store` with the documents under `roots` (default: the packaged docs)."""
+    roots = [Path(r).resolve() for r in (roots or [PACKAGED_DOCS])]
+    report = IngestReport()
+    stored: dict[str, dict] = {}  # doc_id -> {"hash", "root", "source", "ids"}
+    for chunk in store.iter_chunks(with_text=False):
+        entry = stored.setdefault(chunk.metadata.get("doc_id", ""), {"ids": []})
+        entry.update(hash=chunk.metadata.get("doc_hash"), root=chunk.metadata.get("root"),
+                     source=chunk.metadata.get("source"))
+        entry["ids"].append(chunk.id)
+
+    files: list[tuple[Path, Path]] = []
+    for root in roots:
+        if not root.exists():
+            report.errors.append(DocumentError(root, "no such file or folder"))
+            continue
+        files.extend((root, path) for path in discover(root))
+
+    seen: dict[str, Path] = {}
+    failed_sources: set[str] = set()
+    iterator: Iterable[tuple[Path, Path]] = files
+    if progress is not None:
+        iterator = progress(files, len(files))  # type: ignore[arg-type]
+    for root, path in iterator:
+        try:
+            doc = load_document(path)
+            if doc.doc_id in seen:
+                raise DocumentError(path, f"document id {doc.doc_id!r} is already used by {seen[doc.doc_id]}")
+        except DocumentError as exc:
+            report.errors.append(exc)
+            failed_sources.add(str(path))
+            continue
+        seen[doc.doc_id] = path
+        previous = stored.get(doc.doc_id)
+        if previous and previous.get("hash") == _doc_hash(doc.content_hash):
+            if previous.get("source") != str(path) or previous.get("root") != str(root):
+                # same content found elsewhere (another checkout): re-point it, no re-embedding
+                store.update_metadata(previous["ids"], {"source": str(path), "root": str(root)})
+            report.unchanged.append(doc.doc_id)
+            continue
+        passages = chunk_document(doc, source=str(path))
+        _embed_and_replace(store, embedder, passages, str(root), previous, report)
+        (report.updated if previous else report.added).append(doc.doc_id)
+
+    root_strs = {str(r) for r in roots}
+    for doc_id, entry in stored.items():
+        if doc_id in seen or entry.get("root") not in root_strs or entry.get("source") in failed_sources:
+            continue  # not ours to judge, or unreadable this time: keep what is stored
+        store.delete(entry["ids"])
+        report.removed.append(doc_id)
+    if report.added or report.updated or report.removed:
+        store.bump_generation()  # tells retrievers in other processes to rebuild their keyword index
+    return report
+
+
+def _embed_and_replace(store: KBStore, embedder: Embedder, passages: list[Passage], root: str,
+                       previous: dict | None, report: IngestReport) -> None:
+    """Embed first, then swap: a failure while embedding leaves the old passages in place."""
+    vectors: list[list[float]] = []
+    texts = [p.indexed_text for p in passages]
+    for start in range(0, len(texts), EMBED_BATCH):
+        vectors.extend(embedder.embed_documents(texts[start:start + EMBED_BATCH]))
+    metadatas = []
+    for p in passages:
+        meta = p.metadata()
+        meta.update(root=root, doc_hash=_doc_hash(p.doc_hash))
+        metadatas.append(meta)
+    new_ids = [p.citation_id for p in passages]
+    stale = sorted(set(previous["ids"]) - set(new_ids)) if previous else []
+    if stale:
+        store.delete(stale)
+    if passages:
+        store.upsert(new_ids, [p.text for p in passages], vectors, metadatas)
+    report.chunks_embedded += len(passages)
+
+
+def ingest_paths(
+    paths: Sequence[Path | str] | None = None,
+    *,
+    rebuild: bool = False,
+    store: KBStore | None = None,
+    embedder: Embedder | None = None,
+    progress: Callable[[Iterable[Path], int], Iterable[Path]] | None = None,
+) -> IngestReport:
+    """Open (or rebuild) the configured store and synchronise it with `paths`."""
+    from knowledge_base.retrieval import invalidate_index, shared_embedder
+    from knowledge_base.store import StoreConfig
+
+    config = store.config if store is not None else StoreConfig.from_env()
+    if rebuild:
+        store = KBStore.rebuild(config)
+    elif store is None:
+        store = KBStore(config)
+    report = ingest(store, embedder or shared_embedder(), [Path(p) for p in paths] if paths else None,
+                    progress=progress)
+    invalidate_index(config)
+    return report

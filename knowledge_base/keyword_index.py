@@ -1,0 +1,113 @@
+"""BM25 keyword index over the stored passages (bm25s), plus the exact code and MT-tag tables.
+
+bm25s was chosen over rank-bm25 by measurement: at 10k synthetic passages one query scored in
+0.07 ms against 23.6 ms (rank-bm25 loops over every document in Python per query term). The index
+is rebuilt from the store when a retriever opens (under a second at 10k) and cached per process.
+
+Tokens keep codes and tags whole (`AC04` → `ac04`, `:71A:` → `71a`), drop a short list of stop words,
+and Porter-stem plain words so "returned" meets "return".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Sequence
+
+import numpy as np
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+_HYPHENATED = re.compile(r"\b([a-z]+)-([a-z]+)\b")
+STOP_WORDS = frozenset(
+    """a an and are as at be been but by can do does for from has have how i if in into is it its
+    of on or that the their then there these this to was were what when where which who why will with
+    should would may must not no""".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _porter():  # type: ignore[no-untyped-def]
+    from nltk.stem.porter import PorterStemmer
+
+    return PorterStemmer()
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return _porter().stem(word)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lowercase alphanumeric runs; words without digits are stemmed, codes and tags kept whole.
+
+    A hyphenated word also yields its joined form, so "cut-off" meets "cutoff".
+    """
+    lowered = text.lower()
+    tokens = []
+    for token in _TOKEN.findall(lowered):
+        if token in STOP_WORDS:
+            continue
+        tokens.append(token if any(c.isdigit() for c in token) or len(token) < 4 else _stem(token))
+    tokens.extend(_stem(a + b) for a, b in _HYPHENATED.findall(lowered))
+    return tokens
+
+
+@dataclass
+class KeywordIndex:
+    """Passages in store order; BM25 scores come back aligned with `ids`."""
+
+    ids: list[str]
+    metadatas: list[dict]
+    texts: list[str]
+    codes: dict[str, list[int]] = field(default_factory=dict)  # "AC04" -> positions
+    tags: dict[str, list[int]] = field(default_factory=dict)  # ":71A:" -> positions
+    _bm25: object | None = None
+    _columns: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, ids: Sequence[str], metadatas: Sequence[dict], texts: Sequence[str]) -> "KeywordIndex":
+        """Index each passage's text together with its document title, heading and tags."""
+        import bm25s
+
+        from knowledge_base.chunker import indexed_text
+
+        index = cls(ids=list(ids), metadatas=list(metadatas), texts=list(texts))
+        corpus = []
+        for pos, meta in enumerate(index.metadatas):
+            text = indexed_text(str(meta.get("title", "")), str(meta.get("section", "")), index.texts[pos])
+            text += "\n" + str(meta.get("doc_tags") or "")
+            corpus.append(tokenize(text) or ["\x00empty"])
+            if meta.get("code"):
+                index.codes.setdefault(str(meta["code"]).upper(), []).append(pos)
+            for tag in str(meta.get("tags") or "").split():
+                index.tags.setdefault(tag.upper(), []).append(pos)
+        if corpus:
+            bm25 = bm25s.BM25()
+            bm25.index(corpus, show_progress=False)
+            index._bm25 = bm25
+        return index
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score per passage (zeros when no query word is known)."""
+        if self._bm25 is None:
+            return np.zeros(0, dtype=np.float32)
+        vocab = self._bm25.vocab_dict  # type: ignore[attr-defined]
+        tokens = [t for t in tokenize(query) if t in vocab]
+        if not tokens:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)  # type: ignore[attr-defined]
+
+    def mask(self, filters: dict[str, list[str]] | None) -> np.ndarray | None:
+        """Boolean mask of passages whose metadata matches every filter (None when unfiltered)."""
+        if not filters:
+            return None
+        keep = np.ones(len(self.ids), dtype=bool)
+        for key, allowed in filters.items():
+            if key not in self._columns:
+                self._columns[key] = np.array([str(m.get(key, "")) for m in self.metadatas], dtype=object)
+            keep &= np.isin(self._columns[key], list(allowed))
+        return keep
