@@ -42,7 +42,7 @@ def server(tmp_path_factory):
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
     env.update(BREAKDESK_DATA_DIR=str(data), BREAKDESK_LLM="none", BREAKDESK_BCRYPT_ROUNDS="4",
-               PYTHONPATH=os.pathsep.join([str(REPO / "tests" / "ui" / "e2e_shim"), str(REPO)]))
+               PYTHONPATH=str(REPO))
     log = open(data / "server.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "app.cli", "ui", "--port", str(port)], cwd=REPO, env=env,
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
