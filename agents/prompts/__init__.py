@@ -7,11 +7,18 @@ so editing a prompt file is, by construction, a new prompt version.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 PROMPT_DIR = Path(__file__).resolve().parent
+#: Points the whole process at another prompt folder (the eval gate runs candidate prompts this way).
+PROMPT_DIR_ENV = "BREAKDESK_PROMPT_DIR"
+
+
+def prompt_dir(directory: str | None = None) -> Path:
+    return Path(directory or os.environ.get(PROMPT_DIR_ENV) or PROMPT_DIR).resolve()
 
 
 @dataclass(frozen=True)
@@ -43,9 +50,16 @@ def _split(text: str) -> tuple[str, str]:
     return "\n".join(parts["system"]).strip(), "\n".join(parts["user"]).strip()
 
 
-@lru_cache(maxsize=None)
 def load_prompt(name: str, directory: str | None = None) -> Prompt:
-    path = Path(directory or PROMPT_DIR) / f"{name}.md"
+    path = prompt_dir(directory) / f"{name}.md"
+    stat = path.stat()
+    return _load(str(path), name, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=256)
+def _load(path_str: str, name: str, _mtime_ns: int, _size: int) -> Prompt:
+    # Keyed by path and file stamp: an edited prompt file is re-read, i.e. it is a new version at once.
+    path = Path(path_str)
     text = path.read_text(encoding="utf-8")
     system, user = _split(text)
     if not system or not user:
@@ -55,5 +69,5 @@ def load_prompt(name: str, directory: str | None = None) -> Prompt:
 
 
 def prompt_hashes(directory: str | None = None) -> dict[str, str]:
-    folder = Path(directory or PROMPT_DIR)
-    return {p.stem: load_prompt(p.stem, str(folder) if directory else None).hash for p in sorted(folder.glob("*.md"))}
+    folder = prompt_dir(directory)
+    return {p.stem: load_prompt(p.stem, str(folder)).hash for p in sorted(folder.glob("*.md"))}

@@ -1,5 +1,9 @@
 """Building blocks every family shares: parties, agents, accounts, remittance, reasons.
 
+Objects are built with `construct` (no pydantic re-validation): every value here is already typed by
+`Node` (str, Decimal, date) or checked. Absent optional branches are skipped with `Node.has` before
+any path under them is tried, which is most of the work on real statements.
+
 Version differences handled here, once:
 * agent BIC is `FinInstnId/BICFI` from v08 on and `FinInstnId/BIC` before;
 * a camt party is `Dbtr/Pty` from v08 on and `Dbtr` directly before;
@@ -9,6 +13,7 @@ Version differences handled here, once:
 from __future__ import annotations
 
 from parsers.canonical import Agent, Money, Party, PostalAddress, Reason, Remittance, StructuredRemittance
+from parsers.construct import construct
 from parsers.iso20022.node import Node
 
 _ADDRESS_FIELDS = {
@@ -28,7 +33,7 @@ def address(node: Node | None) -> PostalAddress | None:
     lines = node.texts("AdrLine")
     if not any(values.values()) and not lines:
         return None
-    return PostalAddress(**values, address_lines=lines)
+    return construct(PostalAddress, **values, address_lines=lines)
 
 
 def account(node: Node | None) -> tuple[str | None, str | None, str | None]:
@@ -54,12 +59,13 @@ def agent(node: Node | None) -> Agent | None:
         return None
     bic = fin.text("BICFI", "BIC")
     member = fin.find("ClrSysMmbId")
-    result = Agent(
+    result = construct(
+        Agent,
         bic=bic,
         clearing_system_member_id=member.text("MmbId") if member is not None else None,
         clearing_system=member.text("ClrSysId/Cd", "ClrSysId/Prtry") if member is not None else None,
         name=fin.text("Nm"),
-        address=address(fin.child("PstlAdr")),
+        address=address(fin.child("PstlAdr")) if fin.has("PstlAdr") else None,
         account=None,
         provenance=node.provenance(),
     )
@@ -91,19 +97,20 @@ def party(
     agent_node: Node | None = None,
 ) -> Party | None:
     """A debtor/creditor with its account and bank. `node` may be the v08+ `Pty` wrapper's parent."""
-    acct, scheme, ccy = account(account_node)
-    agt = agent(agent_node)
-    if node is not None and node.child("Pty") is not None:
+    acct, scheme, ccy = account(account_node) if account_node is not None else (None, None, None)
+    agt = agent(agent_node) if agent_node is not None else None
+    if node is not None and node.has("Pty"):
         node = node.child("Pty")  # camt v08+: RltdPties/Dbtr/Pty
     name = adr = None
     ids: list[str] = []
     residence = None
     if node is not None:
+        kids = node.kids()
         name = node.text("Nm")
-        adr = address(node.child("PstlAdr"))
-        ids = _identifiers(node)
-        residence = node.text("CtryOfRes")
-        if node.child("FinInstnId") is not None:
+        adr = address(node.child("PstlAdr")) if "PstlAdr" in kids else None
+        ids = _identifiers(node) if "Id" in kids else []
+        residence = node.text("CtryOfRes") if "CtryOfRes" in kids else None
+        if "FinInstnId" in kids:
             # a party that is itself a bank (pacs.009 Dbtr/Cdtr): its BIC is its identifier, and it is
             # its own agent unless a DbtrAgt/CdtrAgt is given
             bank = agent(node)
@@ -113,7 +120,8 @@ def party(
                 agt = agt or bank
     if not any((name, adr, ids, acct, agt, residence)):
         return None
-    return Party(
+    return construct(
+        Party,
         name=name,
         address=adr,
         account=acct,
@@ -128,12 +136,13 @@ def party(
 
 def remittance(node: Node | None) -> Remittance:
     if node is None:
-        return Remittance()
+        return construct(Remittance)
     structured: list[StructuredRemittance] = []
-    for s in node.children("Strd"):
+    for s in node.children("Strd") if node.has("Strd") else ():
         amt, ccy = s.amount("RfrdDocAmt/RmtdAmt", "RfrdDocAmt/DuePyblAmt")
         structured.append(
-            StructuredRemittance(
+            construct(
+                StructuredRemittance,
                 creditor_reference=s.text("CdtrRefInf/Ref"),
                 creditor_reference_type=s.text("CdtrRefInf/Tp/CdOrPrtry/Cd", "CdtrRefInf/Tp/CdOrPrtry/Prtry"),
                 referred_document_type=s.text("RfrdDocInf/Tp/CdOrPrtry/Cd", "RfrdDocInf/Tp/CdOrPrtry/Prtry"),
@@ -144,14 +153,15 @@ def remittance(node: Node | None) -> Remittance:
                 additional_info=s.texts("AddtlRmtInf"),
             )
         )
-    return Remittance(unstructured=node.texts("Ustrd"), structured=structured)
+    return construct(Remittance, unstructured=node.texts("Ustrd"), structured=structured)
 
 
 def reason(node: Node | None, *, reason_tag: str = "Rsn") -> Reason | None:
     """StsRsnInf / RtrRsnInf / CxlRsnInf: `Rsn/Cd|Prtry`, `AddtlInf`, `Orgtr`."""
     if node is None:
         return None
-    r = Reason(
+    r = construct(
+        Reason,
         code=node.text(f"{reason_tag}/Cd"),
         proprietary=node.text(f"{reason_tag}/Prtry"),
         additional_info=node.texts("AddtlInf"),
@@ -169,7 +179,7 @@ def money(node: Node | None) -> Money | None:
     ccy = node.attr("Ccy")
     if amt is None or not ccy:
         return None
-    return Money(amount=amt, currency=ccy)
+    return construct(Money, amount=amt, currency=ccy)
 
 
 def charges(node: Node) -> list[Money]:

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from lxml import etree
 
 from parsers.canonical import Provenance
+from parsers.construct import exact
 from parsers.errors import FieldError
 
 
@@ -43,11 +44,27 @@ class Context:
     message_type: str
 
 
-@dataclass(frozen=True)
+_MISSING = object()
+
+
 class Node:
-    el: etree._Element
-    xpath: str
-    ctx: Context
+    """An element with its XPath. Its children are indexed by local name on first use (one pass in
+    C over the children, then dict look-ups), and child nodes are kept, so a reader asking for ten
+    paths under the same element walks each element once. Child nodes hold no reference to their
+    parent (no cycles for the garbage collector), their XPath is built when they are made."""
+
+    __slots__ = ("el", "xpath", "ctx", "_kids", "_more", "_nodes")
+
+    def __init__(self, el: etree._Element, xpath: str, ctx: Context) -> None:
+        self.el = el
+        self.xpath = xpath
+        self.ctx = ctx
+        self._kids: dict[str, etree._Element] | None = None
+        self._more: dict[str, list[etree._Element]] | None = None  # names that repeat: all their elements
+        self._nodes: dict[str, Node | None] | None = None
+
+    def __repr__(self) -> str:
+        return f"Node({self.xpath!r})"
 
     # --- navigation -------------------------------------------------------------------------
     @property
@@ -58,31 +75,57 @@ class Node:
     def line(self) -> int | None:
         return self.el.sourceline
 
+    def kids(self) -> dict[str, etree._Element]:
+        """The first child element of each local name (built once, with `_more` for repeated names)."""
+        kids = self._kids
+        if kids is None:
+            kids, self._more = _index(self.el)
+            self._kids = kids
+        return kids
+
+    def all(self, name: str) -> list[etree._Element] | tuple[()]:
+        """Every child element with this local name, in document order."""
+        kids = self._kids if self._kids is not None else self.kids()
+        if self._more is not None and name in self._more:
+            return self._more[name]
+        el = kids.get(name)
+        return () if el is None else [el]
+
     def children(self, name: str | None = None) -> Iterator[Node]:
         """Child elements (optionally only those with this local name), positions counted per name."""
         if name is not None:
-            # lxml filters by local name in C ("{*}" = any namespace or none); position = enumeration
-            for i, el in enumerate(self.el.iterchildren(_any_ns(name)), 1):
-                yield Node(el, f"{self.xpath}/{name}[{i}]", self.ctx)
+            xpath, ctx = self.xpath, self.ctx
+            for i, el in enumerate(self.all(name), 1):
+                yield Node(el, f"{xpath}/{name}[{i}]", ctx)
             return
         counts: dict[str, int] = {}
         for el in self.el.iterchildren(tag=etree.Element):
             ln = local_name(el)
             counts[ln] = counts.get(ln, 0) + 1
-            if name is None or ln == name:
-                yield Node(el, f"{self.xpath}/{ln}[{counts[ln]}]", self.ctx)
+            yield Node(el, f"{self.xpath}/{ln}[{counts[ln]}]", self.ctx)
 
     def child(self, name: str) -> Node | None:
-        el = _first(self.el, name)
-        return None if el is None else Node(el, f"{self.xpath}/{name}[1]", self.ctx)
+        nodes = self._nodes
+        if nodes is None:
+            nodes = self._nodes = {}
+        else:
+            found = nodes.get(name, _MISSING)
+            if found is not _MISSING:
+                return found  # type: ignore[return-value]
+        el = (self._kids if self._kids is not None else self.kids()).get(name)
+        node = None if el is None else Node(el, f"{self.xpath}/{name}[1]", self.ctx)
+        nodes[name] = node
+        return node
 
     def find(self, path: str) -> Node | None:
         """First node along a slash-separated path of local names ("RltdPties/Dbtr/Nm")."""
+        if "/" not in path:
+            return self.child(path)
         node: Node | None = self
-        for part in path.split("/"):
+        for part in _split(path):
+            node = node.child(part)  # type: ignore[union-attr]
             if node is None:
                 return None
-            node = node.child(part)
         return node
 
     def find_all(self, path: str) -> Iterator[Node]:
@@ -101,6 +144,16 @@ class Node:
                 return n
         return None
 
+    def _leaf(self, path: str) -> etree._Element | None:
+        """The first element along `path`; the last step is looked up without building a Node."""
+        node: Node | None = self
+        *steps, last = _split(path)
+        for part in steps:
+            node = node.child(part)  # type: ignore[union-attr]
+            if node is None:
+                return None
+        return node.kids().get(last)  # type: ignore[union-attr]
+
     # --- values -----------------------------------------------------------------------------
     @property
     def value(self) -> str | None:
@@ -112,34 +165,40 @@ class Node:
         return text or None
 
     def text(self, *paths: str) -> str | None:
-        """Text of the first path that exists and is non-empty (walked in C, no Node built)."""
+        """Text of the first path that exists and is non-empty."""
         for p in paths:
-            el = self.el
-            for part in _split(p):
-                el = _first(el, part)
-                if el is None:
-                    break
+            if "/" in p:
+                el = self._leaf(p)
             else:
+                el = (self._kids if self._kids is not None else self.kids()).get(p)
+            if el is not None:
                 text = el.text
                 if text is not None and (text := text.strip()):
                     return text
         return None
 
+    def has(self, name: str) -> bool:
+        """Whether a child element with this local name exists (lets readers skip absent branches)."""
+        return name in (self._kids if self._kids is not None else self.kids())
+
     def texts(self, path: str) -> list[str]:
         """Texts of every element along the path (all matches at every step)."""
-        level = [self.el]
-        for part in _split(path):
-            tag = _any_ns(part)
-            level = [c for el in level for c in el.iterchildren(tag)]
-        return [t for el in level if el.text is not None and (t := el.text.strip())]
+        if "/" not in path:
+            return [t for el in self.all(path) if el.text is not None and (t := el.text.strip())]
+        *steps, last = _split(path)
+        level = [self]
+        for part in steps:
+            level = [c for n in level for c in n.children(part)]
+        return [t for n in level for el in n.all(last) if el.text is not None and (t := el.text.strip())]
 
     def attr(self, name: str) -> str | None:
         v = self.el.get(name)
         return v.strip() if v else None
 
     def provenance(self) -> Provenance:
-        return Provenance(
-            file=self.ctx.file, message_index=self.ctx.message_index, line=self.line, xpath=self.xpath
+        ctx = self.ctx
+        return exact(
+            Provenance, {"file": ctx.file, "message_index": ctx.message_index, "line": self.el.sourceline, "xpath": self.xpath}
         )
 
     def error(self, reason: str, cls: type[FieldError] = FieldError) -> FieldError:
@@ -156,10 +215,13 @@ class Node:
     # --- typed values -----------------------------------------------------------------------
     def decimal(self, path: str | None = None) -> Decimal | None:
         n = self.find(path) if path else self
-        if n is None or n.value is None:
+        if n is None:
+            return None
+        text = n.el.text
+        if text is None or not (text := text.strip()):
             return None
         try:
-            d = Decimal(n.value)
+            d = Decimal(text)
         except InvalidOperation:
             raise n.error("not a decimal amount") from None
         if not d.is_finite():
@@ -178,25 +240,54 @@ class Node:
     def amount(self, *paths: str) -> tuple[Decimal | None, str | None]:
         """(amount, Ccy attribute) of the first path that exists."""
         for p in paths:
-            n = self.find(p)
-            if n is not None and n.value is not None:
-                return n.decimal(), n.attr("Ccy")
+            el = self._leaf(p)
+            if el is None:
+                continue
+            text = el.text
+            if text is None or not (text := text.strip()):
+                continue
+            try:
+                d = Decimal(text)
+            except InvalidOperation:
+                d = None
+            if d is None or not d.is_finite():
+                return self.find(p).decimal(), None  # type: ignore[union-attr]  # raises, with the XPath
+            ccy = el.get("Ccy")
+            return d, (ccy.strip() if ccy else None)
         return None, None
 
     def date(self, *paths: str) -> _dt.date | None:
         """A date from `Dt`, `DtTm` or a plain date element; a date-time keeps its date."""
         for p in paths:
-            n = self.find(p)
-            if n is None:
+            el = self._leaf(p)
+            if el is None:
                 continue
-            if n.value is None:
-                # choice element (e.g. BookgDt) holding Dt or DtTm
-                inner = n.first("Dt", "DtTm")
-                if inner is None or inner.value is None:
+            text = el.text
+            if text is None or not (text := text.strip()):
+                # choice element (e.g. BookgDt) holding Dt or DtTm (the first of them that exists)
+                kids = _index(el)[0]
+                inner = kids.get("Dt")
+                if inner is None:
+                    inner = kids.get("DtTm")
+                    if inner is None:
+                        continue
+                text = inner.text
+                if text is None or not (text := text.strip()):
                     continue
-                n = inner
-            return n._as_date()
+            if "T" not in text:
+                try:
+                    return _dt.date.fromisoformat(text[:10])
+                except ValueError:
+                    pass
+            return self._date_at(p)
         return None
+
+    def _date_at(self, path: str) -> _dt.date:
+        """The slow path of `date` (date-times, errors): through nodes, so an error has its XPath."""
+        n = self.find(path)
+        if n.value is None:  # type: ignore[union-attr]
+            n = n.first("Dt", "DtTm")  # type: ignore[union-attr]
+        return n._as_date()  # type: ignore[union-attr]
 
     def datetime(self, *paths: str) -> _dt.datetime | None:
         for p in paths:
@@ -231,20 +322,36 @@ class Node:
 
 
 @lru_cache(maxsize=2048)
-def _any_ns(name: str) -> str:
-    return f"{{*}}{name}"  # lxml tag filter: this local name in any namespace or none
-
-
-@lru_cache(maxsize=2048)
 def _split(path: str) -> tuple[str, ...]:
     return tuple(path.split("/"))
 
 
-def _first(el: etree._Element, name: str) -> etree._Element | None:
-    # iterchildren(tag) filters in C; find("{*}x") would go through lxml's Python ElementPath
-    for child in el.iterchildren(_any_ns(name)):
-        return child
-    return None
+_LOCAL: dict[str, str] = {}
+
+
+def _index(el: etree._Element) -> tuple[dict[str, etree._Element], dict[str, list[etree._Element]] | None]:
+    """({local name: first child element}, {repeated local name: all its child elements} or None):
+    what `iterchildren("{*}name")` would give, for every name in one pass."""
+    kids: dict[str, etree._Element] = {}
+    more: dict[str, list[etree._Element]] | None = None
+    for child in el:
+        tag = child.tag
+        if tag.__class__ is not str:  # comment, processing instruction, entity
+            continue
+        name = _LOCAL.get(tag)
+        if name is None:
+            name = tag[tag.index("}") + 1 :] if tag[:1] == "{" else tag
+            if len(_LOCAL) < 10_000:
+                _LOCAL[tag] = name
+        if name not in kids:
+            kids[name] = child
+        elif more is None:
+            more = {name: [kids[name], child]}
+        elif name in more:
+            more[name].append(child)
+        else:
+            more[name] = [kids[name], child]
+    return kids, more
 
 
 def _parse_datetime(text: str) -> _dt.datetime:

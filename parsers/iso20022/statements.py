@@ -20,10 +20,12 @@ from parsers.canonical import (
     EntryReferences,
     Message,
     Money,
+    Remittance,
     Statement,
     StatementKind,
     TransactionsSummary,
 )
+from parsers.construct import construct, exact
 from parsers.iso20022.common import account, agent, charges, money, party, reason, remittance
 from parsers.iso20022.node import Node
 
@@ -36,12 +38,12 @@ STATEMENT_SHAPES: dict[str, tuple[str, StatementKind, str]] = {
 
 
 def _credit_debit(node: Node, path: str = "CdtDbtInd", *, default: str | None = None) -> str | None:
-    n = node.find(path)
-    if n is None or n.value is None:
+    value = node.text(path)
+    if value is None:
         return default
-    if n.value not in ("CRDT", "DBIT"):
-        raise n.error("credit/debit indicator must be CRDT or DBIT")
-    return n.value
+    if value not in ("CRDT", "DBIT"):
+        raise node.find(path).error("credit/debit indicator must be CRDT or DBIT")  # type: ignore[union-attr]
+    return value
 
 
 def _bool(node: Node, path: str) -> bool:
@@ -112,72 +114,96 @@ def read_statement_head(st: Node, kind: StatementKind, info_tag: str, message_pa
     )
 
 
+_BTC_EMPTY = dict.fromkeys(("domain", "family", "sub_family", "proprietary_code", "proprietary_issuer"))
+
+
 def bank_transaction_code(node: Node | None) -> BankTransactionCode | None:
     if node is None:
         return None
-    btc = BankTransactionCode(
-        domain=node.text("Domn/Cd"),
-        family=node.text("Domn/Fmly/Cd"),
-        sub_family=node.text("Domn/Fmly/SubFmlyCd"),
-        proprietary_code=node.text("Prtry/Cd"),
-        proprietary_issuer=node.text("Prtry/Issr"),
-    )
-    return btc if any(btc.model_dump().values()) else None
+    values = dict(_BTC_EMPTY)
+    domain = node.child("Domn")
+    if domain is not None:
+        values["domain"] = domain.text("Cd")
+        family = domain.child("Fmly")
+        if family is not None:
+            values["family"] = family.text("Cd")
+            values["sub_family"] = family.text("SubFmlyCd")
+    proprietary = node.child("Prtry")
+    if proprietary is not None:
+        values["proprietary_code"] = proprietary.text("Cd")
+        values["proprietary_issuer"] = proprietary.text("Issr")
+    return exact(BankTransactionCode, values) if any(values.values()) else None
+
+
+#: TxDtls/Refs element → EntryReferences field (every one read as `Refs.text(element)`)
+_REFERENCE_FIELDS = {
+    "MsgId": "message_id",
+    "AcctSvcrRef": "account_servicer_reference",
+    "PmtInfId": "payment_info_id",
+    "InstrId": "instruction_id",
+    "EndToEndId": "end_to_end_id",
+    "UETR": "uetr",
+    "TxId": "transaction_id",
+    "MndtId": "mandate_id",
+    "ChqNb": "cheque_number",
+    "ClrSysRef": "clearing_system_reference",
+}
 
 
 def _references(refs: Node | None) -> EntryReferences:
     if refs is None:
-        return EntryReferences()
-    return EntryReferences(
-        message_id=refs.text("MsgId"),
-        account_servicer_reference=refs.text("AcctSvcrRef"),
-        payment_info_id=refs.text("PmtInfId"),
-        instruction_id=refs.text("InstrId"),
-        end_to_end_id=refs.text("EndToEndId"),
-        uetr=refs.text("UETR"),
-        transaction_id=refs.text("TxId"),
-        mandate_id=refs.text("MndtId"),
-        cheque_number=refs.text("ChqNb"),
-        clearing_system_reference=refs.text("ClrSysRef"),
-        proprietary=[v for p in refs.children("Prtry") if (v := p.text("Ref"))],
-    )
+        return construct(EntryReferences)
+    values = {field: refs.text(tag) for tag in refs.kids() if (field := _REFERENCE_FIELDS.get(tag))}
+    values["proprietary"] = [v for p in refs.children("Prtry") if (v := p.text("Ref"))] if refs.has("Prtry") else []
+    return construct(EntryReferences, **values)
+
+
+#: related-party role → (its account element, its agent element)
+_ROLES = {role: (f"{role}Acct", f"{role}Agt") for role in ("Dbtr", "Cdtr", "UltmtDbtr", "UltmtCdtr")}
 
 
 def read_detail(tx: Node) -> EntryDetail:
+    k = tx.kids()
     amt, ccy = tx.amount("Amt", "AmtDtls/TxAmt/Amt", "AmtDtls/InstdAmt/Amt")
-    parties = tx.child("RltdPties")
-    agents = tx.child("RltdAgts")
+    parties = tx.child("RltdPties") if "RltdPties" in k else None
+    agents = tx.child("RltdAgts") if "RltdAgts" in k else None
+    party_kids = parties.kids() if parties is not None else {}
+    agent_kids = agents.kids() if agents is not None else {}
 
     def p(role: str, *, with_accounts: bool) -> object:
+        acct_tag, agt_tag = _ROLES[role]
         if parties is None:
             return None
+        with_account = with_accounts and acct_tag in party_kids
+        with_agent = with_accounts and agt_tag in agent_kids
+        if role not in party_kids and not with_account and not with_agent:
+            return None  # what party() gives for nothing
         return party(
             parties.child(role),
-            account_node=parties.child(f"{role}Acct") if with_accounts else None,
-            agent_node=agents.child(f"{role}Agt") if (with_accounts and agents is not None) else None,
+            account_node=parties.child(acct_tag) if with_account else None,
+            agent_node=agents.child(agt_tag) if with_agent else None,  # type: ignore[union-attr]
         )
 
-    rtr = tx.child("RtrInf")
-    return EntryDetail(
+    def bank_only(agt_tag: str) -> object:
+        return party(None, agent_node=agents.child(agt_tag)) if agt_tag in agent_kids else None  # type: ignore[union-attr]
+
+    return construct(
+        EntryDetail,
         provenance=tx.provenance(),
-        references=_references(tx.child("Refs")),
+        references=_references(tx.child("Refs")) if "Refs" in k else construct(EntryReferences),
         amount=amt,
         currency=ccy,
-        credit_debit=_credit_debit(tx),
-        instructed_amount=money(tx.find("AmtDtls/InstdAmt/Amt")),
-        bank_transaction_code=bank_transaction_code(tx.child("BkTxCd")),
-        debtor=p("Dbtr", with_accounts=True) or (
-            party(None, agent_node=agents.child("DbtrAgt")) if agents is not None else None
-        ),
-        creditor=p("Cdtr", with_accounts=True) or (
-            party(None, agent_node=agents.child("CdtrAgt")) if agents is not None else None
-        ),
+        credit_debit=_credit_debit(tx) if "CdtDbtInd" in k else None,
+        instructed_amount=money(tx.find("AmtDtls/InstdAmt/Amt")) if "AmtDtls" in k else None,
+        bank_transaction_code=bank_transaction_code(tx.child("BkTxCd")) if "BkTxCd" in k else None,
+        debtor=p("Dbtr", with_accounts=True) or bank_only("DbtrAgt"),
+        creditor=p("Cdtr", with_accounts=True) or bank_only("CdtrAgt"),
         ultimate_debtor=p("UltmtDbtr", with_accounts=False),
         ultimate_creditor=p("UltmtCdtr", with_accounts=False),
-        remittance=remittance(tx.child("RmtInf")),
-        purpose=tx.text("Purp/Cd", "Purp/Prtry"),
-        return_reason=reason(rtr),
-        charges=_entry_charges(tx),
+        remittance=remittance(tx.child("RmtInf")) if "RmtInf" in k else construct(Remittance),
+        purpose=tx.text("Purp/Cd", "Purp/Prtry") if "Purp" in k else None,
+        return_reason=reason(tx.child("RtrInf")) if "RtrInf" in k else None,
+        charges=_entry_charges(tx) if "Chrgs" in k else [],
         additional_info=tx.text("AddtlTxInf"),
     )
 
@@ -192,59 +218,63 @@ def _entry_charges(node: Node) -> list[Money]:
 
 
 def _status(ntry: Node, kind: StatementKind) -> str | None:
-    sts = ntry.child("Sts")
-    if sts is None:
+    if not ntry.has("Sts"):
         return "BOOK" if kind == "statement" else None
-    return sts.value or sts.text("Cd", "Prtry")
+    return ntry.text("Sts") or ntry.child("Sts").text("Cd", "Prtry")  # type: ignore[union-attr]  # text up to v07
 
 
 def read_entry(ntry: Node, kind: StatementKind = "statement") -> Entry:
-    amt_node = ntry.child("Amt")
-    if amt_node is None or amt_node.value is None:
-        raise ntry.error("entry without Amt")
+    k = ntry.kids()
     amt, ccy = ntry.amount("Amt")
+    if amt is None:
+        raise ntry.error("entry without Amt")
     cd = _credit_debit(ntry)
     if cd is None:
         raise ntry.error("entry without CdtDbtInd")
     details: list[EntryDetail] = []
     batch_count: int | None = None
     for nd in ntry.children("NtryDtls"):
-        btch = nd.child("Btch")
-        if btch is not None and btch.child("NbOfTxs") is not None:
-            batch_count = (batch_count or 0) + (btch.integer("NbOfTxs") or 0)
+        if nd.has("Btch"):
+            btch = nd.child("Btch")
+            if btch.has("NbOfTxs"):  # type: ignore[union-attr]
+                batch_count = (batch_count or 0) + (btch.integer("NbOfTxs") or 0)  # type: ignore[union-attr]
         details.extend(read_detail(tx) for tx in nd.children("TxDtls"))
-    entry = Entry(
+    btc = bank_transaction_code(ntry.child("BkTxCd")) if "BkTxCd" in k else None
+    account_servicer_reference = ntry.text("AcctSvcrRef")
+    if len(details) == 1:
+        # One TxDtls: its references, counterparty, remittance and return reason describe the entry.
+        d = details[0]
+        refs = dict(d.references.__dict__)
+        refs["proprietary"] = list(refs["proprietary"])
+        refs["account_servicer_reference"] = account_servicer_reference or refs["account_servicer_reference"]
+        references = exact(EntryReferences, refs)
+        counterparty = d.debtor if cd == "CRDT" else d.creditor
+        remittance_, return_reason = d.remittance, d.return_reason
+        btc = btc or d.bank_transaction_code
+    else:
+        references = construct(EntryReferences, account_servicer_reference=account_servicer_reference)
+        counterparty, remittance_, return_reason = None, construct(Remittance), None
+    return construct(
+        Entry,
         provenance=ntry.provenance(),
         entry_reference=ntry.text("NtryRef"),
         amount=amt,
         currency=ccy or "",
         credit_debit=cd,
-        reversal=_bool(ntry, "RvslInd"),
+        reversal=_bool(ntry, "RvslInd") if "RvslInd" in k else False,
         status=_status(ntry, kind),
-        booking_date=ntry.date("BookgDt"),
-        value_date=ntry.date("ValDt"),
-        bank_transaction_code=bank_transaction_code(ntry.child("BkTxCd")),
-        references=EntryReferences(account_servicer_reference=ntry.text("AcctSvcrRef")),
-        additional_info=" ".join(ntry.texts("AddtlNtryInf")) or None,
-        charges=_entry_charges(ntry),
+        booking_date=ntry.date("BookgDt") if "BookgDt" in k else None,
+        value_date=ntry.date("ValDt") if "ValDt" in k else None,
+        bank_transaction_code=btc,
+        references=references,
+        counterparty=counterparty,
+        remittance=remittance_,
+        return_reason=return_reason,
+        additional_info=(" ".join(ntry.texts("AddtlNtryInf")) or None) if "AddtlNtryInf" in k else None,
+        charges=_entry_charges(ntry) if "Chrgs" in k else [],
         batch_count=batch_count,
         details=details,
     )
-    if len(details) == 1:
-        _lift(entry, details[0])
-    return entry
-
-
-def _lift(entry: Entry, d: EntryDetail) -> None:
-    """One TxDtls: its references, counterparty, remittance and return reason describe the entry."""
-    refs = d.references.model_copy()
-    refs.account_servicer_reference = entry.references.account_servicer_reference or refs.account_servicer_reference
-    entry.references = refs
-    entry.counterparty = d.debtor if entry.credit_debit == "CRDT" else d.creditor
-    entry.remittance = d.remittance
-    entry.return_reason = d.return_reason
-    if entry.bank_transaction_code is None:
-        entry.bank_transaction_code = d.bank_transaction_code
 
 
 def read_statements(root: Node, message: Message) -> None:

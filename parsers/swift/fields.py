@@ -60,17 +60,15 @@ def tokenize(text: str, first_line: int, *, bare: bool) -> list[FieldRun]:
     prev_start = 0
     prev_line = first_line
 
-    def flush_value(end: int) -> None:
-        if prev_tag is not None:
-            current.fields.append(RawField(prev_tag, _clean(text[prev_start:end]), prev_line))
-
     for m in _TOKEN.finditer(text):
         start = m.start()
         line += text.count("\n", pos, start)
         pos = start
-        if prev_tag is None and start > prev_start:
-            _note_preamble(current, text[prev_start:start], line - text.count("\n", prev_start, start))
-        flush_value(start)
+        if prev_tag is None:
+            if start > prev_start:
+                _note_preamble(current, text[prev_start:start], line - text.count("\n", prev_start, start))
+        else:  # the previous field's value ends here
+            current.fields.append(RawField(prev_tag, _clean(text[prev_start:start]), prev_line))
         tag = m.group(1)
         if tag is None:  # a "-" separator line
             if not bare:
@@ -94,7 +92,7 @@ def tokenize(text: str, first_line: int, *, bare: bool) -> list[FieldRun]:
         if rest.strip():
             _note_preamble(current, rest, line + text.count("\n", pos, prev_start))
     else:
-        flush_value(len(text))
+        current.fields.append(RawField(prev_tag, _clean(text[prev_start:]), prev_line))
     if current.fields or current.preamble:
         runs.append(current)
     return runs

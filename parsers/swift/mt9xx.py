@@ -26,7 +26,7 @@ from parsers.canonical import (
     TransactionsSummary,
 )
 from parsers.swift import values as v
-from parsers.swift.construct import construct, exact
+from parsers.construct import construct, exact
 from parsers.swift.fields import RawField
 from parsers.swift.narrative import parse_narrative
 from parsers.swift.parties import read_agent, read_party
@@ -42,6 +42,10 @@ _BALANCES = {
     "60F": "OPBD", "60M": "ITBD", "62F": "CLBD", "62M": "ITBD", "64": "CLAV", "65": "FWAV",
 }
 _NO_REF = {"NONREF", ""}
+_NO_PARTY = {
+    "name": None, "address": None, "account": None, "account_scheme": None, "account_currency": None, "agent": None,
+    "identifiers": None, "country_of_residence": None, "provenance": None,
+}
 
 
 def _ref(value: str | None) -> str | None:
@@ -294,7 +298,7 @@ def _apply_narrative(entry: dict, refs: dict, facts) -> None:
     if facts.mandate_id:
         refs["mandate_id"] = facts.mandate_id
     if facts.has_counterparty or facts.counterparty_bank_code:
-        party = entry["counterparty"] or construct(Party)
+        party = entry["counterparty"] or exact(Party, dict(_NO_PARTY, identifiers=[]))
         pd = party.__dict__
         pd["name"] = pd["name"] or facts.counterparty_name
         account = facts.counterparty_account
@@ -312,7 +316,7 @@ def _apply_narrative(entry: dict, refs: dict, facts) -> None:
             structured.append(
                 construct(StructuredRemittance, creditor_reference=facts.creditor_reference, creditor_reference_type="SCOR")
             )
-        entry["remittance"] = construct(Remittance, unstructured=list(facts.remittance), structured=structured)
+        entry["remittance"] = exact(Remittance, {"unstructured": list(facts.remittance), "structured": structured})
     if facts.return_code or facts.return_proprietary:
         entry["return_reason"] = construct(
             Reason, code=facts.return_code, proprietary=facts.return_proprietary, additional_info=facts.return_info

@@ -162,32 +162,44 @@ def _sepa(facts: NarrativeFacts, parts: list[str]) -> None:
         facts.counterparty_bic = values["BIC"]
 
 
+#: keys that end a nested party context (/ORDP//NAME/x/REMI/… : REMI is the entry's again)
+_CONTEXT_ENDS = frozenset(("REMI", "RTRN", "EREF", "MARF", "CNTP", "TRTP", "CSID", "PURP"))
+#: keys that belong to the current party context (/BENM//NAME/… → "BENM/NAME")
+_IN_CONTEXT = frozenset(("NAME", "ID", "ADDR", "IBAN", "BIC"))
+#: whose name, IBAN and BIC describe the counterparty: the ordering party of a credit, else the beneficiary
+_PREFERRED = {True: ("ORDP", "ORDP/IBAN", "ORDP/BIC"), False: ("BENM", "BENM/IBAN", "BENM/BIC")}
+
+
 def _slash(text: str, credit: bool) -> NarrativeFacts:
-    joined = text.replace("\n", "")
+    joined = text.replace("\n", "") if "\n" in text else text
     facts = NarrativeFacts()
     pieces = _SLASH_SPLIT.split(joined)
     context: str | None = None
     names: dict[str | None, str] = {}
     f = facts.fields
-    for key, raw in zip(pieces[1::2], pieces[2::2]):
-        value = raw.strip()
+    for i in range(1, len(pieces), 2):
+        key = pieces[i]
+        value = pieces[i + 1].strip()
         if key in _PARTY_CONTEXTS:
             context = key
             if value:
                 f[key] = value
             continue
-        if key in ("REMI", "RTRN", "EREF", "MARF", "IBAN", "BIC", "CNTP", "TRTP", "CSID", "PURP"):
-            context = None if key not in ("IBAN", "BIC") else context
-        name = f"{context}/{key}" if context and key in ("NAME", "ID", "ADDR", "IBAN", "BIC") else key
-        f[name] = (f[name] + " " + value).strip() if name in f else value.rstrip("/").strip()
+        if key in _CONTEXT_ENDS:
+            context = None
+        name = f"{context}/{key}" if context and key in _IN_CONTEXT else key
+        if name in f:
+            f[name] = (f[name] + " " + value).strip()
+        else:
+            f[name] = value.rstrip("/").strip()
         if key == "NAME":
             names[context] = value.rstrip("/").strip()
     facts.end_to_end_id = _not_provided(f.get("EREF"))
     facts.mandate_id = _not_provided(f.get("MARF") or f.get("MREF"))
-    preferred = "ORDP" if credit else "BENM"
+    preferred, preferred_iban, preferred_bic = _PREFERRED[credit]
     facts.counterparty_name = names.get(None) or names.get(preferred) or next(iter(names.values()), None) or None
-    iban = f.get("IBAN") or f.get(f"{preferred}/IBAN")
-    bic = f.get("BIC") or f.get(f"{preferred}/BIC")
+    iban = f.get("IBAN") or f.get(preferred_iban)
+    bic = f.get("BIC") or f.get(preferred_bic)
     if "CNTP" in f:  # ING: /CNTP/iban/bic/name/city/
         cntp = f["CNTP"].split("/")
         iban = iban or (cntp[0] or None)
@@ -198,7 +210,7 @@ def _slash(text: str, credit: bool) -> NarrativeFacts:
     facts.counterparty_bic = bic or None
     remi = f.get("REMI")
     if remi:
-        sub = [s for s in remi.split("/")]
+        sub = remi.split("/")
         if sub and sub[0] == "STRD" and len(sub) >= 3:
             facts.creditor_reference = sub[2] or None
             facts.remittance = [s for s in sub[3:] if s]

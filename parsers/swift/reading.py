@@ -7,7 +7,7 @@ from typing import Any
 
 from parsers.canonical import Provenance
 from parsers.errors import FieldError
-from parsers.swift.construct import construct
+from parsers.construct import construct
 from parsers.swift.fields import RawField
 from parsers.swift.tags import TAG_BY_ID
 from parsers.swift.values import ValueProblem

@@ -153,7 +153,7 @@ def test_not_mt_at_all_and_stray_text():
 def test_hot_path_field_dicts_match_the_canonical_model():
     """`_entry` builds Entry & co. from complete dicts; a new model field must be added there too."""
     from parsers.canonical import BankTransactionCode, Entry, EntryReferences, Provenance, Remittance
-    from parsers.swift.construct import check_exact_fields
+    from parsers.construct import check_exact_fields
 
     (st,) = parse(STATEMENT)[0].statements
     for e in st.entries:
@@ -161,3 +161,7 @@ def test_hot_path_field_dicts_match_the_canonical_model():
                          (e.bank_transaction_code, BankTransactionCode), (e.remittance, Remittance)):
             check_exact_fields(cls, set(obj.__dict__))
             cls.model_validate(obj.model_dump())  # the values have the model's types
+    from parsers.canonical import Party
+    from parsers.swift.mt9xx import _NO_PARTY
+
+    check_exact_fields(Party, set(_NO_PARTY))

@@ -1,4 +1,4 @@
-"""Fast construction of canonical objects on hot paths (statement entries) from already-typed values.
+"""Fast construction of canonical objects on hot paths (statement entries, MT and MX) from already-typed values.
 
 `Model.model_construct` skips validation but still resolves every missing field's default factory
 through `inspect.signature` and rebuilds the fields-set on each call, which costs more than the
@@ -19,7 +19,14 @@ from pydantic_core import PydanticUndefined
 M = TypeVar("M", bound=BaseModel)
 
 _FILLERS: dict[type, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+_ALL_FIELDS: dict[type, set[str]] = {}
 _set = object.__setattr__
+_new = object.__new__  # BaseModel has no __new__ of its own; skips the metaclass attribute look-up
+
+
+def _all_fields(cls: type[BaseModel]) -> set[str]:
+    _ALL_FIELDS[cls] = set(cls.model_fields)
+    return _ALL_FIELDS[cls]
 
 
 def _filler(cls: type[BaseModel]) -> Callable[[dict[str, Any]], dict[str, Any]]:
@@ -50,7 +57,7 @@ def _filler(cls: type[BaseModel]) -> Callable[[dict[str, Any]], dict[str, Any]]:
 
 def construct(cls: type[M], **values: Any) -> M:
     fill = _FILLERS.get(cls) or _filler(cls)
-    obj = cls.__new__(cls)
+    obj = _new(cls)
     _set(obj, "__dict__", fill(values))
     _set(obj, "__pydantic_fields_set__", set(values))
     _set(obj, "__pydantic_extra__", None)
@@ -59,10 +66,13 @@ def construct(cls: type[M], **values: Any) -> M:
 
 
 def exact(cls: type[M], data: dict[str, Any]) -> M:
-    """Like `construct`, for a dict that already holds every field of `cls` (hottest paths only)."""
-    obj = cls.__new__(cls)
+    """Like `construct`, for a dict that already holds every field of `cls` (hottest paths only).
+
+    Every field is set, so all objects of a class share one fields-set: pydantic only ever adds
+    field names to it (on assignment), and these are all in it already."""
+    obj = _new(cls)
     _set(obj, "__dict__", data)
-    _set(obj, "__pydantic_fields_set__", set(data))
+    _set(obj, "__pydantic_fields_set__", _ALL_FIELDS.get(cls) or _all_fields(cls))
     _set(obj, "__pydantic_extra__", None)
     _set(obj, "__pydantic_private__", None)
     return obj

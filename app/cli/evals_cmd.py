@@ -1,0 +1,181 @@
+"""`breakdesk evals run | gate | approve | list`: scorecards that gate prompt and model changes.
+
+`run` scores the golden suites and stores each scorecard (database row + JSON under the data dir).
+`gate` scores the current prompts and model and compares them with the approved baselines committed
+in `evals/baselines/` (so it works on a clean clone with an empty database); exit code 1 on failure.
+`approve` is compliance's decision (role-checked and audited) and writes the baseline file.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+SUITE_CHOICES = ("cases", "chat", "all")
+
+
+def _suites(suite: str) -> list[str]:
+    from evals.runner import SUITES
+
+    return list(SUITES) if suite == "all" else [suite]
+
+
+def _judge(no_judge: bool, config):
+    if no_judge:
+        return None
+    from evals.ragas_eval import JudgeConfig
+
+    return JudgeConfig.from_env(k=int(config.judge.get("k", 3)), sample_threshold=float(config.judge.get("sample_threshold", 0.5)))
+
+
+def _score(suites: list[str], provider: str, model: str | None, retriever: str, dataset: Path | None, judge,
+           pipeline: str = "graph") -> list[dict]:
+    from evals.runner import make_runtime, run_suite
+
+    rt = make_runtime(provider, retriever=retriever, model=model, pipeline_kind=pipeline)
+    return [run_suite(s, rt, dataset_path=dataset if len(suites) == 1 else None, judge=judge) for s in suites]
+
+
+def _summary(card: dict) -> str:
+    lines = [f"suite {card['suite']} ({card['dataset']['version']}, provider {card['provider_label']}, "
+             f"retriever {card['retriever']}): {card['status']}, {len(card['cases'])} scored, {len(card['skipped'])} skipped"]
+    for name, m in card["metrics"].items():
+        if m.get("value") is None:
+            lines.append(f"  {name:<28} {m['status']}")
+        else:
+            lines.append(f"  {name:<28} {m['value']:.3f}  95% CI [{m['ci_low']:.3f}, {m['ci_high']:.3f}]  n={m['n']}"
+                         + (f"  pass^{m['k']}={m['pass_k']:.2f}" if m.get("pass_k") is not None else "")
+                         + ("" if m["status"] == "scored" else f"  ({m['status']})"))
+    return "\n".join(lines)
+
+
+common = [
+    click.option("--provider", type=click.Choice(["none", "local", "openai"]), default="none", show_default=True,
+                 help="Which model explains (none: the deterministic layer alone)."),
+    click.option("--model", default=None, help="Model name for --provider openai (default BREAKDESK_MODEL)."),
+    click.option("--suite", type=click.Choice(SUITE_CHOICES), default="all", show_default=True),
+    click.option("--dataset", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+                 help="Another JSONL file for the one --suite given."),
+    click.option("--retriever", type=click.Choice(["lexical", "hybrid", "auto"]), default="lexical", show_default=True,
+                 help="Passages for the answers; the baselines are approved for lexical."),
+    click.option("--pipeline", type=click.Choice(["graph", "workflow"]), default="graph", show_default=True,
+                 help="graph: the case graph in memory (fast); workflow: app.services.workflow.explain_files (store-backed)."),
+    click.option("--no-judge", is_flag=True, help="Skip LLM-judged metrics even if BREAKDESK_JUDGE_* is set."),
+    click.option("--gate-config", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None),
+]
+
+
+def with_common(fn):
+    for opt in reversed(common):
+        fn = opt(fn)
+    return fn
+
+
+@click.group("evals")
+def evals_group() -> None:
+    """Evaluation scorecards and the gate for prompt and model changes."""
+
+
+@evals_group.command("run")
+@with_common
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write the scorecard(s) here.")
+@click.option("--no-store", is_flag=True, help="Do not write to the database.")
+def run_cmd(provider, model, suite, dataset, retriever, pipeline, no_judge, gate_config, out, no_store) -> None:
+    """Score the golden suites and store each scorecard."""
+    from app.settings import get_settings
+    from evals.gate import GateConfig, gate_suite
+    from evals.scorecard import load_baseline, save_json, store
+
+    if dataset and suite == "all":
+        raise click.UsageError("--dataset needs one --suite")
+    config = GateConfig.load(gate_config)
+    cards = _score(_suites(suite), provider, model, retriever, dataset, _judge(no_judge, config), pipeline)
+    settings = get_settings()
+    for card in cards:
+        if card["status"] == "scored":  # how it compares with the approved baseline, for the Scorecards page
+            verdict = gate_suite(card, load_baseline(card["suite"]), config)
+            card["gate"] = {**verdict.as_dict(), "passed": verdict.passed}
+        card_id = None
+        if not no_store:
+            from app.store.db import get_engine, session_scope
+            from app.store.migrate import upgrade
+
+            upgrade()
+            with session_scope(get_engine()) as session:
+                card_id = store(session, card).id
+        card["scorecard_id"] = card_id
+        path = save_json(card, settings.data_dir, scorecard_id=card_id)
+        click.echo(_summary(card))
+        click.echo(f"  scorecard {card_id if card_id else '(not stored)'}: {path}")
+    if out:
+        out.write_text(json.dumps(cards[0] if len(cards) == 1 else cards, indent=1, default=str) + "\n", encoding="utf-8")
+        click.echo(f"wrote {out}")
+
+
+@evals_group.command("gate")
+@with_common
+@click.option("--baseline-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Approved baselines (default evals/baselines).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the verdicts as JSON.")
+def gate_cmd(provider, model, suite, dataset, retriever, pipeline, no_judge, gate_config, baseline_dir, out) -> None:
+    """Compare the current prompts and model with the approved baselines; exit 1 on a regression."""
+    from evals.gate import GateConfig, format_table, gate_suite
+    from evals.scorecard import load_baseline
+
+    config = GateConfig.load(gate_config)
+    cards = _score(_suites(suite), provider, model, retriever, dataset, _judge(no_judge, config), pipeline)
+    verdicts = [gate_suite(card, load_baseline(card["suite"], baseline_dir), config) for card in cards]
+    for v in verdicts:
+        click.echo(format_table(v))
+    failed = [v.suite for v in verdicts if not v.passed]
+    if out:
+        out.write_text(json.dumps([v.as_dict() for v in verdicts], indent=1) + "\n", encoding="utf-8")
+    click.echo(f"gate: {'FAILED (' + ', '.join(failed) + ')' if failed else 'passed'} "
+               f"(thresholds {config.path.name} v{config.version})")
+    sys.exit(1 if failed else 0)
+
+
+@evals_group.command("approve")
+@click.argument("scorecard_id", type=int)
+@click.option("--as", "user", required=True, help="The approving user (compliance role).")
+@click.option("--reason", default=None, help="Why this scorecard becomes the baseline (kept in the audit log).")
+@click.option("--baseline-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
+def approve_cmd(scorecard_id: int, user: str, reason: str | None, baseline_dir: Path | None) -> None:
+    """Approve a stored scorecard as the baseline for its suite (compliance; audited)."""
+    from app.services.errors import ServiceError
+    from app.store.db import get_engine, session_scope
+    from evals.scorecard import approve
+
+    try:
+        with session_scope(get_engine()) as session:
+            card, path = approve(session, scorecard_id=scorecard_id, user=user, reason=reason, baseline_dir=baseline_dir)
+            click.echo(f"scorecard {card.id} ({card.suite}, {card.model}) approved by {card.approved_by}; baseline written to {path}")
+    except ServiceError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@evals_group.command("list")
+@click.option("--suite", default=None)
+@click.option("--limit", default=20, show_default=True)
+def list_cmd(suite: str | None, limit: int) -> None:
+    """Stored scorecards, newest first."""
+    from sqlalchemy import select
+
+    from app.store.db import get_engine, session_scope
+    from app.store.migrate import upgrade
+    from app.store.models import Scorecard
+
+    upgrade()
+    with session_scope(get_engine()) as session:
+        q = select(Scorecard).order_by(Scorecard.id.desc()).limit(limit)
+        if suite:
+            q = q.where(Scorecard.suite == suite)
+        for c in session.execute(q).scalars():
+            click.echo(f"{c.id:>5}  {c.suite:<6} {c.model or '-':<28} {c.created_at:%Y-%m-%d %H:%M}  "
+                       f"{'approved by ' + c.approved_by if c.approved_by else 'not approved'}")
+
+
+commands = [evals_group]
