@@ -122,26 +122,37 @@ def _json(value: Any) -> str:
 
 # ------------------------------------------------------------------------------ scorecards
 #
-# The payload is written by evals/. What is read here, all optional:
-#   metrics:  {name: number} or {name: {"value": n, "threshold": n, "higher_is_better": bool, "passed": bool}}
-#   thresholds: {name: number}   (used when a metric does not carry its own)
-#   cases:    [{"id"|"case_id": …, "passed": bool, <metric>: n, …}]
-#   prompt_version / model_version: labels (else prompt_hashes and the model column)
+# The payload is written by evals/ (evals/scorecard.py). What is read here, all optional:
+#   metrics:  {name: number} or {name: {"value": n, "higher_is_better": bool, "ci_low", "ci_high", "status", …}}
+#   thresholds: {name: number}   (else the `thresholds` argument: floors/ceilings from evals/gate.toml)
+#   gate:     {"passed": bool, "rows": [{"metric", "verdict", "detail"}]}   (the gate's verdict per metric)
+#   cases:    [{"id"|"case_id": …, "status"|"passed": …, <metric>: n, …}]
+#   prompt_hashes / provider_label: the prompt and model versions
+
+GATE_FAILURES = frozenset({"REGRESSION", "BELOW FLOOR", "ABOVE CEILING", "NOT SCORED", "PASS^K LOW", "MISSING"})
 
 
-def _metric_rows(payload: dict[str, Any]) -> list[dict[str, Any]]:
+def _metric_rows(payload: dict[str, Any], thresholds: dict[str, float] | None = None) -> list[dict[str, Any]]:
     metrics = payload.get("metrics") or {}
-    thresholds = payload.get("thresholds") or {}
+    limits = {**(thresholds or {}), **(payload.get("thresholds") or {})}
+    verdicts = {r.get("metric"): r for r in (payload.get("gate") or {}).get("rows", [])}
     rows = []
     for name, raw in metrics.items():
         spec = raw if isinstance(raw, dict) else {"value": raw}
         value = spec.get("value", spec.get("score"))
-        threshold = spec.get("threshold", thresholds.get(name))
+        threshold = spec.get("threshold", limits.get(name))
         higher = spec.get("higher_is_better", not any(w in name for w in ("false", "error", "latency")))
         passed = spec.get("passed")
+        gate = verdicts.get(name)
+        if passed is None and gate is not None and gate.get("verdict") not in ("n/a", "skipped", "new"):
+            passed = gate["verdict"] not in GATE_FAILURES
         if passed is None and isinstance(value, (int, float)) and isinstance(threshold, (int, float)):
             passed = value >= threshold if higher else value <= threshold
-        rows.append({"metric": name, "value": value, "threshold": threshold, "higher_is_better": higher, "passed": passed})
+        rows.append({"metric": name, "value": value, "threshold": threshold, "higher_is_better": higher, "passed": passed,
+                     "ci": (f"{spec['ci_low']:.3f}–{spec['ci_high']:.3f}"
+                            if isinstance(spec.get("ci_low"), (int, float)) and isinstance(spec.get("ci_high"), (int, float))
+                            else None),
+                     "gate": (gate or {}).get("verdict"), "detail": (gate or {}).get("detail")})
     return rows
 
 
@@ -153,7 +164,8 @@ def prompt_version_label(card: Scorecard) -> str:
     return ", ".join(f"{k}@{str(v)[:8]}" for k, v in sorted(hashes.items())) or "—"
 
 
-def scorecards(session: Session, *, suite: str | None = None) -> list[dict[str, Any]]:
+def scorecards(session: Session, *, suite: str | None = None,
+               thresholds: dict[str, float] | None = None) -> list[dict[str, Any]]:
     """Oldest first (trend order), with metrics flattened."""
     q = select(Scorecard).order_by(Scorecard.created_at, Scorecard.id)
     if suite:
@@ -162,10 +174,11 @@ def scorecards(session: Session, *, suite: str | None = None) -> list[dict[str, 
     for card in session.execute(q).scalars():
         payload = card.payload or {}
         out.append({
-            "id": card.id, "suite": card.suite, "model": card.model or payload.get("model_version") or "—",
+            "id": card.id, "suite": card.suite,
+            "model": card.model or payload.get("provider_label") or payload.get("model_version") or "—",
             "prompt_version": prompt_version_label(card), "created_at": card.created_at, "passed": card.passed,
             "approved_by": card.approved_by, "approved_at": card.approved_at,
-            "metrics": _metric_rows(payload), "cases": list(payload.get("cases") or []),
+            "metrics": _metric_rows(payload, thresholds), "cases": list(payload.get("cases") or []),
         })
     return out
 

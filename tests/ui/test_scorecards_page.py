@@ -55,3 +55,32 @@ def test_compliance_approves_a_new_baseline(ui_env):
         rec = s.execute(select(AuditRecord).where(AuditRecord.action == "scorecard.approve")).scalar_one()
         assert rec.actor == "chloe" and rec.object_id == str(ids[1]) and rec.reason.startswith("better accuracy")
     assert any(f"run #{ids[1]} approved by chloe" in m.value for m in at.markdown)
+
+
+def test_an_eval_run_shows_gate_floors_and_its_approval_writes_the_baseline(ui_env, monkeypatch, tmp_path):
+    import json
+
+    import evals.scorecard
+    from tests.ui.conftest import APP
+
+    baseline = json.loads((APP.parents[2] / "evals" / "baselines" / "cases.json").read_text())
+    card = {k: v for k, v in baseline.items() if k != "approval"} | {"status": "scored"}
+    with session_scope(ui_env) as s:
+        row = evals.scorecard.store(s, card)
+        card_id = row.id
+    monkeypatch.setattr(evals.scorecard, "BASELINE_DIR", tmp_path / "baselines")  # never touch the committed file
+
+    at = open_app("views/scorecards.py", user="chloe")
+    at.selectbox(key="sc_suite").select("cases").run()
+    metrics = next(df.value for df in at.dataframe if "metric" in df.value.columns).set_index("metric")
+    assert metrics.loc["diagnosis_accuracy", "threshold"] == 0.95  # the floor in evals/gate.toml
+    assert metrics.loc["diagnosis_accuracy", "result"] == "pass" and metrics.loc["diagnosis_accuracy", "ci"]
+    assert metrics.loc["grounding_pass_rate", "result"] == "n/a"
+    at.text_input(key="sc_reason").input("first UI-approved baseline")
+    at.button(key="sc_approve").click().run()
+    assert not at.error, [e.value for e in at.error]
+    written = json.loads((tmp_path / "baselines" / "cases.json").read_text())
+    assert written["approval"] == {**written["approval"], "scorecard_id": card_id, "approved_by": "chloe",
+                                   "reason": "first UI-approved baseline"}
+    with session_scope(ui_env) as s:
+        assert s.execute(select(AuditRecord.actor).where(AuditRecord.action == "scorecard.approve")).scalar_one() == "chloe"

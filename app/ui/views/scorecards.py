@@ -6,6 +6,7 @@ import streamlit as st
 
 from app.services import queries
 from app.services.scorecards import approve_scorecard
+from app.store.models import Scorecard
 from app.ui import state
 
 user = state.require("scorecard.read")
@@ -19,8 +20,23 @@ if not suites:
     st.stop()
 
 suite = st.selectbox("Suite", suites, key="sc_suite")
+
+
+
+def _gate_thresholds(name: str) -> dict[str, float]:
+    """Floors (or ceilings) per metric from evals/gate.toml, when the evals package is present."""
+    try:
+        from evals.gate import GateConfig
+
+        rules = GateConfig.load().rules.get(name, {})
+    except (ImportError, OSError, ValueError):
+        return {}
+    return {m: r.floor if r.floor is not None else r.ceiling for m, r in rules.items()
+            if r.floor is not None or r.ceiling is not None}
+
+
 with state.reading() as s:
-    cards = queries.scorecards(s, suite=suite)
+    cards = queries.scorecards(s, suite=suite, thresholds=_gate_thresholds(suite))
 
 runs = pd.DataFrame([{
     "id": c["id"], "run at": c["created_at"], "model": c["model"], "prompt version": c["prompt_version"],
@@ -42,9 +58,11 @@ by_id = {c["id"]: c for c in cards}
 chosen = st.selectbox("Run", list(reversed(by_id)), format_func=lambda i: (
     f"#{i} · {by_id[i]['model']} · {by_id[i]['prompt_version']} · {by_id[i]['created_at']:%Y-%m-%d %H:%M}"), key="sc_run")
 card = by_id[chosen]
-metrics = pd.DataFrame(card["metrics"], columns=["metric", "value", "threshold", "higher_is_better", "passed"])
+metrics = pd.DataFrame(card["metrics"], columns=["metric", "value", "ci", "threshold", "higher_is_better", "passed",
+                                                "gate", "detail"])
 if not metrics.empty:
     metrics["result"] = metrics["passed"].map({True: "pass", False: "FAIL"}).fillna("no threshold")
+    metrics.loc[metrics["value"].isna(), "result"] = "n/a"
 st.dataframe(metrics, hide_index=True, width="stretch", key="sc_metrics")
 verdict = {True: ("success", "The gate passed this run."), False: ("error", "The gate FAILED this run."),
            None: ("info", "No gate verdict recorded.")}[card["passed"]]
@@ -61,6 +79,19 @@ if card["cases"]:
     pick = st.selectbox("Drill into case", ids, key="sc_case_pick")
     st.json(card["cases"][ids.index(pick)], expanded=True)
 
+
+
+def _approve(session, scorecard_id: int, reason: str | None):
+    """An eval run (evals/) becomes the baseline file the gate reads via evals.scorecard.approve, which
+    calls app.services.scorecards.approve_scorecard (compliance role, audited); other rows: the service."""
+    raw = session.get(Scorecard, scorecard_id)
+    if raw is not None and "dataset" in (raw.payload or {}):
+        from evals.scorecard import approve
+
+        return approve(session, scorecard_id=scorecard_id, user=user["username"], reason=reason)[0]
+    return approve_scorecard(session, scorecard_id=scorecard_id, user=user["username"], reason=reason)
+
+
 st.subheader("Baseline")
 baseline = next((c for c in sorted(cards, key=lambda c: c["approved_at"] or c["created_at"], reverse=True)
                  if c["approved_by"]), None)
@@ -71,8 +102,7 @@ if card["approved_by"]:
 elif state.can("scorecard.approve"):
     reason = st.text_input("Reason for approving this run as the new baseline", key="sc_reason")
     if st.button(f"Approve run #{card['id']} as baseline", type="primary", key="sc_approve"):
-        if state.run_service(lambda s: approve_scorecard(s, scorecard_id=card["id"], user=user["username"],
-                                                         reason=reason or None),
+        if state.run_service(lambda s: _approve(s, card["id"], reason or None),
                              success=f"Run #{card['id']} approved as the {suite} baseline."):
             st.rerun()
 else:
