@@ -30,6 +30,16 @@ SOP_QUERIES = {
     "returned": "handling a returned payment SOP",
     "recall": "recall and cancellation request camt.056 SOP",
 }
+#: The reconciliation SOP section for each break class (what the clerk is told to do), and its title
+#: as the query that retrieves it.
+BREAK_CLASS_SOP = {
+    "bank_only": ("sop-reconciliation-breaks#unmatched-bank-item", "Unmatched bank item reconciliation break"),
+    "missing_booking": ("sop-reconciliation-breaks#unmatched-book-item", "Unmatched book item missing booking"),
+    "fee_difference": ("sop-reconciliation-breaks#fee-difference", "Fee difference reconciliation break"),
+    "amount_difference": ("sop-reconciliation-breaks#partial-payment", "Partial payment amount difference reconciliation"),
+    "duplicate": ("sop-reconciliation-breaks#duplicate", "Duplicate reconciliation break"),
+    "value_date_difference": ("sop-reconciliation-breaks#value-date-break", "Value-date break reconciliation"),
+}
 
 
 @dataclass
@@ -46,7 +56,7 @@ def diagnose_case(case: dict[str, Any]) -> dict[str, Any]:
     if case["kind"] in BREAK_CLASS_INFO:
         return {"reason_code": case.get("reason_code"), "meaning": BREAK_CLASS_INFO[case["kind"]], "retry_class": "human",
                 "root_cause": BREAK_CLASS_INFO[case["kind"]], "what_to_check": [], "repair_options": [],
-                "repair_kind": "reconciliation", "known": True, "citation_id": None}
+                "repair_kind": "reconciliation", "known": True, "citation_id": BREAK_CLASS_SOP[case["kind"]][0]}
     return diagnose_code(case.get("reason_code"), context=case.get("reason_context")).as_dict()
 
 
@@ -58,14 +68,25 @@ def build_case_graph(deps: CaseDeps, checkpointer: BaseCheckpointSaver | None = 
     def retrieve(state: CaseState) -> dict:
         case, d = state["case"], state["diagnosis"]
         queries = []
-        if d.get("reason_code"):
-            queries.append((f"{d['reason_code']} {d.get('meaning', '')}", 3))
-        queries.append((SOP_QUERIES.get(case["kind"], f"reconciliation break {case['kind'].replace('_', ' ')} SOP"), 2))
+        if case["kind"] in BREAK_CLASS_SOP:
+            queries.append((BREAK_CLASS_SOP[case["kind"]][1], 3))
+        else:
+            if d.get("reason_code"):
+                # A code sits in several code sets (status, return, cancellation …): fetch enough of them
+                # that the one for this case's context, which the diagnosis cites, is among them.
+                queries.append((f"{d['reason_code']} {d.get('meaning', '')}", 6))
+            queries.append((SOP_QUERIES[case["kind"]], 2))
         seen: dict[str, dict] = {}
         for q, k in queries:
             for hit in deps.retrieve(q, k):
                 seen.setdefault(hit["citation_id"], hit)
-        passages = list(seen.values())
+        cited = d.get("citation_id")
+        # The diagnosis's own passage first, then the rest; other code sets' entries for the same code add
+        # nothing the analyst needs, so at most two more passages stay beside it.
+        first = [seen[cited]] if cited in seen else []
+        others = [p for cid, p in seen.items() if cid != cited]
+        code_set_noise = [p for p in others if p.get("metadata", {}).get("kind") == "code-set"]
+        passages = first + [p for p in others if p not in code_set_noise] + code_set_noise[: max(0, 2 - len(first))]
         return {"passages": passages, "events": [{"node": "retrieve", "citations": list(seen)}]}
 
     def explain(state: CaseState) -> dict:

@@ -63,12 +63,28 @@ def extract_terms(question: str) -> dict[str, list[str]]:
     return {"codes": codes, "refs": refs, "invoices": invoices, "names": names, "kinds": kinds}
 
 
+_CONTEXT_WORDS = (
+    ("cancellation_answer", ("camt.029", "mt196", "mt296", "answer", "refus", "resolution")),
+    ("cancellation", ("camt.056", "mt192", "mt292", "recall", "cancel")),
+    ("return", ("return", "pacs.004", "camt.054", "retn", "nacha", "ach")),
+)
+
+
+def reason_context(question: str) -> str:
+    """Which code set a code in the question most likely belongs to, from the words around it."""
+    q = question.lower()
+    for context, words in _CONTEXT_WORDS:
+        if any(w in q for w in words):
+            return context
+    return "status"
+
+
 def deterministic_chat_answer(question: str, terms: dict[str, list[str]], facts: list[dict], passages: list[dict]) -> tuple[str, list[str]]:
     cites = [p["citation_id"] for p in passages]
     parts: list[str] = []
     used: list[str] = []
     for code in terms.get("codes", []):
-        d = diagnose_code(code)
+        d = diagnose_code(code, context=reason_context(question))  # type: ignore[arg-type]
         cid = d.citation_id if d.citation_id in cites else next((c for c in cites if c.endswith("#" + code.lower())), None)
         parts.append(f"{code}: {d.meaning}. Retry class: {d.retry_class}." + (f" [{cid}]" if cid else ""))
         if cid:
@@ -97,7 +113,9 @@ def build_chat_graph(deps: ChatDeps, checkpointer: BaseCheckpointSaver | None = 
         facts = deps.find_facts(question, state["terms"])
         seen: dict[str, dict] = {}
         for code in state["terms"]["codes"][:3]:
-            for hit in deps.retrieve(code, 1):
+            cited = diagnose_code(code, context=reason_context(question)).citation_id  # type: ignore[arg-type]
+            hits = deps.retrieve(code, 6)
+            for hit in sorted(hits, key=lambda h: h["citation_id"] != cited)[:2]:
                 seen.setdefault(hit["citation_id"], hit)
         for hit in deps.retrieve(question, 4):
             seen.setdefault(hit["citation_id"], hit)

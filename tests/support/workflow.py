@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from agents.llm import LLMSettings, load_chat_model
@@ -15,25 +14,11 @@ DEMO = Path(__file__).resolve().parents[2] / "samples" / "demo-day"
 USERS = {"olivia": "ops", "oscar": "ops", "carl": "clerk", "chloe": "compliance", "ada": "admin"}
 
 
-def keyword_retrieve(kb_dir: Path | None = None):
-    """Tiny retrieval over the real knowledge-base documents: exact code anchors first, then word overlap."""
-    kb = kb_dir or Path(__file__).resolve().parents[2] / "knowledge_base" / "docs"
-    passages = []
-    for path in sorted(kb.rglob("*.md")):
-        text = path.read_text(encoding="utf-8")
-        doc_id = re.search(r"^id:\s*(\S+)", text, re.M).group(1)
-        for m in re.finditer(r"^#{2,3} (.+?)(?: \{#([a-z0-9_-]+)\})?\s*$([\s\S]*?)(?=^#{1,3} |\Z)", text, re.M):
-            anchor = m.group(2) or re.sub(r"[^a-z0-9]+", "-", m.group(1).lower()).strip("-")
-            passages.append({"citation_id": f"{doc_id}#{anchor}", "title": m.group(1), "text": m.group(3).strip(), "metadata": {}})
+def keyword_retrieve():
+    """Deterministic retrieval over the real documents without the embedding model (fast tests)."""
+    from evals.kb_passages import LexicalRetriever
 
-    def retrieve(query: str, k: int):
-        words = set(re.findall(r"[a-z0-9]{3,}", query.lower()))
-        codes = {c.lower() for c in re.findall(r"\b[A-Z]{2}\d{2}\b", query)}
-        scored = sorted(passages, key=lambda p: (-(p["citation_id"].split("#")[1] in codes),
-                                                  -len(words & set(re.findall(r"[a-z0-9]{3,}", (p["title"] + " " + p["text"]).lower())))))
-        return scored[:k]
-
-    return retrieve
+    return LexicalRetriever()
 
 
 def make_workspace(tmp: Path, url: str | None = None) -> tuple[object, Runtime]:
