@@ -23,7 +23,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "repair.edit": frozenset({"ops", "admin"}),
     "repair.decide": frozenset({"ops", "compliance", "admin"}),
     "user.manage": frozenset({"admin"}),
-    "audit.read": frozenset({"compliance", "admin"}),
+    # Reading: which screens a role may open (the UI hides the rest and refuses a direct visit).
+    "chat": frozenset({"ops", "clerk", "compliance", "admin"}),
+    "case.read": frozenset({"ops", "compliance", "admin"}),
+    "match.read": frozenset({"ops", "clerk", "admin"}),
+    "scorecard.read": frozenset({"ops", "compliance", "admin"}),
+    # Clerks see their decisions on the Reconciliation page; the full log (LLM calls, user changes,
+    # repairs) is for the people who decide cases, oversee them or run the system.
+    "audit.read": frozenset({"ops", "compliance", "admin"}),
     "scorecard.approve": frozenset({"compliance", "admin"}),
 }
 

@@ -1,0 +1,286 @@
+"""Read models for the UI and CLI: filtered lists as plain dicts, CSV export, scorecard views.
+
+Nothing here changes data, so no audit; the screens check the reading permission
+(`app.services.access.require(..., "audit.read")` and friends) before calling these.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.store.models import AuditRecord, BankEntry, BookItem, Break, LlmCall, MatchSuggestion, Scorecard
+
+# ------------------------------------------------------------------------------ audit log and LLM calls
+
+
+def audit_filter_options(session: Session) -> dict[str, list[str]]:
+    """Distinct actors, actions and object types, for the filter widgets."""
+    def distinct(col) -> list[str]:
+        return [v for (v,) in session.execute(select(col).distinct().order_by(col)) if v is not None]
+
+    return {"actor": distinct(AuditRecord.actor), "action": distinct(AuditRecord.action),
+            "object_type": distinct(AuditRecord.object_type)}
+
+
+def audit_records(
+    session: Session, *, actors: Sequence[str] = (), actions: Sequence[str] = (), object_types: Sequence[str] = (),
+    object_id: str | None = None, since: datetime | None = None, until: datetime | None = None, text: str | None = None,
+    limit: int = 5000,
+) -> list[dict[str, Any]]:
+    """Newest first. `text` searches the reason, the object id and the before/after JSON."""
+    q = select(AuditRecord).order_by(AuditRecord.seq.desc())
+    if actors:
+        q = q.where(AuditRecord.actor.in_(list(actors)))
+    if actions:
+        q = q.where(AuditRecord.action.in_(list(actions)))
+    if object_types:
+        q = q.where(AuditRecord.object_type.in_(list(object_types)))
+    if object_id:
+        q = q.where(AuditRecord.object_id == object_id)
+    if since is not None:
+        q = q.where(AuditRecord.at >= since)
+    if until is not None:
+        q = q.where(AuditRecord.at < until)
+    rows = []
+    needle = (text or "").strip().lower()
+    for rec in session.execute(q).scalars():
+        row = {
+            "seq": rec.seq, "at": rec.at, "actor": rec.actor, "action": rec.action, "object_type": rec.object_type,
+            "object_id": rec.object_id, "reason": rec.reason,
+            "before": _json(rec.before), "after": _json(rec.after), "hash": rec.hash, "prev_hash": rec.prev_hash,
+        }
+        if needle and needle not in " ".join(str(row[k] or "") for k in ("object_id", "reason", "before", "after")).lower():
+            continue
+        rows.append(row)
+        if len(rows) >= limit:
+            break
+    return rows
+
+
+def llm_calls(
+    session: Session, *, providers: Sequence[str] = (), prompt_ids: Sequence[str] = (), case_id: int | None = None,
+    errors_only: bool = False, limit: int = 5000,
+) -> list[dict[str, Any]]:
+    q = select(LlmCall).order_by(LlmCall.id.desc()).limit(limit)
+    if providers:
+        q = q.where(LlmCall.provider.in_(list(providers)))
+    if prompt_ids:
+        q = q.where(LlmCall.prompt_id.in_(list(prompt_ids)))
+    if case_id is not None:
+        q = q.where(LlmCall.case_id == case_id)
+    if errors_only:
+        q = q.where(LlmCall.error.is_not(None))
+    return [
+        {"id": c.id, "at": c.created_at, "prompt_id": c.prompt_id, "prompt_hash": c.prompt_hash, "provider": c.provider,
+         "model": c.model, "tokens_in": c.tokens_in, "tokens_out": c.tokens_out, "latency_ms": c.latency_ms,
+         "case_id": c.case_id, "error": c.error}
+        for c in session.execute(q).scalars()
+    ]
+
+
+def llm_filter_options(session: Session) -> dict[str, list[str]]:
+    return {
+        "provider": [v for (v,) in session.execute(select(LlmCall.provider).distinct().order_by(LlmCall.provider))],
+        "prompt_id": [v for (v,) in session.execute(select(LlmCall.prompt_id).distinct().order_by(LlmCall.prompt_id))],
+    }
+
+
+def to_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str] | None = None) -> bytes:
+    """UTF-8 CSV with a header; datetimes in ISO 8601, nested values as JSON."""
+    rows = list(rows)
+    cols = list(columns or (rows[0].keys() if rows else []))
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(cols)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in cols])
+    return buf.getvalue().encode("utf-8")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, (dict, list)):
+        return _json(value)
+    return str(value)
+
+
+def _json(value: Any) -> str:
+    return "" if value is None else json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+# ------------------------------------------------------------------------------ scorecards
+#
+# The payload is written by evals/ (evals/scorecard.py). What is read here, all optional:
+#   metrics:  {name: number} or {name: {"value": n, "higher_is_better": bool, "ci_low", "ci_high", "status", …}}
+#   thresholds: {name: number}   (else the `thresholds` argument: floors/ceilings from evals/gate.toml)
+#   gate:     {"passed": bool, "rows": [{"metric", "verdict", "detail"}]}   (the gate's verdict per metric)
+#   cases:    [{"id"|"case_id": …, "status"|"passed": …, <metric>: n, …}]
+#   prompt_hashes / provider_label: the prompt and model versions
+
+GATE_FAILURES = frozenset({"REGRESSION", "BELOW FLOOR", "ABOVE CEILING", "NOT SCORED", "PASS^K LOW", "MISSING"})
+
+
+def _metric_rows(payload: dict[str, Any], thresholds: dict[str, float] | None = None) -> list[dict[str, Any]]:
+    metrics = payload.get("metrics") or {}
+    limits = {**(thresholds or {}), **(payload.get("thresholds") or {})}
+    verdicts = {r.get("metric"): r for r in (payload.get("gate") or {}).get("rows", [])}
+    rows = []
+    for name, raw in metrics.items():
+        spec = raw if isinstance(raw, dict) else {"value": raw}
+        value = spec.get("value", spec.get("score"))
+        threshold = spec.get("threshold", limits.get(name))
+        higher = spec.get("higher_is_better", not any(w in name for w in ("false", "error", "latency")))
+        passed = spec.get("passed")
+        gate = verdicts.get(name)
+        if passed is None and gate is not None and gate.get("verdict") not in ("n/a", "skipped", "new"):
+            passed = gate["verdict"] not in GATE_FAILURES
+        if passed is None and isinstance(value, (int, float)) and isinstance(threshold, (int, float)):
+            passed = value >= threshold if higher else value <= threshold
+        rows.append({"metric": name, "value": value, "threshold": threshold, "higher_is_better": higher, "passed": passed,
+                     "ci": (f"{spec['ci_low']:.3f}–{spec['ci_high']:.3f}"
+                            if isinstance(spec.get("ci_low"), (int, float)) and isinstance(spec.get("ci_high"), (int, float))
+                            else None),
+                     "gate": (gate or {}).get("verdict"), "detail": (gate or {}).get("detail")})
+    return rows
+
+
+def prompt_version_label(card: Scorecard) -> str:
+    label = (card.payload or {}).get("prompt_version")
+    if label:
+        return str(label)
+    hashes = card.prompt_hashes or {}
+    return ", ".join(f"{k}@{str(v)[:8]}" for k, v in sorted(hashes.items())) or "—"
+
+
+def scorecards(session: Session, *, suite: str | None = None,
+               thresholds: dict[str, float] | None = None) -> list[dict[str, Any]]:
+    """Oldest first (trend order), with metrics flattened."""
+    q = select(Scorecard).order_by(Scorecard.created_at, Scorecard.id)
+    if suite:
+        q = q.where(Scorecard.suite == suite)
+    out = []
+    for card in session.execute(q).scalars():
+        payload = card.payload or {}
+        out.append({
+            "id": card.id, "suite": card.suite,
+            "model": card.model or payload.get("provider_label") or payload.get("model_version") or "—",
+            "prompt_version": prompt_version_label(card), "created_at": card.created_at, "passed": card.passed,
+            "approved_by": card.approved_by, "approved_at": card.approved_at,
+            "metrics": _metric_rows(payload, thresholds), "cases": list(payload.get("cases") or []),
+        })
+    return out
+
+
+def scorecard_suites(session: Session) -> list[str]:
+    return [v for (v,) in session.execute(select(Scorecard.suite).distinct().order_by(Scorecard.suite))]
+
+
+# ------------------------------------------------------------------------------ reconciliation
+
+
+def _item_label(item: BankEntry | BookItem) -> str:
+    if isinstance(item, BankEntry):
+        ref = item.end_to_end_id or item.instruction_id or item.account_servicer_reference or item.entry_reference
+    else:
+        ref = item.end_to_end_id or item.instruction_id or item.external_id or item.reference
+    amount = f"{item.currency} {_money(item.amount, item.currency)}" if item.amount is not None else item.currency
+    return " · ".join(p for p in (ref, amount, item.counterparty_name, str(item.booking_date or "")) if p)
+
+
+def suggestions(session: Session, *, decision_states: Sequence[str] = ("pending",), min_confidence: float = 0.0,
+                limit: int = 1000) -> list[dict[str, Any]]:
+    """Match suggestions, most confident first, with readable sides and reasons."""
+    q = (select(MatchSuggestion)
+         .options(selectinload(MatchSuggestion.bank_entries), selectinload(MatchSuggestion.book_items))
+         .where(MatchSuggestion.confidence >= min_confidence)
+         .order_by(MatchSuggestion.confidence.desc(), MatchSuggestion.id).limit(limit))
+    if decision_states:
+        q = q.where(MatchSuggestion.decision_state.in_(list(decision_states)))
+    out = []
+    for s in session.execute(q).scalars():
+        out.append({
+            "id": s.id, "version": s.version, "confidence": s.confidence, "status": s.status,
+            "decision_state": s.decision_state, "decided_by": s.decided_by,
+            "bank": "; ".join(_item_label(e) for e in s.bank_entries),
+            "book": "; ".join(_item_label(b) for b in s.book_items),
+            "shape": f"{len(s.bank_entries)}:{len(s.book_items)}",
+            "reasons": "; ".join(_reason_text(r) for r in (s.reasons or [])),
+        })
+    return out
+
+
+def _money(amount, currency: str | None) -> str:
+    """Written with the currency's minor units (ISO 4217), e.g. EUR 6150.00 rather than 6150.00000000."""
+    from parsers.currency import quantize
+
+    return format(quantize(amount, currency) if currency else amount, "f")
+
+
+def _reason_text(reason: Any) -> str:
+    if isinstance(reason, dict):
+        text = str(reason.get("text") or reason.get("detail") or reason.get("code") or reason)
+        weight = reason.get("contribution")
+        return f"{text} ({weight:+.2f})" if isinstance(weight, (int, float)) and weight else text
+    return str(reason)
+
+
+def breaks_by_class(session: Session, *, status: str | None = "open") -> dict[str, list[dict[str, Any]]]:
+    q = select(Break).order_by(Break.break_class, Break.id)
+    if status:
+        q = q.where(Break.status == status)
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for b in session.execute(q).scalars():
+        out[b.break_class].append({
+            "id": b.id, "side": b.side, "reason_code": b.reason_code, "description": b.description,
+            "amount": None if b.amount is None else _money(b.amount, b.currency), "currency": b.currency,
+            "case_id": b.case_id, "status": b.status,
+        })
+    return dict(out)
+
+
+def unmatched_counts(session: Session) -> dict[str, int]:
+    """Items with no approved match (batch details excluded: their booking is the item)."""
+    bank = session.execute(select(func.count()).select_from(BankEntry).where(
+        BankEntry.matched_suggestion_id.is_(None), BankEntry.level == "entry")).scalar_one()
+    book = session.execute(select(func.count()).select_from(BookItem).where(
+        BookItem.matched_suggestion_id.is_(None))).scalar_one()
+    return {"bank": bank, "book": book}
+
+
+# ------------------------------------------------------------------------------ payment lifecycle
+
+
+def payment_lifecycle(session: Session, *, reference: str) -> list[dict[str, Any]]:
+    """Every step of the payment thread that carries `reference` (any id: EndToEndId, InstrId, UETR, MT :20:),
+    threaded across all stored messages (agents.lifecycle). Empty when no stored message carries it."""
+    import parsers
+    from agents.lifecycle import thread_messages
+    from app.store.models import StoredMessage
+
+    ref = reference.strip()
+    if not ref:
+        return []
+    rows = session.execute(select(StoredMessage.payload).order_by(StoredMessage.id)).scalars()
+    messages = [parsers.Message.model_validate(p) for p in rows]
+    for thread in thread_messages(messages):
+        if ref in thread.ids or ref.upper() in {i.upper() for i in thread.ids}:
+            return [
+                {"stage": s.stage, "date": s.date.isoformat() if s.date else None, "message_type": s.message_type,
+                 "status": s.status, "reason_code": s.reason_code,
+                 "amount": None if s.amount is None else f"{s.currency or ''} {s.amount}".strip(),
+                 "summary": s.summary, "source": s.provenance.describe()}
+                for s in thread.ordered()
+            ]
+    return []

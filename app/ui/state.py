@@ -1,0 +1,143 @@
+"""What every page shares: start-up sync of the users file, the signed-in person, role checks, the
+database scopes and a helper that runs one service call in one transaction and shows its refusal.
+
+Pages never write to the database themselves: they call `app.services` through `run_service`, which
+commits on success and shows the service's own error message (role, maker-checker, conflict) when it
+refuses.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from app.services.errors import PermissionDenied, ServiceError
+from app.services.roles import PERMISSIONS
+from app.settings import get_settings
+from app.store.db import get_engine, read_scope, session_scope
+
+T = TypeVar("T")
+_sync_lock = threading.Lock()
+_synced: set[tuple[str, str, float]] = set()
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str  # relative to app/ui/streamlit_app.py
+    title: str
+    icon: str
+    permission: str
+    section: str
+
+
+#: The navigation: which page needs which reading permission (app.services.roles.PERMISSIONS).
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("views/ask.py", "Ask", ":material/chat:", "chat", "Operations"),
+    PageSpec("views/exceptions.py", "Exceptions", ":material/report:", "case.read", "Operations"),
+    PageSpec("views/reconciliation.py", "Reconciliation", ":material/compare_arrows:", "match.read", "Reconciliation"),
+    PageSpec("views/scorecards.py", "Scorecards", ":material/monitoring:", "scorecard.read", "Governance"),
+    PageSpec("views/audit.py", "Audit", ":material/policy:", "audit.read", "Governance"),
+)
+
+
+def startup() -> None:
+    """Sync `users.toml` into the users table once per process (and again when the file changes)."""
+    from app.services.users_file import sync_users_file, users_file_path
+
+    settings = get_settings()
+    path = users_file_path(settings)
+    key = (settings.database_url, str(path), path.stat().st_mtime if path.exists() else 0.0)
+    with _sync_lock:
+        if key in _synced:
+            return
+        with session_scope(get_engine()) as session:
+            sync_users_file(session, path)
+        _synced.add(key)
+
+
+def current_user() -> dict[str, Any] | None:
+    return st.session_state.get("user")
+
+
+def sign_in(username: str, password: str) -> bool:
+    from app.services.users import authenticate
+
+    with read_scope(get_engine()) as session:
+        user = authenticate(session, username=username.strip().lower(), password=password)
+        if user is None:
+            return False
+        st.session_state["user"] = {"username": user.username, "role": user.role,
+                                    "display_name": user.display_name or user.username}
+    return True
+
+
+def sign_out() -> None:
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+
+
+def can(permission: str) -> bool:
+    user = current_user()
+    return bool(user) and user["role"] in PERMISSIONS[permission]
+
+
+def require(permission: str) -> dict[str, Any]:
+    """The signed-in user if their role (re-read from the database) allows `permission`; else stop the page."""
+    from app.services.access import require as require_role
+
+    user = current_user()
+    if user is None:
+        st.warning("Sign in first.")
+        st.stop()
+    try:
+        with read_scope(get_engine()) as session:
+            row = require_role(session, user["username"], permission)
+            user["role"] = row.role  # a role changed since sign-in counts at once
+    except PermissionDenied as exc:
+        st.error(f"Not allowed: {exc}")
+        st.stop()
+    return user
+
+
+def run_service(call: Callable[[Any], T], *, success: str | None = None) -> T | None:
+    """Run `call(session)` in one committed transaction; show the service's refusal and return None."""
+    try:
+        with session_scope(get_engine()) as session:
+            result = call(session)
+    except (ServiceError, ValueError) as exc:
+        st.error(str(exc))
+        return None
+    if success:
+        st.toast(success)
+        st.session_state["_flash"] = success
+    return result
+
+
+def flash() -> None:
+    """Show (once) the success message of the last action, which a rerun would otherwise hide."""
+    msg = st.session_state.pop("_flash", None)
+    if msg:
+        st.success(msg)
+
+
+def reading():
+    """`with reading() as s:` a read-only session (never commits)."""
+    return read_scope(get_engine())
+
+
+@lru_cache(maxsize=4)
+def _runtime_for(database_url: str, llm: str):
+    from app.services.workflow import Runtime
+
+    return Runtime.from_settings(get_settings())
+
+
+def runtime():
+    """The workflow runtime (LLM provider, retrieval, checkpointer, outbox), built once per process."""
+    settings = get_settings()
+    return _runtime_for(settings.database_url, settings.llm)

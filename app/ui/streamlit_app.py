@@ -1,0 +1,48 @@
+"""Breakdesk web UI: the router. Signs people in and shows the pages their role may open.
+
+Run it with `breakdesk ui` (migrates the database, seeds the demo day, then starts Streamlit on
+127.0.0.1). Each page lives in `views/` and calls `app.services` only.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+_REPO_ROOT = str(Path(__file__).resolve().parents[2])
+if _REPO_ROOT not in sys.path:  # `streamlit run app/ui/streamlit_app.py` from a clone without install
+    sys.path.insert(0, _REPO_ROOT)
+
+from app.runtime import apply_offline_defaults  # noqa: E402
+
+apply_offline_defaults()
+
+import streamlit as st  # noqa: E402
+
+from app.ui import state  # noqa: E402
+
+st.set_page_config(page_title="Breakdesk", page_icon=":material/account_balance:", layout="wide")
+try:
+    state.startup()
+except ValueError as exc:  # UsersFileError: the message names the file and the user entry at fault
+    st.title("Breakdesk")
+    st.error(f"Cannot start: {exc}")
+    st.stop()
+
+user = state.current_user()
+if user is None:
+    page = st.navigation([st.Page("views/sign_in.py", title="Sign in", icon=":material/login:")])
+else:
+    sections: dict[str, list] = {}
+    for spec in state.PAGES:
+        if state.can(spec.permission):
+            sections.setdefault(spec.section, []).append(st.Page(spec.path, title=spec.title, icon=spec.icon))
+    page = st.navigation(sections)
+    with st.sidebar:
+        st.markdown(f"**{user['display_name']}**  \n`{user['username']}` · role **{user['role']}**")
+        if st.button("Sign out", key="sign_out", icon=":material/logout:"):
+            state.sign_out()
+            st.rerun()
+
+st.title("Breakdesk")
+page.run()

@@ -1,0 +1,136 @@
+"""Reconciliation: upload statements and book files, run matching, decide suggestions (one by one or in
+bulk above a confidence), and see what is left unmatched, by break class."""
+
+import pandas as pd
+import streamlit as st
+
+from app.services import decisions, queries, workflow
+from app.services.reconciliation import run_matching
+from app.services.errors import ServiceError
+from app.store.db import get_engine, session_scope
+from app.ui import state
+
+user = state.require("match.read")
+st.header("Reconciliation")
+state.flash()
+
+# ------------------------------------------------------------------------------ upload
+if state.can("import"):
+    st.subheader("Upload statements and book files")
+    st.caption("MT (940/942/950, 103 …), ISO 20022 XML (camt.05x, pain, pacs) and ledger CSV. A bad file is refused "
+               "whole with the line or XPath at fault; the good ones still import.")
+    with st.form("upload", clear_on_submit=True):
+        uploads = st.file_uploader("Files", accept_multiple_files=True, key="upload_files")
+        submitted = st.form_submit_button("Import", type="primary")
+    if submitted and uploads:
+        files = [(f.name, f.getvalue()) for f in uploads]
+        runtime = state.runtime()
+        report = state.run_service(lambda s: workflow.ingest_files(s, files=files, user=user["username"], runtime=runtime))
+        if report is not None:
+            st.session_state["ingest_report"] = {"imported": report.imported, "duplicates": report.duplicates,
+                                                 "errors": report.errors, "cases": len(report.case_keys)}
+    last = st.session_state.get("ingest_report")
+    if last:
+        for name in last["imported"]:
+            st.success(f"Imported {name}")
+        for name in last["duplicates"]:
+            st.info(f"Already imported (skipped): {name}")
+        for err in last["errors"]:
+            st.error(f"Refused, nothing written: {err}")
+
+# ------------------------------------------------------------------------------ matching
+st.subheader("Matching")
+if state.can("match.run") and st.button("Run matching", key="run_matching", icon=":material/play_arrow:"):
+    bar = st.progress(0.0, text="Matching …")
+
+    def progress(fraction: float, text: str) -> None:
+        bar.progress(min(max(float(fraction), 0.0), 1.0), text=text)
+
+    result = state.run_service(lambda s: run_matching(s, user=user["username"], auto_confirm=False, progress=progress))
+    if result is not None:
+        bar.progress(1.0, text="Done")
+        st.session_state["_flash"] = (f"Matching run #{result.get('run_id')}: {result.get('suggestions', 0)} suggestion(s), "
+                                      f"{result.get('breaks', 0)} break(s) from {result.get('bank', 0)} statement line(s) "
+                                      f"and {result.get('book', 0)} book item(s).")
+        st.rerun()
+
+with state.reading() as s:
+    counts = queries.unmatched_counts(s)
+    pending = queries.suggestions(s, decision_states=("pending",))
+    decided = queries.suggestions(s, decision_states=("approved", "rejected", "split", "unmatched"), limit=200)
+    breaks = queries.breaks_by_class(s)
+c1, c2, c3 = st.columns(3)
+c1.metric("Pending suggestions", len(pending))
+c2.metric("Unmatched bank entries", counts["bank"])
+c3.metric("Unmatched book items", counts["book"])
+
+# ------------------------------------------------------------------------------ suggestions
+st.subheader("Suggestions")
+min_conf = st.slider("Show suggestions with confidence at least", 0.0, 1.0, 0.0, 0.05, key="min_conf")
+shown = [p for p in pending if p["confidence"] >= min_conf]
+table = pd.DataFrame(shown, columns=["id", "confidence", "status", "shape", "bank", "book", "reasons"])
+st.dataframe(table, hide_index=True, width="stretch", key="sugg_table",
+             column_config={"confidence": st.column_config.ProgressColumn("confidence", min_value=0.0, max_value=1.0,
+                                                                          format="%.2f")})
+
+if state.can("match.decide") and shown:
+    one, bulk = st.columns(2)
+    with one:
+        st.markdown("**Decide one**")
+        sid = st.selectbox("Suggestion", [p["id"] for p in shown], key="one_pick",
+                           format_func=lambda i: next(f"#{p['id']} ({p['confidence']:.2f}) {p['bank']} ↔ {p['book']}"
+                                                      for p in shown if p["id"] == i))
+        version = next(p["version"] for p in shown if p["id"] == sid)
+        with st.form("decide_one"):  # the reason travels with the button press
+            one_reason = st.text_input("Reason (required to reject)", key="one_reason")
+            a, r = st.columns(2)
+            approve = a.form_submit_button("Approve", key="one_approve", type="primary")
+            reject = r.form_submit_button("Reject", key="one_reject")
+        if approve:
+            if state.run_service(lambda s: decisions.approve(s, suggestion_id=sid, user=user["username"],
+                                                             reason=one_reason or None, expected_version=version),
+                                 success=f"Suggestion #{sid} approved."):
+                st.rerun()
+        if reject:
+            if state.run_service(lambda s: decisions.reject(s, suggestion_id=sid, user=user["username"],
+                                                            reason=one_reason, expected_version=version),
+                                 success=f"Suggestion #{sid} rejected."):
+                st.rerun()
+    with bulk:
+        st.markdown("**Bulk approve**")
+        threshold = st.slider("Approve every shown suggestion with confidence at least", 0.5, 1.0, 0.95, 0.01,
+                              key="bulk_threshold")
+        targets = [p for p in shown if p["confidence"] >= threshold]
+        st.caption(f"{len(targets)} suggestion(s) qualify")
+        if st.button(f"Approve {len(targets)} suggestion(s)", key="bulk_approve", disabled=not targets):
+            done, failed = [], []
+            for p in targets:  # one transaction each: a conflict on one does not undo the others
+                try:
+                    with session_scope(get_engine()) as s:
+                        decisions.approve(s, suggestion_id=p["id"], user=user["username"],
+                                          reason=f"bulk approval at confidence >= {threshold:.2f}",
+                                          expected_version=p["version"])
+                    done.append(p["id"])
+                except (ServiceError, ValueError) as exc:
+                    failed.append(f"#{p['id']}: {exc}")
+            st.session_state["_flash"] = f"Bulk approval: {len(done)} approved" + (f", {len(failed)} refused" if failed else "")
+            st.session_state["bulk_failed"] = failed
+            st.rerun()
+        for msg in st.session_state.get("bulk_failed", []):
+            st.error(msg)
+elif not state.can("match.decide"):
+    st.caption("Clerks (and admins) decide matches; you can read them.")
+
+if decided:
+    with st.expander(f"Decided suggestions ({len(decided)})"):
+        st.dataframe(pd.DataFrame(decided, columns=["id", "confidence", "decision_state", "decided_by", "bank", "book",
+                                                    "reasons"]), hide_index=True, width="stretch", key="decided_table")
+
+# ------------------------------------------------------------------------------ breaks
+st.subheader("Unmatched items by break class")
+if not breaks:
+    st.write("No open breaks recorded. Run matching to classify what is left unmatched.")
+for break_class, items in sorted(breaks.items()):
+    with st.expander(f"{break_class} ({len(items)})", expanded=True):
+        st.dataframe(pd.DataFrame(items, columns=["id", "side", "reason_code", "amount", "currency", "description",
+                                                  "case_id"]), hide_index=True, width="stretch", key=f"breaks_{break_class}")

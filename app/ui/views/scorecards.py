@@ -1,0 +1,109 @@
+"""Scorecards: evaluation runs per prompt and model version, metric trends, pass/fail against thresholds,
+per-case drill-down, and the compliance approval of a new baseline (app.services.scorecards)."""
+
+import pandas as pd
+import streamlit as st
+
+from app.services import queries
+from app.services.scorecards import approve_scorecard
+from app.store.models import Scorecard
+from app.ui import state
+
+user = state.require("scorecard.read")
+st.header("Scorecards")
+state.flash()
+
+with state.reading() as s:
+    suites = queries.scorecard_suites(s)
+if not suites:
+    st.info("No evaluation runs yet. The eval gate stores a scorecard for every run (`evals/`).")
+    st.stop()
+
+suite = st.selectbox("Suite", suites, key="sc_suite")
+
+
+
+def _gate_thresholds(name: str) -> dict[str, float]:
+    """Floors (or ceilings) per metric from evals/gate.toml, when the evals package is present."""
+    try:
+        from evals.gate import GateConfig
+
+        rules = GateConfig.load().rules.get(name, {})
+    except (ImportError, OSError, ValueError):
+        return {}
+    return {m: r.floor if r.floor is not None else r.ceiling for m, r in rules.items()
+            if r.floor is not None or r.ceiling is not None}
+
+
+with state.reading() as s:
+    cards = queries.scorecards(s, suite=suite, thresholds=_gate_thresholds(suite))
+
+runs = pd.DataFrame([{
+    "id": c["id"], "run at": c["created_at"], "model": c["model"], "prompt version": c["prompt_version"],
+    "gate": {True: "pass", False: "FAIL", None: "—"}[c["passed"]],
+    "baseline approved by": c["approved_by"] or "", "approved at": c["approved_at"],
+} for c in cards])
+st.subheader("Runs")
+st.dataframe(runs, hide_index=True, width="stretch", key="sc_runs")
+
+trend = [{"run": f"#{c['id']}", "run at": c["created_at"], "metric": m["metric"], "value": m["value"]}
+         for c in cards for m in c["metrics"] if isinstance(m["value"], (int, float))]
+if trend:
+    st.subheader("Metric trends")
+    wide = pd.DataFrame(trend).pivot_table(index="run at", columns="metric", values="value")
+    st.line_chart(wide)
+
+st.subheader("Run detail")
+by_id = {c["id"]: c for c in cards}
+chosen = st.selectbox("Run", list(reversed(by_id)), format_func=lambda i: (
+    f"#{i} · {by_id[i]['model']} · {by_id[i]['prompt_version']} · {by_id[i]['created_at']:%Y-%m-%d %H:%M}"), key="sc_run")
+card = by_id[chosen]
+metrics = pd.DataFrame(card["metrics"], columns=["metric", "value", "ci", "threshold", "higher_is_better", "passed",
+                                                "gate", "detail"])
+if not metrics.empty:
+    metrics["result"] = metrics["passed"].map({True: "pass", False: "FAIL"}).fillna("no threshold")
+    metrics.loc[metrics["value"].isna(), "result"] = "n/a"
+st.dataframe(metrics, hide_index=True, width="stretch", key="sc_metrics")
+verdict = {True: ("success", "The gate passed this run."), False: ("error", "The gate FAILED this run."),
+           None: ("info", "No gate verdict recorded.")}[card["passed"]]
+getattr(st, verdict[0])(verdict[1])
+
+if card["cases"]:
+    st.markdown("**Per-case results**")
+    cases = pd.DataFrame(card["cases"])
+    only_failed = st.checkbox("Failed cases only", key="sc_failed")
+    if only_failed and "passed" in cases:
+        cases = cases[cases["passed"] == False]  # noqa: E712 - pandas element-wise
+    st.dataframe(cases.astype(str), hide_index=True, width="stretch", key="sc_cases")
+    ids = [str(c.get("case_id", c.get("id", i))) for i, c in enumerate(card["cases"])]
+    pick = st.selectbox("Drill into case", ids, key="sc_case_pick")
+    st.json(card["cases"][ids.index(pick)], expanded=True)
+
+
+
+def _approve(session, scorecard_id: int, reason: str | None):
+    """An eval run (evals/) becomes the baseline file the gate reads via evals.scorecard.approve, which
+    calls app.services.scorecards.approve_scorecard (compliance role, audited); other rows: the service."""
+    raw = session.get(Scorecard, scorecard_id)
+    if raw is not None and "dataset" in (raw.payload or {}):
+        from evals.scorecard import approve
+
+        return approve(session, scorecard_id=scorecard_id, user=user["username"], reason=reason)[0]
+    return approve_scorecard(session, scorecard_id=scorecard_id, user=user["username"], reason=reason)
+
+
+st.subheader("Baseline")
+baseline = next((c for c in sorted(cards, key=lambda c: c["approved_at"] or c["created_at"], reverse=True)
+                 if c["approved_by"]), None)
+st.write(f"Current baseline: run #{baseline['id']} approved by {baseline['approved_by']}" if baseline
+         else "No approved baseline yet.")
+if card["approved_by"]:
+    st.caption(f"Run #{card['id']} was approved by {card['approved_by']}.")
+elif state.can("scorecard.approve"):
+    reason = st.text_input("Reason for approving this run as the new baseline", key="sc_reason")
+    if st.button(f"Approve run #{card['id']} as baseline", type="primary", key="sc_approve"):
+        if state.run_service(lambda s: _approve(s, card["id"], reason or None),
+                             success=f"Run #{card['id']} approved as the {suite} baseline."):
+            st.rerun()
+else:
+    st.caption("Only compliance (or an admin) approves a new baseline.")

@@ -1,0 +1,175 @@
+"""End to end in a real browser: Debian's chromium driven by Playwright (never a downloaded browser).
+
+Starts `breakdesk ui` on a free 127.0.0.1 port with a fresh data dir (demo day seeded, demo users), then:
+a clerk signs in and sees Reconciliation; ops user A opens the rejected payment E2E-4471 (AC04), sees the
+explanation with its citation and edits the creditor IBAN; user B approves the repair; the approval is
+found on the Audit page. A screenshot of each page goes to pytest's tmp folder (printed at the end).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+NEW_IBAN = "DE74100200300987654321"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} missing: apt-get install -y chromium (.ci/run does it)")
+    data = tmp_path_factory.mktemp("e2e-data")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
+    env.update(BREAKDESK_DATA_DIR=str(data), BREAKDESK_LLM="none", BREAKDESK_BCRYPT_ROUNDS="4",
+               PYTHONPATH=str(REPO))
+    log = open(data / "server.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "ui", "--port", str(port)], cwd=REPO, env=env,
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 240
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"breakdesk ui exited: {(data / 'server.log').read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(f"breakdesk ui did not answer: {(data / 'server.log').read_text()[-3000:]}")
+        time.sleep(1)
+    yield base, data
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("screenshots")
+    yield folder
+    print(f"\nscreenshots: {folder}")
+
+
+def _sign_in(browser, base: str, username: str, password: str):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(base)
+    expect(page.get_by_role("heading", name="Breakdesk")).to_be_visible()
+    page.get_by_role("textbox", name="Username").fill(username)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text(f"role ", exact=False).first).to_be_visible()
+    return page
+
+
+def _open(page, name: str):
+    from playwright.sync_api import expect
+
+    page.get_by_role("link", name=name).click()
+    expect(page.get_by_role("heading", name=name)).to_be_visible()
+
+
+def _choose(page, label: str, text: str):
+    box = page.get_by_label(label)  # a Streamlit selectbox: type to filter, Enter to choose
+    box.click()
+    box.fill(text)
+    box.press("Enter")
+
+
+def _open_case(page, ref: str):
+    from playwright.sync_api import expect
+
+    _open(page, "Exceptions")
+    _choose(page, "Open case", ref)
+    expect(page.get_by_role("heading", name=ref)).to_be_visible()
+
+
+def test_clerk_ops_and_four_eyes_in_chromium(server, browser, shots):
+    from playwright.sync_api import expect
+
+    base, data = server
+    assert "demo-ops-pass" in (data / "server.log").read_text()  # demo users printed on start
+
+    clerk = _sign_in(browser, base, "demo-clerk", "demo-clerk-pass")
+    expect(clerk.get_by_role("link", name="Exceptions")).to_have_count(0)  # not a clerk's page
+    _open(clerk, "Reconciliation")
+    expect(clerk.get_by_text("Unmatched bank entries")).to_be_visible()
+    clerk.screenshot(path=str(shots / "1-reconciliation-clerk.png"), full_page=True)
+    clerk.context.close()
+
+    maker = _sign_in(browser, base, "demo-ops", "demo-ops-pass")
+    _open(maker, "Ask")
+    maker.screenshot(path=str(shots / "2-ask.png"), full_page=True)
+    _open_case(maker, "E2E-4471")
+    expect(maker.get_by_text("iso-status-reason-codes#ac04").first).to_be_visible()
+    expect(maker.get_by_text("rejected with reason code AC04").first).to_be_visible()  # the explanation
+    maker.locator("summary", has_text="iso-status-reason-codes#ac04").click()  # open the cited passage
+    expect(maker.get_by_test_id("stExpanderDetails").filter(has_text="AC04").first).to_be_visible()
+    maker.screenshot(path=str(shots / "3-exception-explained.png"), full_page=True)
+    maker.get_by_role("textbox", name="New creditor.account").fill(NEW_IBAN)
+    maker.get_by_role("textbox", name="Reason (who confirmed it, how)").fill("new IBAN confirmed by Nordwind by phone")
+    maker.get_by_role("button", name="Save edit").click()
+    expect(maker.get_by_text("Re-validated").first).to_be_visible()
+    maker.get_by_role("button", name="Approve repair").click()  # the maker may not approve
+    expect(maker.get_by_text("maker-checker").first).to_be_visible()
+    maker.screenshot(path=str(shots / "4-exception-edited.png"), full_page=True)
+    maker.context.close()
+
+    checker = _sign_in(browser, base, "demo-admin", "demo-admin-pass")
+    _open_case(checker, "E2E-4471")
+    checker.get_by_role("textbox", name="Reason (required to reject)").fill("IBAN checked against the call note")
+    checker.get_by_role("button", name="Approve repair").click()
+    expect(checker.get_by_text("approved by demo-admin").first).to_be_visible()
+    checker.screenshot(path=str(shots / "5-exception-approved.png"), full_page=True)
+
+    _open(checker, "Audit")
+    record = checker.get_by_test_id("stJson")  # "Inspect record" shows the newest entry: the approval
+    expect(record).to_contain_text("repair.approve")
+    expect(record).to_contain_text("demo-admin")
+    expect(record).to_contain_text("IBAN checked against the call note")
+    checker.get_by_role("button", name="Verify chain").click()
+    expect(checker.get_by_text("audit chain intact").first).to_be_visible()
+    checker.screenshot(path=str(shots / "6-audit.png"), full_page=True)
+    _open(checker, "Scorecards")
+    checker.screenshot(path=str(shots / "7-scorecards.png"), full_page=True)
+    checker.context.close()
+    assert list((data / "outbox").glob("*.xml"))  # the approved corrected message was written

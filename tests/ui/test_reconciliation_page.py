@@ -1,0 +1,114 @@
+"""Reconciliation page: upload (a bad file refused whole, good ones imported), suggestions, one-by-one
+and bulk approval by a clerk (recorded in the audit log), read-only for ops, breaks by class."""
+
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from app.store.db import session_scope
+from app.store.models import AuditRecord, ImportBatch, MatchSuggestion
+from app.store.repositories.matching import add_break
+from app.store.testing import seed_pair, seed_suggestion
+from tests.support.workflow import DEMO
+from tests.ui.conftest import open_app
+
+
+def _suggestions(engine, confidences):
+    with session_scope(engine) as s:
+        return [seed_suggestion(s, confidence=c).id for c in confidences]
+
+
+def test_upload_imports_good_files_and_refuses_a_bad_one_whole(ui_env):
+    at = open_app("views/reconciliation.py", user="carl")
+    good = [(p.name, p.read_bytes(), "application/xml") for p in sorted(DEMO.glob("0[1-3]_*.xml"))]
+    header = (DEMO / "08_ledger_receivables_2026-11.csv").read_bytes().splitlines()[0]
+    bad_csv = header + (b"\nL-1,2026-11-27,100.00,EUR,Acme,INV-1,ok,CRDT,,,2026-11-27"
+                        b"\nL-2,2026-11-27,12.x,EUR,Acme,INV-2,bad amount,CRDT,,,2026-11-27\n")
+    at.file_uploader(key="upload_files").set_value(good + [("bad_ledger.csv", bad_csv, "text/csv"),
+                                                           ("broken.xml", b"<Document><oops", "application/xml")])
+    at.button(key="FormSubmitter:upload-Import").click().run()
+    assert not at.exception
+    assert sorted(s.value for s in at.success if s.value.startswith("Imported")) == [f"Imported {n}" for n, *_ in good]
+    refused = [e.value for e in at.error if e.value.startswith("Refused")]
+    assert len(refused) == 2 and any("bad_ledger.csv:3" in r and "12.x" in r for r in refused), refused
+    assert any("broken.xml" in r for r in refused)
+    with session_scope(ui_env) as s:
+        names = set(s.execute(select(ImportBatch.file_name)).scalars())
+    assert names == {n for n, *_ in good}  # nothing of the bad files was written
+
+
+def test_clerk_approves_one_and_bulk_approves_above_a_confidence(ui_env):
+    low, mid, high, top = _suggestions(ui_env, [0.55, 0.8, 0.96, 0.99])
+    at = open_app("views/reconciliation.py", user="carl")
+    table = at.dataframe[0].value
+    assert list(table["id"]) == [top, high, mid, low] and list(table["confidence"]) == [0.99, 0.96, 0.8, 0.55]
+
+    at.selectbox(key="one_pick").select(mid)
+    at.button(key="one_approve").click().run()
+    assert not at.error
+    at.slider(key="bulk_threshold").set_value(0.95).run()
+    at.button(key="bulk_approve").click().run()
+    assert any("Bulk approval: 2 approved" in s.value for s in at.success)
+    with session_scope(ui_env) as s:
+        states = dict(s.execute(select(MatchSuggestion.id, MatchSuggestion.decision_state)).all())
+        actors = set(s.execute(select(AuditRecord.actor).where(AuditRecord.action == "match.approve")).scalars())
+        n = s.execute(select(func.count()).select_from(AuditRecord).where(AuditRecord.action == "match.approve")).scalar_one()
+    assert states == {low: "pending", mid: "approved", high: "approved", top: "approved"}
+    assert actors == {"carl"} and n == 3
+    assert list(at.dataframe[0].value["id"]) == [low]
+
+
+def test_ops_reads_suggestions_but_cannot_decide(ui_env):
+    _suggestions(ui_env, [0.97])
+    at = open_app("views/reconciliation.py", user="olivia")
+    assert len(at.dataframe[0].value) == 1
+    assert not [b for b in at.button if b.key in ("one_approve", "bulk_approve")]
+    assert any("Clerks (and admins) decide matches" in c.value for c in at.caption)
+
+
+def test_unmatched_items_by_break_class(ui_env):
+    with session_scope(ui_env) as s:
+        entry, item = seed_pair(s, amount="12.50")
+        add_break(s, side="bank", bank_entry_id=entry.id, break_class="bank_only", amount=Decimal("12.50"),
+                  currency="EUR", description="bank fee")
+        add_break(s, side="book", book_item_id=item.id, break_class="missing_booking", amount=Decimal("3400.00"),
+                  currency="EUR", description="Umbrella Ltd never arrived")
+    at = open_app("views/reconciliation.py", user="carl")
+    labels = [e.label for e in at.expander]
+    assert "bank_only (1)" in labels and "missing_booking (1)" in labels
+    frames = [df.value for df in at.dataframe if "side" in df.value.columns]
+    assert {f["description"].iloc[0] for f in frames} == {"bank fee", "Umbrella Ltd never arrived"}
+
+
+def test_clerk_runs_matching_on_the_demo_day(ui_env, demo_day):
+    at = open_app("views/reconciliation.py", user="carl")
+    at.button(key="run_matching").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any(s.value.startswith("Matching run #") for s in at.success)
+    table = at.dataframe[0].value
+    assert len(table) and table["confidence"].between(0, 1).all() and table["reasons"].str.len().min() > 0
+    assert table["bank"].str.contains(r"EUR \d+\.\d\d\b").all()  # ISO 4217 minor units, not the store's scale
+    labels = " ".join(e.label for e in at.expander)
+    for break_class in ("bank_only", "missing_booking", "duplicate"):
+        assert break_class in labels
+
+
+def test_reject_one_needs_a_reason(ui_env):
+    [sid] = _suggestions(ui_env, [0.7])
+    at = open_app("views/reconciliation.py", user="carl")
+    at.button(key="one_reject").click().run()
+    assert any("reject needs a reason" in e.value for e in at.error)
+    at.text_input(key="one_reason").input("different invoice")
+    at.button(key="one_reject").click().run()
+    with session_scope(ui_env) as s:
+        rec = s.execute(select(AuditRecord).where(AuditRecord.action == "match.reject")).scalar_one()
+    assert (rec.actor, rec.object_id, rec.reason) == ("carl", str(sid), "different invoice")
+
+
+def test_compliance_cannot_open_reconciliation_nor_run_matching(ui_env):
+    import pytest
+
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        open_app("views/reconciliation.py", user="chloe")
+    at = open_app("views/reconciliation.py", user="olivia")  # ops reads, but does not run the matcher
+    assert not [b for b in at.button if b.key == "run_matching"]
