@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml Makefile
 install: $(STAMP)
 
 run: install
-	$(VENV)/bin/breakdesk demo samples/demo-day
+	$(VENV)/bin/breakdesk ui
 
 test: install
 	$(PY) -m pytest
