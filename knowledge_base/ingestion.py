@@ -21,6 +21,7 @@ from knowledge_base.store import KBStore
 
 PACKAGED_DOCS = Path(__file__).resolve().parent / "docs"
 EMBED_BATCH = 128
+FLUSH_AT = 4 * EMBED_BATCH  # passages gathered across documents before embedding and storing them
 
 
 @dataclass
@@ -77,6 +78,7 @@ def ingest(
         files.extend((root, path) for path in discover(root))
 
     seen: dict[str, Path] = {}
+    pending: list[_Pending] = []
     failed_sources: set[str] = set()
     iterator: Iterable[tuple[Path, Path]] = files
     if progress is not None:
@@ -98,9 +100,11 @@ def ingest(
                 store.update_metadata(previous["ids"], {"source": str(path), "root": str(root)})
             report.unchanged.append(doc.doc_id)
             continue
-        passages = chunk_document(doc, source=str(path))
-        _embed_and_replace(store, embedder, passages, str(root), previous, report)
-        (report.updated if previous else report.added).append(doc.doc_id)
+        pending.append(_Pending(doc.doc_id, chunk_document(doc, source=str(path)), str(root), previous))
+        if sum(len(p.passages) for p in pending) >= FLUSH_AT:
+            _embed_and_replace(store, embedder, pending, report)
+            pending = []
+    _embed_and_replace(store, embedder, pending, report)
 
     root_strs = {str(r) for r in roots}
     for doc_id, entry in stored.items():
@@ -113,25 +117,47 @@ def ingest(
     return report
 
 
-def _embed_and_replace(store: KBStore, embedder: Embedder, passages: list[Passage], root: str,
-                       previous: dict | None, report: IngestReport) -> None:
-    """Embed first, then swap: a failure while embedding leaves the old passages in place."""
+@dataclass
+class _Pending:
+    """A changed document's passages, waiting to be embedded with others."""
+
+    doc_id: str
+    passages: list[Passage]
+    root: str
+    previous: dict | None
+
+
+def _embed_and_replace(store: KBStore, embedder: Embedder, pending: list[_Pending], report: IngestReport) -> None:
+    """Embed the passages of several documents in shared batches, then swap each document's passages.
+
+    Embedding first means a failure while embedding leaves the old passages in place. Batches span
+    documents because most documents are smaller than a batch: one model call per document cost a
+    call's overhead each time (measured with `python -m evals.benchmarks kb`).
+    """
+    texts = [p.indexed_text for item in pending for p in item.passages]
     vectors: list[list[float]] = []
-    texts = [p.indexed_text for p in passages]
     for start in range(0, len(texts), EMBED_BATCH):
         vectors.extend(embedder.embed_documents(texts[start:start + EMBED_BATCH]))
-    metadatas = []
-    for p in passages:
-        meta = p.metadata()
-        meta.update(root=root, doc_hash=_doc_hash(p.doc_hash))
-        metadatas.append(meta)
-    new_ids = [p.citation_id for p in passages]
-    stale = sorted(set(previous["ids"]) - set(new_ids)) if previous else []
+    ids: list[str] = []
+    bodies: list[str] = []
+    metadatas: list[dict] = []
+    stale: list[str] = []
+    for item in pending:
+        for p in item.passages:
+            meta = p.metadata()
+            meta.update(root=item.root, doc_hash=_doc_hash(p.doc_hash))
+            metadatas.append(meta)
+            ids.append(p.citation_id)
+            bodies.append(p.text)
+        if item.previous:
+            stale += sorted(set(item.previous["ids"]) - {p.citation_id for p in item.passages})
     if stale:
         store.delete(stale)
-    if passages:
-        store.upsert(new_ids, [p.text for p in passages], vectors, metadatas)
-    report.chunks_embedded += len(passages)
+    if ids:
+        store.upsert(ids, bodies, vectors, metadatas)
+    for item in pending:
+        (report.updated if item.previous else report.added).append(item.doc_id)
+        report.chunks_embedded += len(item.passages)
 
 
 def ingest_paths(

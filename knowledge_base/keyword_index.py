@@ -4,6 +4,11 @@ bm25s was chosen over rank-bm25 by measurement: at 10k synthetic passages one qu
 0.07 ms against 23.6 ms (rank-bm25 loops over every document in Python per query term). The index
 is rebuilt from the store when a retriever opens (under a second at 10k) and cached per process.
 
+A passage's heading counts `HEADING_WEIGHT` times (BM25 field weighting by repetition): headings say
+what a passage is about ("Step 2 — Checker reviews", "AC04 — Closed account"), while bodies of long
+SOP steps and code entries share much of their wording. Measured on the tuning half of the eval set:
+MRR@5 0.834 → 0.840, recall@5 0.896 → 0.915.
+
 Tokens keep codes and tags whole (`AC04` → `ac04`, `:71A:` → `71a`), drop a short list of stop words,
 and Porter-stem plain words so "returned" meets "return".
 """
@@ -17,6 +22,7 @@ from typing import Sequence
 
 import numpy as np
 
+HEADING_WEIGHT = 3  # the heading once in the indexed text, twice more as its own field
 _TOKEN = re.compile(r"[a-z0-9]+")
 _HYPHENATED = re.compile(r"\b([a-z]+)-([a-z]+)\b")
 STOP_WORDS = frozenset(
@@ -77,6 +83,7 @@ class KeywordIndex:
         for pos, meta in enumerate(index.metadatas):
             text = indexed_text(str(meta.get("title", "")), str(meta.get("section", "")), index.texts[pos])
             text += "\n" + str(meta.get("doc_tags") or "")
+            text += ("\n" + str(meta.get("section") or "")) * (HEADING_WEIGHT - 1)
             corpus.append(tokenize(text) or ["\x00empty"])
             if meta.get("code"):
                 index.codes.setdefault(str(meta["code"]).upper(), []).append(pos)

@@ -11,6 +11,7 @@ is the one-call entry point on a per-process cached retriever.
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from contextlib import contextmanager
@@ -25,6 +26,8 @@ from knowledge_base.keyword_index import KeywordIndex
 from knowledge_base.store import KBStore, StoreConfig
 
 FILTER_KEYS = ("scheme", "kind", "doc_id", "code")
+OVERFETCH_MARGIN = 1.5  # unfiltered neighbours fetched per wanted one, beyond the filter's share
+OVERFETCH_LIMIT = 1000  # past this many neighbours, let Chroma filter instead
 _CODE_WORD = re.compile(r"\b([A-Za-z][A-Za-z0-9]{3}|[RrCc]\d{2})\b")
 _COLON_TAG = re.compile(r":(\d{2}[A-Za-z]?):")
 _BARE_TAG = re.compile(r"(?<![\w:])(\d{2}[A-Za-z])(?![\w])")
@@ -83,6 +86,30 @@ class Retriever:
         self.index = index if index is not None else load_index(store)
         self._pos = {cid: i for i, cid in enumerate(self.index.ids)}
 
+    def _vector_candidates(self, query: str, flt: dict[str, list[str]], mask: Any) -> list[tuple[str, float]]:
+        """The `depth` nearest passages that pass the filters.
+
+        A Chroma `where` filter costs a metadata query on every search (p95 59 ms at 10k passages with a
+        scheme + kind filter), so when the filters keep a fair share of the passages the search asks for
+        more neighbours without a filter and drops the others here, with the mask the keyword side uses
+        anyway. Only a narrow filter, or an overfetch that came back short, pays for the filtered query.
+        """
+        depth, total = self.weights.depth, len(self.index)
+        embedding = self.embedder.embed_query(query)
+        if mask is None:
+            return self.store.query(embedding, depth, None, total=total)
+        kept = int(mask.sum())
+        if not kept:
+            return []
+        wanted = min(depth, kept)
+        fetch = min(total, math.ceil(wanted * OVERFETCH_MARGIN * total / kept))
+        if fetch <= OVERFETCH_LIMIT:
+            hits = [(cid, d) for cid, d in self.store.query(embedding, fetch, None, total=total)
+                    if (pos := self._pos.get(cid)) is not None and mask[pos]]
+            if len(hits) >= wanted or fetch >= total:
+                return hits[:depth]
+        return self.store.query(embedding, depth, _chroma_where(flt), total=total)
+
     def exact_matches(self, query: str) -> list[tuple[str, int]]:
         """(label, position) for codes and MT tags the query names, in the order it names them."""
         found: list[tuple[str, int]] = []
@@ -107,7 +134,7 @@ class Retriever:
         fused: dict[int, float] = {}
         how: dict[int, list[str]] = {}
 
-        vector_hits = self.store.query(self.embedder.embed_query(query), w.depth, _chroma_where(flt), total=len(self.index))
+        vector_hits = self._vector_candidates(query, flt, mask)
         for rank, (cid, _distance) in enumerate(vector_hits):
             pos = self._pos.get(cid)
             if pos is not None:

@@ -52,6 +52,7 @@ class CodeSetSpec:
     doc_id: str
     title: str
     carried_in: str
+    carried_short: str  # the per-code "Carried in" line; the full wording is in the set's About passage
     ops_note: str
     about: str
     tags: tuple[str, ...]
@@ -69,6 +70,7 @@ SPECS: tuple[CodeSetSpec, ...] = (
             "(TxInfAndSts/StsRsnInf/Rsn/Cd) next to a status such as RJCT (rejected) or PDNG (pending); "
             "SWIFT MT rejects quote such codes in field :72: after /REJT/"
         ),
+        carried_short="reason for a rejected payment, in pacs.002 and pain.002 status reports (StsRsnInf/Rsn/Cd); MT :72: after /REJT/",
         ops_note=(
             "A reject means the payment did not settle, so no funds need to come back. Read the "
             "additional information (AddtlInf) next to the code, identify the rejecting agent, and fix "
@@ -98,6 +100,7 @@ SPECS: tuple[CodeSetSpec, ...] = (
             "SWIFT MT returns as the code on the line after /RETN/ in field :72: of the returning "
             "MT103 or MT202"
         ),
+        carried_short="reason for a returned payment, in pacs.004 returns (RtrRsnInf/Rsn/Cd); MT103/MT202 :72: after /RETN/",
         ops_note=(
             "A return means the payment settled and the funds are coming back, possibly reduced by "
             "charges. Match the return to the original payment by UETR or original references, book it, "
@@ -126,6 +129,7 @@ SPECS: tuple[CodeSetSpec, ...] = (
             "(Undrlyg/TxInf/CxlRsnInf/Rsn/Cd), and in SWIFT MT192/MT292 requests for cancellation "
             "as a coded reason in the narrative"
         ),
+        carried_short="reason for a recall (cancellation request), in camt.056 cancellation requests (CxlRsnInf/Rsn/Cd); MT192/MT292",
         ops_note=(
             "A cancellation request asks the next bank to stop or give back a payment; it is not a "
             "guarantee. Check the scheme's recall time limit, send the request once, and track the "
@@ -153,6 +157,7 @@ SPECS: tuple[CodeSetSpec, ...] = (
             "the cancellation status reason element (CxlDtls/TxInfAndSts/CxlStsRsnInf/Rsn/Cd) with "
             "status RJCR, and SWIFT MT196 answers in field :76:"
         ),
+        carried_short="reason a recall was refused, in camt.029 answers with status RJCR (CxlStsRsnInf/Rsn/Cd); MT196 :76:",
         ops_note=(
             "A rejected cancellation means the funds stay where they are. Tell the requesting "
             "customer, record the answer on the recall case, and decide whether recovery continues "
@@ -214,9 +219,9 @@ def render_code(code: str, definition: str, spec: CodeSetSpec, entry: dict[str, 
     lines = [
         f"## {code} — {name} {{#{code.lower()}}}",
         "",
-        f"{code} ({spec.name}). ISO definition: {definition}",
+        f"ISO definition of {code}: {definition}",
         "",
-        f"Where it appears: {code} is carried in {spec.carried_in}.",
+        f"What it explains: {spec.carried_short}.",
         "",
     ]
     if info:
@@ -241,8 +246,7 @@ def render_code(code: str, definition: str, spec: CodeSetSpec, entry: dict[str, 
             f"Seen in: {', '.join(entry['carried_by'])}.",
         ]
     else:
-        lines += [f"Handling {code}: {spec.ops_note} Breakdesk has no specific playbook for {code}, "
-                  "so a case with this code goes to a person (retry class human)."]
+        lines += [f"No Breakdesk playbook for {code}: a person handles the case (retry class human)."]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -278,6 +282,11 @@ def render_document(spec: CodeSetSpec, code_sets_dir: Path, reason_codes: dict[s
         "## About this code set {#about}",
         "",
         spec.about,
+        "",
+        f"Where the codes appear: {spec.carried_in}.",
+        "",
+        f"Handling a code without a specific playbook: {spec.ops_note} Breakdesk sends such a case to a "
+        "person (retry class human).",
         "",
     ]
     body = [

@@ -15,19 +15,20 @@ def _doc_ids(store: KBStore) -> set[str]:
 
 def test_incremental_ingest_only_embeds_what_changed(store: KBStore, fake_embedder, docs: Path) -> None:  # type: ignore[no-untyped-def]
     first = ingest_paths([docs], store=store, embedder=fake_embedder)
-    assert first.ok and len(first.added) == 5 and fake_embedder.calls == 5
+    assert first.ok and len(first.added) == 5 and fake_embedder.calls == 1  # one batch across documents
+    assert first.chunks_embedded == len(fake_embedder.texts) == store.count()
     total = store.count()
 
     again = ingest_paths([docs], store=store, embedder=fake_embedder)
     assert again.unchanged and not (again.added or again.updated or again.removed)
-    assert fake_embedder.calls == 5 and store.count() == total  # nothing re-embedded
+    assert fake_embedder.calls == 1 and store.count() == total  # nothing re-embedded
 
     sop = docs / "returns_sop.md"
     sop.write_text(sop.read_text().replace("## Closed account returns", "## Closed accounts {#closed}"))
     (docs / "cutoff_notice.txt").unlink()
     changed = ingest_paths([docs], store=store, embedder=fake_embedder)
     assert changed.updated == ["sop-returns"] and changed.removed == ["cutoff-notice"]
-    assert fake_embedder.calls == 6  # one batch for the one changed document
+    assert fake_embedder.calls == 2  # one batch for the one changed document
     ids = {c.id for c in store.iter_chunks(with_text=False)}
     assert "sop-returns#closed" in ids and "sop-returns#closed-account-returns" not in ids
     assert "cutoff-notice" not in _doc_ids(store)
@@ -70,3 +71,20 @@ def test_corrupt_store_says_rebuild_and_rebuild_recovers(data_dir: Path, fake_em
     report = ingest_paths([docs], rebuild=True, embedder=fake_embedder)
     assert report.ok and len(report.added) == 5
     assert KBStore(config).count() > 0
+
+
+def test_batches_across_documents_keep_each_vector_with_its_passage(  # type: ignore[no-untyped-def]
+        store: KBStore, fake_embedder, docs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    from knowledge_base import ingestion
+    from knowledge_base.chunker import indexed_text
+
+    monkeypatch.setattr(ingestion, "FLUSH_AT", 3)  # several flushes, each spanning documents
+    monkeypatch.setattr(ingestion, "EMBED_BATCH", 2)
+    report = ingest_paths([docs], store=store, embedder=fake_embedder)
+    assert report.ok and len(report.added) == 5 and report.chunks_embedded == store.count()
+    got = store.collection.get(include=["embeddings", "metadatas", "documents"])
+    for text, meta, vector in zip(got["documents"], got["metadatas"], got["embeddings"]):
+        expected = fake_embedder.embed_query(indexed_text(meta["title"], meta["section"], text))
+        assert np.allclose(vector, expected, atol=1e-6), meta["doc_id"]

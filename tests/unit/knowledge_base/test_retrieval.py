@@ -98,3 +98,30 @@ def test_index_notices_an_ingest_by_another_process(store, fake_embedder, docs: 
     ingest(other, fake_embedder, [docs])
     fresh = load_index(store)
     assert fresh is not first and any("open a ticket" in t for t in fresh.texts)
+
+
+def test_filtered_vector_candidates_overfetch_or_let_chroma_filter(retriever: Retriever, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Filtering in Python after an unfiltered overfetch gives Chroma's filtered ranking, in order."""
+    import knowledge_base.retrieval as retrieval
+
+    calls: list[object] = []
+    real_query = retriever.store.query
+
+    def spy(embedding, n, where=None, total=None):  # type: ignore[no-untyped-def]
+        calls.append(where)
+        return real_query(embedding, n, where, total=total)
+
+    monkeypatch.setattr(retriever.store, "query", spy)
+    flt = normalise_filters({"kind": "code-set"})
+    mask = retriever.index.mask(flt)
+    wanted = real_query(retriever.embedder.embed_query("closed account"), retriever.weights.depth,
+                        {"kind": "code-set"})
+    got = retriever._vector_candidates("closed account", flt, mask)
+    assert [cid for cid, _ in got] == [cid for cid, _ in wanted]
+    assert calls == [None]  # one unfiltered round trip
+
+    calls.clear()
+    monkeypatch.setattr(retrieval, "OVERFETCH_LIMIT", 0)  # too many neighbours needed: Chroma filters
+    got = retriever._vector_candidates("closed account", flt, mask)
+    assert [cid for cid, _ in got] == [cid for cid, _ in wanted]
+    assert calls == [{"kind": "code-set"}]
