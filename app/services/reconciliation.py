@@ -106,13 +106,14 @@ def _break_case(session: Session, brk, row, side: str, payment_refs: set[str]) -
         return  # e.g. a rejected payment never reaches the statement: its payment case says why
     prov = _describe(row.provenance)
     ref = _ref(row)
-    fact = (f"{'Statement line' if side == 'bank' else 'Book item'} {ref}: {row.credit_debit} {row.currency} {row.amount} "
+    amount = quantize(row.amount, row.currency) if row.amount is not None else None
+    fact = (f"{'Statement line' if side == 'bank' else 'Book item'} {ref}: {row.credit_debit} {row.currency} {amount} "
             f"on {row.value_date or row.booking_date}, counterparty {row.counterparty_name or 'unknown'}"
             + (f", remittance '{row.remittance_text}'" if getattr(row, "remittance_text", None) else "")
             + (f". Matcher: {brk.note}" if brk.note else "") + ".")
     view = {"case_id": key, "kind": brk.break_class, "reason_code": brk.reason_code, "reason_context": None,
             "payment": {"end_to_end_id": row.end_to_end_id, "instruction_id": row.instruction_id, "ids": [ref]},
-            "amount": format(row.amount, "f") if row.amount is not None else None, "currency": row.currency,
+            "amount": format(amount, "f") if amount is not None else None, "currency": row.currency,
             "lifecycle": [], "facts": [{"text": fact, "source": prov}], "free_text": {}, "original": None,
             "original_message_type": None}
     case_service.open_case(session, actor=AGENT, kind=brk.break_class, reason_code=brk.reason_code,

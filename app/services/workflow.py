@@ -35,6 +35,7 @@ from app.services.imports import import_ledger_csv, import_messages
 from app.settings import Settings, get_settings
 from app.store.models import BankEntry, BookItem, Case, Repair, StoredMessage
 from app.store.repositories.llm import record_llm_call
+from parsers.currency import quantize
 
 AGENT = "system:breakdesk"
 Retrieve = Callable[[str, int], list[dict[str, Any]]]
@@ -337,7 +338,8 @@ def _find_facts(session: Session) -> Callable[[str, dict[str, list[str]]], list[
 def _entry_fact(e: BankEntry) -> dict[str, Any]:
     prov = e.provenance or {}
     where = f"{prov.get('file')} {prov.get('xpath') or ('line ' + str(prov.get('line')) if prov.get('line') else '')}".strip()
-    return {"text": f"Statement line {e.account_servicer_reference or e.id}: {e.credit_debit} {e.currency} {e.amount} on "
+    return {"text": f"Statement line {e.account_servicer_reference or e.id}: {e.credit_debit} {e.currency} "
+                    f"{quantize(e.amount, e.currency) if e.amount is not None else '?'} on "
                     f"{e.booking_date or e.value_date}, {e.counterparty_name or 'no counterparty'}"
                     + (f", remittance '{e.remittance_text}'" if e.remittance_text else "")
                     + (f", EndToEndId {e.end_to_end_id}" if e.end_to_end_id else "") + ".",
