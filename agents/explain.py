@@ -36,8 +36,15 @@ def facts_block(case: dict[str, Any]) -> str:
     return "\n".join(lines) or "- (no facts)"
 
 
-def passages_block(passages: list[dict[str, Any]]) -> str:
-    return "\n\n".join(f"[{p['citation_id']}] {p.get('title', '')}\n{p['text'][:900]}" for p in passages) or "(none)"
+#: How much reference text a provider is given: (passages, characters each). A 135M-parameter model on a
+#: CPU pays for every prompt token and gains nothing from more than the two best passages.
+CONTEXT_BUDGET = {"local": (2, 400)}
+DEFAULT_BUDGET = (5, 900)
+
+
+def passages_block(passages: list[dict[str, Any]], budget: tuple[int, int] = DEFAULT_BUDGET) -> str:
+    count, chars = budget
+    return "\n\n".join(f"[{p['citation_id']}] {p.get('title', '')}\n{p['text'][:chars]}" for p in passages[:count]) or "(none)"
 
 
 def deterministic_answer(case: dict[str, Any], diagnosis: dict[str, Any], passages: list[dict[str, Any]]) -> tuple[str, list[str]]:
@@ -82,13 +89,15 @@ def explain_case(
     names = tuple(n for n in _party_names(case) if n)
     try:
         gen = generate(provider, load_prompt("explain_case"),
-                       {"facts": facts, "passages": passages_block(passages), "kind": case["kind"]},
+                       {"facts": facts, "passages": passages_block(passages, CONTEXT_BUDGET.get(provider.name, DEFAULT_BUDGET)),
+                        "kind": case["kind"]},
                        case_id=case["case_id"], recorder=recorder, mask_names=names)
     except LLMError as exc:
         return Explanation(fallback, provider.label, True, f"The model could not answer ({type(exc).__name__}); "
                            "showing the deterministic explanation.", fallback_cites)
     evidence = [f["text"] for f in case.get("facts", [])] + [f"{k} {v}" for k, v in diagnosis.items() if isinstance(v, str)]
-    check = check_grounding(gen.text, facts=evidence, passages={p["citation_id"]: p["text"] for p in passages})
+    shown = passages[: CONTEXT_BUDGET.get(provider.name, DEFAULT_BUDGET)[0]]
+    check = check_grounding(gen.text, facts=evidence, passages={p["citation_id"]: p["text"] for p in shown})
     if not check.grounded:
         note = f"The {provider.label} answer was not supported by the facts ({check.reason}); showing the deterministic explanation."
         if injected:

@@ -18,7 +18,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.graph.message import add_messages
 
 from agents.diagnosis import diagnose_code
-from agents.explain import facts_block, passages_block
+from agents.explain import CONTEXT_BUDGET, DEFAULT_BUDGET, facts_block, passages_block
 from agents.grounding import check_grounding
 from agents.llm import CallRecorder, LLMError, Provider, generate
 from agents.prompts import load_prompt
@@ -127,13 +127,16 @@ def build_chat_graph(deps: ChatDeps, checkpointer: BaseCheckpointSaver | None = 
         result = {"answer": fallback, "provider": "none", "grounded": True, "note": None, "citations": fallback_cites}
         if deps.provider.chat is not None:
             case = {"facts": state["facts"], "free_text": {}}
+            budget = CONTEXT_BUDGET.get(deps.provider.name, DEFAULT_BUDGET)
+            shown = state["passages"][: budget[0]]
             try:
                 gen = generate(deps.provider, load_prompt("chat_answer"),
-                               {"question": question, "facts": facts_block(case), "passages": passages_block(state["passages"])},
+                               {"question": question, "facts": facts_block(case),
+                                "passages": passages_block(state["passages"], budget)},
                                recorder=deps.recorder)
                 evidence = [f["text"] for f in state["facts"]] + [question]
-                check = check_grounding(gen.text, facts=evidence, passages={p["citation_id"]: p["text"] for p in state["passages"]},
-                                        require_citation=bool(state["passages"]))
+                check = check_grounding(gen.text, facts=evidence, passages={p["citation_id"]: p["text"] for p in shown},
+                                        require_citation=bool(shown))
                 if check.grounded:
                     result = {"answer": gen.text, "provider": deps.provider.label, "grounded": True, "note": None,
                               "citations": [c for c in check.citations if c in {p["citation_id"] for p in state["passages"]}]}

@@ -27,7 +27,7 @@ class LLMSettings:
     mask_pii: bool | None = field(default=None, metadata={"description": "BREAKDESK_MASK_PII; default on for external endpoints"})
     timeout_s: float = 60.0
     max_tokens: int = 400
-    local_max_new_tokens: int = 120
+    local_max_new_tokens: int = 80
     data_dir: str = ".breakdesk"
 
     @classmethod

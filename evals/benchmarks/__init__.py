@@ -14,6 +14,7 @@ MODULES = {
     "parsers": "evals.benchmarks.parsers_bench",
     "kb": "evals.benchmarks.kb_bench",
     "recon": "evals.benchmarks.recon_bench",
+    "explain": "evals.benchmarks.explain_bench",
 }
 
 
