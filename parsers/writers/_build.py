@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-from parsers.currency import is_known_currency, minor_units
 from lxml import etree
+
+from parsers.canonical import Transaction
+from parsers.currency import is_known_currency, minor_units
 
 from parsers.writers.errors import WriteError
 
@@ -196,6 +199,20 @@ def iso_datetime(value: datetime) -> str:
 def decimal_number(value: Decimal) -> str:
     """DecimalNumber (CtrlSum): plain notation, no exponent, trailing zeros kept as summed."""
     return format(value, "f")
+
+
+def document(b: "Builder", body_tag: str, transactions: Sequence[Transaction], *, message_id: str | None,
+             created_at: datetime) -> tuple[etree._Element, etree._Element, etree._Element]:
+    """(Document root, message body, GrpHdr) with the header fields every credit transfer shares;
+    NbOfTxs and CtrlSum are computed from the transactions, never taken on trust."""
+    root = etree.Element(b.q("Document"), nsmap={None: b.dialect.namespace})
+    body = b.el(root, body_tag)
+    hdr = b.el(body, "GrpHdr")
+    b.text(hdr, "MsgId", message_id, max_len=35, where="message_id", required=True)
+    b.el(hdr, "CreDtTm").text = iso_datetime(created_at)
+    b.el(hdr, "NbOfTxs").text = str(len(transactions))
+    b.el(hdr, "CtrlSum").text = decimal_number(sum((t.amount for t in transactions), Decimal(0)))
+    return root, body, hdr
 
 
 def serialize(root: etree._Element) -> bytes:

@@ -22,7 +22,7 @@ from parsers.writers._build import (
     UETR_RE,
     Builder,
     decimal_number,
-    iso_datetime,
+    document,
     serialize,
 )
 from parsers.writers.errors import WriteError
@@ -64,13 +64,7 @@ def write_pacs008(
         b.problem("settlement_method", f"transactions disagree ({', '.join(sorted(methods))}); one message has one")
     created_at = created_at or datetime.now(timezone.utc)
 
-    root = etree.Element(b.q("Document"), nsmap={None: b.dialect.namespace})
-    body = b.el(root, "FIToFICstmrCdtTrf")
-    hdr = b.el(body, "GrpHdr")
-    b.text(hdr, "MsgId", message_id, max_len=35, where="message_id", required=True)
-    b.el(hdr, "CreDtTm").text = iso_datetime(created_at)
-    b.el(hdr, "NbOfTxs").text = str(len(transactions))
-    b.el(hdr, "CtrlSum").text = decimal_number(sum((t.amount for t in transactions), Decimal(0)))
+    root, body, hdr = document(b, "FIToFICstmrCdtTrf", transactions, message_id=message_id, created_at=created_at)
     currencies = {t.currency for t in transactions}
     if len(currencies) == 1:
         b.amount(hdr, "TtlIntrBkSttlmAmt", sum((t.amount for t in transactions), Decimal(0)), currencies.pop(),

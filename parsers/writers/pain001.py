@@ -17,7 +17,7 @@ from lxml import etree
 
 from parsers.canonical import Message, Party, PaymentGroup, Transaction
 from parsers.writers import _parts as parts
-from parsers.writers._build import CHARGE_BEARERS, DIALECTS, UETR_RE, Builder, decimal_number, iso_datetime, serialize
+from parsers.writers._build import CHARGE_BEARERS, DIALECTS, UETR_RE, Builder, decimal_number, document, serialize
 from parsers.writers.errors import WriteError
 
 PAYMENT_METHODS = frozenset({"TRF", "CHK", "TRA"})
@@ -90,13 +90,7 @@ def write_pain001(
     initiating_party = initiating_party or next((t.initiating_party for t in transactions if t.initiating_party), None)
     created_at = created_at or datetime.now(timezone.utc)
 
-    root = etree.Element(b.q("Document"), nsmap={None: b.dialect.namespace})
-    body = b.el(root, "CstmrCdtTrfInitn")
-    hdr = b.el(body, "GrpHdr")
-    b.text(hdr, "MsgId", message_id, max_len=35, where="message_id", required=True)
-    b.el(hdr, "CreDtTm").text = iso_datetime(created_at)
-    b.el(hdr, "NbOfTxs").text = str(len(transactions))
-    b.el(hdr, "CtrlSum").text = decimal_number(sum((t.amount for t in transactions), Decimal(0)))
+    root, body, hdr = document(b, "CstmrCdtTrfInitn", transactions, message_id=message_id, created_at=created_at)
     parts.party(b, hdr, "InitgPty", initiating_party, "initiating_party", required=True)
 
     for n, block in enumerate(_blocks(transactions, payment_groups or [], b), start=1):

@@ -50,9 +50,20 @@ def test_json_schema_is_exported():
     assert "Transaction" in schema["$defs"] and "Statement" in schema["$defs"]
 
 
+PUBLIC = {
+    "Agent", "Balance", "BankTransactionCode", "CancellationAnswer", "CancellationRequest", "EncodingError", "Entry",
+    "EntryDetail", "EntryReferences", "FieldError", "Finding", "FreeFormat", "Header", "InputTooLargeError",
+    "MalformedMessageError", "Message", "Money", "ParseError", "Party", "PaymentGroup", "PaymentReturn",
+    "PostalAddress", "Provenance", "Reason", "Remittance", "SchemaViolation", "Statement", "Status",
+    "StructuredRemittance", "Transaction", "UnknownMessageTypeError", "UnsafeXMLError", "iter_messages",
+    "message_json_schema", "parse", "parse_file", "validate", "validate_messages",
+}
+
+
 def test_public_surface_is_pinned():
-    assert set(parsers.__all__) == {n for n in dir(parsers) if not n.startswith("_") and n in parsers.__all__}
-    assert "parse" in parsers.__all__ and "ParseError" in parsers.__all__
+    # Widening the package's surface is a decision: this list changes with it, on purpose.
+    assert set(parsers.__all__) == PUBLIC
+    assert all(hasattr(parsers, name) for name in PUBLIC)
     assert issubclass(parsers.ParseError, ValueError)
 
 
