@@ -49,6 +49,7 @@ class StoredChunk:
     id: str
     text: str
     metadata: dict[str, Any]
+    embedding: Sequence[float] | None = None
 
 
 def _client(config: StoreConfig) -> Any:
@@ -132,14 +133,17 @@ class KBStore:
     def count(self) -> int:
         return self.collection.count()
 
-    def iter_chunks(self, *, with_text: bool = True) -> Iterator[StoredChunk]:
-        include = ["metadatas", "documents"] if with_text else ["metadatas"]
+    def iter_chunks(self, *, with_text: bool = True, with_embeddings: bool = False) -> Iterator[StoredChunk]:
+        include = ["metadatas"] + (["documents"] if with_text else []) + (["embeddings"] if with_embeddings else [])
         total = self.collection.count()
         for offset in range(0, total, _PAGE):
             page = self.collection.get(include=include, limit=_PAGE, offset=offset)
-            docs = page.get("documents") or [""] * len(page["ids"])
-            for id_, text, meta in zip(page["ids"], docs, page["metadatas"]):
-                yield StoredChunk(id_, text or "", dict(meta or {}))
+            n = len(page["ids"])
+            docs = page.get("documents") or [""] * n
+            vectors = page.get("embeddings")
+            vectors = [None] * n if vectors is None else vectors
+            for id_, text, meta, vector in zip(page["ids"], docs, page["metadatas"], vectors):
+                yield StoredChunk(id_, text or "", dict(meta or {}), vector)
 
     def upsert(self, ids: Sequence[str], texts: Sequence[str], embeddings: Sequence[Sequence[float]],
                metadatas: Sequence[dict[str, Any]]) -> None:

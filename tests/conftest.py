@@ -36,6 +36,19 @@ def load_manifest() -> list[CorpusFile]:
         return [CorpusFile(r["local_path"], r["message_type"], r["notes"]) for r in rows]
 
 
+def require_postgres() -> None:
+    """PostgreSQL is part of the product, so a server that does not answer fails the test; a machine
+    without one opts out explicitly with BREAKDESK_SKIP_POSTGRES=1."""
+    from app.store.testing import postgres_available
+
+    reason = postgres_available()
+    if reason is None:
+        return
+    if os.environ.get("BREAKDESK_SKIP_POSTGRES"):
+        pytest.skip(reason)
+    pytest.fail(f"{reason}; set BREAKDESK_SKIP_POSTGRES=1 to skip the PostgreSQL tests on a machine without it")
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     assert CORPUS.is_dir(), f"shared corpus not found at {CORPUS} (set BREAKDESK_SHARED)"

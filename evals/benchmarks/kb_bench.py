@@ -131,7 +131,7 @@ def main(argv: list[str]) -> int:
             rows.append((size, added, added / ingest_s, index_s, statistics.median(lat), _pct(lat, 0.95),
                          statistics.median(lat_filtered), _pct(lat_filtered, 0.95)))
 
-    header = ("passages", "ingested", "ingest chunks/s", "BM25 build s", "p50 ms", "p95 ms", "filtered p50", "filtered p95")
+    header = ("passages", "ingested", "ingest chunks/s", "index load s", "p50 ms", "p95 ms", "filtered p50", "filtered p95")
     print(" | ".join(header))
     print(" | ".join("---" for _ in header))
     for size, added, rate, index_s, p50, p95, fp50, fp95 in rows:

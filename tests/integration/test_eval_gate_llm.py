@@ -26,17 +26,6 @@ from tests.support.openai_stub import OpenAIStub
 pytestmark = pytest.mark.integration
 
 
-def _parsers_in_build() -> bool:
-    import parsers
-
-    try:
-        parsers.parse(b'<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.002.001.10"/>',
-                      filename="probe.xml")
-    except parsers.ParseError as exc:
-        return "not available in this build" not in str(exc)
-    return True
-
-
 #: The committed rules for what these tests exercise. The citation floors are left out: on a six-example
 #: subset with a scripted model they measure the script, and the committed floors are exercised offline.
 GATE_RULES = """
@@ -84,8 +73,6 @@ def env(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("suite, n", [("chat", 6), ("cases", 6)])
 def test_degraded_prompt_fails_the_gate_unchanged_prompt_passes(env, tmp_path, suite, n):
-    if suite == "cases" and not _parsers_in_build():
-        pytest.skip("the case suite needs the ISO 20022 and MT parsers (not in this build)")
     runner = CliRunner()
     dataset, baselines = _subset(tmp_path, suite, n), tmp_path / "baselines"
     with OpenAIStub(obedient_model) as stub:

@@ -21,7 +21,6 @@ RECALL_FLOOR = 0.95
 MRR_FLOOR = 0.85
 
 
-@pytest.mark.xfail(strict=True, reason="floor not met yet: recall@5 0.94, MRR 0.85 on a fresh ingest of the merged docs (issue 3 open)")
 def test_retrieval_meets_the_floor_on_the_real_docs(tmp_path: Path) -> None:
     cases = load_dataset(DEFAULT_DATASET)
     assert len(cases) >= 20, "the eval set is too small to mean anything"

@@ -10,6 +10,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -26,7 +27,9 @@ from knowledge_base.store import KBStore, StoreConfig
 pytestmark = pytest.mark.integration
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "kb"
-CHROMA = Path(os.environ.get("VIRTUAL_ENV", "/work/venv")) / "bin" / "chroma"
+# chromadb is a hard dependency, so its CLI sits next to the interpreter running the tests (`make test`
+# does not activate the venv, so PATH may not have it).
+CHROMA = Path(sys.executable).parent / "chroma"
 
 
 def _free_port() -> int:
@@ -37,9 +40,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    exe = shutil.which("chroma") or str(CHROMA)
-    if not Path(exe).exists():
-        pytest.skip("the chroma CLI is not installed")
+    exe = str(CHROMA) if CHROMA.exists() else shutil.which("chroma")
+    assert exe, f"the chroma CLI is missing (looked for {CHROMA} and on PATH): chromadb is not installed properly"
     port = _free_port()
     path = tmp_path_factory.mktemp("chroma-server")
     env = {**os.environ, **OFFLINE_DEFAULTS}

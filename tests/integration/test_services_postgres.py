@@ -12,7 +12,8 @@ from app.settings import get_settings, reload_settings
 from app.store.db import make_engine, session_scope
 from app.store.models import AuditRecord, BookItem, MatchDecision, MatchSuggestion
 from app.store.race import race
-from app.store.testing import postgres_available, seed_pair, seed_suggestion, seed_users, temporary_postgres_database
+from app.store.testing import seed_pair, seed_suggestion, seed_users, temporary_postgres_database
+from tests.conftest import require_postgres
 
 pytestmark = pytest.mark.integration
 ROUNDS = 15
@@ -20,9 +21,7 @@ ROUNDS = 15
 
 @pytest.fixture(scope="module")
 def engine():
-    reason = postgres_available()
-    if reason:
-        pytest.skip(reason)
+    require_postgres()
     mp = pytest.MonkeyPatch()
     mp.setenv("BREAKDESK_BCRYPT_ROUNDS", "4")
     reload_settings()

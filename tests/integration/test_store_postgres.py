@@ -12,16 +12,15 @@ from sqlalchemy import inspect, select, text
 from app.store.db import make_engine, session_scope
 from app.store.migrate import current_revision, upgrade
 from app.store.models import AuditChainHead, Base, BookItem
-from app.store.testing import postgres_available, seed_pair, temporary_postgres_database
+from app.store.testing import seed_pair, temporary_postgres_database
+from tests.conftest import require_postgres
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
 def pg_url():
-    reason = postgres_available()
-    if reason:
-        pytest.skip(reason)
+    require_postgres()
     with temporary_postgres_database(migrate=False) as url:
         yield url
 

@@ -45,10 +45,10 @@ def test_prepare_on_postgresql(ui_env, monkeypatch):
 
     from app.settings import reload_settings
     from app.store.db import make_engine
-    from app.store.testing import postgres_available, temporary_postgres_database
+    from app.store.testing import temporary_postgres_database
+    from tests.conftest import require_postgres
 
-    if (why := postgres_available()) is not None:
-        pytest.skip(why)
+    require_postgres()
     with temporary_postgres_database(migrate=False) as url:  # `breakdesk ui` runs the migrations itself
         monkeypatch.setenv("DATABASE_URL", url)
         reload_settings()

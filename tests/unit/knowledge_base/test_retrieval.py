@@ -100,28 +100,46 @@ def test_index_notices_an_ingest_by_another_process(store, fake_embedder, docs: 
     assert fresh is not first and any("open a ticket" in t for t in fresh.texts)
 
 
-def test_filtered_vector_candidates_overfetch_or_let_chroma_filter(retriever: Retriever, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """Filtering in Python after an unfiltered overfetch gives Chroma's filtered ranking, in order."""
-    import knowledge_base.retrieval as retrieval
+def test_vector_scores_are_exact_and_agree_with_chroma(retriever: Retriever) -> None:
+    """The in-process product ranks like Chroma's cosine distance (HNSW is exact on a store this small)."""
+    import numpy as np
 
-    calls: list[object] = []
-    real_query = retriever.store.query
+    query = "closed account"
+    embedding = retriever.embedder.embed_query(query)
+    chroma = [cid for cid, _ in retriever.store.query(embedding, 5)]
+    cosine = retriever._cosines(query)
+    ours = [retriever.index.ids[p] for p in np.argsort(-cosine, kind="stable")[:5]]
+    assert ours == chroma
 
-    def spy(embedding, n, where=None, total=None):  # type: ignore[no-untyped-def]
-        calls.append(where)
-        return real_query(embedding, n, where, total=total)
 
-    monkeypatch.setattr(retriever.store, "query", spy)
-    flt = normalise_filters({"kind": "code-set"})
-    mask = retriever.index.mask(flt)
-    wanted = real_query(retriever.embedder.embed_query("closed account"), retriever.weights.depth,
-                        {"kind": "code-set"})
-    got = retriever._vector_candidates("closed account", flt, mask)
-    assert [cid for cid, _ in got] == [cid for cid, _ in wanted]
-    assert calls == [None]  # one unfiltered round trip
+def test_a_passage_bm25_is_sure_of_beats_one_moderate_on_both_sides() -> None:
+    """Why scores are fused rather than ranks: reciprocal rank fusion puts `b` first, the convex
+    combination puts `a` (BM25's only strong match) first."""
+    import numpy as np
 
-    calls.clear()
-    monkeypatch.setattr(retrieval, "OVERFETCH_LIMIT", 0)  # too many neighbours needed: Chroma filters
-    got = retriever._vector_candidates("closed account", flt, mask)
-    assert [cid for cid, _ in got] == [cid for cid, _ in wanted]
-    assert calls == [{"kind": "code-set"}]
+    from knowledge_base.retrieval import FusionWeights, _min_max, _scaled
+
+    cosine = np.array([0.40, 0.52, 0.55, 0.20, 0.50], dtype=np.float32)
+    bm25 = np.array([9.0, 3.0, 0.0, 0.0, 2.5], dtype=np.float32)
+    alpha = FusionWeights().vector
+    fused = alpha * _min_max(cosine) + (1 - alpha) * _scaled(bm25)
+    assert int(np.argmax(fused)) == 0
+
+    def rank(scores: np.ndarray, i: int) -> int:
+        return list(np.argsort(-scores, kind="stable")).index(i)
+
+    rrf = [1 / (61 + rank(cosine, i)) + 1 / (61 + rank(bm25, i)) for i in range(len(cosine))]
+    assert int(np.argmax(rrf)) == 1
+    assert _min_max(np.ones(3)).tolist() == [0, 0, 0] and _scaled(np.zeros(3)).tolist() == [0, 0, 0]
+
+
+def test_a_store_from_another_embedder_is_a_clear_error(retriever: Retriever) -> None:
+    from knowledge_base.errors import StoreError
+
+    class Wider:
+        def embed_query(self, text: str) -> list[float]:
+            return [1.0] * 1000
+
+    retriever.embedder = Wider()  # type: ignore[assignment]
+    with pytest.raises(StoreError, match="dimensional vectors.*--rebuild"):
+        retriever.search("closed account")
