@@ -39,6 +39,7 @@ from parsers.canonical import (
     Transaction,
     message_json_schema,
 )
+from parsers.collector import collector_paused
 from parsers.errors import (
     EncodingError,
     FieldError,
@@ -68,8 +69,12 @@ def iter_messages(source: Source, *, filename: str | None = None) -> Iterator[Me
 
 
 def parse(source: Source, *, filename: str | None = None) -> list[Message]:
-    """Parse every message in `source` (all or nothing: a parse error loses no partial result)."""
-    return list(iter_messages(source, filename=filename))
+    """Parse every message in `source` (all or nothing: a parse error loses no partial result).
+
+    The cyclic garbage collector is paused meanwhile (see `parsers.collector`): at 100k entries it
+    otherwise costs more than the parsing."""
+    with collector_paused():
+        return list(iter_messages(source, filename=filename))
 
 
 def parse_file(path: str | Path) -> list[Message]:

@@ -1,0 +1,64 @@
+"""The collector pause around `parsers.parse`: it nests, it is shared by threads, and it restores the
+state it found, also when a parse fails."""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+import pytest
+
+import parsers
+from parsers.collector import collector_paused
+
+
+@pytest.fixture(autouse=True)
+def _collector_back_on():  # type: ignore[no-untyped-def]
+    yield
+    gc.enable()
+
+
+def test_pause_nests_and_resumes_once() -> None:
+    gc.enable()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer parse is still running
+    assert gc.isenabled()
+
+
+def test_a_collector_that_was_off_stays_off() -> None:
+    gc.disable()
+    with collector_paused():
+        pass
+    assert not gc.isenabled()
+
+
+def test_threads_share_one_pause() -> None:
+    gc.enable()
+    inside, release = threading.Event(), threading.Event()
+
+    def other() -> None:
+        with collector_paused():
+            inside.set()
+            release.wait(5)
+
+    worker = threading.Thread(target=other)
+    with collector_paused():
+        worker.start()
+        assert inside.wait(5)
+    assert not gc.isenabled()  # the other thread's parse has not ended yet
+    release.set()
+    worker.join(5)
+    assert gc.isenabled()
+
+
+def test_parse_resumes_the_collector_after_success_and_failure() -> None:
+    gc.enable()
+    assert parsers.parse(":20:REF\n:25:DE89370400440532013000\n:28C:1/1\n:60F:C260101EUR1,00\n:62F:C260101EUR1,00\n",
+                         filename="ok.sta")
+    assert gc.isenabled()
+    with pytest.raises(parsers.ParseError):
+        parsers.parse("<Document><unclosed>", filename="bad.xml")
+    assert gc.isenabled()
