@@ -1,9 +1,10 @@
 """Loading knowledge-base source files into `Document`s.
 
 Markdown with YAML front matter is the house format (`id`, `title`, `scheme`, `kind`, `version`,
-`effective`, optional `tags`). Plain text and HTML are accepted so an operator can drop in a bank's
-notice as-is; their metadata is derived from the file name. HTML headings become Markdown headings so
-the same heading chunker applies. Every failure names the file (`DocumentError`), so one bad file never
+`effective`, optional `tags`). Plain text, HTML and PDF are accepted so an operator can drop in a
+bank's notice or a scheme's rulebook as-is; their metadata is derived from the file name (a PDF's own
+title when it has one). HTML headings become Markdown headings so the same heading chunker applies; a
+PDF becomes one section per page (`doc#page-12`), because a page is what a reader of a PDF can look up. Every failure names the file (`DocumentError`), so one bad file never
 hides the others.
 """
 
@@ -24,7 +25,8 @@ KINDS = frozenset({"rulebook", "code-set", "sop"})
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 TEXT_SUFFIXES = frozenset({".txt"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
-SUPPORTED_SUFFIXES = MARKDOWN_SUFFIXES | TEXT_SUFFIXES | HTML_SUFFIXES
+PDF_SUFFIXES = frozenset({".pdf"})
+SUPPORTED_SUFFIXES = MARKDOWN_SUFFIXES | TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES
 REQUIRED_FRONT_MATTER = ("id", "title", "scheme", "kind")
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
@@ -57,12 +59,14 @@ def load_document(path: Path) -> Document:
         raw = path.read_bytes()
     except OSError as exc:
         raise DocumentError(path, f"cannot read file ({exc.strerror or exc})") from exc
+    digest = hashlib.sha256(raw).hexdigest()
+    suffix = path.suffix.lower()
+    if suffix in PDF_SUFFIXES:
+        return _pdf(path, raw, digest)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DocumentError(path, f"not valid UTF-8 (byte offset {exc.start})") from exc
-    digest = hashlib.sha256(raw).hexdigest()
-    suffix = path.suffix.lower()
     if suffix in MARKDOWN_SUFFIXES:
         return _markdown(path, text, digest)
     if suffix in TEXT_SUFFIXES:
@@ -133,3 +137,27 @@ def _html(path: Path, text: str, digest: str) -> Document:
         if content:
             lines.append({"h2": "## ", "h3": "### ", "li": "- "}.get(el.tag, "") + content)
     return Document(doc_id=slugify(path.stem), title=title, body="\n\n".join(lines), source=path, content_hash=digest)
+
+
+def _pdf(path: Path, raw: bytes, digest: str) -> Document:
+    """Text of each page as a `## Page N` section (pypdf; no OCR, so a scanned PDF is an error)."""
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(raw))
+        if reader.is_encrypted:
+            raise DocumentError(path, "the PDF is encrypted; save an unprotected copy to ingest it")
+        pages = [page.extract_text() or "" for page in reader.pages]
+        title = str((reader.metadata or {}).get("/Title") or "").strip()
+    except DocumentError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise DocumentError(path, f"not a readable PDF ({exc})") from exc
+    sections = [f"## Page {n}\n\n{' '.join(text.split())}" for n, text in enumerate(pages, 1) if text.strip()]
+    if not sections:
+        raise DocumentError(path, f"no text on any of its {len(pages)} pages (a scanned PDF needs OCR first)")
+    return Document(doc_id=slugify(path.stem), title=title or path.stem, body="\n\n".join(sections),
+                    source=path, content_hash=digest)

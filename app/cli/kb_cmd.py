@@ -29,7 +29,9 @@ def kb() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--rebuild", is_flag=True, help="Drop the store (even a damaged one) and ingest from scratch.")
 def ingest_cmd(paths: tuple[Path, ...], rebuild: bool) -> None:
-    """Ingest documents (default: the packaged knowledge_base/docs); unchanged ones are not re-embedded."""
+    """Ingest documents (default: the packaged knowledge_base/docs); unchanged ones are not re-embedded.
+
+    Folders are searched for Markdown, text, HTML and PDF files (a PDF is cited by page)."""
     from tqdm import tqdm
 
     from knowledge_base.ingestion import ingest_paths
