@@ -28,6 +28,28 @@ def test_pause_nests_and_resumes_once() -> None:
     assert gc.isenabled()
 
 
+def test_survivors_are_promoted_to_the_oldest_generation() -> None:
+    gc.enable()
+    gc.collect()
+    with collector_paused():
+        kept = [[i] for i in range(5000)]  # tracked containers that survive the parse
+    assert gc.get_freeze_count() == 0 and all(gc.is_tracked(x) for x in kept)
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert all(id(x) in oldest for x in kept)  # not left young, for a collection to traverse again
+
+
+def test_objects_the_application_froze_stay_frozen() -> None:
+    gc.enable()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with collector_paused():
+            _ = [{"entry": i} for i in range(100)]
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
 def test_a_collector_that_was_off_stays_off() -> None:
     gc.disable()
     with collector_paused():
