@@ -12,7 +12,7 @@ from agents.recon.items import (
     bank_items_from_messages,
     book_items_from_messages,
 )
-from agents.recon.ledger import LedgerError, book_items_from_ledger_csv
+from agents.recon.ledger import LedgerError, LedgerLine, book_items_from_ledger_csv, read_ledger_csv
 from agents.recon.results import BREAK_CLASSES, Break, MatchResult, Reason, Suggestion
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "BookItem",
     "Break",
     "LedgerError",
+    "LedgerLine",
     "MatchConfig",
     "MatchResult",
     "Reason",
@@ -32,4 +33,5 @@ __all__ = [
     "book_items_from_messages",
     "explain_pair",
     "match",
+    "read_ledger_csv",
 ]

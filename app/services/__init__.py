@@ -7,5 +7,5 @@ same transaction. Services flush but never commit; the caller's `session_scope` 
     cases        open_case, assign_case, set_case_state, propose/edit/approve/reject_repair (maker-checker)
     imports      import_messages, import_ledger_csv (atomic, idempotent by content hash)
     scorecards   approve_scorecard
-    roles        the permission table; errors: PermissionDenied, NotFound, ConflictError, LedgerFormatError
+    roles        the permission table; errors: PermissionDenied, NotFound, ConflictError (a bad ledger CSV: agents.recon.LedgerError)
 """

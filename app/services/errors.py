@@ -4,12 +4,12 @@
     ├── PermissionDenied      the user's role (or maker-checker) forbids the action
     ├── NotFound              the object does not exist
     └── ConflictError         someone else changed it first, or the state does not allow the action
-    LedgerFormatError (parsers.errors.ParseError)   a ledger CSV row is bad (file and line named)
+
+A bad ledger CSV raises `agents.recon.LedgerError` (a `parsers.errors.ParseError` naming the file and
+every bad line), from the one ledger reader the store and the matcher share.
 """
 
 from __future__ import annotations
-
-from parsers.errors import ParseError
 
 
 class ServiceError(Exception):
@@ -27,11 +27,3 @@ class NotFound(ServiceError):
 class ConflictError(ServiceError):
     """A concurrent or earlier change wins; reload and decide again."""
 
-
-class LedgerFormatError(ParseError):
-    """One or more ledger CSV rows are invalid. `problems` lists every (line, message); nothing was written."""
-
-    def __init__(self, message: str, *, file: str | None, problems: list[tuple[int, str]]) -> None:
-        self.problems = problems
-        first_line = problems[0][0] if problems else None
-        super().__init__(message, file=file, line=first_line)

@@ -16,31 +16,24 @@ DBIT on the debtor's account) and from ledger CSV lines.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
-from iso4217 import Currency
-from schwifty import IBAN
-from schwifty.exceptions import SchwiftyException
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from agents.recon.ledger import read_ledger_csv
 from app.services import audit
 from app.services.access import require
-from app.services.errors import ConflictError, LedgerFormatError
+from app.services.errors import ConflictError
 from app.store.models import BankEntry, BookItem, ImportBatch, StoredMessage, User
 from app.store.repositories.batches import find_batch
 from parsers.canonical import Entry, EntryDetail, Message, Party, Provenance, Remittance, Statement, Transaction
-from parsers.errors import EncodingError, FieldError
+from parsers.errors import FieldError
 
 KIND_MESSAGES = "messages"
 KIND_LEDGER = "ledger_csv"
@@ -321,60 +314,37 @@ def _book_row(batch_id: int, message_id: int, message: Message, tx: Transaction,
 
 # ---------------------------------------------------------------------------------- ledger CSV
 
-#: Columns a ledger CSV must have (header names; `column_map` renames them), in this order of meaning:
-#:   id           the ledger line's unique id (unique within the file)
-#:   date         booking date, ISO YYYY-MM-DD
-#:   amount       decimal with '.', at most the currency's minor units; a leading '-' means money out
-#:                unless `direction` is given
-#:   currency     ISO 4217 code
-#:   counterparty name of the other party
-#:   reference    our reference for the payment
-#:   description  free text
-LEDGER_REQUIRED = ("id", "date", "amount", "currency", "counterparty", "reference", "description")
-#: Optional columns: the counterparty's IBAN, the payment's end-to-end id, the direction
-#: (CRDT/DBIT, C/D, credit/debit, in/out), and our own account.
-LEDGER_OPTIONAL = ("iban", "end_to_end_id", "direction", "account")
-_AMOUNT_RE = re.compile(r"^[+-]?\d+(\.\d+)?$")
-_DIRECTIONS = {"crdt": "CRDT", "c": "CRDT", "cr": "CRDT", "credit": "CRDT", "in": "CRDT",
-               "dbit": "DBIT", "d": "DBIT", "dr": "DBIT", "debit": "DBIT", "out": "DBIT"}
-MAX_REPORTED_PROBLEMS = 20
-
-
-@dataclass(frozen=True)
-class _LedgerRow:
-    line: int
-    values: dict[str, Any]
-    raw: dict[str, str]
-
 
 def import_ledger_csv(
     session: Session, *, file_name: str, content_bytes: bytes, column_map: Mapping[str, str] | None = None,
     user: str | User,
 ) -> ImportResult:
-    """Import ledger lines as book items. Any bad row refuses the whole file (`LedgerFormatError`)."""
+    """Import ledger lines as book items. The file is read by the one ledger reader
+    (`agents.recon.ledger`, which documents the format); any bad row refuses the whole file with a
+    `LedgerError` before anything is written."""
     actor = require(session, user, "import").username
     digest = _sha256(content_bytes)
     existing = find_batch(session, sha256=digest, kind=KIND_LEDGER)
     if existing is not None:
         return ImportResult.of(existing, created=False)
-    rows = parse_ledger_csv(file_name=file_name, content_bytes=content_bytes, column_map=column_map)
+    lines = read_ledger_csv(content_bytes, column_map, filename=file_name)
     with session.begin_nested():
         batch = _claim_batch(session, file_name=file_name, digest=digest, size=len(content_bytes), kind=KIND_LEDGER, actor=actor)
         if isinstance(batch, ImportResult):
             return batch
         keys = _Keys()
         items = []
-        for r in rows:
-            v = r.values
+        for ln in lines:
             item = BookItem(
-                batch_id=batch.id, source=KIND_LEDGER, external_id=v["id"], account=v["account"], amount=v["amount"],
-                currency=v["currency"], credit_debit=v["direction"], booking_date=v["date"], value_date=None,
-                end_to_end_id=v["end_to_end_id"], counterparty_name=v["counterparty"], counterparty_account=v["iban"],
-                reference=v["reference"], description=v["description"], remittance_text=v["description"],
-                other_references=[v["reference"]] if v["reference"] else [], line_number=r.line, raw=r.raw,
-                provenance={"file": file_name, "message_index": 0, "line": r.line, "xpath": None},
+                batch_id=batch.id, source=KIND_LEDGER, external_id=ln.id, account=ln.account, amount=ln.amount,
+                currency=ln.currency, credit_debit=ln.direction, booking_date=ln.booking_date, value_date=ln.value_date,
+                end_to_end_id=ln.end_to_end_id, counterparty_name=ln.counterparty, counterparty_account=ln.iban,
+                reference=ln.reference, description=ln.description, remittance_text=ln.description,
+                other_references=[ln.reference] if ln.reference else [], line_number=ln.line, raw=ln.raw,
+                provenance={"file": file_name, "message_index": 0, "line": ln.line, "xpath": None},
             )
-            item.idempotency_key = keys.key("ledger", v["id"], v["date"], v["amount"], v["currency"], v["direction"], v["account"])
+            # Not the value date: keys stay those of earlier imports, so re-sent lines stay duplicates.
+            item.idempotency_key = keys.key("ledger", ln.id, ln.booking_date, ln.amount, ln.currency, ln.direction, ln.account)
             items.append(item)
         known = _existing_keys(session, BookItem, [i.idempotency_key for i in items])
         fresh = [i for i in items if i.idempotency_key not in known]
@@ -385,147 +355,8 @@ def import_ledger_csv(
         result = ImportResult.of(batch, created=True)
         audit.append(session, actor=actor, action="import.ledger_csv", object_type="import_batch", object_id=batch.id,
                      after={"file_name": file_name, "sha256": digest, "book_items": result.book_items,
-                            "duplicates": result.duplicates, "rows": len(rows)})
+                            "duplicates": result.duplicates, "rows": len(lines)})
     return result
 
 
-def parse_ledger_csv(*, file_name: str, content_bytes: bytes, column_map: Mapping[str, str] | None = None) -> list[_LedgerRow]:
-    """Read and check every row; raise one `LedgerFormatError` listing all bad rows."""
-    try:
-        text = content_bytes.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise EncodingError(f"ledger CSV is not UTF-8 (byte {exc.start})", file=file_name) from exc
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise LedgerFormatError("ledger CSV is empty", file=file_name, problems=[(1, "no header line")]) from None
-    columns = _resolve_columns(file_name, header, column_map or {})
-    rows: list[_LedgerRow] = []
-    problems: list[tuple[int, str]] = []
-    seen_ids: dict[str, int] = {}
-    try:
-        for record in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in record):
-                continue  # a blank line is not a row
-            if len(record) != len(header):
-                problems.append((line, f"{len(record)} fields, the header has {len(header)}"))
-                continue
-            raw = dict(zip(header, record))
-            try:
-                values = _ledger_values(record, columns)
-            except ValueError as exc:
-                problems.append((line, str(exc)))
-                continue
-            if values["id"] in seen_ids:
-                problems.append((line, f"id {values['id']!r} already used on line {seen_ids[values['id']]}"))
-                continue
-            seen_ids[values["id"]] = line
-            rows.append(_LedgerRow(line, values, raw))
-    except csv.Error as exc:
-        problems.append((reader.line_num, f"malformed CSV: {exc}"))
-    if problems:
-        shown = "; ".join(f"line {n}: {msg}" for n, msg in problems[:MAX_REPORTED_PROBLEMS])
-        more = f" (and {len(problems) - MAX_REPORTED_PROBLEMS} more)" if len(problems) > MAX_REPORTED_PROBLEMS else ""
-        raise LedgerFormatError(f"{len(problems)} bad row(s), nothing imported: {shown}{more}", file=file_name, problems=problems)
-    if not rows:
-        raise LedgerFormatError("ledger CSV has a header but no rows", file=file_name, problems=[(1, "no rows")])
-    return rows
-
-
-def _resolve_columns(file_name: str, header: list[str], column_map: Mapping[str, str]) -> dict[str, int | None]:
-    unknown = set(column_map) - set(LEDGER_REQUIRED) - set(LEDGER_OPTIONAL)
-    if unknown:
-        raise ValueError(f"column_map names unknown fields: {sorted(unknown)}")
-    index = {h.strip().lower(): i for i, h in enumerate(header)}
-    out: dict[str, int | None] = {}
-    missing = []
-    for name in (*LEDGER_REQUIRED, *LEDGER_OPTIONAL):
-        wanted = column_map.get(name, name).strip().lower()
-        if wanted in index:
-            out[name] = index[wanted]
-        elif name in LEDGER_REQUIRED:
-            missing.append(column_map.get(name, name))
-        else:
-            out[name] = None
-    if missing:
-        raise LedgerFormatError(
-            f"missing column(s) {', '.join(missing)}; the header has: {', '.join(h.strip() for h in header)}",
-            file=file_name, problems=[(1, "missing columns: " + ", ".join(missing))],
-        )
-    return out
-
-
-def _cell(record: list[str], columns: Mapping[str, int | None], name: str) -> str | None:
-    i = columns.get(name)
-    if i is None:
-        return None
-    value = record[i].strip()
-    return value or None
-
-
-def _limit(value: str | None, size: int, name: str) -> str | None:
-    if value is not None and len(value) > size:
-        raise ValueError(f"{name} longer than {size} characters")
-    return value
-
-
-def _ledger_values(record: list[str], columns: Mapping[str, int | None]) -> dict[str, Any]:
-    get = lambda name: _cell(record, columns, name)  # noqa: E731
-    ident = get("id")
-    if not ident:
-        raise ValueError("id is empty")
-    _limit(ident, 64, "id")
-    raw_date = get("date") or ""
-    try:
-        booked = date.fromisoformat(raw_date)
-    except ValueError:
-        raise ValueError(f"date {raw_date!r} is not YYYY-MM-DD") from None
-    code = (get("currency") or "").upper()
-    try:
-        minor = Currency(code).exponent
-    except ValueError:
-        raise ValueError(f"currency {code!r} is not an ISO 4217 code") from None
-    raw_amount = (get("amount") or "").replace(" ", "")
-    if not _AMOUNT_RE.match(raw_amount):
-        raise ValueError(f"amount {raw_amount!r} is not a decimal number like 1234.56")
-    amount = Decimal(raw_amount)
-    places = -amount.as_tuple().exponent if amount.as_tuple().exponent < 0 else 0
-    if minor is not None and places > minor:
-        raise ValueError(f"amount {raw_amount} has {places} decimals; {code} allows {minor}")
-    if amount == 0:
-        raise ValueError("amount is zero")
-    raw_dir = get("direction")
-    if raw_dir is not None:
-        direction = _DIRECTIONS.get(raw_dir.lower())
-        if direction is None:
-            raise ValueError(f"direction {raw_dir!r} is not one of CRDT/DBIT, C/D, credit/debit, in/out")
-        if amount < 0 and direction != "DBIT":
-            raise ValueError(f"negative amount {raw_amount} contradicts direction {raw_dir!r}")
-    else:
-        direction = "DBIT" if amount < 0 else "CRDT"
-    iban = get("iban")
-    if iban is not None:
-        try:
-            iban = IBAN(iban).compact
-        except SchwiftyException as exc:
-            raise ValueError(f"iban {iban!r} is invalid: {exc}") from None
-    return {
-        "id": ident,
-        "date": booked,
-        "amount": abs(amount),
-        "currency": code,
-        "direction": direction,
-        "counterparty": _limit(get("counterparty"), 140, "counterparty"),
-        "reference": _limit(get("reference"), 140, "reference"),
-        "description": get("description"),
-        "iban": iban,
-        "end_to_end_id": _limit(get("end_to_end_id"), 35, "end_to_end_id"),
-        "account": _limit(get("account"), 64, "account"),
-    }
-
-
-__all__ = ["LEDGER_OPTIONAL", "LEDGER_REQUIRED", "ImportResult", "import_ledger_csv", "import_messages", "parse_ledger_csv"]
+__all__ = ["ImportResult", "import_ledger_csv", "import_messages"]

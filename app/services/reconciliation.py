@@ -20,8 +20,7 @@ from sqlalchemy.orm import Session
 
 import parsers
 from agents.recon import BookItem as ReconBook
-from agents.recon import MatchConfig, bank_items_from_messages, book_items_from_messages, match
-from agents.recon.normalize import refs_in_text
+from agents.recon import LedgerLine, MatchConfig, bank_items_from_messages, book_items_from_messages, match
 from parsers.currency import quantize
 from app.services import cases as case_service
 from app.services import decisions
@@ -53,13 +52,15 @@ def _open_rows(session: Session, model) -> list:
 
 
 def _ledger_item(row: BookItem) -> ReconBook:
-    return ReconBook(
-        id=str(row.id), amount=quantize(row.amount, row.currency), currency=row.currency, direction=row.credit_debit,  # type: ignore[arg-type]
-        booking_date=row.booking_date, value_date=row.value_date, end_to_end_id=row.end_to_end_id,
-        other_references=(row.reference,) if row.reference else (), text_references=refs_in_text(row.description or ""),
-        counterparty_name=row.counterparty_name, counterparty_iban=row.counterparty_account,
-        remittance=row.description or "", provenance=f"{_describe(row.provenance)}", source="ledger",
+    """A stored ledger line as the matcher sees it: the same mapping the CSV reader uses, keyed by row id."""
+    line = LedgerLine(
+        file=(row.provenance or {}).get("file") or "", line=row.line_number or 0, id=row.external_id or str(row.id),
+        booking_date=row.booking_date, amount=quantize(row.amount, row.currency), currency=row.currency,
+        direction=row.credit_debit,  # type: ignore[arg-type]
+        counterparty=row.counterparty_name, reference=row.reference, description=row.description,
+        iban=row.counterparty_account, end_to_end_id=row.end_to_end_id, value_date=row.value_date, account=row.account,
     )
+    return line.book_item(id=str(row.id), provenance=_describe(row.provenance))
 
 
 def _items(session: Session):

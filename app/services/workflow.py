@@ -30,7 +30,7 @@ from agents.graph.checkpoint import open_checkpointer
 from agents.llm import LLMCallRecord, LLMSettings, Provider, load_chat_model
 from agents.repairs import propose_repair as build_repair, revalidate_repair
 from app.services import cases as case_service
-from app.services.errors import ConflictError, LedgerFormatError, NotFound
+from app.services.errors import ConflictError, NotFound
 from app.services.imports import import_ledger_csv, import_messages
 from app.settings import Settings, get_settings
 from app.store.models import BankEntry, BookItem, Case, Repair, StoredMessage
@@ -115,7 +115,7 @@ def ingest_files(session: Session, *, files: list[tuple[str, bytes]], user: str,
                 else:
                     messages = parsers.parse(data, filename=name)
                     result = import_messages(session, file_name=name, content_bytes=data, messages=messages, user=user)
-        except (parsers.ParseError, LedgerFormatError) as exc:
+        except parsers.ParseError as exc:  # a ledger's LedgerError is one too
             report.errors.append(str(exc) if name in str(exc) else f"{name}: {exc}")
             continue
         (report.imported if result.created else report.duplicates).append(name)

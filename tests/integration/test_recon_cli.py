@@ -71,11 +71,11 @@ def test_recon_run_on_corpus_statement(tmp_path: Path, statement_file: str):
     booked = [it for it in items[::2] if it.match_date is not None]
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["id", "date", "amount", "currency", "counterparty", "reference", "direction"])
+    w.writerow(["id", "date", "amount", "currency", "counterparty", "reference", "description", "direction"])
     for i, it in enumerate(booked):
         ref = it.end_to_end_id or it.account_servicer_reference or ""
         w.writerow([f"L{i}", it.match_date.isoformat(), it.amount, it.currency,
-                    " ".join((it.counterparty_name or "").split()), ref, it.direction])
+                    " ".join((it.counterparty_name or "").split()), ref, "", it.direction])
     book = tmp_path / "ledger.csv"
     book.write_text(buf.getvalue(), encoding="utf-8")
     res = CliRunner().invoke(cli, ["recon", "run", "--bank", str(path), "--book", str(book), "--json"])
