@@ -8,9 +8,17 @@ A suite fails when
 * a metric dropped by more than its `max_drop` — and, for metrics marked `ci_separation` (noisy,
   LLM-judged ones), only when the baseline value lies outside the current confidence interval;
 * an LLM-judged metric is "not_scored" (the judge's output was unusable) or its pass^k is below
-  `min_pass_k`. Not scored is a failure, never a silent pass.
-A metric the build cannot measure (the suite or the module is not in this build) is reported as
-skipped, with the reason, and does not fail the gate.
+  `min_pass_k`. Not scored is a failure, never a silent pass;
+* the run produced no scores for the suite (its scorecard status is not "scored");
+* a metric the baseline has is missing from this run.
+
+Nothing is skipped. Every module the evaluation needs is imported unguarded (`evals.pipeline`), so a
+missing or broken one raises before any verdict and fails `breakdesk evals gate`. Two verdicts pass
+without a comparison, both for a product reason: `new` (the baseline has no value for the metric yet)
+and `n/a` (nothing to measure in this run, e.g. the grounding guard when no model answered). The
+LLM-judged metrics are scored only when a judge is configured (BREAKDESK_JUDGE_BASE_URL and
+BREAKDESK_JUDGE_MODEL): that is an explicit choice, and a baseline that has judge metrics fails a run
+without a judge as MISSING.
 """
 
 from __future__ import annotations
@@ -58,7 +66,7 @@ class Row:
     metric: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
-    verdict: str  # ok | REGRESSION | BELOW FLOOR | ABOVE CEILING | NOT SCORED | PASS^K LOW | new | n/a | skipped
+    verdict: str  # ok | REGRESSION | BELOW FLOOR | ABOVE CEILING | NOT SCORED | PASS^K LOW | MISSING | new | n/a
     detail: str = ""
 
     @property
@@ -69,7 +77,7 @@ class Row:
 @dataclass
 class SuiteVerdict:
     suite: str
-    status: str  # passed | failed | skipped
+    status: str  # passed | failed
     problems: list[str] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -112,11 +120,8 @@ def _judge_rows(name: str, after: dict, rule: MetricRule) -> Row | None:
     return None
 
 
-def compare_metric(suite: str, name: str, before: dict | None, after: dict | None, rule: MetricRule,
-                   unavailable: bool) -> Row:
+def compare_metric(suite: str, name: str, before: dict | None, after: dict | None, rule: MetricRule) -> Row:
     if after is None:
-        if unavailable:
-            return Row(name, before, None, "skipped", "not measurable in this build")
         return Row(name, before, None, "MISSING", "the baseline has it, this run did not produce it")
     judged = _judge_rows(name, after, rule)
     if judged:
@@ -149,30 +154,30 @@ def compare_metric(suite: str, name: str, before: dict | None, after: dict | Non
 def gate_suite(current: dict[str, Any], baseline: dict[str, Any] | None, config: GateConfig) -> SuiteVerdict:
     suite = current["suite"]
     verdict = SuiteVerdict(suite, "passed", notes=list(current.get("notes", [])))
-    if current.get("status") == "unavailable":
+    if current.get("status") != "scored":
         reasons = sorted({s["reason"] for s in current.get("skipped", [])})
-        verdict.status = "skipped"
-        verdict.notes.append("suite not runnable in this build: " + ("; ".join(reasons[:2]) or "no examples ran"))
+        verdict.status = "failed"
+        verdict.problems.append(f"suite {suite} has no scores (status {current.get('status')}): "
+                                + ("; ".join(reasons[:2]) or "no example ran"))
         return verdict
     if baseline is None:
         verdict.status = "failed"
         verdict.problems.append(f"no approved baseline for suite {suite} (evals/baselines/{suite}.json): "
                                 "run `breakdesk evals run`, then compliance runs `breakdesk evals approve`")
-        verdict.rows = [compare_metric(suite, n, None, a, config.rule(suite, n), False) for n, a in current["metrics"].items()]
+        verdict.rows = [compare_metric(suite, n, None, a, config.rule(suite, n)) for n, a in current["metrics"].items()]
         return verdict
     verdict.problems += _identity_problems(current, baseline)
     ids_now = {r["id"] for r in current.get("cases", [])}
     ids_then = {r["id"] for r in baseline.get("cases", [])}
     if ids_now != ids_then:
         common = ids_now & ids_then
-        verdict.notes.append(f"the runs scored different examples ({len(ids_then)} then, {len(ids_now)} now, e.g. corpus or "
-                             f"matcher absent): per-case metrics compared on the {len(common)} both scored")
+        verdict.notes.append(f"the runs scored different examples ({len(ids_then)} then, {len(ids_now)} now, e.g. corpus "
+                             f"files absent): per-case metrics compared on the {len(common)} both scored")
         current, baseline = restrict(current, common), restrict(baseline, common)
-    unavailable = set(current.get("unavailable_metrics", []))
     names = list(dict.fromkeys(list(baseline.get("metrics", {})) + list(current["metrics"])))
     for name in names:
         before, after = baseline.get("metrics", {}).get(name), current["metrics"].get(name)
-        verdict.rows.append(compare_metric(suite, name, before, after, config.rule(suite, name), name in unavailable))
+        verdict.rows.append(compare_metric(suite, name, before, after, config.rule(suite, name)))
     if verdict.problems or any(r.failed for r in verdict.rows):
         verdict.status = "failed"
     return verdict
