@@ -10,10 +10,12 @@ A suite fails when
 * an LLM-judged metric is "not_scored" (the judge's output was unusable) or its pass^k is below
   `min_pass_k`. Not scored is a failure, never a silent pass;
 * the run produced no scores for the suite (its scorecard status is not "scored");
+* the run and the baseline scored different examples (e.g. a baseline approved from a partial run);
 * a metric the baseline has is missing from this run.
 
-Nothing is skipped. Every module the evaluation needs is imported unguarded (`evals.pipeline`), so a
-missing or broken one raises before any verdict and fails `breakdesk evals gate`. Two verdicts pass
+Nothing is skipped. Every module the evaluation needs is imported unguarded (`evals.pipeline`) and a
+golden example whose input file is absent is an error (`evals.runner.require_inputs`), so a missing or
+broken piece raises before any verdict and fails `breakdesk evals gate`. Two verdicts pass
 without a comparison, both for a product reason: `new` (the baseline has no value for the metric yet)
 and `n/a` (nothing to measure in this run, e.g. the grounding guard when no model answered). The
 LLM-judged metrics are scored only when a judge is configured (BREAKDESK_JUDGE_BASE_URL and
@@ -170,10 +172,10 @@ def gate_suite(current: dict[str, Any], baseline: dict[str, Any] | None, config:
     ids_now = {r["id"] for r in current.get("cases", [])}
     ids_then = {r["id"] for r in baseline.get("cases", [])}
     if ids_now != ids_then:
-        common = ids_now & ids_then
-        verdict.notes.append(f"the runs scored different examples ({len(ids_then)} then, {len(ids_now)} now, e.g. corpus "
-                             f"files absent): per-case metrics compared on the {len(common)} both scored")
-        current, baseline = restrict(current, common), restrict(baseline, common)
+        only_then, only_now = sorted(ids_then - ids_now), sorted(ids_now - ids_then)
+        verdict.problems.append(f"the run and the baseline scored different examples ({len(only_then)} only in the baseline"
+                                f"{', e.g. ' + only_then[0] if only_then else ''}; {len(only_now)} only now"
+                                f"{', e.g. ' + only_now[0] if only_now else ''}): a scorecard of every example must be approved")
     names = list(dict.fromkeys(list(baseline.get("metrics", {})) + list(current["metrics"])))
     for name in names:
         before, after = baseline.get("metrics", {}).get(name), current["metrics"].get(name)
@@ -181,24 +183,6 @@ def gate_suite(current: dict[str, Any], baseline: dict[str, Any] | None, config:
     if verdict.problems or any(r.failed for r in verdict.rows):
         verdict.status = "failed"
     return verdict
-
-
-def restrict(card: dict[str, Any], ids: set[str]) -> dict[str, Any]:
-    """The card's per-case metrics recomputed on `ids` only (so two runs are compared on the same examples)."""
-    from evals import metrics as m
-    from evals.ragas_eval import NON_LLM_KEYS
-    from evals.stats import bootstrap_mean
-
-    rows = [r for r in card.get("cases", []) if r["id"] in ids]
-    recomputed = m.case_metrics(rows) if card["suite"] == "cases" else m.chat_metrics(rows)
-    for key in NON_LLM_KEYS.values():
-        if key in card["metrics"]:
-            recomputed[key] = m.metric(bootstrap_mean([r[key] for r in rows if r.get(key) is not None]), source="ragas")
-    out = dict(card["metrics"])
-    for name, value in recomputed.items():
-        if name in out:
-            out[name] = {**value, "higher_is_better": out[name].get("higher_is_better", True)}
-    return {**card, "metrics": out}
 
 
 def _fmt(m: dict | None) -> str:

@@ -3,7 +3,8 @@
 Suites: `cases` (break cases: detect → diagnose → retrieve → explain → repair → re-validate, plus the
 matcher's false-auto-match rate) and `chat` (ops questions through the chat graph). A stage that
 cannot be imported or raises fails the run (see `evals.pipeline`), so a broken build can never reach
-the gate as a smaller, passing scorecard. Only a corpus example whose file is absent is skipped.
+the gate as a smaller, passing scorecard. Nothing is skipped: a corpus example whose file is absent
+fails the run too, before anything is scored.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from agents.llm import LLMSettings, MemoryRecorder, Provider, load_chat_model
 from agents.prompts import load_prompt, prompt_dir, prompt_hashes
 from evals import metrics as m
 from evals import pipeline
-from evals.golden import REPO_ROOT, CaseExample, ChatExample, Dataset, load_dataset
+from evals.golden import REPO_ROOT, CaseExample, ChatExample, Dataset, DatasetError, load_dataset
 from evals.kb_passages import load_passages
 from evals.ragas_eval import JudgeConfig, judge_scores, non_llm_scores
 
@@ -98,13 +99,22 @@ def score_case(ex: CaseExample, got: dict | None, texts: dict[str, str]) -> dict
     return row
 
 
-def run_cases(ds: Dataset, rt: pipeline.EvalRuntime) -> tuple[list[dict], list[dict]]:
+def require_inputs(ds: Dataset) -> None:
+    """Every file the examples reference exists, or `DatasetError` naming them: scoring a subset would
+    let the gate compare fewer examples than compliance approved."""
+    missing = [(ex.id, path) for ex in ds.examples for path in ex.missing_files()]
+    if missing:
+        shown = "; ".join(f"{ex_id}: {path}" for ex_id, path in missing[:3])
+        raise DatasetError(f"{ds.path}: {len(missing)} input file(s) of the golden examples are absent ({shown}"
+                           f"{' …' if len(missing) > 3 else ''}); the sample corpus is read from ../shared beside the "
+                           "checkout, or from BREAKDESK_SHARED")
+
+
+def run_cases(ds: Dataset, rt: pipeline.EvalRuntime) -> list[dict]:
+    require_inputs(ds)
     texts = _passage_text()
-    rows, skipped = [], []
+    rows = []
     for ex in ds.examples:
-        if ex.source == "corpus" and not ex.corpus_available():
-            skipped.append({"id": ex.id, "reason": "corpus file not found (../shared/corpus absent)"})
-            continue
         try:
             found = _run_case_example(ex, rt)
         except Exception as exc:  # re-raised: a stage that fails on a golden example fails the run
@@ -112,10 +122,10 @@ def run_cases(ds: Dataset, rt: pipeline.EvalRuntime) -> tuple[list[dict], list[d
             raise
         got = next((c for c in found if _matches(c, ex.target)), None)
         rows.append(score_case(ex, got, texts))
-    return rows, skipped
+    return rows
 
 
-def run_chat(ds: Dataset, rt: pipeline.EvalRuntime) -> tuple[list[dict], list[dict]]:
+def run_chat(ds: Dataset, rt: pipeline.EvalRuntime) -> list[dict]:
     texts = _passage_text()
     rows = []
     for ex in ds.examples:
@@ -132,7 +142,7 @@ def run_chat(ds: Dataset, rt: pipeline.EvalRuntime) -> tuple[list[dict], list[di
                      "cited": cited, "citation_precision": precision, "citation_recall": recall,
                      "retrieved_ids": got["passages"], "retrieved_texts": [got["passage_texts"][c] for c in got["passages"]],
                      "reference_ids": ex.reference_contexts, "reference_texts": [texts[c] for c in ex.reference_contexts]})
-    return rows, []
+    return rows
 
 
 def run_suite(suite: str, rt: pipeline.EvalRuntime, *, dataset_path: Path | None = None, judge: JudgeConfig | None = None,
@@ -140,7 +150,7 @@ def run_suite(suite: str, rt: pipeline.EvalRuntime, *, dataset_path: Path | None
     """The scorecard payload for one suite (see `evals.scorecard` for storing and gating it)."""
     ds = load_dataset(suite, dataset_path)
     started = datetime.now(timezone.utc)
-    rows, skipped = (run_cases if suite == "cases" else run_chat)(ds, rt)
+    rows = (run_cases if suite == "cases" else run_chat)(ds, rt)
     notes: list[str] = []
     metrics = m.case_metrics(rows) if suite == "cases" else m.chat_metrics(rows)
     if rows:
@@ -157,7 +167,7 @@ def run_suite(suite: str, rt: pipeline.EvalRuntime, *, dataset_path: Path | None
     return {
         "schema": SCHEMA_VERSION,
         "suite": suite,
-        "status": "scored" if rows else "unavailable",
+        "status": "scored",  # always: a dataset has examples and every one is scored, or the run raised
         "created_at": started.isoformat(timespec="seconds"),
         "duration_s": round((datetime.now(timezone.utc) - started).total_seconds(), 2),
         "provider": rt.provider.name,
@@ -175,9 +185,9 @@ def run_suite(suite: str, rt: pipeline.EvalRuntime, *, dataset_path: Path | None
         "environment": {"python": platform.python_version()},
         "metrics": metrics,
         "cases": [{k: v for k, v in r.items() if k not in ("retrieved_texts", "reference_texts")} for r in rows],
-        "skipped": skipped,
+        # Both kept for the scorecard schema (stored scorecards and the committed baselines carry them): a
+        # run no longer skips an example or leaves a metric unmeasured, so both are always empty.
+        "skipped": [],
         "notes": notes,
-        # Kept for the scorecard schema (stored scorecards and the committed baselines carry it); no metric
-        # is left unmeasured any more, so it is always empty and the gate no longer reads it.
         "unavailable_metrics": [],
     }

@@ -4,7 +4,8 @@
 `gate` scores the current prompts and model and compares them with the approved baselines committed
 in `evals/baselines/` (so it works on a clean clone with an empty database); exit code 1 on failure.
 `approve` is compliance's decision (role-checked and audited) and writes the baseline file.
-A module the evaluation cannot import fails `run` and `gate` with exit code 1 (never a skipped suite).
+A module the evaluation cannot import, or a golden example whose input file is absent, fails `run` and
+`gate` with exit code 1 (never a skipped suite or a scorecard of fewer examples).
 """
 
 from __future__ import annotations
@@ -29,9 +30,11 @@ def _judge(no_judge: bool, config):
 def _score(suite: str, provider: str, model: str | None, retriever: str, dataset: Path | None, judge,
            pipeline: str = "graph") -> list[dict]:
     """One scorecard per suite (`all`: every suite). An ImportError — at import or from a stage loaded on
-    use (hybrid retrieval, the workflow) — becomes a clear error naming the module, so a broken build
-    fails the run instead of producing a scorecard that covers less."""
+    use (hybrid retrieval, the workflow) — becomes a clear error naming the module, and so does a dataset
+    that cannot be scored whole, so a broken build fails the run instead of producing a scorecard that
+    covers less."""
     try:
+        from evals.golden import DatasetError
         from evals.runner import SUITES, make_runtime, run_suite
 
         suites = list(SUITES) if suite == "all" else [suite]
@@ -41,6 +44,8 @@ def _score(suite: str, provider: str, model: str | None, retriever: str, dataset
         raise click.ClickException(
             f"the evaluation cannot import {exc.name or 'a module it needs'}: {exc}. A missing or broken module "
             "fails the eval run and the gate; nothing is skipped") from exc
+    except DatasetError as exc:  # after ImportError on purpose: the name exists only once its import succeeded
+        raise click.ClickException(str(exc)) from exc
 
 
 def _summary(card: dict) -> str:

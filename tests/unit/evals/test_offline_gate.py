@@ -87,3 +87,13 @@ def test_a_parser_that_refuses_golden_input_fails_the_gate(tmp_path, monkeypatch
     assert result.exit_code == 1 and isinstance(result.exception, parsers.ParseError), result.output
     assert any(n.startswith("while scoring golden example ") for n in result.exception.__notes__)
     assert "gate:" not in result.output
+
+
+def test_an_absent_corpus_file_fails_the_gate_instead_of_shrinking_the_suite(tmp_path, monkeypatch):
+    monkeypatch.setenv("BREAKDESK_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("BREAKDESK_PROMPT_DIR", raising=False)
+    monkeypatch.setenv("BREAKDESK_SHARED", str(tmp_path / "no-shared"))
+    result = CliRunner().invoke(cli, ["evals", "gate", "--provider", "none", "--no-judge", "--suite", "cases"])
+    assert result.exit_code == 1, result.output
+    assert "input file(s) of the golden examples are absent" in result.output and "BREAKDESK_SHARED" in result.output
+    assert str(tmp_path / "no-shared" / "corpus") in result.output and "gate:" not in result.output

@@ -113,6 +113,15 @@ def test_a_suite_without_scores_fails_instead_of_being_skipped():
     assert v.problems == ["suite cases has no scores (status unavailable): parsers"]
 
 
+def test_runs_that_scored_different_examples_fail():
+    base = {**copy.deepcopy(BASE), "cases": [{"id": "a"}, {"id": "b"}, {"id": "c"}]}
+    cur = {**copy.deepcopy(BASE), "cases": [{"id": "a"}, {"id": "b"}]}
+    v = gate_suite(cur, base, CONFIG)
+    assert v.status == "failed" and any("scored different examples (1 only in the baseline, e.g. c; 0 only now)" in p
+                                        for p in v.problems)
+    assert gate_suite(copy.deepcopy(base), base, CONFIG).status == "passed"
+
+
 def test_committed_gate_config_loads():
     cfg = GateConfig.load()
     assert cfg.version >= 1 and cfg.judge["k"] >= 2
