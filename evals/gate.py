@@ -8,9 +8,19 @@ A suite fails when
 * a metric dropped by more than its `max_drop` — and, for metrics marked `ci_separation` (noisy,
   LLM-judged ones), only when the baseline value lies outside the current confidence interval;
 * an LLM-judged metric is "not_scored" (the judge's output was unusable) or its pass^k is below
-  `min_pass_k`. Not scored is a failure, never a silent pass.
-A metric the build cannot measure (the suite or the module is not in this build) is reported as
-skipped, with the reason, and does not fail the gate.
+  `min_pass_k`. Not scored is a failure, never a silent pass;
+* the run produced no scores for the suite (its scorecard status is not "scored");
+* the run and the baseline scored different examples (e.g. a baseline approved from a partial run);
+* a metric the baseline has is missing from this run.
+
+Nothing is skipped. Every module the evaluation needs is imported unguarded (`evals.pipeline`) and a
+golden example whose input file is absent is an error (`evals.runner.require_inputs`), so a missing or
+broken piece raises before any verdict and fails `breakdesk evals gate`. Two verdicts pass
+without a comparison, both for a product reason: `new` (the baseline has no value for the metric yet)
+and `n/a` (nothing to measure in this run, e.g. the grounding guard when no model answered). The
+LLM-judged metrics are scored only when a judge is configured (BREAKDESK_JUDGE_BASE_URL and
+BREAKDESK_JUDGE_MODEL): that is an explicit choice, and a baseline that has judge metrics fails a run
+without a judge as MISSING.
 """
 
 from __future__ import annotations
@@ -58,7 +68,7 @@ class Row:
     metric: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
-    verdict: str  # ok | REGRESSION | BELOW FLOOR | ABOVE CEILING | NOT SCORED | PASS^K LOW | new | n/a | skipped
+    verdict: str  # ok | REGRESSION | BELOW FLOOR | ABOVE CEILING | NOT SCORED | PASS^K LOW | MISSING | new | n/a
     detail: str = ""
 
     @property
@@ -69,7 +79,7 @@ class Row:
 @dataclass
 class SuiteVerdict:
     suite: str
-    status: str  # passed | failed | skipped
+    status: str  # passed | failed
     problems: list[str] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -112,11 +122,8 @@ def _judge_rows(name: str, after: dict, rule: MetricRule) -> Row | None:
     return None
 
 
-def compare_metric(suite: str, name: str, before: dict | None, after: dict | None, rule: MetricRule,
-                   unavailable: bool) -> Row:
+def compare_metric(suite: str, name: str, before: dict | None, after: dict | None, rule: MetricRule) -> Row:
     if after is None:
-        if unavailable:
-            return Row(name, before, None, "skipped", "not measurable in this build")
         return Row(name, before, None, "MISSING", "the baseline has it, this run did not produce it")
     judged = _judge_rows(name, after, rule)
     if judged:
@@ -149,51 +156,33 @@ def compare_metric(suite: str, name: str, before: dict | None, after: dict | Non
 def gate_suite(current: dict[str, Any], baseline: dict[str, Any] | None, config: GateConfig) -> SuiteVerdict:
     suite = current["suite"]
     verdict = SuiteVerdict(suite, "passed", notes=list(current.get("notes", [])))
-    if current.get("status") == "unavailable":
+    if current.get("status") != "scored":
         reasons = sorted({s["reason"] for s in current.get("skipped", [])})
-        verdict.status = "skipped"
-        verdict.notes.append("suite not runnable in this build: " + ("; ".join(reasons[:2]) or "no examples ran"))
+        verdict.status = "failed"
+        verdict.problems.append(f"suite {suite} has no scores (status {current.get('status')}): "
+                                + ("; ".join(reasons[:2]) or "no example ran"))
         return verdict
     if baseline is None:
         verdict.status = "failed"
         verdict.problems.append(f"no approved baseline for suite {suite} (evals/baselines/{suite}.json): "
                                 "run `breakdesk evals run`, then compliance runs `breakdesk evals approve`")
-        verdict.rows = [compare_metric(suite, n, None, a, config.rule(suite, n), False) for n, a in current["metrics"].items()]
+        verdict.rows = [compare_metric(suite, n, None, a, config.rule(suite, n)) for n, a in current["metrics"].items()]
         return verdict
     verdict.problems += _identity_problems(current, baseline)
     ids_now = {r["id"] for r in current.get("cases", [])}
     ids_then = {r["id"] for r in baseline.get("cases", [])}
     if ids_now != ids_then:
-        common = ids_now & ids_then
-        verdict.notes.append(f"the runs scored different examples ({len(ids_then)} then, {len(ids_now)} now, e.g. corpus or "
-                             f"matcher absent): per-case metrics compared on the {len(common)} both scored")
-        current, baseline = restrict(current, common), restrict(baseline, common)
-    unavailable = set(current.get("unavailable_metrics", []))
+        only_then, only_now = sorted(ids_then - ids_now), sorted(ids_now - ids_then)
+        verdict.problems.append(f"the run and the baseline scored different examples ({len(only_then)} only in the baseline"
+                                f"{', e.g. ' + only_then[0] if only_then else ''}; {len(only_now)} only now"
+                                f"{', e.g. ' + only_now[0] if only_now else ''}): a scorecard of every example must be approved")
     names = list(dict.fromkeys(list(baseline.get("metrics", {})) + list(current["metrics"])))
     for name in names:
         before, after = baseline.get("metrics", {}).get(name), current["metrics"].get(name)
-        verdict.rows.append(compare_metric(suite, name, before, after, config.rule(suite, name), name in unavailable))
+        verdict.rows.append(compare_metric(suite, name, before, after, config.rule(suite, name)))
     if verdict.problems or any(r.failed for r in verdict.rows):
         verdict.status = "failed"
     return verdict
-
-
-def restrict(card: dict[str, Any], ids: set[str]) -> dict[str, Any]:
-    """The card's per-case metrics recomputed on `ids` only (so two runs are compared on the same examples)."""
-    from evals import metrics as m
-    from evals.ragas_eval import NON_LLM_KEYS
-    from evals.stats import bootstrap_mean
-
-    rows = [r for r in card.get("cases", []) if r["id"] in ids]
-    recomputed = m.case_metrics(rows) if card["suite"] == "cases" else m.chat_metrics(rows)
-    for key in NON_LLM_KEYS.values():
-        if key in card["metrics"]:
-            recomputed[key] = m.metric(bootstrap_mean([r[key] for r in rows if r.get(key) is not None]), source="ragas")
-    out = dict(card["metrics"])
-    for name, value in recomputed.items():
-        if name in out:
-            out[name] = {**value, "higher_is_better": out[name].get("higher_is_better", True)}
-    return {**card, "metrics": out}
 
 
 def _fmt(m: dict | None) -> str:

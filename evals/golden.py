@@ -83,8 +83,9 @@ class CaseExample(_Strict):
             raise ValueError("an authored case carries its messages inline")
         return self
 
-    def corpus_available(self, root: Path = REPO_ROOT) -> bool:
-        return all(m.resolve(root).is_file() for m in self.messages if m.path)
+    def missing_files(self, root: Path = REPO_ROOT) -> list[Path]:
+        """Referenced input files that do not exist (the corpus lives outside the repository)."""
+        return [p for m in self.messages if (p := m.resolve(root)) is not None and not p.is_file()]
 
 
 class ChatExample(_Strict):
@@ -116,7 +117,7 @@ def file_hash(path: Path) -> str:
 
 
 def load_dataset(name: str, path: Path | None = None) -> Dataset:
-    """Validate every line; raise `DatasetError` naming the first bad line (no partial dataset)."""
+    """Validate every line; raise `DatasetError` naming the first bad line (no partial dataset) or an empty file."""
     model = MODELS[name]
     path = path or DATASET_DIR / f"{name}.jsonl"
     known = citation_ids()
@@ -137,4 +138,6 @@ def load_dataset(name: str, path: Path | None = None) -> Dataset:
             raise DatasetError(f"{path}:{lineno}: duplicate id {ex.id}")
         seen.add(ex.id)
         examples.append(ex)
+    if not examples:
+        raise DatasetError(f"{path}: no examples (a scorecard of nothing cannot pass or fail a gate)")
     return Dataset(name=name, path=path, sha256=file_hash(path), examples=examples)

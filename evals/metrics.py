@@ -53,7 +53,7 @@ def mean(rows: Sequence[dict], key: str) -> dict[str, Any]:
 
 
 def case_metrics(rows: list[dict]) -> dict[str, dict[str, Any]]:
-    """Rows are scored cases from `evals.runner` (skipped ones excluded by the caller)."""
+    """Rows are scored cases from `evals.runner` (every example of the dataset, detected or not)."""
     return {
         "diagnosis_accuracy": rate(rows, lambda r: r["diagnosis_correct"]),
         "retry_class_accuracy": rate(rows, lambda r: r["retry_correct"]),

@@ -1,37 +1,49 @@
 """The one place the eval runner touches the product: parse, retrieve, explain, reconcile.
 
-Each function here calls the real stage when the build has it and says clearly when it does not
-(`Unavailable`), so the runner can mark a suite or a case "not available in this build" instead of
-scoring it as wrong. Pieces that land later are wired in here and nowhere else:
+Every stage the offline gate scores is imported here, at import time, and called unguarded: a
+missing or broken module raises (ImportError, or whatever the stage raises) and fails the run. There
+is deliberately no "not in this build" fallback — a gate that skips what it cannot import would pass
+silently on a broken build. The stages:
 
 * parsers (`parsers.parse`)                       → `parse_text`
-* hybrid retrieval (`knowledge_base.retrieve`)    → `make_retriever("hybrid")`
-* the workflow (`app.services.workflow`)          → `explain_files_via_workflow` (pipeline "workflow");
-                                                    the default pipeline "graph" runs the same case graph
-                                                    with the same repair builders, without a database,
-                                                    so the offline gate stays fast
+* hybrid retrieval (`knowledge_base.retrieve`)    → `make_retriever("hybrid")` (imported on use: it
+                                                    loads chromadb and torch, which the lexical default
+                                                    does not need)
+* the workflow (`app.services.workflow`)          → `explain_files_via_workflow` (pipeline "workflow",
+                                                    imported on use: it needs the store); the default
+                                                    pipeline "graph" runs the same case graph with the
+                                                    same repair builders, without a database, so the
+                                                    offline gate stays fast
 * the matcher (`agents.recon`) and its quality    → `recon_cases`, `false_auto_match`
 """
 
 from __future__ import annotations
 
-import importlib.util
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any, Literal
 
+from langgraph.checkpoint.memory import InMemorySaver
+
+import parsers
+from agents.case_view import case_to_dict
+from agents.cases import detect_cases
+from agents.graph.case_graph import CaseDeps, build_case_graph
+from agents.graph.chat_graph import ChatDeps, ask, build_chat_graph
 from agents.llm import CallRecorder, Provider
+from agents.recon import bank_items_from_messages, book_items_from_ledger_csv, match
+from agents.repairs import propose_repair, revalidate_repair
+from evals.kb_passages import LexicalRetriever
+from evals.recon.quality import run as recon_quality_run
 
 Retrieve = Callable[[str, int], list[dict[str, Any]]]
 RetrieverKind = Literal["auto", "hybrid", "lexical"]
 PipelineKind = Literal["graph", "workflow"]
 #: Repairs are built as if on this day, so a corrected message (its execution date) is the same on every run.
 EVAL_TODAY = date(2026, 11, 30)
-
-
-class Unavailable(RuntimeError):
-    """The build lacks a stage this evaluation needs (not a failure of the stage)."""
 
 
 @dataclass
@@ -44,56 +56,33 @@ class EvalRuntime:
     notes: list[str] = field(default_factory=list)
 
 
-def has_module(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:  # a parent package is missing
-        return False
-
-
 # --- parsing -----------------------------------------------------------------------------------------
 
 def parse_text(data: bytes, filename: str) -> list:
-    import parsers
-
-    try:
-        return parsers.parse(data, filename=filename)
-    except parsers.ParseError as exc:
-        if "not available in this build" in str(exc):
-            raise Unavailable(str(exc)) from exc
-        raise
+    """A `parsers.ParseError` propagates: a golden input the parsers refuse is a broken run, not a skip."""
+    return parsers.parse(data, filename=filename)
 
 
 # --- retrieval ---------------------------------------------------------------------------------------
 
-def hybrid_available() -> bool:
-    return has_module("knowledge_base.retrieval")
-
-
 def make_retriever(kind: RetrieverKind = "auto") -> tuple[Retrieve, str]:
-    """(retrieve(query, k) -> passages as dicts, name). `auto` prefers the hybrid retriever when built."""
-    if kind == "hybrid" or (kind == "auto" and hybrid_available()):
-        if not hybrid_available():
-            raise Unavailable("hybrid retrieval (knowledge_base.retrieve) is not in this build")
-        from knowledge_base import retrieve as kb_retrieve
+    """(retrieve(query, k) -> passages as dicts, name). `auto` is the hybrid retriever (the choice is
+    kept so `--retriever auto` still works); `lexical` is the in-process BM25 the baselines use."""
+    if kind in ("hybrid", "auto"):
+        from knowledge_base.retrieval import retrieve as kb_retrieve
 
         def retrieve(query: str, k: int = 5) -> list[dict[str, Any]]:
             return [h.model_dump() if hasattr(h, "model_dump") else dict(h) for h in kb_retrieve(query, k=k)]
 
         return retrieve, "hybrid"
-    from evals.kb_passages import LexicalRetriever
-
+    if kind != "lexical":
+        raise ValueError(f"unknown retriever {kind!r} (hybrid, auto or lexical)")
     return LexicalRetriever(), LexicalRetriever.name
 
 
 # --- explaining cases --------------------------------------------------------------------------------
 
 def _case_graph(rt: EvalRuntime):
-    from langgraph.checkpoint.memory import InMemorySaver
-
-    from agents.graph.case_graph import CaseDeps, build_case_graph
-    from agents.repairs import propose_repair, revalidate_repair
-
     def no_apply(case, repair, decision):  # pragma: no cover - evals never reach a decision
         raise AssertionError("the evaluation never approves anything")
 
@@ -119,20 +108,12 @@ def run_case(case: dict[str, Any], rt: EvalRuntime, graph=None) -> dict[str, Any
 
 def explain_messages(messages: list, rt: EvalRuntime) -> list[dict[str, Any]]:
     """Detect every break in `messages` and run each through the case workflow."""
-    from agents.case_view import case_to_dict
-    from agents.cases import detect_cases
-
     graph = _case_graph(rt)
     return [run_case(case_to_dict(c), rt, graph) for c in detect_cases(messages)]
 
 
 def explain_files_via_workflow(files: list[tuple[str, bytes]], rt: EvalRuntime) -> list[dict[str, Any]]:
     """The store-backed path: `app.services.workflow.explain_files` in its throw-away workspace."""
-    if not has_module("app.services.workflow"):
-        raise Unavailable("app.services.workflow is not in this build")
-    import tempfile
-    from pathlib import Path
-
     from app.services.workflow import Runtime, explain_files
 
     with tempfile.TemporaryDirectory(prefix="breakdesk-eval-") as tmp:
@@ -160,16 +141,8 @@ def explain_files_via_workflow(files: list[tuple[str, bytes]], rt: EvalRuntime) 
 
 # --- reconciliation ----------------------------------------------------------------------------------
 
-def recon_available() -> bool:
-    return has_module("agents.recon")
-
-
 def recon_cases(messages: list, ledger_csv: str, rt: EvalRuntime) -> list[dict[str, Any]]:
     """Match statement lines against the ledger; every break the matcher leaves becomes a case."""
-    if not recon_available():
-        raise Unavailable("the reconciliation matcher (agents.recon) is not in this build")
-    from agents.recon import bank_items_from_messages, book_items_from_ledger_csv, match
-
     bank = bank_items_from_messages(messages)
     book = book_items_from_ledger_csv(ledger_csv, filename="ledger.csv")
     items = {("bank", i.id): i for i in bank} | {("book", i.id): i for i in book}
@@ -194,11 +167,7 @@ def recon_cases(messages: list, ledger_csv: str, rt: EvalRuntime) -> list[dict[s
 
 def false_auto_match(n: int = 400, seed: int = 7) -> dict[str, Any]:
     """The matcher's wrong auto-confirmable suggestions per bank line, on its labelled generator."""
-    if not has_module("evals.recon.quality"):
-        raise Unavailable("the reconciliation quality module (evals.recon.quality) is not in this build")
-    from evals.recon.quality import run
-
-    report = run(n=n, seed=seed)
+    report = recon_quality_run(n=n, seed=seed)
     return {"wrong_auto": report.auto_eligible - report.auto_correct, "bank_lines": report.n_bank,
             "rate": report.false_auto_rate, "generator": {"n": n, "seed": seed}}
 
@@ -207,10 +176,6 @@ def false_auto_match(n: int = 400, seed: int = 7) -> dict[str, Any]:
 
 def ask_chat(question: str, rt: EvalRuntime, *, thread_id: str) -> dict[str, Any]:
     """The ops chat on reference questions: no payments in scope, so facts come only from the question."""
-    from langgraph.checkpoint.memory import InMemorySaver
-
-    from agents.graph.chat_graph import ChatDeps, ask, build_chat_graph
-
     graph = build_chat_graph(ChatDeps(provider=rt.provider, retrieve=rt.retrieve, find_facts=lambda q, terms: [],
                                       recorder=rt.recorder), InMemorySaver())
     out = ask(graph, question, thread_id=thread_id)

@@ -1,9 +1,10 @@
 """Run a golden suite through the product and build its scorecard (a plain JSON-able dict).
 
 Suites: `cases` (break cases: detect → diagnose → retrieve → explain → repair → re-validate, plus the
-matcher's false-auto-match rate) and `chat` (ops questions through the chat graph). A case the build
-cannot run (parsers, matcher or corpus absent) is recorded as skipped with the reason — never scored
-as right or wrong — and a suite with nothing runnable is `unavailable`.
+matcher's false-auto-match rate) and `chat` (ops questions through the chat graph). A stage that
+cannot be imported or raises fails the run (see `evals.pipeline`), so a broken build can never reach
+the gate as a smaller, passing scorecard. Nothing is skipped: a corpus example whose file is absent
+fails the run too, before anything is scored.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from agents.llm import LLMSettings, MemoryRecorder, Provider, load_chat_model
 from agents.prompts import load_prompt, prompt_dir, prompt_hashes
 from evals import metrics as m
 from evals import pipeline
-from evals.golden import REPO_ROOT, CaseExample, ChatExample, Dataset, load_dataset
+from evals.golden import REPO_ROOT, CaseExample, ChatExample, Dataset, DatasetError, load_dataset
 from evals.kb_passages import load_passages
 from evals.ragas_eval import JudgeConfig, judge_scores, non_llm_scores
 
@@ -98,28 +99,41 @@ def score_case(ex: CaseExample, got: dict | None, texts: dict[str, str]) -> dict
     return row
 
 
-def run_cases(ds: Dataset, rt: pipeline.EvalRuntime) -> tuple[list[dict], list[dict]]:
-    texts = _passage_text()
-    rows, skipped = [], []
-    for ex in ds.examples:
-        if ex.source == "corpus" and not ex.corpus_available():
-            skipped.append({"id": ex.id, "reason": "corpus file not found (../shared/corpus absent)"})
-            continue
-        try:
-            found = _run_case_example(ex, rt)
-        except pipeline.Unavailable as exc:
-            skipped.append({"id": ex.id, "reason": f"not available in this build: {exc}"})
-            continue
-        got = next((c for c in found if _matches(c, ex.target)), None)
-        rows.append(score_case(ex, got, texts))
-    return rows, skipped
+def require_inputs(ds: Dataset) -> None:
+    """Every file the examples reference exists, or `DatasetError` naming them: scoring a subset would
+    let the gate compare fewer examples than compliance approved."""
+    missing = [(ex.id, path) for ex in ds.examples for path in ex.missing_files()]
+    if missing:
+        shown = "; ".join(f"{ex_id}: {path}" for ex_id, path in missing[:3])
+        raise DatasetError(f"{ds.path}: {len(missing)} input file(s) of the golden examples are absent ({shown}"
+                           f"{' …' if len(missing) > 3 else ''}); the sample corpus is read from ../shared beside the "
+                           "checkout, or from BREAKDESK_SHARED")
 
 
-def run_chat(ds: Dataset, rt: pipeline.EvalRuntime) -> tuple[list[dict], list[dict]]:
+def run_cases(ds: Dataset, rt: pipeline.EvalRuntime) -> list[dict]:
+    require_inputs(ds)
     texts = _passage_text()
     rows = []
     for ex in ds.examples:
-        got = pipeline.ask_chat(ex.question, rt, thread_id=ex.id)
+        try:
+            found = _run_case_example(ex, rt)
+        except Exception as exc:  # re-raised: a stage that fails on a golden example fails the run
+            exc.add_note(f"while scoring golden example {ex.id} of {ds.path}")
+            raise
+        got = next((c for c in found if _matches(c, ex.target)), None)
+        rows.append(score_case(ex, got, texts))
+    return rows
+
+
+def run_chat(ds: Dataset, rt: pipeline.EvalRuntime) -> list[dict]:
+    texts = _passage_text()
+    rows = []
+    for ex in ds.examples:
+        try:
+            got = pipeline.ask_chat(ex.question, rt, thread_id=ex.id)
+        except Exception as exc:
+            exc.add_note(f"while scoring golden example {ex.id} of {ds.path}")
+            raise
         cited = list(dict.fromkeys(m.cited_ids(got["answer"]) + [c for c in got["citations"] if c in got["passages"]]))
         precision, recall = m.precision_recall(cited, ex.reference_contexts)
         rows.append({"id": ex.id, "status": "scored", "topic": ex.topic, "question": ex.question, "answer": got["answer"],
@@ -128,7 +142,7 @@ def run_chat(ds: Dataset, rt: pipeline.EvalRuntime) -> tuple[list[dict], list[di
                      "cited": cited, "citation_precision": precision, "citation_recall": recall,
                      "retrieved_ids": got["passages"], "retrieved_texts": [got["passage_texts"][c] for c in got["passages"]],
                      "reference_ids": ex.reference_contexts, "reference_texts": [texts[c] for c in ex.reference_contexts]})
-    return rows, []
+    return rows
 
 
 def run_suite(suite: str, rt: pipeline.EvalRuntime, *, dataset_path: Path | None = None, judge: JudgeConfig | None = None,
@@ -136,18 +150,13 @@ def run_suite(suite: str, rt: pipeline.EvalRuntime, *, dataset_path: Path | None
     """The scorecard payload for one suite (see `evals.scorecard` for storing and gating it)."""
     ds = load_dataset(suite, dataset_path)
     started = datetime.now(timezone.utc)
-    rows, skipped = (run_cases if suite == "cases" else run_chat)(ds, rt)
+    rows = (run_cases if suite == "cases" else run_chat)(ds, rt)
     notes: list[str] = []
-    unavailable_metrics: list[str] = []
     metrics = m.case_metrics(rows) if suite == "cases" else m.chat_metrics(rows)
     if rows:
         metrics.update(non_llm_scores(rows))
     if suite == "cases" and with_recon_quality:
-        try:
-            metrics["false_auto_match_rate"] = m.false_auto_match_metric(pipeline.false_auto_match())
-        except pipeline.Unavailable as exc:
-            unavailable_metrics.append("false_auto_match_rate")
-            notes.append(f"false_auto_match_rate not measured: {exc}")
+        metrics["false_auto_match_rate"] = m.false_auto_match_metric(pipeline.false_auto_match())
     if judge is not None and rows:
         metrics.update(judge_scores(rows, judge))
     for name, value in metrics.items():
@@ -158,7 +167,7 @@ def run_suite(suite: str, rt: pipeline.EvalRuntime, *, dataset_path: Path | None
     return {
         "schema": SCHEMA_VERSION,
         "suite": suite,
-        "status": "scored" if rows else "unavailable",
+        "status": "scored",  # always: a dataset has examples and every one is scored, or the run raised
         "created_at": started.isoformat(timespec="seconds"),
         "duration_s": round((datetime.now(timezone.utc) - started).total_seconds(), 2),
         "provider": rt.provider.name,
@@ -176,7 +185,9 @@ def run_suite(suite: str, rt: pipeline.EvalRuntime, *, dataset_path: Path | None
         "environment": {"python": platform.python_version()},
         "metrics": metrics,
         "cases": [{k: v for k, v in r.items() if k not in ("retrieved_texts", "reference_texts")} for r in rows],
-        "skipped": skipped,
+        # Both kept for the scorecard schema (stored scorecards and the committed baselines carry them): a
+        # run no longer skips an example or leaves a metric unmeasured, so both are always empty.
+        "skipped": [],
         "notes": notes,
-        "unavailable_metrics": unavailable_metrics,
+        "unavailable_metrics": [],
     }

@@ -4,6 +4,8 @@
 `gate` scores the current prompts and model and compares them with the approved baselines committed
 in `evals/baselines/` (so it works on a clean clone with an empty database); exit code 1 on failure.
 `approve` is compliance's decision (role-checked and audited) and writes the baseline file.
+A module the evaluation cannot import, or a golden example whose input file is absent, fails `run` and
+`gate` with exit code 1 (never a skipped suite or a scorecard of fewer examples).
 """
 
 from __future__ import annotations
@@ -17,12 +19,6 @@ import click
 SUITE_CHOICES = ("cases", "chat", "all")
 
 
-def _suites(suite: str) -> list[str]:
-    from evals.runner import SUITES
-
-    return list(SUITES) if suite == "all" else [suite]
-
-
 def _judge(no_judge: bool, config):
     if no_judge:
         return None
@@ -31,12 +27,25 @@ def _judge(no_judge: bool, config):
     return JudgeConfig.from_env(k=int(config.judge.get("k", 3)), sample_threshold=float(config.judge.get("sample_threshold", 0.5)))
 
 
-def _score(suites: list[str], provider: str, model: str | None, retriever: str, dataset: Path | None, judge,
+def _score(suite: str, provider: str, model: str | None, retriever: str, dataset: Path | None, judge,
            pipeline: str = "graph") -> list[dict]:
-    from evals.runner import make_runtime, run_suite
+    """One scorecard per suite (`all`: every suite). An ImportError — at import or from a stage loaded on
+    use (hybrid retrieval, the workflow) — becomes a clear error naming the module, and so does a dataset
+    that cannot be scored whole, so a broken build fails the run instead of producing a scorecard that
+    covers less."""
+    try:
+        from evals.golden import DatasetError
+        from evals.runner import SUITES, make_runtime, run_suite
 
-    rt = make_runtime(provider, retriever=retriever, model=model, pipeline_kind=pipeline)
-    return [run_suite(s, rt, dataset_path=dataset if len(suites) == 1 else None, judge=judge) for s in suites]
+        suites = list(SUITES) if suite == "all" else [suite]
+        rt = make_runtime(provider, retriever=retriever, model=model, pipeline_kind=pipeline)
+        return [run_suite(s, rt, dataset_path=dataset if len(suites) == 1 else None, judge=judge) for s in suites]
+    except ImportError as exc:
+        raise click.ClickException(
+            f"the evaluation cannot import {exc.name or 'a module it needs'}: {exc}. A missing or broken module "
+            "fails the eval run and the gate; nothing is skipped") from exc
+    except DatasetError as exc:  # after ImportError on purpose: the name exists only once its import succeeded
+        raise click.ClickException(str(exc)) from exc
 
 
 def _summary(card: dict) -> str:
@@ -92,7 +101,7 @@ def run_cmd(provider, model, suite, dataset, retriever, pipeline, no_judge, gate
     if dataset and suite == "all":
         raise click.UsageError("--dataset needs one --suite")
     config = GateConfig.load(gate_config)
-    cards = _score(_suites(suite), provider, model, retriever, dataset, _judge(no_judge, config), pipeline)
+    cards = _score(suite, provider, model, retriever, dataset, _judge(no_judge, config), pipeline)
     settings = get_settings()
     for card in cards:
         if card["status"] == "scored":  # how it compares with the approved baseline, for the Scorecards page
@@ -126,7 +135,7 @@ def gate_cmd(provider, model, suite, dataset, retriever, pipeline, no_judge, gat
     from evals.scorecard import load_baseline
 
     config = GateConfig.load(gate_config)
-    cards = _score(_suites(suite), provider, model, retriever, dataset, _judge(no_judge, config), pipeline)
+    cards = _score(suite, provider, model, retriever, dataset, _judge(no_judge, config), pipeline)
     verdicts = [gate_suite(card, load_baseline(card["suite"], baseline_dir), config) for card in cards]
     for v in verdicts:
         click.echo(format_table(v))

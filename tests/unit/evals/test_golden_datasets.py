@@ -76,3 +76,10 @@ def test_loader_names_the_bad_line(tmp_path, mutate, message):
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     with pytest.raises(DatasetError, match=rf"(?s)chat.jsonl:2: .*{message}"):
         load_dataset("chat", path)
+
+
+def test_an_empty_dataset_is_refused(tmp_path):
+    path = tmp_path / "chat.jsonl"
+    path.write_text("\n")
+    with pytest.raises(DatasetError, match="chat.jsonl: no examples"):
+        load_dataset("chat", path)

@@ -1,12 +1,15 @@
 """The gate as CI runs it: the current prompts, provider none, against the committed baselines.
 
 This is what makes `make test` (and so `.ci/run`) fail when a prompt file changes without an approved
-scorecard, or when the deterministic pipeline scores worse than the approved baseline. LLM-judged
-metrics join only when BREAKDESK_JUDGE_BASE_URL and BREAKDESK_JUDGE_MODEL are set.
+scorecard, when the deterministic pipeline scores worse than the approved baseline, or when a module
+the evaluation needs cannot be imported (never a silently skipped suite). LLM-judged metrics join
+only when BREAKDESK_JUDGE_BASE_URL and BREAKDESK_JUDGE_MODEL are set.
 """
 
 import json
+import sys
 
+import pytest
 from click.testing import CliRunner
 
 from app.cli.main import cli
@@ -20,8 +23,9 @@ def test_offline_gate_passes_against_the_committed_baselines(tmp_path, monkeypat
     result = CliRunner().invoke(cli, ["evals", "gate", "--provider", "none", "--out", str(out)])
     assert result.exit_code == 0, result.output
     verdicts = {v["suite"]: v for v in json.loads(out.read_text())}
-    assert verdicts["chat"]["status"] == "passed"  # the chat suite needs no parser: it always runs
-    assert verdicts["cases"]["status"] in ("passed", "skipped")  # skipped only while the parsers are not in the build
+    assert verdicts == {"cases": verdicts["cases"], "chat": verdicts["chat"]}
+    assert verdicts["cases"]["status"] == verdicts["chat"]["status"] == "passed"
+    assert all(r["verdict"] in ("ok", "n/a") for v in verdicts.values() for r in v["rows"])
     assert "before (approved)" in result.output
 
 
@@ -46,3 +50,50 @@ def test_an_edited_prompt_file_fails_the_offline_gate_until_approved(tmp_path, m
     result = CliRunner().invoke(cli, ["evals", "gate", "--provider", "none", "--suite", "chat", "--no-judge"])
     assert result.exit_code == 1, result.output
     assert "prompt chat_answer changed" in result.output and "gate: FAILED (chat)" in result.output
+
+
+@pytest.mark.parametrize("module, args", [
+    ("agents.recon", []),  # imported with the pipeline: fails before anything is scored
+    ("parsers", ["--suite", "cases"]),
+    ("knowledge_base.retrieval", ["--suite", "chat", "--retriever", "hybrid"]),  # imported on use
+])
+def test_a_module_that_cannot_be_imported_fails_the_gate(module, args, tmp_path, monkeypatch):
+    """What the gate must never do: report a suite it could not run as skipped and exit 0."""
+    monkeypatch.setenv("BREAKDESK_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("BREAKDESK_PROMPT_DIR", raising=False)
+    monkeypatch.setitem(sys.modules, module, None)  # `import module` now raises ImportError
+    import evals
+
+    for cached in ("pipeline", "runner"):  # re-imported inside the command, against the broken module
+        monkeypatch.delitem(sys.modules, f"evals.{cached}", raising=False)
+        monkeypatch.delattr(evals, cached, raising=False)  # else `from evals import pipeline` reuses the old one
+    result = CliRunner().invoke(cli, ["evals", "gate", "--provider", "none", "--no-judge", *args])
+    assert result.exit_code == 1, result.output
+    assert f"the evaluation cannot import {module}" in result.output and "nothing is skipped" in result.output
+    assert "gate: passed" not in result.output and "PASSED" not in result.output
+
+
+def test_a_parser_that_refuses_golden_input_fails_the_gate(tmp_path, monkeypatch):
+    """The old "not available in this build" parse error used to skip every case and pass on chat alone."""
+    import parsers
+
+    def refuse(data, *, filename=None):
+        raise parsers.ParseError("parser not available in this build", file=filename)
+
+    monkeypatch.setenv("BREAKDESK_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("BREAKDESK_PROMPT_DIR", raising=False)
+    monkeypatch.setattr(parsers, "parse", refuse)
+    result = CliRunner().invoke(cli, ["evals", "gate", "--provider", "none", "--no-judge"])
+    assert result.exit_code == 1 and isinstance(result.exception, parsers.ParseError), result.output
+    assert any(n.startswith("while scoring golden example ") for n in result.exception.__notes__)
+    assert "gate:" not in result.output
+
+
+def test_an_absent_corpus_file_fails_the_gate_instead_of_shrinking_the_suite(tmp_path, monkeypatch):
+    monkeypatch.setenv("BREAKDESK_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("BREAKDESK_PROMPT_DIR", raising=False)
+    monkeypatch.setenv("BREAKDESK_SHARED", str(tmp_path / "no-shared"))
+    result = CliRunner().invoke(cli, ["evals", "gate", "--provider", "none", "--no-judge", "--suite", "cases"])
+    assert result.exit_code == 1, result.output
+    assert "input file(s) of the golden examples are absent" in result.output and "BREAKDESK_SHARED" in result.output
+    assert str(tmp_path / "no-shared" / "corpus") in result.output and "gate:" not in result.output

@@ -70,12 +70,12 @@ def test_no_baseline_fails_and_model_or_dataset_change_fails():
 
 def test_drop_beyond_max_drop_is_a_regression_and_floor_is_absolute():
     rule = CONFIG.rule("cases", "citation_precision")
-    assert compare_metric("cases", "citation_precision", _m(0.9), _m(0.89), rule, False).verdict == "ok"
-    assert compare_metric("cases", "citation_precision", _m(0.9), _m(0.85), rule, False).verdict == "REGRESSION"
-    assert compare_metric("cases", "citation_precision", None, _m(0.7), rule, False).verdict == "BELOW FLOOR"
+    assert compare_metric("cases", "citation_precision", _m(0.9), _m(0.89), rule).verdict == "ok"
+    assert compare_metric("cases", "citation_precision", _m(0.9), _m(0.85), rule).verdict == "REGRESSION"
+    assert compare_metric("cases", "citation_precision", None, _m(0.7), rule).verdict == "BELOW FLOOR"
     lower = {**_m(0.004), "higher_is_better": False}
     assert compare_metric("cases", "false_auto_match_rate", {**_m(0.001), "higher_is_better": False}, lower,
-                          MetricRule(ceiling=0.01, max_drop=0.002), False).verdict == "REGRESSION"
+                          MetricRule(ceiling=0.01, max_drop=0.002)).verdict == "REGRESSION"
 
 
 def test_noisy_metric_drop_inside_the_interval_is_noise_outside_is_regression():
@@ -83,28 +83,43 @@ def test_noisy_metric_drop_inside_the_interval_is_noise_outside_is_regression():
     before = _m(0.80, source="ragas-judge", pass_k=0.9, k=3)
     inside = _m(0.72, 0.60, 0.85, source="ragas-judge", pass_k=0.9, k=3)
     outside = _m(0.70, 0.65, 0.75, source="ragas-judge", pass_k=0.9, k=3)
-    assert compare_metric("cases", "judge_faithfulness", before, inside, rule, False).verdict == "ok"
-    assert compare_metric("cases", "judge_faithfulness", before, outside, rule, False).verdict == "REGRESSION"
+    assert compare_metric("cases", "judge_faithfulness", before, inside, rule).verdict == "ok"
+    assert compare_metric("cases", "judge_faithfulness", before, outside, rule).verdict == "REGRESSION"
 
 
 def test_judge_not_scored_or_low_pass_k_never_passes():
     rule = CONFIG.rule("cases", "judge_faithfulness")
     not_scored = {**_m(None), "status": "not_scored", "source": "ragas-judge", "reason": "malformed"}
-    assert compare_metric("cases", "judge_faithfulness", _m(0.8), not_scored, rule, False).verdict == "NOT SCORED"
+    assert compare_metric("cases", "judge_faithfulness", _m(0.8), not_scored, rule).verdict == "NOT SCORED"
     flaky = _m(0.8, 0.7, 0.9, source="ragas-judge", pass_k=0.3, k=3)
-    assert compare_metric("cases", "judge_faithfulness", _m(0.8), flaky, rule, False).verdict == "PASS^K LOW"
+    assert compare_metric("cases", "judge_faithfulness", _m(0.8), flaky, rule).verdict == "PASS^K LOW"
     cur = copy.deepcopy(BASE)
     cur["metrics"]["judge_faithfulness"] = not_scored
     assert gate_suite(cur, BASE, CONFIG).status == "failed"
 
 
-def test_unmeasurable_metric_is_skipped_but_a_vanished_one_fails():
+def test_a_vanished_metric_fails_even_when_the_run_calls_it_unmeasurable():
     cur = copy.deepcopy(BASE)
     del cur["metrics"]["citation_precision"]
     assert gate_suite(cur, BASE, CONFIG).status == "failed"
-    cur["unavailable_metrics"] = ["citation_precision"]
-    assert gate_suite(cur, BASE, CONFIG).status == "passed"
-    assert gate_suite({**BASE, "status": "unavailable", "skipped": [{"id": "x", "reason": "parsers"}]}, BASE, CONFIG).status == "skipped"
+    cur["unavailable_metrics"] = ["citation_precision"]  # an old scorecard's excuse no longer counts
+    v = gate_suite(cur, BASE, CONFIG)
+    assert v.status == "failed" and [r.verdict for r in v.rows if r.metric == "citation_precision"] == ["MISSING"]
+
+
+def test_a_suite_without_scores_fails_instead_of_being_skipped():
+    v = gate_suite({**BASE, "status": "unavailable", "skipped": [{"id": "x", "reason": "parsers"}]}, BASE, CONFIG)
+    assert v.status == "failed" and not v.passed
+    assert v.problems == ["suite cases has no scores (status unavailable): parsers"]
+
+
+def test_runs_that_scored_different_examples_fail():
+    base = {**copy.deepcopy(BASE), "cases": [{"id": "a"}, {"id": "b"}, {"id": "c"}]}
+    cur = {**copy.deepcopy(BASE), "cases": [{"id": "a"}, {"id": "b"}]}
+    v = gate_suite(cur, base, CONFIG)
+    assert v.status == "failed" and any("scored different examples (1 only in the baseline, e.g. c; 0 only now)" in p
+                                        for p in v.problems)
+    assert gate_suite(copy.deepcopy(base), base, CONFIG).status == "passed"
 
 
 def test_committed_gate_config_loads():
