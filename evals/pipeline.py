@@ -69,7 +69,14 @@ def make_retriever(kind: RetrieverKind = "auto") -> tuple[Retrieve, str]:
     """(retrieve(query, k) -> passages as dicts, name). `auto` is the hybrid retriever (the choice is
     kept so `--retriever auto` still works); `lexical` is the in-process BM25 the baselines use."""
     if kind in ("hybrid", "auto"):
+        from knowledge_base.errors import StoreError
         from knowledge_base.retrieval import retrieve as kb_retrieve
+        from knowledge_base.store import KBStore, StoreConfig
+
+        config = StoreConfig.from_env()
+        if not KBStore(config).count():  # an empty store would score every citation 0 instead of failing
+            raise StoreError(f"the knowledge base at {config.location} is empty: run `breakdesk kb ingest` first, "
+                             "or score with --retriever lexical")
 
         def retrieve(query: str, k: int = 5) -> list[dict[str, Any]]:
             return [h.model_dump() if hasattr(h, "model_dump") else dict(h) for h in kb_retrieve(query, k=k)]

@@ -33,6 +33,8 @@ def _score(suite: str, provider: str, model: str | None, retriever: str, dataset
     use (hybrid retrieval, the workflow) — becomes a clear error naming the module, and so does a dataset
     that cannot be scored whole, so a broken build fails the run instead of producing a scorecard that
     covers less."""
+    from knowledge_base.errors import StoreError  # light: no chromadb or torch
+
     try:
         from evals.golden import DatasetError
         from evals.runner import SUITES, make_runtime, run_suite
@@ -45,6 +47,8 @@ def _score(suite: str, provider: str, model: str | None, retriever: str, dataset
             f"the evaluation cannot import {exc.name or 'a module it needs'}: {exc}. A missing or broken module "
             "fails the eval run and the gate; nothing is skipped") from exc
     except DatasetError as exc:  # after ImportError on purpose: the name exists only once its import succeeded
+        raise click.ClickException(str(exc)) from exc
+    except StoreError as exc:  # the hybrid retriever's store is unusable or empty
         raise click.ClickException(str(exc)) from exc
 
 

@@ -97,3 +97,13 @@ def test_an_absent_corpus_file_fails_the_gate_instead_of_shrinking_the_suite(tmp
     assert result.exit_code == 1, result.output
     assert "input file(s) of the golden examples are absent" in result.output and "BREAKDESK_SHARED" in result.output
     assert str(tmp_path / "no-shared" / "corpus") in result.output and "gate:" not in result.output
+
+
+def test_hybrid_scoring_on_an_empty_knowledge_base_is_an_error(tmp_path, monkeypatch):
+    """An empty store retrieves nothing, which would score every citation 0 rather than fail clearly."""
+    monkeypatch.setenv("BREAKDESK_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("BREAKDESK_CHROMA_URL", raising=False)
+    result = CliRunner().invoke(cli, ["evals", "run", "--provider", "none", "--suite", "chat", "--retriever", "hybrid",
+                                      "--no-judge", "--no-store"])
+    assert result.exit_code == 1, result.output
+    assert "is empty: run `breakdesk kb ingest` first" in result.output
