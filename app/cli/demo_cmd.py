@@ -1,6 +1,8 @@
 """`breakdesk demo`: the README's main job on the embedded defaults.
 
 For now it parses a folder of sample messages and prints what Breakdesk understood of each file.
+Without a folder it reads the shared corpus beside a checkout, else the demo day shipped in the package
+(so an installed copy has something to show).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import click
 
 import parsers
 from app.cli.parse_cmds import expand_paths
+from app.samples import DEMO_DAY_DIR
 from parsers.errors import ParseError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -20,13 +23,13 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 def default_sample_dir() -> Path:
     shared = REPO_ROOT.parent / "shared" / "corpus"
-    return shared if shared.is_dir() else REPO_ROOT / "samples"
+    return shared if shared.is_dir() else DEMO_DAY_DIR
 
 
 @click.command("demo")
 @click.argument("folder", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
 def demo_cmd(folder: Path | None) -> None:
-    """Parse a folder of MT/MX messages and print a summary (default: the shared sample corpus)."""
+    """Parse a folder of MT/MX messages and print a summary (default: ../shared/corpus, else the demo day)."""
     folder = folder or default_sample_dir()
     files = expand_paths((str(folder),))
     by_type: Counter[str] = Counter()

@@ -35,7 +35,7 @@ def database_is_empty(session) -> bool:
 
 
 def seed_demo_day(session, runtime) -> None:
-    """The demo day (samples/demo-day): imported, reconciled and explained, as the demo admin."""
+    """The demo day (app/samples/demo-day): imported, reconciled and explained, as the demo admin."""
     from app.services.workflow import seed_demo
 
     summary = seed_demo(session, runtime=runtime, user=SEED_USER)
@@ -62,7 +62,7 @@ def prepare(*, seed: bool, echo=click.echo) -> None:
     if seed and empty:
         from app.ui.state import runtime
 
-        echo("Seeding the demo day (samples/demo-day) …")
+        echo("Seeding the demo day (app/samples/demo-day) …")
         with session_scope(get_engine()) as session:
             seed_demo_day(session, runtime())
     creds = demo_credentials(path)

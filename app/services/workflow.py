@@ -29,6 +29,7 @@ from agents.graph.chat_graph import ChatDeps, ask as ask_graph, build_chat_graph
 from agents.graph.checkpoint import open_checkpointer
 from agents.llm import LLMCallRecord, LLMSettings, Provider, load_chat_model
 from agents.repairs import propose_repair as build_repair, revalidate_repair
+from app.samples import DEMO_DAY_DIR
 from app.services import cases as case_service
 from app.services.errors import ConflictError, NotFound
 from app.services.imports import import_ledger_csv, import_messages
@@ -380,14 +381,12 @@ def explain_files(paths: list[Path], *, runtime: Runtime | None = None, user: st
 
 # ------------------------------------------------------------------------------------------ demo
 
-DEMO_DIR = Path(__file__).resolve().parents[2] / "samples" / "demo-day"
-
 
 def seed_demo(session: Session, *, runtime: Runtime, user: str = "admin", folder: Path | None = None) -> dict[str, Any]:
     """Load the demo day once: import it, reconcile it, explain every case. Safe to call again."""
     from app.services.reconciliation import run_matching
 
-    folder = folder or DEMO_DIR
+    folder = folder or DEMO_DAY_DIR
     files = [(p.name, p.read_bytes()) for p in sorted(folder.iterdir()) if p.suffix.lower() in {".xml", ".csv", ".txt", ".sta"}]
     report = ingest_files(session, files=files, user=user, runtime=runtime)
     summary = run_matching(session, user=user) if report.imported else None

@@ -1,7 +1,8 @@
 """Bring a database to the latest schema with Alembic (what the app runs on start).
 
-The migration scripts live in the repository's `alembic/` folder; `alembic.ini` there is for the
-`alembic` command line. `upgrade(url)` does not need it: it builds the config in code.
+The migration scripts live in `app/store/migrations/`, inside the package, so an installed wheel can
+migrate too. `alembic.ini` at the repository root is for the `alembic` command line in a checkout;
+`upgrade(url)` does not need it: it builds the config in code.
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ from alembic.config import Config
 
 from app.settings import get_settings, normalise_database_url
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SCRIPT_LOCATION = REPO_ROOT / "alembic"
+SCRIPT_LOCATION = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config(url: str | None = None) -> Config:

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-DEMO = Path(__file__).resolve().parents[2] / "samples" / "demo-day"
+from app.samples import DEMO_DAY_DIR as DEMO
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from agents.llm import LLMSettings, load_chat_model
+from app.samples import DEMO_DAY_DIR as DEMO
 from app.services.users import bootstrap_user
 from app.services.workflow import Runtime
 from app.store.db import make_engine, session_scope
 from app.store.migrate import upgrade
 
-DEMO = Path(__file__).resolve().parents[2] / "samples" / "demo-day"
 USERS = {"olivia": "ops", "oscar": "ops", "carl": "clerk", "chloe": "compliance", "ada": "admin"}
 
 
