@@ -9,7 +9,20 @@ from app.runtime import apply_offline_defaults
 apply_offline_defaults()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Breakdesk(click.Group):
+    """A refusal by the services (unknown user, missing role, a conflict, no such case) is an answer for
+    the person at the terminal, not a traceback: it becomes `Error: ...` and exit 1 for every command."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        from app.services.errors import ServiceError
+
+        try:
+            return super().invoke(ctx)
+        except ServiceError as exc:
+            raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
+
+
+@click.group(cls=_Breakdesk, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="breakdesk")
 def cli() -> None:
     """Breakdesk: payments exception handling and reconciliation assistant."""

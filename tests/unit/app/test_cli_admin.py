@@ -31,3 +31,16 @@ def test_db_upgrade_and_users_add(tmp_path, monkeypatch):
             assert (rec.actor, rec.action) == ("system:cli", "user.create")
     finally:
         engine.dispose()
+
+
+def test_a_service_refusal_is_an_error_message_not_a_traceback(tmp_path, monkeypatch):
+    from app.samples import DEMO_DAY_DIR
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    monkeypatch.setenv("BREAKDESK_DATA_DIR", str(tmp_path))
+    reload_settings()
+    sample = sorted(DEMO_DAY_DIR.glob("*.xml"))[0]
+    result = CliRunner().invoke(cli, ["cases", "ingest", str(sample), "--as", "nobody"])
+    assert result.exit_code == 1, result.output
+    assert "Error: PermissionDenied: 'nobody' is not an active user" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
