@@ -259,7 +259,9 @@ def explain_case(session: Session, *, case_key: str, runtime: Runtime) -> dict[s
         case_service.propose_repair(session, case_id=case.id, payload=values["repair"], actor=AGENT,
                                     reason=values["repair"].get("summary"))
     result = _explain_json(case, values)
-    case.detail = {**(case.detail or {}), "explanation": {k: result[k] for k in ("answer", "provider", "grounded", "note", "citations")}}
+    explanation = {k: result[k] for k in ("answer", "provider", "grounded", "note", "citations")}
+    if (case.detail or {}).get("explanation") != explanation:  # a page redraw reads; it must not write
+        case.detail = {**(case.detail or {}), "explanation": explanation}
     return result
 
 

@@ -68,6 +68,9 @@ def test_demo_day_end_to_end(workspace):
     assert "iso-status-reason-codes#ac04" in ex["citations"] and "[iso-status-reason-codes#ac04]" in ex["answer"]
     assert [s_["stage"] for s_ in ex["lifecycle"]] == ["initiated", "status"]
     assert ex["repair"]["valid"] is False and ex["repair"]["missing"] == ["creditor.account"]
+    with session_scope(engine) as s:  # what every redraw of the Exceptions page does: a read, no write
+        assert explain_case(s, case_key=ac04, runtime=runtime)["answer"] == ex["answer"]
+        assert not s.dirty and not s.new
     with session_scope(engine) as s, pytest.raises(ConflictError, match="missing creditor.account"):
         decide_case(s, case_key=ac04, action="approve", user="oscar", reason="ok", runtime=runtime)
 
