@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, SHARED
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -139,6 +139,7 @@ def test_the_installed_wheel_migrates_and_reads_its_demo_day_and_eval_data(built
         "BREAKDESK_DATA_DIR": str(tmp_path / "data"),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'installed.sqlite3'}",
         "BREAKDESK_LLM": "none",
+        "BREAKDESK_SHARED": str(SHARED),  # the gate's golden cases read sample files from the corpus
     }
     env.pop("BREAKDESK_PROMPT_DIR", None)
 
