@@ -75,7 +75,7 @@ def cases_ingest(paths: tuple[str, ...], user: str | None, as_json: bool) -> Non
     for err in report.errors:
         click.echo(f"error: {err}", err=True)
     _dump(report.__dict__, as_json, f"imported {len(report.imported)} file(s), {len(report.duplicates)} already known, "
-          f"{len(report.errors)} refused; {len(report.case_keys)} case(s): {' '.join(report.case_keys)}")
+          f"{len(report.errors)} refused; {len(report.case_keys)} case(s) opened or updated: {' '.join(report.case_keys)}")
     sys.exit(2 if report.errors else 0)
 
 

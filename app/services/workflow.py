@@ -33,8 +33,9 @@ from app.samples import DEMO_DAY_DIR
 from app.services import cases as case_service
 from app.services.errors import ConflictError, NotFound
 from app.services.imports import import_ledger_csv, import_messages
+from app.services.message_index import take_unthreaded
 from app.settings import Settings, get_settings
-from app.store.models import BankEntry, BookItem, Case, Repair, StoredMessage
+from app.store.models import BankEntry, BookItem, Case, Repair
 from app.store.repositories.llm import record_llm_call
 from parsers.currency import quantize
 
@@ -124,11 +125,6 @@ def ingest_files(session: Session, *, files: list[tuple[str, bytes]], user: str,
     return report
 
 
-def _stored_messages(session: Session) -> list[parsers.Message]:
-    rows = session.execute(select(StoredMessage.payload).order_by(StoredMessage.id)).scalars()
-    return [parsers.Message.model_validate(p) for p in rows]
-
-
 def _severity(view: dict[str, Any]) -> str:
     from decimal import Decimal
 
@@ -139,9 +135,16 @@ def _severity(view: dict[str, Any]) -> str:
 
 
 def refresh_cases(session: Session) -> list[str]:
-    """Open a case for every break found in the stored messages; refresh the lifecycle of known ones."""
+    """Open a case for every break the newly stored messages take part in, and refresh the known cases
+    they touch; returns those case keys. Only the new messages and the stored ones they thread with are
+    read (`app.services.message_index`), so an import does not re-read the whole history."""
+    component = take_unthreaded(session)
+    if not component.new:
+        return []
+    found = [bc for bc in detect_cases(component.messages()) if bc.thread.ids & component.idents]
+    found += [bc for bc in detect_cases(list(component.new.values())) if not bc.thread.ids]  # no identifier at all
     keys = []
-    for bc in detect_cases(_stored_messages(session)):
+    for bc in found:
         view = case_to_dict(bc)
         keys.append(bc.case_id)
         existing = case_service.get_case_by_key(session, key=bc.case_id)

@@ -3,7 +3,7 @@
 from app.store.models.audit import GENESIS_HASH, AuditChainHead, AuditRecord
 from app.store.models.base import Base
 from app.store.models.cases import Case, CaseEvent, Repair
-from app.store.models.imports import BankEntry, BookItem, ImportBatch, StoredMessage
+from app.store.models.imports import BankEntry, BookItem, ImportBatch, MessageIdent, StoredMessage
 from app.store.models.llm import LlmCall, Scorecard
 from app.store.models.matching import (
     Break,
@@ -32,6 +32,7 @@ __all__ = [
     "MatchRun",
     "MatchScorer",
     "MatchSuggestion",
+    "MessageIdent",
     "Repair",
     "Scorecard",
     "StoredMessage",

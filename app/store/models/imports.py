@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.store.models.base import Base
@@ -58,8 +58,23 @@ class StoredMessage(Base):
     kind: Mapped[str] = mapped_column(String(32), index=True)
     message_ref: Mapped[str | None] = mapped_column(String(64), index=True, doc="header message id")
     payload: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
+    threaded: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(), index=True,
+        doc="its payment identifiers are in message_idents and its cases were refreshed",
+    )
 
     batch: Mapped[ImportBatch] = relationship(back_populates="messages")
+
+
+class MessageIdent(Base):
+    """A payment identifier (EndToEndId, InstrId, UETR, TxId, MT reference ...) that a stored message's
+    lifecycle steps carry. Case detection threads a new message with the stored ones through this
+    index instead of re-reading every stored message on each import."""
+
+    __tablename__ = "message_idents"
+
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True)
+    ident: Mapped[str] = mapped_column(Text, primary_key=True, index=True)
 
 
 class _ItemColumns:

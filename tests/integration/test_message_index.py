@@ -1,0 +1,108 @@
+"""Incremental case refresh: an import reads only the stored messages its own thread with, and the cases
+come out exactly as a scan of every stored message would make them."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import delete, func, select, update
+
+import parsers
+from agents.case_view import case_to_dict
+from agents.cases import detect_cases
+from app.services import message_index
+from app.services.imports import import_messages
+from app.services.workflow import ingest_files, refresh_cases
+from app.store.db import session_scope
+from app.store.models import Case, MessageIdent, StoredMessage
+from tests.conftest import load_manifest
+from tests.support.workflow import demo_files, make_workspace
+
+pytestmark = pytest.mark.integration
+
+
+def _message_files() -> list[tuple[str, bytes]]:
+    """The demo day and every corpus file that parses (payments, statuses, returns, recalls, statements)."""
+    files = [f for f in demo_files() if not f[0].endswith(".csv")]
+    for item in load_manifest():
+        data = item.path.read_bytes()
+        try:
+            parsers.parse(data, filename=item.path.name)
+        except parsers.ParseError:
+            continue
+        files.append((item.local_path, data))
+    return files
+
+
+def _full_scan(files: list[tuple[str, bytes]]) -> dict[str, dict]:
+    messages = [m for name, data in files for m in parsers.parse(data, filename=name)]
+    return {bc.case_id: case_to_dict(bc) for bc in detect_cases(messages)}
+
+
+@pytest.mark.parametrize("order", ["forward", "reverse"])
+def test_one_file_at_a_time_gives_the_cases_of_a_full_scan(tmp_path, order):
+    files = _message_files()
+    assert len(files) > 30
+    if order == "reverse":  # statuses, returns and recalls arrive before their payments
+        files = files[::-1]
+    engine, runtime = make_workspace(tmp_path)
+    for name, data in files:
+        with session_scope(engine) as s:
+            ingest_files(s, files=[(name, data)], user="olivia", runtime=runtime)
+    expected = _full_scan(files)
+    assert len(expected) > 20
+    with session_scope(engine) as s:
+        stored = {c.key: (c.detail or {}).get("case") for c in s.execute(select(Case)).scalars()}
+        assert not s.execute(select(func.count()).select_from(StoredMessage).where(StoredMessage.threaded.is_(False))).scalar()
+    missing = sorted(set(expected) - set(stored))
+    assert not missing, missing
+    differ = [k for k, view in expected.items() if stored[k] != view]
+    assert not differ, differ
+
+
+def test_an_import_reads_only_the_messages_it_threads_with(tmp_path, monkeypatch):
+    engine, runtime = make_workspace(tmp_path)
+    files = dict(demo_files())
+    pacs002 = "02_pain002_acme_2026-11-27.xml"
+    with session_scope(engine) as s:
+        ingest_files(s, files=[(n, d) for n, d in files.items() if n != pacs002], user="olivia", runtime=runtime)
+
+    read: list[str] = []
+    real = parsers.Message.model_validate
+    monkeypatch.setattr(message_index.parsers.Message, "model_validate",
+                        lambda payload: read.append(payload["message_type"]) or real(payload))
+    with session_scope(engine) as s:
+        report = ingest_files(s, files=[(pacs002, files[pacs002])], user="olivia", runtime=runtime)
+    # the status report itself and the pain.001 it answers; neither statement nor the recall file
+    assert read == ["pain.002.001.10", "pain.001.001.09"], read
+    assert len(report.case_keys) == 4  # the four rejects, and nothing else was touched
+
+    read.clear()
+    with session_scope(engine) as s:
+        again = ingest_files(s, files=[(pacs002, files[pacs002])], user="olivia", runtime=runtime)
+    assert again.duplicates == [pacs002] and again.case_keys == [] and read == []
+
+
+def test_messages_stored_before_the_index_are_indexed_by_the_first_refresh(tmp_path):
+    engine, runtime = make_workspace(tmp_path)
+    with session_scope(engine) as s:
+        first = ingest_files(s, files=demo_files(), user="olivia", runtime=runtime)
+    with session_scope(engine) as s:  # what a database upgraded to 0004 looks like
+        s.execute(delete(MessageIdent))
+        s.execute(update(StoredMessage).values(threaded=False))
+    with session_scope(engine) as s:
+        keys = refresh_cases(s)
+        assert set(keys) == set(first.case_keys) and s.execute(select(func.count()).select_from(MessageIdent)).scalar()
+    with session_scope(engine) as s:
+        assert refresh_cases(s) == []
+
+
+def test_a_new_message_with_no_identifier_still_gets_its_case(tmp_path):
+    """An MT199 notice with a reason code but no related reference threads with nothing."""
+    engine, runtime = make_workspace(tmp_path)
+    notice = ("{1:F01BANKDEFFAXXX0000000000}{2:O1991200261127BANKGB2LAXXX00000000002611271200N}{4:\n"
+              ":20:NOTICE1\n:79:/REJT/AC04 account closed\n-}")
+    with session_scope(engine) as s:
+        messages = parsers.parse(notice, filename="notice.txt")
+        import_messages(s, file_name="notice.txt", content_bytes=notice.encode(), messages=messages, user="olivia")
+        expected = [bc.case_id for bc in detect_cases(messages)]
+        assert refresh_cases(s) == expected
