@@ -67,6 +67,30 @@ def _best_near(options: list[PairScore], other_used: set[int], side: str) -> Pai
     return min(options, key=key) if options else None
 
 
+def _by_amount(profiles: list[Profile]) -> dict[tuple, list[Profile]]:
+    out: dict[tuple, list[Profile]] = defaultdict(list)
+    for p in profiles:
+        out[(p.item.currency, p.item.direction, p.units)].append(p)
+    return out
+
+
+def _look_alikes(p: Profile, other: dict[tuple, list[Profile]], used: set[int], cfg: MatchConfig) -> tuple[str, ...]:
+    """Unmatched items on the other side with the same currency, direction and amount, dated within the
+    window: a person can tell them apart (a call, a document) where the matcher could not. Named in the
+    note only: the break's related ids key its case, and look-alikes come and go as others match."""
+    window = cfg.value_date_window_days
+    return tuple(o.item.id for o in other.get((p.item.currency, p.item.direction, p.units), ())
+                 if o.pos not in used and p.day is not None and o.day is not None and abs(o.day - p.day) <= window)
+
+
+def _unmatched_note(what: str, alike: tuple[str, ...]) -> str:
+    if not alike:
+        return f"no {what} found"
+    return (f"no {what} matched: {len(alike)} unmatched {what}(s) with the same amount and currency in the date "
+            f"window ({', '.join(alike[:5])}{' …' if len(alike) > 5 else ''}), and no reference, name or account "
+            "tells which one")
+
+
 def classify(
     banks: list[Profile],
     books: list[Profile],
@@ -78,6 +102,7 @@ def classify(
     cfg: MatchConfig,
 ) -> list[Break]:
     out: list[Break] = []
+    bank_alike, book_alike = _by_amount(banks), _by_amount(books)
     near_bank: dict[int, list[PairScore]] = defaultdict(list)
     near_book: dict[int, list[PairScore]] = defaultdict(list)
     for ps in near:
@@ -123,8 +148,9 @@ def classify(
                              ps.difference if cls != "value_date_difference" else None,
                              note="; ".join(r.text for r in ps.reasons)))
             continue
+        alike = _look_alikes(bp, book_alike, used_book, cfg)
         out.append(Break("bank", item.id, "bank_only", item.bank_transaction_code, (),
-                         note="no book item found"))
+                         note=_unmatched_note("book item", alike)))
 
     book_seen: dict[tuple, str] = {}
     for kp in books:
@@ -150,5 +176,6 @@ def classify(
                              ps.difference if cls != "value_date_difference" else None,
                              note="; ".join(r.text for r in ps.reasons)))
             continue
-        out.append(Break("book", it.id, "missing_booking", None, (), note="no statement line found"))
+        alike = _look_alikes(kp, bank_alike, used_bank, cfg)
+        out.append(Break("book", it.id, "missing_booking", None, (), note=_unmatched_note("statement line", alike)))
     return out

@@ -123,6 +123,21 @@ def test_breaks_returned_bank_only_missing_booking_and_duplicate_book_item():
     }
 
 
+def test_indistinguishable_look_alikes_are_named_in_the_break_not_guessed():
+    """Two statement lines and one book item with the same amount and date and nothing else: the matcher
+    must not pick one, but the clerk is told which lines to look at."""
+    entries = [entry("250.00", asr="B1", line=1), entry("250.00", asr="B2", line=2)]
+    result = _run(entries, ["L1,2026-11-02,-250.00,EUR,,,,,"])
+    assert result.suggestions == ()
+    notes = {(b.side, b.item_id): (b.break_class, b.related_ids, b.note) for b in result.breaks}
+    cls, related, note = notes[("book", "L1")]
+    assert cls == "missing_booking" and related == ()
+    assert "2 unmatched statement line(s) with the same amount" in note and "B1, B2" in note
+    assert notes[("bank", "B1")][0] == "bank_only" and "(L1)" in notes[("bank", "B1")][2]
+    lone = _run([entry("99.00", asr="B9", line=1)], ["L9,2026-11-02,-12.00,EUR,,,,,"])
+    assert {b.note for b in lone.breaks} == {"no book item found", "no statement line found"}
+
+
 def test_currency_and_direction_must_agree():
     result = _run([entry("10.00", ccy="USD", asr="B1", e2e="E1")], ["L1,2026-11-02,-10.00,EUR,X,,,,E1"])
     assert result.suggestions == ()
