@@ -106,3 +106,29 @@ def test_a_new_message_with_no_identifier_still_gets_its_case(tmp_path):
         import_messages(s, file_name="notice.txt", content_bytes=notice.encode(), messages=messages, user="olivia")
         expected = [bc.case_id for bc in detect_cases(messages)]
         assert refresh_cases(s) == expected
+
+
+def test_two_refreshes_at_once_on_postgresql_index_each_message_once(tmp_path):
+    """Two imports finishing together after an upgrade: the row locks make the second wait, then find the
+    earlier messages threaded, instead of indexing them twice (a primary-key violation)."""
+    from app.store.race import race
+    from app.store.testing import temporary_postgres_database
+    from tests.conftest import require_postgres
+
+    require_postgres()
+    with temporary_postgres_database(migrate=False) as url:
+        engine, runtime = make_workspace(tmp_path, url)
+        try:
+            with session_scope(engine) as s:
+                first = ingest_files(s, files=demo_files(), user="olivia", runtime=runtime)
+            with session_scope(engine) as s:
+                indexed = s.execute(select(func.count()).select_from(MessageIdent)).scalar()
+                s.execute(delete(MessageIdent))
+                s.execute(update(StoredMessage).values(threaded=False))
+            results = race(engine, [refresh_cases, refresh_cases])
+            assert [r[0] for r in results] == ["ok", "ok"], results
+            assert sorted(len(r[1]) for r in results) == [0, len(first.case_keys)]
+            with session_scope(engine) as s:
+                assert s.execute(select(func.count()).select_from(MessageIdent)).scalar() == indexed
+        finally:
+            engine.dispose()
