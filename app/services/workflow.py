@@ -311,10 +311,11 @@ def decide_case(session: Session, *, case_key: str, action: str, user: str, reas
 def _find_facts(session: Session) -> Callable[[str, dict[str, list[str]]], list[dict[str, Any]]]:
     def find(question: str, terms: dict[str, list[str]]) -> list[dict[str, Any]]:
         facts: list[dict[str, Any]] = []
-        for ref in terms.get("refs", []):
-            for c in session.execute(select(Case)).scalars():
-                ids = ((c.detail or {}).get("case", {}).get("payment") or {}).get("ids") or []
-                if ref in ids:
+        refs, kinds, names = terms.get("refs", []), terms.get("kinds", []), terms.get("names", [])
+        cases = list(session.execute(select(Case).order_by(Case.id)).scalars()) if refs or kinds or names else []
+        for ref in refs:
+            for c in cases:
+                if ref in (((c.detail or {}).get("case", {}).get("payment") or {}).get("ids") or []):
                     expl = (c.detail or {}).get("explanation", {})
                     facts.append({"text": f"Case {c.key}: {c.kind} payment {ref}" + (f" with reason {c.reason_code}" if c.reason_code else "")
                                   + f", state {c.state}." + (f" {expl['answer']}" if expl.get("answer") else ""), "source": f"case {c.key}"})
@@ -324,17 +325,15 @@ def _find_facts(session: Session) -> Callable[[str, dict[str, list[str]]], list[
         for inv in terms.get("invoices", []):
             for e in session.execute(select(BankEntry).where(BankEntry.remittance_text.ilike(f"%{inv}%"))).scalars():
                 facts.append(_entry_fact(e))
-        if terms.get("kinds") or terms.get("names"):
-            for c in session.execute(select(Case)).scalars():
+        if kinds or names:
+            for c in cases:
+                if c.state in ("resolved", "closed") or (kinds and c.kind not in kinds):
+                    continue
                 view = (c.detail or {}).get("case", {})
-                text = " ".join(f["text"] for f in view.get("facts", []))
-                if terms.get("kinds") and c.kind not in terms["kinds"]:
+                text = " ".join(f["text"] for f in view.get("facts", [])).lower()
+                if names and not any(n.lower() in text for n in names):
                     continue
-                if terms.get("names") and not any(n.lower() in text.lower() for n in terms["names"]):
-                    continue
-                if c.state in ("resolved", "closed"):
-                    continue
-                facts.append({"text": f"Open case {c.key}: {c.title} ({c.currency if hasattr(c, 'currency') else view.get('currency') or ''} {view.get('amount') or ''}).",
+                facts.append({"text": f"Open case {c.key}: {c.title} ({view.get('currency') or ''} {view.get('amount') or ''}).",
                               "source": f"case {c.key}"})
         return facts[:12]
 

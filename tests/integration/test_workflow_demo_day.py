@@ -104,6 +104,12 @@ def test_demo_day_end_to_end(workspace):
     with session_scope(engine) as s:
         out = ask(s, question="which statement line paid invoice INV-2026-118?", thread_id="t1", runtime=runtime)
     assert "CBK-20261127-0008" in out["answer"]
+    with session_scope(engine) as s:  # by name: only the open case whose facts name the creditor
+        out = ask(s, question="any open cases for Baltic Supplies?", thread_id="t2", runtime=runtime)
+    assert "E2E-4472" in out["answer"] and "E2E-4471" not in out["answer"]
+    with session_scope(engine) as s:  # by kind: the returns, not the rejects
+        out = ask(s, question="returned payments", thread_id="t3", runtime=runtime)
+    assert "E2E-4474" in out["answer"] and "E2E-4471" not in out["answer"]
 
 
 def test_prompt_injection_in_remittance_is_data(workspace):
