@@ -11,6 +11,7 @@ import pytest
 
 from agents.graph.case_graph import build_case_graph
 from agents.graph.checkpoint import open_checkpointer
+from tests.conftest import require_postgres
 from tests.support.case_graph_deps import CASE, make_deps
 
 REPO = Path(__file__).resolve().parents[2]
@@ -42,6 +43,7 @@ def test_resume_in_second_process_sqlite(tmp_path):
 
 @pytest.fixture
 def pg_url():
+    require_postgres()
     name = f"bd_ckpt_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')

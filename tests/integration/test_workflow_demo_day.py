@@ -11,7 +11,7 @@ from app.services.errors import ConflictError, PermissionDenied
 from app.services.workflow import decide_case, edit_repair, explain_case, ingest_files, list_cases, ask
 from app.store.db import session_scope
 from app.store.models import AuditRecord
-from tests.conftest import REFERENCE
+from tests.conftest import REFERENCE, require_postgres
 from tests.support.workflow import demo_files, make_workspace
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -31,6 +31,7 @@ def workspace(request, tmp_path):
     if request.param == "sqlite":
         yield make_workspace(tmp_path)
         return
+    require_postgres()
     name = f"bd_wf_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
