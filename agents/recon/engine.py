@@ -11,7 +11,8 @@
    whose bank line or book item is already used. Greedy (not Hungarian) keeps every decision
    explainable on its own and the result reproducible; ties go to the earlier line.
 4. N:1 subset-sum over what is left (`grouping.find_subset`): batch bookings without details, and
-   several payments of one counterparty settling one line. Always for review.
+   several payments of one counterparty settling one line; then 1:N the other way round, several
+   statement lines of one counterparty settling one book item (instalments). Always for review.
 5. Everything left is classified as a break (`breaks.classify`).
 
 Status: `auto` needs confidence >= `auto_threshold` AND `auto_confirm=True` from the caller;
@@ -270,6 +271,29 @@ def _match(bank_items, book_items, cfg: MatchConfig, auto_confirm: bool, scorer)
             bank_ids=(item.id,), book_ids=tuple(m.item.id for m in members), confidence=conf,
             reasons=tuple(reasons), status=status, auto_eligible=eligible,  # type: ignore[arg-type]
             kind="N:1", currency=item.currency,
+        ))
+
+    # 4b. 1:N subset-sum: one book item settled by several statement lines of its counterparty
+    bank_pool = FreePool(banks, used_bank)
+    for kp in books:
+        if kp.pos in used_book:
+            continue
+        chosen = find_subset(kp, bank_pool, used_bank, cfg)
+        if chosen is None:
+            continue
+        members = [banks[p] for p in chosen]
+        n = len(members)
+        reasons = [Reason("group", f"{n} statement lines add up to the book amount (paid in instalments)",
+                          cfg.subset_confidence),
+                   Reason("name", "all lines of the same counterparty", 0.0)]
+        conf = min(cfg.subset_confidence, cfg.auto_threshold - 0.01)
+        status, eligible = _status(conf, cfg, auto_confirm)
+        used_book.add(kp.pos)
+        used_bank.update(chosen)
+        suggestions.append(Suggestion(
+            bank_ids=tuple(m.item.id for m in members), book_ids=(kp.item.id,), confidence=conf,
+            reasons=tuple(reasons), status=status, auto_eligible=eligible,  # type: ignore[arg-type]
+            kind="1:N", currency=kp.item.currency,
         ))
 
     # 5. breaks

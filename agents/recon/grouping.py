@@ -1,4 +1,5 @@
-"""1:N and N:1: a batch booking against its payments, several payments settling one line.
+"""1:N and N:1: a batch booking against its payments, several payments settling one line, and one
+book item settled by several statement lines (a customer paying an invoice in instalments).
 
 Two ways, strongest first:
 * the batch carries its details (camt TxDtls): each detail is resolved to a book item through its
@@ -10,6 +11,9 @@ Two ways, strongest first:
   deterministic. A batch with `batch_count` only accepts combinations of exactly that size; a plain
   line only accepts items of its own counterparty (IBAN or name), because "any k amounts that
   add up" is too easy to hit by chance.
+
+The same search runs the other way round for a book item left over: statement lines of its
+counterparty that add up to it (`find_subset` with a pool of bank lines). Both are always for review.
 """
 
 from __future__ import annotations
@@ -82,12 +86,13 @@ def batch_reasons(bank: Profile, books: list[Profile]) -> tuple[list[Reason], De
 
 
 class FreePool:
-    """Book items still free after 1:1 matching, by currency and direction (+ IBAN / name key), by day."""
+    """Items of one side still free after 1:1 matching, by currency and direction (+ IBAN / name key),
+    by day. Statement lines that are returns never join a pool."""
 
     def __init__(self, books: list[Profile], used: set[int]) -> None:
         rows: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
         for p in books:
-            if p.pos not in used and p.day is not None:
+            if p.pos not in used and p.day is not None and not getattr(p.item, "is_return", False):
                 cd = (p.item.currency, p.item.direction)
                 rows[cd].append((p.day, p.pos))
                 if p.iban:
@@ -125,9 +130,12 @@ def _same_party(bank: Profile, book: Profile, cfg: MatchConfig) -> bool:
 def find_subset(
     bank: Profile, pool: FreePool, used: set[int], cfg: MatchConfig
 ) -> list[int] | None:
-    """Book positions whose amounts add up exactly to the bank line (see module docstring)."""
-    item: BankItem = bank.item  # type: ignore[assignment]
-    count = item.batch_count if item.batch_count and item.batch_count > 1 else None
+    """Positions in `pool` (the other side) whose amounts add up exactly to `bank`'s (see module docstring).
+
+    `bank` is the anchor: a statement line against book items, or a book item against statement lines."""
+    item = bank.item
+    batch_count = getattr(item, "batch_count", None)
+    count = batch_count if batch_count and batch_count > 1 else None
     if count is None and not (bank.iban or bank.name):
         return None
     if count is not None and count > cfg.subset_max_candidates:

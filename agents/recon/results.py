@@ -46,7 +46,7 @@ class Suggestion:
     reasons: tuple[Reason, ...]
     status: Status
     auto_eligible: bool
-    kind: str  # "1:1", "batch", "N:1"
+    kind: str  # "1:1", "batch", "N:1" (book items to one line), "1:N" (lines to one book item)
     currency: str
     difference: Decimal | None = None
     fee_write_off: Decimal | None = None  # the amount to book as a bank charge, when a fee case

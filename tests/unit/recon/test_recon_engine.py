@@ -138,6 +138,25 @@ def test_indistinguishable_look_alikes_are_named_in_the_break_not_guessed():
     assert {b.note for b in lone.breaks} == {"no book item found", "no statement line found"}
 
 
+def test_a_book_item_paid_in_instalments_is_one_review_suggestion():
+    """A customer pays invoice INV-9 (1,000.00) in two transfers; nothing in either line names it."""
+    entries = [entry("600.00", cd="CRDT", asr="B1", name="Kontor Buero GmbH", day=date(2026, 11, 2), line=1),
+               entry("400.00", cd="CRDT", asr="B2", name="Kontor Buero GmbH", day=date(2026, 11, 4), line=2),
+               entry("400.00", cd="CRDT", asr="B3", name="Verdi Consulting Srl", day=date(2026, 11, 3), line=3)]
+    result = _run(entries, ["L1,2026-11-02,1000.00,EUR,Kontor Buero GmbH,INV-9,,,"])
+    [s] = result.suggestions
+    assert (s.kind, s.bank_ids, s.book_ids, s.status) == ("1:N", ("B1", "B2"), ("L1",), "review")
+    assert not s.auto_eligible and "instalments" in s.reasons[0].text
+    assert {b.item_id for b in result.breaks} == {"B3"}  # the other customer's 400.00 is not pulled in
+
+
+def test_instalments_need_the_same_counterparty():
+    entries = [entry("600.00", cd="CRDT", asr="B1", name="Kontor Buero GmbH", line=1),
+               entry("400.00", cd="CRDT", asr="B2", name="Verdi Consulting Srl", line=2)]
+    result = _run(entries, ["L1,2026-11-02,1000.00,EUR,Kontor Buero GmbH,INV-9,,,"])
+    assert result.suggestions == ()
+
+
 def test_currency_and_direction_must_agree():
     result = _run([entry("10.00", ccy="USD", asr="B1", e2e="E1")], ["L1,2026-11-02,-10.00,EUR,X,,,,E1"])
     assert result.suggestions == ()
