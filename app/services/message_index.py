@@ -43,8 +43,9 @@ class Component:
 def take_unthreaded(session: Session) -> Component:
     """Index the identifiers of every unthreaded message, mark it threaded, and return its component.
 
-    The rows are locked (FOR UPDATE on PostgreSQL) so that two imports finishing together do not both
-    index the same earlier messages; the second one then finds them threaded and skips them.
+    The rows are locked (FOR UPDATE on PostgreSQL; SQLite transactions begin IMMEDIATE, one writer at a
+    time) so that two imports finishing together do not both index the same earlier messages; the
+    second one then finds them threaded and skips them.
     """
     rows = session.execute(select(StoredMessage).where(StoredMessage.threaded == false())
                            .order_by(StoredMessage.id).with_for_update()).scalars().all()

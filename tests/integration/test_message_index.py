@@ -108,15 +108,21 @@ def test_a_new_message_with_no_identifier_still_gets_its_case(tmp_path):
         assert refresh_cases(s) == expected
 
 
-def test_two_refreshes_at_once_on_postgresql_index_each_message_once(tmp_path):
-    """Two imports finishing together after an upgrade: the row locks make the second wait, then find the
-    earlier messages threaded, instead of indexing them twice (a primary-key violation)."""
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_two_refreshes_at_once_index_each_message_once(tmp_path, database):
+    """Two imports finishing together after an upgrade: the second waits (row locks on PostgreSQL,
+    BEGIN IMMEDIATE on SQLite), then finds the earlier messages threaded, instead of indexing them twice
+    (a primary-key violation)."""
+    from contextlib import nullcontext
+
     from app.store.race import race
     from app.store.testing import temporary_postgres_database
     from tests.conftest import require_postgres
 
-    require_postgres()
-    with temporary_postgres_database(migrate=False) as url:
+    if database == "postgresql":
+        require_postgres()
+    databases = temporary_postgres_database(migrate=False) if database == "postgresql" else nullcontext(None)
+    with databases as url:
         engine, runtime = make_workspace(tmp_path, url)
         try:
             with session_scope(engine) as s:
