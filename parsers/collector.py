@@ -1,4 +1,5 @@
-"""Pausing CPython's cyclic garbage collector while a whole input becomes canonical objects.
+"""Pausing CPython's cyclic garbage collector while a whole input becomes canonical objects (and while
+the reconciliation matcher builds its profiles and pairs, which has the same shape of allocation).
 
 A parse allocates millions of container objects (models, their dicts, lists of entries) and keeps
 them all. The cyclic collector runs whenever allocations outnumber deallocations by 700, and it

@@ -67,6 +67,13 @@ def _best_near(options: list[PairScore], other_used: set[int], side: str) -> Pai
     return min(options, key=key) if options else None
 
 
+def _near_break(side: str, item_id: str, other_id: str, ps: PairScore) -> Break:
+    """A near miss (fee, FX, value date, partial payment) names the item it nearly matched."""
+    cls = _near_class(ps)
+    return Break(side, item_id, cls, None, (other_id,),  # type: ignore[arg-type]
+                 ps.difference if cls != "value_date_difference" else None, note="; ".join(r.text for r in ps.reasons))
+
+
 def _by_amount(profiles: list[Profile]) -> dict[tuple, list[Profile]]:
     out: dict[tuple, list[Profile]] = defaultdict(list)
     for p in profiles:
@@ -132,7 +139,7 @@ def classify(
             out.append(Break("bank", item.id, "returned", item.return_reason or item.bank_transaction_code,
                              related, note="return of an earlier payment"))
             continue
-        if earlier is not None and not item.is_return:
+        if earlier is not None:
             out.append(Break("bank", item.id, "duplicate", None, (earlier,), note="same line seen earlier"))
             continue
         paid_twice = [ps for ps in lost_bank.get(bp.pos, ()) if ps.has_reference and ps.amount_kind == "equal"]
@@ -143,10 +150,7 @@ def classify(
             continue
         ps = _best_near(near_bank.get(bp.pos, []), used_book, "bank")
         if ps is not None:
-            cls = _near_class(ps)
-            out.append(Break("bank", item.id, cls, None, (ps.book.item.id,),  # type: ignore[arg-type]
-                             ps.difference if cls != "value_date_difference" else None,
-                             note="; ".join(r.text for r in ps.reasons)))
+            out.append(_near_break("bank", item.id, ps.book.item.id, ps))
             continue
         alike = _look_alikes(bp, book_alike, used_book, cfg)
         out.append(Break("bank", item.id, "bank_only", item.bank_transaction_code, (),
@@ -171,10 +175,7 @@ def classify(
             continue
         ps = _best_near(near_book.get(kp.pos, []), used_bank, "book")
         if ps is not None:
-            cls = _near_class(ps)
-            out.append(Break("book", it.id, cls, None, (ps.bank.item.id,),  # type: ignore[arg-type]
-                             ps.difference if cls != "value_date_difference" else None,
-                             note="; ".join(r.text for r in ps.reasons)))
+            out.append(_near_break("book", it.id, ps.bank.item.id, ps))
             continue
         alike = _look_alikes(kp, bank_alike, used_bank, cfg)
         out.append(Break("book", it.id, "missing_booking", None, (), note=_unmatched_note("statement line", alike)))

@@ -21,9 +21,9 @@ otherwise such a suggestion is `review` with `auto_eligible=True`.
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 
 from agents.recon.blocking import BookIndex
 from agents.recon.breaks import classify, is_strong_near_miss
@@ -38,6 +38,7 @@ from agents.recon.grouping import (
 from agents.recon.items import BankItem, BookItem
 from agents.recon.results import MatchResult, Reason, Suggestion
 from agents.recon.scoring import PairScore, Profile, profile, score_pair
+from parsers.collector import collector_paused
 
 
 def _status(conf: float, cfg: MatchConfig, auto_confirm: bool) -> tuple[str, bool]:
@@ -143,14 +144,9 @@ def match(
     auto threshold whatever the model says.
     """
     # The matcher allocates many small acyclic objects; the cyclic GC would rescan the growing heap
-    # again and again (quadratic at 100k items), so it is paused for the duration of the call.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    # again and again (quadratic at 100k items), so it is paused for the call, as parsing pauses it.
+    with collector_paused():
         return _match(bank_items, book_items, config or MatchConfig(), auto_confirm, scorer)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _match(bank_items, book_items, cfg: MatchConfig, auto_confirm: bool, scorer) -> MatchResult:
@@ -161,6 +157,18 @@ def _match(bank_items, book_items, cfg: MatchConfig, auto_confirm: bool, scorer)
     used_book: set[int] = set()
     suggestions: list[Suggestion] = []
 
+    def take_group(bank_pos: list[int], book_pos: list[int], reasons: list[Reason], conf: float, kind: str,
+                   difference: Decimal | None = None) -> None:
+        """Claim the items of a group (batch, N:1, 1:N) and record its suggestion."""
+        status, eligible = _status(conf, cfg, auto_confirm)
+        used_bank.update(bank_pos)
+        used_book.update(book_pos)
+        suggestions.append(Suggestion(
+            bank_ids=tuple(banks[p].item.id for p in bank_pos), book_ids=tuple(books[p].item.id for p in book_pos),
+            confidence=conf, reasons=tuple(reasons), status=status, auto_eligible=eligible,  # type: ignore[arg-type]
+            kind=kind, currency=banks[bank_pos[0]].item.currency, difference=difference,
+        ))
+
     # 1. batches with details
     for bp in banks:
         item: BankItem = bp.item  # type: ignore[assignment]
@@ -169,17 +177,8 @@ def _match(bank_items, book_items, cfg: MatchConfig, auto_confirm: bool, scorer)
         chosen = resolve_batch_details(bp, index, used_book)
         if chosen is None:
             continue
-        members = [books[p] for p in chosen]
-        reasons, diff = batch_reasons(bp, members)
-        conf = min(1.0, sum(r.contribution for r in reasons))
-        status, eligible = _status(conf, cfg, auto_confirm)
-        used_bank.add(bp.pos)
-        used_book.update(chosen)
-        suggestions.append(Suggestion(
-            bank_ids=(item.id,), book_ids=tuple(m.item.id for m in members), confidence=conf,
-            reasons=tuple(reasons), status=status, auto_eligible=eligible,  # type: ignore[arg-type]
-            kind="batch", currency=item.currency, difference=diff if diff else None,
-        ))
+        reasons, diff = batch_reasons(bp, [books[p] for p in chosen])
+        take_group([bp.pos], chosen, reasons, min(1.0, sum(r.contribution for r in reasons)), "batch", diff or None)
 
     # 1b. one line naming several book items whose amounts add up to it
     for bp in banks:
@@ -189,18 +188,9 @@ def _match(bank_items, book_items, cfg: MatchConfig, auto_confirm: bool, scorer)
         chosen = resolve_reference_group(bp, index, used_book)
         if chosen is None:
             continue
-        n = len(chosen)
-        reasons = [Reason("reference", f"{n} book references found in bank remittance text", 0.7),
+        reasons = [Reason("reference", f"{len(chosen)} book references found in bank remittance text", 0.7),
                    Reason("amount", "sum of book amounts equal to the bank amount", 0.25)]
-        conf = 0.95
-        status, eligible = _status(conf, cfg, auto_confirm)
-        used_bank.add(bp.pos)
-        used_book.update(chosen)
-        suggestions.append(Suggestion(
-            bank_ids=(item.id,), book_ids=tuple(books[p].item.id for p in chosen), confidence=conf,
-            reasons=tuple(reasons), status=status, auto_eligible=eligible,  # type: ignore[arg-type]
-            kind="N:1", currency=item.currency,
-        ))
+        take_group([bp.pos], chosen, reasons, 0.95, "N:1")
 
     # 2. one-to-one candidates
     scored: list[PairScore] = []
@@ -245,7 +235,8 @@ def _match(bank_items, book_items, cfg: MatchConfig, auto_confirm: bool, scorer)
         used_book.add(ps.book.pos)
         suggestions.append(_pair_suggestion(ps, cfg, auto_confirm))
 
-    # 4. N:1 subset-sum on what is left
+    # 4. N:1 subset-sum on what is left; groups found by search are never auto-confirmable
+    subset_conf = min(cfg.subset_confidence, cfg.auto_threshold - 0.01)
     pool = FreePool(books, used_book)
     order = sorted(
         (bp for bp in banks if bp.pos not in used_bank and not bp.item.is_return),  # type: ignore[attr-defined]
@@ -255,23 +246,11 @@ def _match(bank_items, book_items, cfg: MatchConfig, auto_confirm: bool, scorer)
         chosen = find_subset(bp, pool, used_book, cfg)
         if chosen is None:
             continue
-        item = bp.item  # type: ignore[assignment]
-        members = [books[p] for p in chosen]
-        n = len(members)
-        reasons = [Reason("group", f"{n} book items add up to the bank amount", cfg.subset_confidence)]
-        if item.batch_count:
-            reasons.append(Reason("group", f"batch count {item.batch_count} equal", 0.0))
-        else:
-            reasons.append(Reason("name", "all items of the same counterparty", 0.0))
-        conf = min(cfg.subset_confidence, cfg.auto_threshold - 0.01)
-        status, eligible = _status(conf, cfg, auto_confirm)
-        used_bank.add(bp.pos)
-        used_book.update(chosen)
-        suggestions.append(Suggestion(
-            bank_ids=(item.id,), book_ids=tuple(m.item.id for m in members), confidence=conf,
-            reasons=tuple(reasons), status=status, auto_eligible=eligible,  # type: ignore[arg-type]
-            kind="N:1", currency=item.currency,
-        ))
+        batch_count = bp.item.batch_count  # type: ignore[attr-defined]
+        reasons = [Reason("group", f"{len(chosen)} book items add up to the bank amount", cfg.subset_confidence),
+                   Reason("group", f"batch count {batch_count} equal", 0.0) if batch_count
+                   else Reason("name", "all items of the same counterparty", 0.0)]
+        take_group([bp.pos], chosen, reasons, subset_conf, "N:1")
 
     # 4b. 1:N subset-sum: one book item settled by several statement lines of its counterparty
     bank_pool = FreePool(banks, used_bank)
@@ -281,20 +260,10 @@ def _match(bank_items, book_items, cfg: MatchConfig, auto_confirm: bool, scorer)
         chosen = find_subset(kp, bank_pool, used_bank, cfg)
         if chosen is None:
             continue
-        members = [banks[p] for p in chosen]
-        n = len(members)
-        reasons = [Reason("group", f"{n} statement lines add up to the book amount (paid in instalments)",
+        reasons = [Reason("group", f"{len(chosen)} statement lines add up to the book amount (paid in instalments)",
                           cfg.subset_confidence),
                    Reason("name", "all lines of the same counterparty", 0.0)]
-        conf = min(cfg.subset_confidence, cfg.auto_threshold - 0.01)
-        status, eligible = _status(conf, cfg, auto_confirm)
-        used_book.add(kp.pos)
-        used_bank.update(chosen)
-        suggestions.append(Suggestion(
-            bank_ids=tuple(m.item.id for m in members), book_ids=(kp.item.id,), confidence=conf,
-            reasons=tuple(reasons), status=status, auto_eligible=eligible,  # type: ignore[arg-type]
-            kind="1:N", currency=kp.item.currency,
-        ))
+        take_group(chosen, [kp.pos], reasons, subset_conf, "1:N")
 
     # 5. breaks
     breaks = classify(banks, books, used_bank, used_book, near, lost, index, cfg)
