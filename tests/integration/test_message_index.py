@@ -97,15 +97,16 @@ def test_messages_stored_before_the_index_are_indexed_by_the_first_refresh(tmp_p
 
 
 def test_a_new_message_with_no_identifier_still_gets_its_case(tmp_path):
-    """An MT199 notice with a reason code but no related reference threads with nothing."""
+    """A returned statement entry (:86: /RTRN/AC04) that carries no payment identifier threads with nothing."""
     engine, runtime = make_workspace(tmp_path)
-    notice = ("{1:F01BANKDEFFAXXX0000000000}{2:O1991200261127BANKGB2LAXXX00000000002611271200N}{4:\n"
-              ":20:NOTICE1\n:79:/REJT/AC04 account closed\n-}")
+    text = (":20:STMT1\n:25:DE89370400440532013000\n:28C:1/1\n:60F:C261127EUR1000,00\n"
+            ":61:2611271127C250,00NRTINONREF//CBK1\n:86:/RTRN/AC04/REMI/returned payment\n:62F:C261127EUR1250,00\n")
     with session_scope(engine) as s:
-        messages = parsers.parse(notice, filename="notice.txt")
-        import_messages(s, file_name="notice.txt", content_bytes=notice.encode(), messages=messages, user="olivia")
-        expected = [bc.case_id for bc in detect_cases(messages)]
-        assert refresh_cases(s) == expected
+        messages = parsers.parse(text, filename="return.sta")
+        import_messages(s, file_name="return.sta", content_bytes=text.encode(), messages=messages, user="olivia")
+        [expected] = detect_cases(messages)
+        assert not expected.thread.ids and expected.kind == "returned"
+        assert refresh_cases(s) == [expected.case_id]
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
