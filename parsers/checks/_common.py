@@ -10,9 +10,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-import iso4217
-
 from parsers.canonical import Message, Provenance
+from parsers.currency import minor_units
 from parsers.findings import Finding, Severity
 
 #: Placeholder references that say "no reference" and must never count as duplicates or matches.
@@ -57,10 +56,7 @@ def is_mt(message: Message) -> bool:
 def money(amount: Decimal, currency: str | None) -> str:
     """'1150 EUR' shown as '1150.00 EUR': padded to the minor unit for people, never rounded."""
     shown = amount
-    try:
-        units = iso4217.Currency(currency).exponent if currency else None
-    except ValueError:
-        units = None
+    units = minor_units(currency) if currency else None
     if units is not None and amount.is_finite():
         exponent = amount.as_tuple().exponent
         if isinstance(exponent, int) and -exponent < units:

@@ -188,7 +188,7 @@ def return_of(
     first_rest = lines[0][6:].strip()
     if first_rest:
         info.append(first_rest)
-    code = proprietary = None
+    code = None
     original_instruction = original_e2e = None
     current_text = False
     for line in lines[1:]:
@@ -196,7 +196,7 @@ def return_of(
         if code is None:
             for rx in _REASON_LINES:
                 m = rx.fullmatch(line)
-                if m and (rx is not _REASON_LINES[0] or m.group(1) not in ("MREF", "TREF", "TEXT")):
+                if m:  # a code is two letters and two digits, so /MREF/, /TREF/, /TEXT/ never match
                     code = m.group(1).upper()
                     if m.group(2).strip():
                         info.append(m.group(2).strip())
@@ -235,7 +235,6 @@ def return_of(
         currency=tx.currency,
         settlement_date=tx.settlement_date,
         reason_code=code,
-        reason_proprietary=proprietary,
         additional_info=info,
         charge_bearer=tx.charge_bearer,
         charges=list(tx.charges),

@@ -50,7 +50,7 @@ def read_cancellation_request(ctx: MessageContext) -> CancellationRequest:
             data["debtor"] = read_party(ctx, f)
         elif f.number == "59":
             data["creditor"] = read_party(ctx, f)
-        elif tag in ("121",):
+        elif tag == "121":
             data["original_uetr"] = f.value.strip()
         # Any other copied field of the original message is kept out of the model on purpose.
     if "cancellation_id" not in data:
@@ -78,7 +78,7 @@ def read_cancellation_answer(ctx: MessageContext) -> CancellationAnswer:
                 code = leading_code(f.value)
                 if code and code in CANCELLATION_REASONS:
                     data.setdefault("reason_code", code)
-        elif tag == "11R" or tag == "11S":
+        elif tag in ("11R", "11S"):
             g = ctx.read(f)
             data["original_message_type"] = f"MT{g['mt']}"
             data["original_message_date"] = g["date"]

@@ -141,10 +141,7 @@ class Builder:
 
     def amount_text(self, amount: Decimal, currency: str, *, where: str) -> str | None:
         """The amount as the schema wants it for `currency`: padded to its minor unit, never rounded."""
-        if not CURRENCY_RE.match(currency or ""):
-            self.problem(where, f"currency {currency!r} is not an ISO 4217 code")
-            return None
-        if not is_known_currency(currency):
+        if not (CURRENCY_RE.match(currency or "") and is_known_currency(currency)):
             self.problem(where, f"currency {currency!r} is not an ISO 4217 code")
             return None
         units = minor_units(currency)
@@ -201,7 +198,7 @@ def decimal_number(value: Decimal) -> str:
     return format(value, "f")
 
 
-def document(b: "Builder", body_tag: str, transactions: Sequence[Transaction], *, message_id: str | None,
+def document(b: Builder, body_tag: str, transactions: Sequence[Transaction], *, message_id: str | None,
              created_at: datetime) -> tuple[etree._Element, etree._Element, etree._Element]:
     """(Document root, message body, GrpHdr) with the header fields every credit transfer shares;
     NbOfTxs and CtrlSum are computed from the transactions, never taken on trust."""

@@ -52,8 +52,6 @@ def account(b: Builder, parent: etree._Element, tag: str, number: str | None, sc
         b.pattern(node, "Ccy", currency, CURRENCY_RE, where=f"{where}_currency", what="currency code")
 
 
-
-
 def agent(b: Builder, parent: etree._Element, tag: str, ag: Agent | None, where: str, *,
           required: bool = False, placeholder: bool = False) -> etree._Element | None:
     """A BranchAndFinancialInstitutionIdentification; `placeholder` writes Othr/Id NOTPROVIDED."""
@@ -85,6 +83,15 @@ def agent(b: Builder, parent: etree._Element, tag: str, ag: Agent | None, where:
 def agent_account(b: Builder, parent: etree._Element, tag: str, ag: Agent | None, where: str) -> None:
     if ag is not None and ag.account:
         account(b, parent, tag, ag.account, None, None, f"{where}.account")
+
+
+def intermediaries(b: Builder, parent: etree._Element, agents: list[Agent], where: str) -> None:
+    """IntrmyAgt1..3 with their accounts; the schema has room for three, more is a problem."""
+    if len(agents) > 3:
+        b.problem(where, f"{len(agents)} intermediaries, the schema allows 3")
+    for k, ag in enumerate(agents[:3], start=1):
+        agent(b, parent, f"IntrmyAgt{k}", ag, f"{where}[{k - 1}]")
+        agent_account(b, parent, f"IntrmyAgt{k}Acct", ag, f"{where}[{k - 1}]")
 
 
 def party(b: Builder, parent: etree._Element, tag: str, p: Party | None, where: str, *,

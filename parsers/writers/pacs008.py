@@ -79,7 +79,7 @@ def write_pacs008(
     return serialize(root)
 
 
-def _charges(b: Builder, node: etree._Element, charges: list[Money], tx: Transaction, where: str) -> None:
+def _charges(b: Builder, node: etree._Element, charges: list[Money], where: str) -> None:
     """ChrgsInf needs the agent that took the charge; the model does not say, so it is NOTPROVIDED."""
     for k, charge in enumerate(charges):
         ch = b.el(node, "ChrgsInf")
@@ -104,14 +104,10 @@ def _transaction(b: Builder, body: etree._Element, tx: Transaction, where: str) 
     if tx.exchange_rate is not None:
         b.el(node, "XchgRate").text = decimal_number(tx.exchange_rate)
     b.code(node, "ChrgBr", tx.charge_bearer, CHARGE_BEARERS, where=f"{where}.charge_bearer", required=True)
-    _charges(b, node, tx.charges, tx, where)
+    _charges(b, node, tx.charges, where)
     parts.agent(b, node, "InstgAgt", tx.instructing_agent, f"{where}.instructing_agent")
     parts.agent(b, node, "InstdAgt", tx.instructed_agent, f"{where}.instructed_agent")
-    if len(tx.intermediaries) > 3:
-        b.problem(f"{where}.intermediaries", f"{len(tx.intermediaries)} intermediaries, the schema allows 3")
-    for k, agent in enumerate(tx.intermediaries[:3], start=1):
-        parts.agent(b, node, f"IntrmyAgt{k}", agent, f"{where}.intermediaries[{k - 1}]")
-        parts.agent_account(b, node, f"IntrmyAgt{k}Acct", agent, f"{where}.intermediaries[{k - 1}]")
+    parts.intermediaries(b, node, tx.intermediaries, f"{where}.intermediaries")
     parts.party(b, node, "UltmtDbtr", tx.ultimate_debtor, f"{where}.ultimate_debtor")
     parts.party(b, node, "InitgPty", tx.initiating_party, f"{where}.initiating_party")
     debtor, creditor = tx.debtor, tx.creditor

@@ -143,11 +143,7 @@ def _transaction(b: Builder, pmt: etree._Element, tx: Transaction, where: str, m
         b.el(b.el(node, "XchgRateInf"), "XchgRate").text = decimal_number(tx.exchange_rate)
     b.code(node, "ChrgBr", tx.charge_bearer, CHARGE_BEARERS, where=f"{where}.charge_bearer")
     parts.party(b, node, "UltmtDbtr", tx.ultimate_debtor, f"{where}.ultimate_debtor")
-    if len(tx.intermediaries) > 3:
-        b.problem(f"{where}.intermediaries", f"{len(tx.intermediaries)} intermediaries, the schema allows 3")
-    for k, agent in enumerate(tx.intermediaries[:3], start=1):
-        parts.agent(b, node, f"IntrmyAgt{k}", agent, f"{where}.intermediaries[{k - 1}]")
-        parts.agent_account(b, node, f"IntrmyAgt{k}Acct", agent, f"{where}.intermediaries[{k - 1}]")
+    parts.intermediaries(b, node, tx.intermediaries, f"{where}.intermediaries")
     creditor = tx.creditor
     parts.agent(b, node, "CdtrAgt", creditor.agent, f"{where}.creditor.agent")
     parts.agent_account(b, node, "CdtrAgtAcct", creditor.agent, f"{where}.creditor.agent")

@@ -286,6 +286,16 @@ def test_pacs008_settlement_method_must_agree():
         write_pacs008([pacs_tx(i=0), pacs_tx(i=1, settlement_method="CLRG")], message_id="P", created_at=CREATED)
 
 
+def test_both_writers_refuse_a_fourth_intermediary():
+    """The schema has IntrmyAgt1..3 only; a fourth agent is refused, not dropped silently."""
+    four = [Agent(bic=bic) for bic in ("BOTKJPJTXXX", "CHASUS33XXX", "DEUTDEFFXXX", "BARCGB22XXX")]
+    for write in (lambda: pain([tx(intermediaries=four)]),
+                  lambda: write_pacs008([pacs_tx(intermediaries=four)], message_id="P", created_at=CREATED)):
+        with pytest.raises(WriteError) as err:
+            write()
+        assert "transactions[0].intermediaries: 4 intermediaries, the schema allows 3" in err.value.problems
+
+
 @pytest.mark.parametrize(("line", "cd", "info"), [
     ("PHOB +32/2/2222222", ["PHOB"], ["+32/2/2222222"]),
     ("/TELB/0049 30 1234", ["TELB"], ["0049 30 1234"]),

@@ -18,6 +18,28 @@ def one(text: str, filename: str = "t.xml"):
 
 
 # --- statements -------------------------------------------------------------------------------------
+_DOMAIN = "<Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn>"
+_PROPRIETARY = "<Prtry><Cd>NTRF</Cd><Issr>SWIFT</Issr></Prtry>"
+
+
+@pytest.mark.parametrize("drop", [_DOMAIN, _PROPRIETARY], ids=["proprietary-only", "domain-only"])
+def test_hot_path_field_dicts_match_the_canonical_model(drop):
+    """`exact` builds these from complete hand-written dicts (`_BTC_EMPTY`, `Node.provenance`, the lifted
+    TxDtls references); a new model field must be added there too. The MT side: test_mt9xx.
+    Half the code is dropped so that the defaults, not the values read, supply the other half."""
+    from parsers.canonical import BankTransactionCode, EntryReferences, Provenance
+    from parsers.construct import check_exact_fields
+
+    text = docs.camt053_v2()
+    assert drop in text
+    (st,) = one(docs.document("camt.053.001.02", text.replace(drop, ""))).statements
+    e1 = st.entries[0]
+    for obj, cls in ((e1.bank_transaction_code, BankTransactionCode), (e1.references, EntryReferences),
+                     (e1.provenance, Provenance)):
+        check_exact_fields(cls, set(obj.__dict__))
+        cls.model_validate(obj.model_dump())  # the values have the model's types
+
+
 @pytest.mark.parametrize(
     "text, message_type",
     [
