@@ -15,17 +15,18 @@ from pathlib import Path
 from typing import Any
 
 from knowledge_base.chunker import Passage, chunk_document
-from knowledge_base.documents import load_document
+from knowledge_base.documents import PACKAGED_DOCS as DOCS_DIR
+from knowledge_base.documents import discover, load_document
 from knowledge_base.keyword_index import KeywordIndex
 
-DOCS_DIR = Path(__file__).resolve().parents[1] / "knowledge_base" / "docs"
 _CODE = re.compile(r"\b([A-Z]{2}\d{2}|[A-Z]{4}|R\d{2})\b")
 
 
 @lru_cache(maxsize=2)
 def load_passages(docs_dir: str | None = None) -> tuple[Passage, ...]:
+    """The passages of every document ingestion would pick up under `docs_dir` (default: the packaged docs)."""
     folder = Path(docs_dir) if docs_dir else DOCS_DIR
-    return tuple(p for path in sorted(folder.rglob("*.md")) for p in chunk_document(load_document(path)))
+    return tuple(p for path in discover(folder) for p in chunk_document(load_document(path)))
 
 
 def citation_ids(docs_dir: str | None = None) -> frozenset[str]:
