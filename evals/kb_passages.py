@@ -9,7 +9,6 @@ chunker, so there is one citation rule.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -18,8 +17,6 @@ from knowledge_base.chunker import Passage, chunk_document
 from knowledge_base.documents import PACKAGED_DOCS as DOCS_DIR
 from knowledge_base.documents import discover, load_document
 from knowledge_base.keyword_index import KeywordIndex
-
-_CODE = re.compile(r"\b([A-Z]{2}\d{2}|[A-Z]{4}|R\d{2})\b")
 
 
 @lru_cache(maxsize=2)
@@ -39,7 +36,7 @@ def _hit(p: Passage, score: float) -> dict[str, Any]:
 
 
 class LexicalRetriever:
-    """Exact reason-code look-up first, then BM25 (the knowledge base's keyword index). `retrieve(query, k)`."""
+    """Exact code/MT-tag look-up first, then BM25, both from the knowledge base's keyword index. `retrieve(query, k)`."""
 
     name = "lexical-kb-bm25"
 
@@ -49,9 +46,7 @@ class LexicalRetriever:
                                         [p.text for p in self.passages])
 
     def __call__(self, query: str, k: int = 5) -> list[dict[str, Any]]:
-        codes = _CODE.findall(query) if any(ch.isupper() for ch in query) else []
-        ranked: list[tuple[int, float]] = [(pos, 100.0) for code in dict.fromkeys(codes)
-                                           for pos in self.index.codes.get(code, [])]
+        ranked: list[tuple[int, float]] = [(pos, 100.0) for pos in dict.fromkeys(p for _, p in self.index.exact_matches(query))]
         seen = {i for i, _ in ranked}
         scores = self.index.scores(query)
         ranked += [(i, float(scores[i])) for i in sorted(range(len(scores)), key=lambda j: (-scores[j], j)) if i not in seen]
