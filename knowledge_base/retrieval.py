@@ -114,12 +114,15 @@ class Retriever:
         exact = sorted(dict.fromkeys(exact), key=lambda i: -fused[i])
         top = min(len(kept), k + len(exact))
         best = np.argpartition(-fused, top - 1)[:top] if top < len(kept) else np.arange(len(kept))
-        ranked = exact + [int(i) for i in sorted(best.tolist(), key=lambda i: (-fused[i], i)) if i not in set(exact)]
+        is_exact = set(exact)
+        ranked = exact + [int(i) for i in sorted(best.tolist(), key=lambda i: (-fused[i], i)) if i not in is_exact]
+        has_vectors = self.index.vectors is not None  # without them every cosine is 0: nothing matched by vector
         hits = []
         for i in ranked[:k]:
-            how = (["exact"] if i in exact else []) + (["vector"] if int((cosine > cosine[i]).sum()) < self.weights.depth else [])
+            how = ["exact"] if i in is_exact else []
+            how += ["vector"] if has_vectors and int((cosine > cosine[i]).sum()) < self.weights.depth else []
             how += ["keyword"] if keyword[i] > 0 else []
-            score = float(fused[i]) + (1.0 if i in exact else 0.0)  # exact matches outrank any fused score (<= 1)
+            score = float(fused[i]) + (1.0 if i in is_exact else 0.0)  # exact matches outrank any fused score (<= 1)
             hits.append(self._hit(int(kept[i]), score, how))
         return hits
 
