@@ -9,23 +9,21 @@ chunker, so there is one citation rule.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from knowledge_base.chunker import Passage, chunk_document
-from knowledge_base.documents import load_document
+from knowledge_base.documents import PACKAGED_DOCS as DOCS_DIR
+from knowledge_base.documents import discover, load_document
 from knowledge_base.keyword_index import KeywordIndex
-
-DOCS_DIR = Path(__file__).resolve().parents[1] / "knowledge_base" / "docs"
-_CODE = re.compile(r"\b([A-Z]{2}\d{2}|[A-Z]{4}|R\d{2})\b")
 
 
 @lru_cache(maxsize=2)
 def load_passages(docs_dir: str | None = None) -> tuple[Passage, ...]:
+    """The passages of every document ingestion would pick up under `docs_dir` (default: the packaged docs)."""
     folder = Path(docs_dir) if docs_dir else DOCS_DIR
-    return tuple(p for path in sorted(folder.rglob("*.md")) for p in chunk_document(load_document(path)))
+    return tuple(p for path in discover(folder) for p in chunk_document(load_document(path)))
 
 
 def citation_ids(docs_dir: str | None = None) -> frozenset[str]:
@@ -38,7 +36,7 @@ def _hit(p: Passage, score: float) -> dict[str, Any]:
 
 
 class LexicalRetriever:
-    """Exact reason-code look-up first, then BM25 (the knowledge base's keyword index). `retrieve(query, k)`."""
+    """Exact code/MT-tag look-up first, then BM25, both from the knowledge base's keyword index. `retrieve(query, k)`."""
 
     name = "lexical-kb-bm25"
 
@@ -48,9 +46,7 @@ class LexicalRetriever:
                                         [p.text for p in self.passages])
 
     def __call__(self, query: str, k: int = 5) -> list[dict[str, Any]]:
-        codes = _CODE.findall(query) if any(ch.isupper() for ch in query) else []
-        ranked: list[tuple[int, float]] = [(pos, 100.0) for code in dict.fromkeys(codes)
-                                           for pos in self.index.codes.get(code, [])]
+        ranked: list[tuple[int, float]] = [(pos, 100.0) for pos in dict.fromkeys(p for _, p in self.index.exact_matches(query))]
         seen = {i for i, _ in ranked}
         scores = self.index.scores(query)
         ranked += [(i, float(scores[i])) for i in sorted(range(len(scores)), key=lambda j: (-scores[j], j)) if i not in seen]

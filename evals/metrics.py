@@ -9,18 +9,18 @@ is `n/a`, never a free 100 %.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from agents.grounding import CITATION_RE
 from evals.stats import Estimate, bootstrap_mean, wilson
 
-CITATION_RE = re.compile(r"\[([a-z0-9][a-z0-9._-]*#[a-z0-9][a-z0-9._-]*)\]")
 #: Metrics where lower is better; every other metric is higher-is-better.
 LOWER_IS_BETTER = frozenset({"false_auto_match_rate"})
 
 
 def cited_ids(answer: str) -> list[str]:
+    """The `[doc#anchor]` citations in an answer, by the grounding guard's own pattern, first mention first."""
     return list(dict.fromkeys(CITATION_RE.findall(answer or "")))
 
 

@@ -28,6 +28,7 @@ HTML_SUFFIXES = frozenset({".html", ".htm"})
 PDF_SUFFIXES = frozenset({".pdf"})
 SUPPORTED_SUFFIXES = MARKDOWN_SUFFIXES | TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES
 REQUIRED_FRONT_MATTER = ("id", "title", "scheme", "kind")
+PACKAGED_DOCS = Path(__file__).resolve().parent / "docs"
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _SLUG_RUN = re.compile(r"[^a-z0-9]+")
@@ -36,6 +37,17 @@ _SLUG_RUN = re.compile(r"[^a-z0-9]+")
 def slugify(text: str) -> str:
     """Lowercase, runs of non-alphanumerics become `-`, trimmed (the agreed anchor rule)."""
     return _SLUG_RUN.sub("-", text.lower()).strip("-")
+
+
+def discover(root: Path) -> list[Path]:
+    """Supported files under a folder (hidden entries skipped), or the file itself."""
+    if root.is_file():
+        return [root]
+    return sorted(
+        p for p in root.rglob("*")
+        if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+        and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    )
 
 
 @dataclass(frozen=True)

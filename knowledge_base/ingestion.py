@@ -14,12 +14,11 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from knowledge_base.chunker import CHUNKER_VERSION, Passage, chunk_document
-from knowledge_base.documents import SUPPORTED_SUFFIXES, load_document
+from knowledge_base.documents import PACKAGED_DOCS, discover, load_document
 from knowledge_base.embeddings import Embedder
 from knowledge_base.errors import DocumentError
 from knowledge_base.store import KBStore
 
-PACKAGED_DOCS = Path(__file__).resolve().parent / "docs"
 EMBED_BATCH = 128
 FLUSH_AT = 4 * EMBED_BATCH  # passages gathered across documents before embedding and storing them
 
@@ -36,17 +35,6 @@ class IngestReport:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-def discover(root: Path) -> list[Path]:
-    """Supported files under a folder (hidden entries skipped), or the file itself."""
-    if root.is_file():
-        return [root]
-    return sorted(
-        p for p in root.rglob("*")
-        if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-        and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    )
 
 
 def _doc_hash(content_hash: str) -> str:

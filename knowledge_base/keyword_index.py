@@ -26,6 +26,10 @@ import numpy as np
 HEADING_WEIGHT = 3  # the heading once in the indexed text, twice more as its own field
 _TOKEN = re.compile(r"[a-z0-9]+")
 _HYPHENATED = re.compile(r"\b([a-z]+)-([a-z]+)\b")
+_CODE_WORD = re.compile(r"\b([A-Za-z][A-Za-z0-9]{3}|[RrCc]\d{2})\b")
+_COLON_TAG = re.compile(r":(\d{2}[A-Za-z]?):")
+_BARE_TAG = re.compile(r"(?<![\w:])(\d{2}[A-Za-z])(?![\w])")
+_NAMED_TAG = re.compile(r"\b(?:field|tag)\s+:?(\d{2}[A-Za-z]?)\b", re.IGNORECASE)
 STOP_WORDS = frozenset(
     """a an and are as at be been but by can do does for from has have how i if in into is it its
     of on or that the their then there these this to was were what when where which who why will with
@@ -119,6 +123,24 @@ class KeywordIndex:
         if not tokens:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)  # type: ignore[attr-defined]
+
+    def exact_matches(self, query: str) -> list[tuple[str, int]]:
+        """(label, position) for codes and MT tags the query names, in the order it names them.
+
+        Here, next to the tables, so the hybrid retriever and the model-free one in `evals.kb_passages`
+        apply the same rule.
+        """
+        found: list[tuple[str, int]] = []
+        for word in _CODE_WORD.findall(query):
+            code = word.upper()
+            # letter-only codes (NARR, DUPL) must be typed in capitals, or "cust" in prose would match
+            if code in self.codes and (any(c.isdigit() for c in word) or word.isupper()):
+                found.extend((code, pos) for pos in self.codes[code])
+        tags = _COLON_TAG.findall(query) + _BARE_TAG.findall(query) + _NAMED_TAG.findall(query)
+        for tag in tags:
+            label = f":{tag.upper()}:"
+            found.extend((label, pos) for pos in self.tags.get(label, []))
+        return list(dict.fromkeys(found))
 
     def mask(self, filters: dict[str, list[str]] | None) -> np.ndarray | None:
         """Boolean mask of passages whose metadata matches every filter (None when unfiltered)."""

@@ -22,7 +22,6 @@ is the one-call entry point on a per-process cached retriever.
 
 from __future__ import annotations
 
-import re
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -38,10 +37,6 @@ from knowledge_base.keyword_index import KeywordIndex
 from knowledge_base.store import REBUILD_HINT, KBStore, StoreConfig
 
 FILTER_KEYS = ("scheme", "kind", "doc_id", "code")
-_CODE_WORD = re.compile(r"\b([A-Za-z][A-Za-z0-9]{3}|[RrCc]\d{2})\b")
-_COLON_TAG = re.compile(r":(\d{2}[A-Za-z]?):")
-_BARE_TAG = re.compile(r"(?<![\w:])(\d{2}[A-Za-z])(?![\w])")
-_NAMED_TAG = re.compile(r"\b(?:field|tag)\s+:?(\d{2}[A-Za-z]?)\b", re.IGNORECASE)
 
 
 class Hit(BaseModel):
@@ -99,18 +94,8 @@ class Retriever:
         return vectors @ (q / norm if norm else q)
 
     def exact_matches(self, query: str) -> list[tuple[str, int]]:
-        """(label, position) for codes and MT tags the query names, in the order it names them."""
-        found: list[tuple[str, int]] = []
-        for word in _CODE_WORD.findall(query):
-            code = word.upper()
-            # letter-only codes (NARR, DUPL) must be typed in capitals, or "cust" in prose would match
-            if code in self.index.codes and (any(c.isdigit() for c in word) or word.isupper()):
-                found.extend((code, pos) for pos in self.index.codes[code])
-        tags = _COLON_TAG.findall(query) + _BARE_TAG.findall(query) + _NAMED_TAG.findall(query)
-        for tag in tags:
-            label = f":{tag.upper()}:"
-            found.extend((label, pos) for pos in self.index.tags.get(label, []))
-        return list(dict.fromkeys(found))
+        """(label, position) for codes and MT tags the query names (see `KeywordIndex.exact_matches`)."""
+        return self.index.exact_matches(query)
 
     def search(self, query: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> list[Hit]:
         query = query.strip()
@@ -129,12 +114,15 @@ class Retriever:
         exact = sorted(dict.fromkeys(exact), key=lambda i: -fused[i])
         top = min(len(kept), k + len(exact))
         best = np.argpartition(-fused, top - 1)[:top] if top < len(kept) else np.arange(len(kept))
-        ranked = exact + [int(i) for i in sorted(best.tolist(), key=lambda i: (-fused[i], i)) if i not in set(exact)]
+        is_exact = set(exact)
+        ranked = exact + [int(i) for i in sorted(best.tolist(), key=lambda i: (-fused[i], i)) if i not in is_exact]
+        has_vectors = self.index.vectors is not None  # without them every cosine is 0: nothing matched by vector
         hits = []
         for i in ranked[:k]:
-            how = (["exact"] if i in exact else []) + (["vector"] if int((cosine > cosine[i]).sum()) < self.weights.depth else [])
+            how = ["exact"] if i in is_exact else []
+            how += ["vector"] if has_vectors and int((cosine > cosine[i]).sum()) < self.weights.depth else []
             how += ["keyword"] if keyword[i] > 0 else []
-            score = float(fused[i]) + (1.0 if i in exact else 0.0)  # exact matches outrank any fused score (<= 1)
+            score = float(fused[i]) + (1.0 if i in is_exact else 0.0)  # exact matches outrank any fused score (<= 1)
             hits.append(self._hit(int(kept[i]), score, how))
         return hits
 

@@ -165,12 +165,14 @@ class KBStore:
         for start in range(0, len(ids), _PAGE):
             self.collection.delete(ids=list(ids[start:start + _PAGE]))
 
-    def query(self, embedding: Sequence[float], n: int, where: dict[str, Any] | None = None,
-              total: int | None = None) -> list[tuple[str, float]]:
-        """(id, cosine distance) nearest first; pass `total` when known to save a round trip."""
-        n = min(n, self.count() if total is None else total)
+    def query(self, embedding: Sequence[float], n: int) -> list[tuple[str, float]]:
+        """(id, cosine distance) nearest first, by Chroma's own index.
+
+        Retrieval scores every passage exactly in process (`knowledge_base.retrieval`); this is the
+        store's view, kept so a test can check the two agree.
+        """
+        n = min(n, self.count())
         if n <= 0:
             return []
-        result = self.collection.query(query_embeddings=[list(embedding)], n_results=n, where=where or None,
-                                       include=["distances"])
+        result = self.collection.query(query_embeddings=[list(embedding)], n_results=n, include=["distances"])
         return list(zip(result["ids"][0], result["distances"][0]))

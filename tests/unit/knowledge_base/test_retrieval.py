@@ -143,3 +143,15 @@ def test_a_store_from_another_embedder_is_a_clear_error(retriever: Retriever) ->
     retriever.embedder = Wider()  # type: ignore[assignment]
     with pytest.raises(StoreError, match="dimensional vectors.*--rebuild"):
         retriever.search("closed account")
+
+
+def test_without_stored_vectors_no_hit_claims_a_vector_match(retriever: Retriever) -> None:
+    """Every cosine is 0 then, so 'fewer than depth passages score higher' would hold for all of them."""
+    from knowledge_base.keyword_index import KeywordIndex
+
+    index = retriever.index
+    bare = Retriever(retriever.store, retriever.embedder,
+                     index=KeywordIndex.build(index.ids, index.metadatas, index.texts))
+    hits = bare.search("closed account", k=5)
+    assert hits and all("vector" not in h.matched_by for h in hits)
+    assert "vector" in retriever.search("closed account", k=5)[0].matched_by
