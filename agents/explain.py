@@ -5,20 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from agents.diagnosis import RECON_BREAKS
 from agents.grounding import GroundingResult, check_grounding
 from agents.llm import CallRecorder, LLMError, Provider, generate
 from agents.llm.fencing import fence, looks_like_injection
 from agents.prompts import load_prompt
-
-BREAK_CLASS_INFO = {
-    "missing_booking": "A payment in the books has no matching line on the bank statement.",
-    "bank_only": "The bank statement has a line (for example a fee or interest) that the books do not have.",
-    "amount_difference": "The bank line and the book item match by reference but their amounts differ.",
-    "fee_difference": "The bank amount differs from the book amount by a charge deducted on the way.",
-    "duplicate": "The same payment or statement line appears twice.",
-    "value_date_difference": "The bank line and the book item match but their value dates differ beyond tolerance.",
-}
-
 
 @dataclass
 class Explanation:
@@ -75,8 +66,8 @@ def deterministic_answer(case: dict[str, Any], diagnosis: dict[str, Any], passag
     preferred = diagnosis.get("citation_id") if diagnosis.get("citation_id") in cite_ids else (cite_ids[0] if cite_ids else None)
     cite = f" [{preferred}]" if preferred else ""
     kind = case["kind"]
-    if kind in BREAK_CLASS_INFO:
-        first = f"Reconciliation break on {ref} ({amount}): {BREAK_CLASS_INFO[kind]}{cite}"
+    if kind in RECON_BREAKS:
+        first = f"Reconciliation break on {ref} ({amount}): {diagnosis.get('meaning')}{cite}"
     else:
         code = diagnosis.get("reason_code")
         meaning = (diagnosis.get("meaning") or "").rstrip(". ")
