@@ -154,3 +154,13 @@ def test_failing_to_cache_the_copy_does_not_fail_the_model(tmp_path):
     saved = tmp_path / "M"
     _save_dequantised(_Saves("tokenizer.json"), _Saves("config.json", fail=True), saved)  # no exception
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("url,external", [
+    ("http://127.0.0.1:8080/v1", False), ("http://localhost:11434/v1", False), ("http://[::1]:8000/v1", False),
+    ("http://LOCALHOST/v1", False), (None, True), ("https://api.example.com/v1", True),
+    # Look-alike hosts that a substring test took for loopback: text would have left unmasked.
+    ("https://127.0.0.1.attacker.example/v1", True), ("https://localhost.attacker.example/v1", True),
+])
+def test_only_loopback_endpoints_count_as_local(url, external):
+    assert LLMSettings(provider="openai", base_url=url).is_external is external
