@@ -78,7 +78,7 @@ def load_local_model(cache_dir: Path) -> tuple[Any, Any]:
 
 def _save_dequantised(tok: Any, model: Any, saved: Path) -> None:
     """Write the copy in a private folder and rename it into place, so a concurrent process never sees
-    half a model and never shares our folder. Failing to cache costs the next process ~20 s, nothing more:
+    half a model and never shares our folder. Failing to cache only makes the next process dequantise again:
     the model in hand still answers."""
     tmp: Path | None = None
     try:
