@@ -25,6 +25,21 @@ CONTEXT_DOCS: dict[str, tuple[str, ...]] = {
     "cancellation_answer": ("iso-cancellation-rejection-codes", "iso-status-reason-codes"),
 }
 KB_DIR = Path(__file__).resolve().parents[1] / "knowledge_base"
+#: Reconciliation breaks carry no reason code: their class is the diagnosis. What each class means, and
+#: the SOP section that says what the clerk does about it.
+RECON_BREAKS: dict[str, tuple[str, str]] = {
+    "missing_booking": ("A payment in the books has no matching line on the bank statement.",
+                        "sop-reconciliation-breaks#unmatched-book-item"),
+    "bank_only": ("The bank statement has a line (for example a fee or interest) that the books do not have.",
+                  "sop-reconciliation-breaks#unmatched-bank-item"),
+    "amount_difference": ("The bank line and the book item match by reference but their amounts differ.",
+                          "sop-reconciliation-breaks#partial-payment"),
+    "fee_difference": ("The bank amount differs from the book amount by a charge deducted on the way.",
+                       "sop-reconciliation-breaks#fee-difference"),
+    "duplicate": ("The same payment or statement line appears twice.", "sop-reconciliation-breaks#duplicate"),
+    "value_date_difference": ("The bank line and the book item match but their value dates differ beyond tolerance.",
+                              "sop-reconciliation-breaks#value-date-break"),
+}
 NEVER_RETRY = frozenset({"AM05", "DUPL"})
 _CODE_HEADING = re.compile(r"^##\s+([A-Z0-9]{2,4})\s*[—:-]+\s*(.+?)\s*(?:\{#([a-z0-9_-]+)\})?\s*$")
 
@@ -189,3 +204,14 @@ def diagnose_code(
         known=True,
         citation_id=info.citation_for(context),
     )
+
+
+def diagnose_case(case: dict) -> dict:
+    """The diagnosis of a case view (`agents.case_view.case_to_dict`): by break class for reconciliation
+    breaks, by reason code (in the context it was found) for everything else."""
+    if case["kind"] in RECON_BREAKS:
+        meaning, sop = RECON_BREAKS[case["kind"]]
+        return {"reason_code": case.get("reason_code"), "meaning": meaning, "retry_class": "human",
+                "root_cause": meaning, "what_to_check": [], "repair_options": [],
+                "repair_kind": "reconciliation", "known": True, "citation_id": sop}
+    return diagnose_code(case.get("reason_code"), context=case.get("reason_context")).as_dict()

@@ -5,20 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from agents.grounding import check_grounding
+from agents.diagnosis import RECON_BREAKS
+from agents.grounding import GroundingResult, check_grounding
 from agents.llm import CallRecorder, LLMError, Provider, generate
 from agents.llm.fencing import fence, looks_like_injection
 from agents.prompts import load_prompt
-
-BREAK_CLASS_INFO = {
-    "missing_booking": "A payment in the books has no matching line on the bank statement.",
-    "bank_only": "The bank statement has a line (for example a fee or interest) that the books do not have.",
-    "amount_difference": "The bank line and the book item match by reference but their amounts differ.",
-    "fee_difference": "The bank amount differs from the book amount by a charge deducted on the way.",
-    "duplicate": "The same payment or statement line appears twice.",
-    "value_date_difference": "The bank line and the book item match but their value dates differ beyond tolerance.",
-}
-
 
 @dataclass
 class Explanation:
@@ -29,9 +20,9 @@ class Explanation:
     citations: list[str]
 
 
-def facts_block(case: dict[str, Any]) -> str:
-    lines = [f"- {f['text']} (source: {f['source']})" for f in case.get("facts", [])]
-    for label, text in (case.get("free_text") or {}).items():
+def facts_block(facts: list[dict[str, Any]], free_text: dict[str, str] | None = None) -> str:
+    lines = [f"- {f['text']} (source: {f['source']})" for f in facts]
+    for label, text in (free_text or {}).items():
         lines.append(fence(label, text))
     return "\n".join(lines) or "- (no facts)"
 
@@ -47,6 +38,26 @@ def passages_block(passages: list[dict[str, Any]], budget: tuple[int, int] = DEF
     return "\n\n".join(f"[{p['citation_id']}] {p.get('title', '')}\n{p['text'][:chars]}" for p in passages[:count]) or "(none)"
 
 
+def guarded_generate(
+    provider: Provider,
+    prompt_name: str,
+    values: dict[str, str],
+    passages: list[dict[str, Any]],
+    *,
+    evidence: list[str],
+    case_id: str | None = None,
+    recorder: CallRecorder | None = None,
+    mask_names: tuple[str, ...] = (),
+) -> tuple[str, GroundingResult]:
+    """The model's answer and the grounding guard's verdict on it, checked against exactly the passages
+    the provider's budget let it see. Raises `LLMError`; the caller falls back to its deterministic answer."""
+    budget = CONTEXT_BUDGET.get(provider.name, DEFAULT_BUDGET)
+    shown = passages[: budget[0]]
+    gen = generate(provider, load_prompt(prompt_name), {**values, "passages": passages_block(shown, budget)},
+                   case_id=case_id, recorder=recorder, mask_names=mask_names)
+    return gen.text, check_grounding(gen.text, facts=evidence, passages={p["citation_id"]: p["text"] for p in shown})
+
+
 def deterministic_answer(case: dict[str, Any], diagnosis: dict[str, Any], passages: list[dict[str, Any]]) -> tuple[str, list[str]]:
     pay = case.get("payment") or {}
     ref = pay.get("end_to_end_id") or pay.get("instruction_id") or pay.get("uetr") or case["case_id"]
@@ -55,8 +66,8 @@ def deterministic_answer(case: dict[str, Any], diagnosis: dict[str, Any], passag
     preferred = diagnosis.get("citation_id") if diagnosis.get("citation_id") in cite_ids else (cite_ids[0] if cite_ids else None)
     cite = f" [{preferred}]" if preferred else ""
     kind = case["kind"]
-    if kind in BREAK_CLASS_INFO:
-        first = f"Reconciliation break on {ref} ({amount}): {BREAK_CLASS_INFO[kind]}{cite}"
+    if kind in RECON_BREAKS:
+        first = f"Reconciliation break on {ref} ({amount}): {diagnosis.get('meaning')}{cite}"
     else:
         code = diagnosis.get("reason_code")
         meaning = (diagnosis.get("meaning") or "").rstrip(". ")
@@ -84,26 +95,22 @@ def explain_case(
     injected = any(looks_like_injection(t) for t in (case.get("free_text") or {}).values())
     if provider.chat is None:
         return Explanation(fallback, "none", True, None, fallback_cites)
-    facts = facts_block(case) + "\n" + "\n".join(
+    facts = facts_block(case.get("facts", []), case.get("free_text")) + "\n" + "\n".join(
         f"- Diagnosis: {k} = {v}" for k, v in diagnosis.items() if k in ("reason_code", "meaning", "retry_class", "root_cause") and v)
-    names = tuple(n for n in _party_names(case) if n)
+    evidence = [f["text"] for f in case.get("facts", [])] + [f"{k} {v}" for k, v in diagnosis.items() if isinstance(v, str)]
     try:
-        gen = generate(provider, load_prompt("explain_case"),
-                       {"facts": facts, "passages": passages_block(passages, CONTEXT_BUDGET.get(provider.name, DEFAULT_BUDGET)),
-                        "kind": case["kind"]},
-                       case_id=case["case_id"], recorder=recorder, mask_names=names)
+        text, check = guarded_generate(provider, "explain_case", {"facts": facts, "kind": case["kind"]}, passages,
+                                       evidence=evidence, case_id=case["case_id"], recorder=recorder,
+                                       mask_names=tuple(n for n in _party_names(case) if n))
     except LLMError as exc:
         return Explanation(fallback, provider.label, True, f"The model could not answer ({type(exc).__name__}); "
                            "showing the deterministic explanation.", fallback_cites)
-    evidence = [f["text"] for f in case.get("facts", [])] + [f"{k} {v}" for k, v in diagnosis.items() if isinstance(v, str)]
-    shown = passages[: CONTEXT_BUDGET.get(provider.name, DEFAULT_BUDGET)[0]]
-    check = check_grounding(gen.text, facts=evidence, passages={p["citation_id"]: p["text"] for p in shown})
     if not check.grounded:
         note = f"The {provider.label} answer was not supported by the facts ({check.reason}); showing the deterministic explanation."
         if injected:
             note += " The message text contains instruction-like content, treated as data."
         return Explanation(fallback, provider.label, False, note, fallback_cites)
-    return Explanation(gen.text, provider.label, True, None, [c for c in check.citations if c in {p["citation_id"] for p in passages}])
+    return Explanation(text, provider.label, True, None, check.citations)
 
 
 def _party_names(case: dict[str, Any]) -> list[str]:

@@ -15,8 +15,8 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import interrupt
 
-from agents.diagnosis import diagnose_code
-from agents.explain import BREAK_CLASS_INFO, explain_case
+from agents.diagnosis import diagnose_case
+from agents.explain import explain_case
 from agents.graph.state import CaseInput, CaseState
 from agents.llm import CallRecorder, Provider
 
@@ -30,15 +30,14 @@ SOP_QUERIES = {
     "returned": "handling a returned payment SOP",
     "recall": "recall and cancellation request camt.056 SOP",
 }
-#: The reconciliation SOP section for each break class (what the clerk is told to do), and its title
-#: as the query that retrieves it.
-BREAK_CLASS_SOP = {
-    "bank_only": ("sop-reconciliation-breaks#unmatched-bank-item", "Unmatched bank item reconciliation break"),
-    "missing_booking": ("sop-reconciliation-breaks#unmatched-book-item", "Unmatched book item missing booking"),
-    "fee_difference": ("sop-reconciliation-breaks#fee-difference", "Fee difference reconciliation break"),
-    "amount_difference": ("sop-reconciliation-breaks#partial-payment", "Partial payment amount difference reconciliation"),
-    "duplicate": ("sop-reconciliation-breaks#duplicate", "Duplicate reconciliation break"),
-    "value_date_difference": ("sop-reconciliation-breaks#value-date-break", "Value-date break reconciliation"),
+#: The query that retrieves each reconciliation break class's SOP section (the diagnosis cites it).
+BREAK_CLASS_QUERIES = {
+    "bank_only": "Unmatched bank item reconciliation break",
+    "missing_booking": "Unmatched book item missing booking",
+    "fee_difference": "Fee difference reconciliation break",
+    "amount_difference": "Partial payment amount difference reconciliation",
+    "duplicate": "Duplicate reconciliation break",
+    "value_date_difference": "Value-date break reconciliation",
 }
 
 
@@ -52,14 +51,6 @@ class CaseDeps:
     recorder: CallRecorder | None = None
 
 
-def diagnose_case(case: dict[str, Any]) -> dict[str, Any]:
-    if case["kind"] in BREAK_CLASS_INFO:
-        return {"reason_code": case.get("reason_code"), "meaning": BREAK_CLASS_INFO[case["kind"]], "retry_class": "human",
-                "root_cause": BREAK_CLASS_INFO[case["kind"]], "what_to_check": [], "repair_options": [],
-                "repair_kind": "reconciliation", "known": True, "citation_id": BREAK_CLASS_SOP[case["kind"]][0]}
-    return diagnose_code(case.get("reason_code"), context=case.get("reason_context")).as_dict()
-
-
 def build_case_graph(deps: CaseDeps, checkpointer: BaseCheckpointSaver | None = None):
     def diagnose(state: CaseState) -> dict:
         d = diagnose_case(state["case"])
@@ -68,8 +59,8 @@ def build_case_graph(deps: CaseDeps, checkpointer: BaseCheckpointSaver | None = 
     def retrieve(state: CaseState) -> dict:
         case, d = state["case"], state["diagnosis"]
         queries = []
-        if case["kind"] in BREAK_CLASS_SOP:
-            queries.append((BREAK_CLASS_SOP[case["kind"]][1], 3))
+        if case["kind"] in BREAK_CLASS_QUERIES:
+            queries.append((BREAK_CLASS_QUERIES[case["kind"]], 3))
         else:
             if d.get("reason_code"):
                 # A code sits in several code sets (status, return, cancellation …): fetch enough of them

@@ -18,10 +18,8 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.graph.message import add_messages
 
 from agents.diagnosis import diagnose_code
-from agents.explain import CONTEXT_BUDGET, DEFAULT_BUDGET, facts_block, passages_block
-from agents.grounding import check_grounding
-from agents.llm import CallRecorder, LLMError, Provider, generate
-from agents.prompts import load_prompt
+from agents.explain import facts_block, guarded_generate
+from agents.llm import CallRecorder, LLMError, Provider
 
 FindFacts = Callable[[str, dict[str, list[str]]], list[dict[str, Any]]]
 Retrieve = Callable[[str, int], list[dict[str, Any]]]
@@ -126,20 +124,14 @@ def build_chat_graph(deps: ChatDeps, checkpointer: BaseCheckpointSaver | None = 
         fallback, fallback_cites = deterministic_chat_answer(question, state["terms"], state["facts"], state["passages"])
         result = {"answer": fallback, "provider": "none", "grounded": True, "note": None, "citations": fallback_cites}
         if deps.provider.chat is not None:
-            case = {"facts": state["facts"], "free_text": {}}
-            budget = CONTEXT_BUDGET.get(deps.provider.name, DEFAULT_BUDGET)
-            shown = state["passages"][: budget[0]]
             try:
-                gen = generate(deps.provider, load_prompt("chat_answer"),
-                               {"question": question, "facts": facts_block(case),
-                                "passages": passages_block(state["passages"], budget)},
-                               recorder=deps.recorder)
-                evidence = [f["text"] for f in state["facts"]] + [question]
-                check = check_grounding(gen.text, facts=evidence, passages={p["citation_id"]: p["text"] for p in shown},
-                                        require_citation=bool(shown))
+                text, check = guarded_generate(deps.provider, "chat_answer",
+                                               {"question": question, "facts": facts_block(state["facts"])},
+                                               state["passages"], evidence=[f["text"] for f in state["facts"]] + [question],
+                                               recorder=deps.recorder)
                 if check.grounded:
-                    result = {"answer": gen.text, "provider": deps.provider.label, "grounded": True, "note": None,
-                              "citations": [c for c in check.citations if c in {p["citation_id"] for p in state["passages"]}]}
+                    result = {"answer": text, "provider": deps.provider.label, "grounded": True, "note": None,
+                              "citations": check.citations}
                 else:
                     result.update(provider=deps.provider.label, grounded=False,
                                   note=f"The {deps.provider.label} answer was not supported ({check.reason}); showing the deterministic answer.")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from typing import Literal
+from urllib.parse import urlsplit
 
 ProviderName = Literal["none", "local", "openai", "azure"]
 
@@ -55,8 +57,13 @@ class LLMSettings:
             return True
         if self.provider != "openai":
             return False
-        url = (self.base_url or "https://api.openai.com").lower()
-        return not any(h in url for h in ("://127.", "://localhost", "://[::1]"))
+        host = urlsplit(self.base_url or "https://api.openai.com").hostname or ""
+        if host == "localhost":
+            return False
+        try:
+            return not ipaddress.ip_address(host).is_loopback
+        except ValueError:  # a name, not an address: it may resolve anywhere
+            return True
 
     @property
     def should_mask(self) -> bool:

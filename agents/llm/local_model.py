@@ -11,6 +11,9 @@ later processes load in about a second. Nothing is ever downloaded: the GGUF shi
 from __future__ import annotations
 
 import importlib.util
+import logging
+import shutil
+import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -27,6 +30,7 @@ GGUF_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 MODEL_NAME = "SmolLM2-135M-Instruct"
 _LOCK = threading.Lock()
 _CACHE: dict[str, tuple[Any, Any]] = {}
+log = logging.getLogger(__name__)
 
 
 def gguf_dir() -> Path:
@@ -62,10 +66,7 @@ def load_local_model(cache_dir: Path) -> tuple[Any, Any]:
                 model.hf_quantizer = None
                 if hasattr(model.config, "quantization_config"):
                     del model.config.quantization_config
-                tmp = saved.with_name(saved.name + ".tmp")
-                model.save_pretrained(tmp)
-                tok.save_pretrained(tmp)
-                tmp.replace(saved) if not saved.exists() else None
+                _save_dequantised(tok, model, saved)
         except LLMUnavailable:
             raise
         except Exception as exc:  # noqa: BLE001
@@ -73,6 +74,26 @@ def load_local_model(cache_dir: Path) -> tuple[Any, Any]:
         model.eval()
         _CACHE[key] = (tok, model)
         return tok, model
+
+
+def _save_dequantised(tok: Any, model: Any, saved: Path) -> None:
+    """Write the copy in a private folder and rename it into place, so a concurrent process never sees
+    half a model and never shares our folder. Failing to cache only makes the next process dequantise again:
+    the model in hand still answers."""
+    tmp: Path | None = None
+    try:
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=saved.name + ".", dir=saved.parent))
+        model.save_pretrained(tmp)
+        tok.save_pretrained(tmp)
+        tmp.replace(saved)  # fails if another process got there first; its copy is as good as ours
+        tmp = None
+    except OSError as exc:
+        if not (saved / "config.json").is_file():
+            log.warning("could not cache the dequantised %s under %s: %s", MODEL_NAME, saved, exc)
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 class LocalChatModel(BaseChatModel):

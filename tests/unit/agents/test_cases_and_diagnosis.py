@@ -88,3 +88,20 @@ def test_diagnosis_from_catalog(tmp_path):
     unknown = diagnose_code("QQ42", catalog=cat)
     assert (unknown.known, unknown.retry_class) == (False, "human")
     assert diagnose_code(None, catalog=cat).retry_class == "human"
+
+
+def test_every_reconciliation_break_class_is_diagnosed_and_cites_an_existing_sop_section():
+    import re
+
+    from agents.diagnosis import KB_DIR, RECON_BREAKS, diagnose_case
+    from agents.recon import BREAK_CLASSES
+
+    sop = (KB_DIR / "docs" / "sops" / "sop-reconciliation-breaks.md").read_text(encoding="utf-8")
+    anchors = {f"sop-reconciliation-breaks#{a}" for a in re.findall(r"^##.*\{#([a-z0-9-]+)\}", sop, re.M)}
+    assert set(RECON_BREAKS) <= set(BREAK_CLASSES)
+    for kind, (meaning, citation) in RECON_BREAKS.items():
+        d = diagnose_case({"kind": kind, "reason_code": None})
+        assert (d["meaning"], d["citation_id"], d["repair_kind"]) == (meaning, citation, "reconciliation")
+        assert citation in anchors, citation
+    d = diagnose_case({"kind": "rejected", "reason_code": "AC04", "reason_context": "status"})
+    assert d == diagnose_code("AC04", context="status").as_dict()

@@ -47,3 +47,10 @@ def test_ungrounded_llm_answer_is_replaced():
     chat = FakeListChatModel(responses=["E2E-4471 failed because of a sanctions hit on 2026-01-01 [iso-status-reason-codes#ac04]."])
     out = ask(build_chat_graph(deps(Provider("openai", "fake", chat, False, False))), "why did E2E-4471 fail?")
     assert out["grounded"] is False and "sanctions" not in out["answer"] and out["provider"] == "openai/fake"
+
+
+def test_grounded_llm_answer_is_shown_with_its_citations():
+    chat = FakeListChatModel(responses=["E2E-4471 was rejected with AC04: the account is closed [iso-status-reason-codes#ac04]."])
+    out = ask(build_chat_graph(deps(Provider("openai", "fake", chat, False, False))), "why did E2E-4471 fail with AC04?")
+    assert out["grounded"] is True and out["answer"].startswith("E2E-4471") and out["provider"] == "openai/fake"
+    assert out["citations"] == ["iso-status-reason-codes#ac04"] and out["note"] is None

@@ -121,3 +121,46 @@ def test_grounding_accepts_supported_answer():
 ])
 def test_grounding_rejects_unsupported_answers(answer):
     assert not check_grounding(answer, facts=FACTS, passages=PASSAGES).grounded
+
+
+class _Saves:
+    """Stands in for a transformers model/tokenizer: `save_pretrained` writes one file (or fails)."""
+
+    def __init__(self, name: str, fail: bool = False) -> None:
+        self.name, self.fail = name, fail
+
+    def save_pretrained(self, folder):
+        if self.fail:
+            raise OSError("disk full")
+        (folder / self.name).write_text("{}")
+
+
+def test_dequantised_copy_is_renamed_into_place_and_leaves_no_temp_folders(tmp_path):
+    from agents.llm.local_model import _save_dequantised
+
+    saved = tmp_path / "models" / "M"
+    _save_dequantised(_Saves("tokenizer.json"), _Saves("config.json"), saved)
+    assert sorted(p.name for p in saved.iterdir()) == ["config.json", "tokenizer.json"]
+    assert [p.name for p in saved.parent.iterdir()] == ["M"]
+    # Another process got there first: its copy stays, ours is discarded.
+    (saved / "config.json").write_text('{"theirs": 1}')
+    _save_dequantised(_Saves("tokenizer.json"), _Saves("config.json"), saved)
+    assert (saved / "config.json").read_text() == '{"theirs": 1}' and [p.name for p in saved.parent.iterdir()] == ["M"]
+
+
+def test_failing_to_cache_the_copy_does_not_fail_the_model(tmp_path):
+    from agents.llm.local_model import _save_dequantised
+
+    saved = tmp_path / "M"
+    _save_dequantised(_Saves("tokenizer.json"), _Saves("config.json", fail=True), saved)  # no exception
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("url,external", [
+    ("http://127.0.0.1:8080/v1", False), ("http://localhost:11434/v1", False), ("http://[::1]:8000/v1", False),
+    ("http://LOCALHOST/v1", False), (None, True), ("https://api.example.com/v1", True),
+    # Look-alike hosts that a substring test took for loopback: text would have left unmasked.
+    ("https://127.0.0.1.attacker.example/v1", True), ("https://localhost.attacker.example/v1", True),
+])
+def test_only_loopback_endpoints_count_as_local(url, external):
+    assert LLMSettings(provider="openai", base_url=url).is_external is external
