@@ -7,7 +7,6 @@ the data says: an unknown code is `human`, and AM05 (duplicate) and DUPL are nev
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -41,7 +40,6 @@ RECON_BREAKS: dict[str, tuple[str, str]] = {
                               "sop-reconciliation-breaks#value-date-break"),
 }
 NEVER_RETRY = frozenset({"AM05", "DUPL"})
-_CODE_HEADING = re.compile(r"^##\s+([A-Z0-9]{2,4})\s*[—:-]+\s*(.+?)\s*(?:\{#([a-z0-9_-]+)\})?\s*$")
 
 
 @dataclass(frozen=True)
@@ -97,30 +95,25 @@ def _tuple(v) -> tuple[str, ...]:
 
 
 def _code_set_docs(kb_dir: Path) -> dict[str, list[tuple[str, str, str]]]:
-    """code → [(name, definition, citation id)] from the code-set Markdown documents."""
+    """code → [(name, definition, citation id)] from the code-set documents, read and cut into passages
+    by the knowledge base's own loader and chunker, so a catalogue entry cites exactly the passage that
+    retrieval returns for that code. A passage counts when its heading starts with the code itself
+    (`AC04 — Closed account number`, `R01 — …`), not with a bank transaction code path (`ACMT/MDOP/CHRG`)."""
+    from knowledge_base.chunker import chunk_document
+    from knowledge_base.documents import discover, load_document
+
     out: dict[str, list[tuple[str, str, str]]] = {}
-    for path in sorted((kb_dir / "docs").rglob("*.md")):
-        text = path.read_text(encoding="utf-8")
-        if "kind: code-set" not in text[:600]:
+    for path in discover(kb_dir / "docs"):
+        doc = load_document(path)
+        if doc.kind != "code-set":
             continue
-        doc_id = re.search(r"^id:\s*(\S+)", text, re.M)
-        if not doc_id:
-            continue
-        lines = text.splitlines()
-        for i, line in enumerate(lines):
-            m = _CODE_HEADING.match(line)
-            if not m:
+        for passage in chunk_document(doc):
+            head, _, name = passage.section.partition(" ")
+            if not passage.code or head != passage.code:
                 continue
-            body = []
-            for nxt in lines[i + 1:]:
-                if nxt.startswith("#"):
-                    break
-                if nxt.strip():
-                    body.append(nxt.strip())
-                elif body:
-                    break
-            anchor = m.group(3) or m.group(1).lower()
-            out.setdefault(m.group(1), []).append((m.group(2), " ".join(body), f"{doc_id.group(1)}#{anchor}"))
+            first_paragraph = passage.text.strip().split("\n\n")[0]
+            definition = " ".join(line.strip() for line in first_paragraph.splitlines() if line.strip())
+            out.setdefault(passage.code, []).append((name.lstrip("—–:- ").strip(), definition, passage.citation_id))
     return out
 
 

@@ -67,7 +67,7 @@ def test_pacs004_return_and_mt_reject():
 def _kb(tmp_path):
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "status.md").write_text(
-        "---\nid: iso-status-reason-codes\nkind: code-set\n---\n# Status reasons\n\n"
+        "---\nid: iso-status-reason-codes\ntitle: Status reasons\nscheme: iso20022\nkind: code-set\n---\n# Status reasons\n\n"
         "## AC04 — Closed account number {#ac04}\n\nAccount number specified has been closed.\n\n"
         "## ZZ99 — Weird {#zz99}\n\nSomething odd.\n", encoding="utf-8")
     (tmp_path / "reason_codes.yaml").write_text(
