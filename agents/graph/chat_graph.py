@@ -101,6 +101,14 @@ def deterministic_chat_answer(question: str, terms: dict[str, list[str]], facts:
     return " ".join(parts), used
 
 
+def _names_to_mask(state: ChatState) -> tuple[str, ...]:
+    """Party names an external model must not see: those the question names and those the facts carry
+    (`names` of each fact, filled by whoever found the fact), longest first so a full name is masked
+    before a part of it."""
+    names = {n for f in state["facts"] for n in f.get("names", ()) if n} | set(state["terms"].get("names", []))
+    return tuple(sorted(names, key=lambda n: (-len(n), n)))
+
+
 def build_chat_graph(deps: ChatDeps, checkpointer: BaseCheckpointSaver | None = None):
     def understand(state: ChatState) -> dict:
         question = str(state["messages"][-1].content)
@@ -128,7 +136,7 @@ def build_chat_graph(deps: ChatDeps, checkpointer: BaseCheckpointSaver | None = 
                 text, check = guarded_generate(deps.provider, "chat_answer",
                                                {"question": question, "facts": facts_block(state["facts"])},
                                                state["passages"], evidence=[f["text"] for f in state["facts"]] + [question],
-                                               recorder=deps.recorder)
+                                               recorder=deps.recorder, mask_names=_names_to_mask(state))
                 if check.grounded:
                     result = {"answer": text, "provider": deps.provider.label, "grounded": True, "note": None,
                               "citations": check.citations}

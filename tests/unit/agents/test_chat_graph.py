@@ -54,3 +54,20 @@ def test_grounded_llm_answer_is_shown_with_its_citations():
     out = ask(build_chat_graph(deps(Provider("openai", "fake", chat, False, False))), "why did E2E-4471 fail with AC04?")
     assert out["grounded"] is True and out["answer"].startswith("E2E-4471") and out["provider"] == "openai/fake"
     assert out["citations"] == ["iso-status-reason-codes#ac04"] and out["note"] is None
+
+
+def test_names_in_the_facts_and_the_question_are_masked_for_an_external_model():
+    seen: list[str] = []
+
+    class Recording(FakeListChatModel):
+        def _call(self, messages, stop=None, run_manager=None, **kwargs):  # type: ignore[no-untyped-def]
+            seen.append(" ".join(str(m.content) for m in messages))
+            return super()._call(messages, stop, run_manager, **kwargs)
+
+    facts = [{"text": "E2E-4471 EUR 1250.00 to Nordwind Logistik GmbH rejected with AC04", "source": "p2.xml",
+              "names": ["Nordwind Logistik GmbH"]}]
+    d = deps(Provider("openai", "fake", Recording(responses=["[PARTY_1] was rejected."]), True, True))
+    d = ChatDeps(provider=d.provider, retrieve=d.retrieve, find_facts=lambda q, t: facts)
+    ask(build_chat_graph(d), "why did E2E-4471 for Baltic Supplies fail?")
+    assert seen and "E2E-4471" in seen[0]
+    assert "Nordwind" not in seen[0] and "Baltic Supplies" not in seen[0]
