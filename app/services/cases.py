@@ -17,6 +17,7 @@ from app.services import audit
 from app.services.access import require, require_person_or_system, username_of
 from app.services.errors import ConflictError, NotFound, PermissionDenied
 from app.store.models import Break, Case, CaseEvent, Repair, User
+from app.store.repositories.locks import lock_by_id
 from app.store.types import utcnow
 
 CASE_STATES = ("open", "investigating", "repair_proposed", "resolved", "closed")
@@ -29,18 +30,14 @@ def _event(session: Session, case: Case, actor: str, event_type: str, payload: d
 
 
 def _lock_case(session: Session, case_id: int) -> Case:
-    case = session.execute(
-        select(Case).where(Case.id == case_id).with_for_update().execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    case = lock_by_id(session, Case, row_id=case_id)
     if case is None:
         raise NotFound(f"no case {case_id}")
     return case
 
 
 def _lock_repair(session: Session, repair_id: int) -> Repair:
-    repair = session.execute(
-        select(Repair).where(Repair.id == repair_id).with_for_update().execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    repair = lock_by_id(session, Repair, row_id=repair_id)
     if repair is None:
         raise NotFound(f"no repair {repair_id}")
     return repair
