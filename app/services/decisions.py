@@ -135,7 +135,7 @@ def _decide(session: Session, *, suggestion_id: int, action: str, actor: str, re
         by = f" by {suggestion.decided_by} at {suggestion.decided_at:%Y-%m-%d %H:%M:%S} UTC" if suggestion.decided_by else ""
         raise ConflictError(
             f"match suggestion {suggestion_id} is already {suggestion.decision_state}{by}; "
-            f"it cannot be {_past(action)} now. Reload to see the current decision."
+            f"it cannot be {target} now. Reload to see the current decision."
         )
     if expected_version is not None and expected_version != suggestion.version:
         raise ConflictError(
@@ -203,10 +203,6 @@ def _decide(session: Session, *, suggestion_id: int, action: str, actor: str, re
             reason=reason,
         )
     return decision
-
-
-def _past(action: str) -> str:
-    return {"approve": "approved", "reject": "rejected", "split": "split", "unmatch": "unmatched"}[action]
 
 
 def _claim(session: Session, suggestion_id: int, model: type[BankEntry] | type[BookItem], ids: list[int]) -> None:
