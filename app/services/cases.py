@@ -22,6 +22,7 @@ from app.store.types import utcnow
 
 CASE_STATES = ("open", "investigating", "repair_proposed", "resolved", "closed")
 SEVERITIES = ("low", "medium", "high", "critical")
+_KEYS_PER_QUERY = 500  # keys per IN (...) query: well under every database's bound-parameter limit
 
 
 def _event(session: Session, case: Case, actor: str, event_type: str, payload: dict[str, Any]) -> None:
@@ -208,6 +209,16 @@ def _check_open(repair: Repair, expected_version: int | None) -> None:
 
 def get_case_by_key(session: Session, *, key: str) -> Case | None:
     return session.execute(select(Case).where(Case.key == key)).scalar_one_or_none()
+
+
+def get_cases_by_key(session: Session, *, keys: list[str]) -> dict[str, Case]:
+    """The stored cases among `keys`, by key (absent keys are left out)."""
+    wanted = sorted(set(keys))
+    found: dict[str, Case] = {}
+    for start in range(0, len(wanted), _KEYS_PER_QUERY):
+        chunk = wanted[start:start + _KEYS_PER_QUERY]
+        found.update((c.key, c) for c in session.execute(select(Case).where(Case.key.in_(chunk))).scalars())
+    return found
 
 
 def get_case(session: Session, *, case_id: int) -> Case | None:
