@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.store.models import GENESIS_HASH, AuditChainHead, AuditRecord
+from app.store.repositories.locks import lock_by_id
 from app.store.types import utcnow
 
 HEAD_ID = 1
@@ -77,12 +78,7 @@ def compute_hash(record: AuditRecord) -> str:
 
 
 def _lock_head(session: Session) -> AuditChainHead:
-    head = session.execute(
-        select(AuditChainHead)
-        .where(AuditChainHead.id == HEAD_ID)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    head = lock_by_id(session, AuditChainHead, row_id=HEAD_ID)
     if head is None:
         raise RuntimeError("audit chain head row missing: run `breakdesk db upgrade` on this database")
     return head

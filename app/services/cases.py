@@ -17,10 +17,12 @@ from app.services import audit
 from app.services.access import require, require_person_or_system, username_of
 from app.services.errors import ConflictError, NotFound, PermissionDenied
 from app.store.models import Break, Case, CaseEvent, Repair, User
+from app.store.repositories.locks import lock_by_id
 from app.store.types import utcnow
 
 CASE_STATES = ("open", "investigating", "repair_proposed", "resolved", "closed")
 SEVERITIES = ("low", "medium", "high", "critical")
+_KEYS_PER_QUERY = 500  # keys per IN (...) query: well under every database's bound-parameter limit
 
 
 def _event(session: Session, case: Case, actor: str, event_type: str, payload: dict[str, Any]) -> None:
@@ -29,18 +31,14 @@ def _event(session: Session, case: Case, actor: str, event_type: str, payload: d
 
 
 def _lock_case(session: Session, case_id: int) -> Case:
-    case = session.execute(
-        select(Case).where(Case.id == case_id).with_for_update().execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    case = lock_by_id(session, Case, row_id=case_id)
     if case is None:
         raise NotFound(f"no case {case_id}")
     return case
 
 
 def _lock_repair(session: Session, repair_id: int) -> Repair:
-    repair = session.execute(
-        select(Repair).where(Repair.id == repair_id).with_for_update().execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    repair = lock_by_id(session, Repair, row_id=repair_id)
     if repair is None:
         raise NotFound(f"no repair {repair_id}")
     return repair
@@ -211,6 +209,16 @@ def _check_open(repair: Repair, expected_version: int | None) -> None:
 
 def get_case_by_key(session: Session, *, key: str) -> Case | None:
     return session.execute(select(Case).where(Case.key == key)).scalar_one_or_none()
+
+
+def get_cases_by_key(session: Session, *, keys: list[str]) -> dict[str, Case]:
+    """The stored cases among `keys`, by key (absent keys are left out)."""
+    wanted = sorted(set(keys))
+    found: dict[str, Case] = {}
+    for start in range(0, len(wanted), _KEYS_PER_QUERY):
+        chunk = wanted[start:start + _KEYS_PER_QUERY]
+        found.update((c.key, c) for c in session.execute(select(Case).where(Case.key.in_(chunk))).scalars())
+    return found
 
 
 def get_case(session: Session, *, case_id: int) -> Case | None:

@@ -30,6 +30,7 @@ from app.services.access import require
 from app.services.errors import ConflictError, NotFound
 from app.settings import get_settings
 from app.store.models import BankEntry, BookItem, MatchDecision, MatchSuggestion, User
+from app.store.repositories.locks import lock_by_id
 from app.store.repositories.matching import add_suggestion, latest_decision
 from app.store.types import utcnow
 
@@ -116,12 +117,7 @@ def _decide(session: Session, *, suggestion_id: int, action: str, actor: str, re
         raise ValueError(f"{action} needs a reason")
     norm_parts = _normalise_parts(parts) if action == "split" else None
 
-    suggestion = session.execute(
-        select(MatchSuggestion)
-        .where(MatchSuggestion.id == suggestion_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    suggestion = lock_by_id(session, MatchSuggestion, row_id=suggestion_id)
     if suggestion is None:
         raise NotFound(f"no match suggestion {suggestion_id}")
 
@@ -139,7 +135,7 @@ def _decide(session: Session, *, suggestion_id: int, action: str, actor: str, re
         by = f" by {suggestion.decided_by} at {suggestion.decided_at:%Y-%m-%d %H:%M:%S} UTC" if suggestion.decided_by else ""
         raise ConflictError(
             f"match suggestion {suggestion_id} is already {suggestion.decision_state}{by}; "
-            f"it cannot be {_past(action)} now. Reload to see the current decision."
+            f"it cannot be {target} now. Reload to see the current decision."
         )
     if expected_version is not None and expected_version != suggestion.version:
         raise ConflictError(
@@ -207,10 +203,6 @@ def _decide(session: Session, *, suggestion_id: int, action: str, actor: str, re
             reason=reason,
         )
     return decision
-
-
-def _past(action: str) -> str:
-    return {"approve": "approved", "reject": "rejected", "split": "split", "unmatch": "unmatched"}[action]
 
 
 def _claim(session: Session, suggestion_id: int, model: type[BankEntry] | type[BookItem], ids: list[int]) -> None:

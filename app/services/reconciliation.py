@@ -27,7 +27,15 @@ from app.services import decisions
 from app.services.access import require
 from app.services.errors import ConflictError
 from app.services.scorers import active_scorer
-from app.store.models import BankEntry, BookItem, Case, MatchSuggestion, StoredMessage
+from app.store.models import (
+    BankEntry,
+    BookItem,
+    Case,
+    MatchSuggestion,
+    StoredMessage,
+    suggestion_bank_entries,
+    suggestion_book_items,
+)
 from app.store.repositories.matching import add_break, add_suggestion, create_run, finish_run
 
 Progress = Callable[[float, str], None]
@@ -41,14 +49,15 @@ def _describe(prov: dict[str, Any] | None) -> str:
 
 
 def _open_rows(session: Session, model) -> list:
-    q = select(model).where(model.matched_suggestion_id.is_(None))
+    """Rows with no approved match that no pending suggestion holds either (one query, not one per suggestion)."""
+    link, member = ((suggestion_bank_entries, suggestion_bank_entries.c.bank_entry_id) if model is BankEntry
+                    else (suggestion_book_items, suggestion_book_items.c.book_item_id))
+    pending = (select(member).join(MatchSuggestion, MatchSuggestion.id == link.c.suggestion_id)
+               .where(MatchSuggestion.decision_state == "pending"))
+    q = select(model).where(model.matched_suggestion_id.is_(None), model.id.not_in(pending)).order_by(model.id)
     if model is BankEntry:
         q = q.where(BankEntry.level == "entry")
-    claimed = select(MatchSuggestion.id).where(MatchSuggestion.decision_state == "pending")
-    rows = list(session.execute(q).scalars())
-    pending_ids = {i for s in session.execute(select(MatchSuggestion).where(MatchSuggestion.id.in_(claimed))).scalars()
-                   for i in ([b.id for b in s.bank_entries] if model is BankEntry else [b.id for b in s.book_items])}
-    return [r for r in rows if r.id not in pending_ids]
+    return list(session.execute(q).scalars())
 
 
 def _ledger_item(row: BookItem) -> ReconBook:

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.services import audit
 from app.services.access import require
 from app.services.errors import ConflictError, NotFound
 from app.store.models import Scorecard, User
+from app.store.repositories.locks import lock_by_id
 from app.store.types import utcnow
 
 
 def approve_scorecard(session: Session, *, scorecard_id: int, user: str | User, reason: str | None = None) -> Scorecard:
     who = require(session, user, "scorecard.approve").username
-    card = session.execute(
-        select(Scorecard).where(Scorecard.id == scorecard_id).with_for_update().execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    card = lock_by_id(session, Scorecard, row_id=scorecard_id)
     if card is None:
         raise NotFound(f"no scorecard {scorecard_id}")
     if card.approved_by is not None:

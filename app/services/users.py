@@ -46,7 +46,8 @@ def verify_password(password: str, password_hash: str) -> bool:
         return False
 
 
-def _validate(username: str, role: str) -> None:
+def validate_username_and_role(username: str, role: str) -> None:
+    """ValueError naming what is wrong; the UI, the CLI and the users file share these rules."""
     if not USERNAME_RE.match(username):
         raise ValueError(f"invalid username {username!r}: lower-case letters, digits, '.', '_' or '-', 2-64 characters")
     if role not in ROLES:
@@ -54,7 +55,7 @@ def _validate(username: str, role: str) -> None:
 
 
 def _insert(session: Session, *, username: str, role: str, password: str, display_name: str | None, actor: str) -> User:
-    _validate(username, role)
+    validate_username_and_role(username, role)
     if get_user(session, username=username) is not None:
         raise ConflictError(f"user {username} already exists")
     user = User(username=username, role=role, display_name=display_name, password_hash=hash_password(password))
@@ -106,7 +107,7 @@ def authenticate(session: Session, *, username: str, password: str) -> User | No
 
 def set_role(session: Session, *, actor: str | User, username: str, role: str, reason: str | None = None) -> User:
     admin = require(session, actor, "user.manage")
-    _validate(username, role)
+    validate_username_and_role(username, role)
     user = get_user(session, username=username)
     if user is None:
         raise NotFound(f"no user {username}")

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from app.services import audit
 from app.services.roles import ROLES
-from app.services.users import USERNAME_RE, hash_password, verify_password
+from app.services.users import USERNAME_RE, hash_password, validate_username_and_role, verify_password
 from app.settings import Settings, get_settings
 from app.store.models import User
 from app.store.repositories.users import get_user
@@ -141,10 +141,10 @@ def add_to_users_file(path: Path, *, username: str, role: str, password: str, di
     users = load_users_file(path)
     if any(u.username == username for u in users):
         raise UsersFileError(f"{path}: user {username} already exists")
-    if not USERNAME_RE.match(username):
-        raise UsersFileError(f"invalid username {username!r}: lower-case letters, digits, '.', '_' or '-', 2-64 characters")
-    if role not in ROLES:
-        raise UsersFileError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+    try:
+        validate_username_and_role(username, role)
+    except ValueError as exc:
+        raise UsersFileError(str(exc)) from None
     user = FileUser(username=username, role=role, password_hash=hash_password(password), display_name=display_name, demo=demo)
     save_users_file(path, [*users, user])
     return user

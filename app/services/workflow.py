@@ -143,17 +143,18 @@ def refresh_cases(session: Session) -> list[str]:
         return []
     found = [bc for bc in detect_cases(component.messages()) if bc.thread.ids & component.idents]
     found += [bc for bc in detect_cases(list(component.new.values())) if not bc.thread.ids]  # no identifier at all
-    keys = []
+    keys = [bc.case_id for bc in found]
+    stored = case_service.get_cases_by_key(session, keys=keys)  # one read for all, not one per case
     for bc in found:
         view = case_to_dict(bc)
-        keys.append(bc.case_id)
-        existing = case_service.get_case_by_key(session, key=bc.case_id)
+        existing = stored.get(bc.case_id)
         if existing is None:
             ref = view["payment"].get("end_to_end_id") or view["payment"].get("instruction_id") or bc.case_id
             title = f"{bc.kind} {ref}" + (f" ({bc.reason_code})" if bc.reason_code else "")
-            case_service.open_case(session, actor=AGENT, kind=bc.kind, reason_code=bc.reason_code, title=title[:200],
-                                   payment_ids={k: v for k, v in view["payment"].items() if k != "ids"},
-                                   severity=_severity(view), key=bc.case_id, detail={"case": view})
+            stored[bc.case_id] = case_service.open_case(
+                session, actor=AGENT, kind=bc.kind, reason_code=bc.reason_code, title=title[:200],
+                payment_ids={k: v for k, v in view["payment"].items() if k != "ids"},
+                severity=_severity(view), key=bc.case_id, detail={"case": view})
         elif (existing.detail or {}).get("case") != view:
             existing.detail = {**(existing.detail or {}), "case": view}
     return keys

@@ -1,14 +1,14 @@
 """Reconciliation on the store with the demo day: suggestions, breaks, break cases, auto-confirm, decisions."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.services import decisions
 from app.services.errors import PermissionDenied
 from app.services.reconciliation import run_matching
 from app.services.workflow import ingest_files, list_cases
 from app.store.db import session_scope
-from app.store.models import Break, MatchSuggestion
+from app.store.models import BankEntry, Break, MatchSuggestion
 from tests.integration.test_workflow_demo_day import _cheap_bcrypt, workspace  # noqa: F401 - fixtures
 from tests.support.workflow import demo_files
 
@@ -54,6 +54,15 @@ def test_demo_day_reconciles(workspace):
         late = list_cases(s, kind="value_date_difference")
     # one case for the pair (the bank line CBK-…-0009 and ledger item AR-120), not one per side
     assert len(late) == 1 and late[0]["payment"]["reference"] in {"AR-120", "CBK-20261127-0009"}
+
+    with session_scope(engine) as s:  # what a re-run may offer: no approved match, no pending suggestion holding it
+        held = {e.id for sug in s.scalars(select(MatchSuggestion).where(MatchSuggestion.decision_state == "pending"))
+                for e in sug.bank_entries}
+        free = s.scalar(select(func.count()).select_from(BankEntry).where(
+            BankEntry.matched_suggestion_id.is_(None), BankEntry.level == "entry", BankEntry.id.not_in(held)))
+    with session_scope(engine) as s:
+        rerun = run_matching(s, user="carl")
+    assert held and rerun["bank"] == free  # items a pending suggestion holds stay with the clerks, not re-offered
 
     with session_scope(engine) as s:
         d = decisions.approve(s, suggestion_id=globex.id, user="carl", reason="fee accepted, write off 15.00")

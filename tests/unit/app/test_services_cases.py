@@ -77,3 +77,16 @@ def test_roles_and_states(scope, case_id):
         with pytest.raises(ValueError):
             cases.set_case_state(s, case_id=case_id, state="vanished", actor="olga", reason="?")
         assert s.query(Repair).count() == 1
+
+
+def test_cases_by_key_reads_many_keys_at_once(scope, people, monkeypatch):
+    """Case refresh looks its cases up in one go; past the chunk size the keys are split, none lost."""
+    monkeypatch.setattr(cases, "_KEYS_PER_QUERY", 2)
+    with scope() as s:
+        for n in range(5):
+            cases.open_case(s, actor="system:agent", kind="return", key=f"CASE-{n}")
+    with scope() as s:
+        found = cases.get_cases_by_key(s, keys=["CASE-4", "CASE-0", "CASE-2", "CASE-9", "CASE-0", "CASE-3", "CASE-1"])
+        assert sorted(found) == ["CASE-0", "CASE-1", "CASE-2", "CASE-3", "CASE-4"]
+        assert all(c.key == k for k, c in found.items())
+        assert cases.get_cases_by_key(s, keys=[]) == {}
