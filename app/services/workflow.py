@@ -319,7 +319,8 @@ def _find_facts(session: Session) -> Callable[[str, dict[str, list[str]]], list[
                 if ref in (((c.detail or {}).get("case", {}).get("payment") or {}).get("ids") or []):
                     expl = (c.detail or {}).get("explanation", {})
                     facts.append({"text": f"Case {c.key}: {c.kind} payment {ref}" + (f" with reason {c.reason_code}" if c.reason_code else "")
-                                  + f", state {c.state}." + (f" {expl['answer']}" if expl.get("answer") else ""), "source": f"case {c.key}"})
+                                  + f", state {c.state}." + (f" {expl['answer']}" if expl.get("answer") else ""), "source": f"case {c.key}",
+                                  "names": _case_party_names(c)})
             for e in session.execute(select(BankEntry).where(or_(BankEntry.end_to_end_id == ref, BankEntry.instruction_id == ref,
                                                                 BankEntry.account_servicer_reference == ref))).scalars():
                 facts.append(_entry_fact(e))
@@ -335,7 +336,7 @@ def _find_facts(session: Session) -> Callable[[str, dict[str, list[str]]], list[
                 if names and not any(n.lower() in text for n in names):
                     continue
                 facts.append({"text": f"Open case {c.key}: {c.title} ({view.get('currency') or ''} {view.get('amount') or ''}).",
-                              "source": f"case {c.key}"})
+                              "source": f"case {c.key}", "names": _case_party_names(c)})
         return facts[:12]
 
     return find
@@ -349,7 +350,14 @@ def _entry_fact(e: BankEntry) -> dict[str, Any]:
                     f"{e.booking_date or e.value_date}, {e.counterparty_name or 'no counterparty'}"
                     + (f", remittance '{e.remittance_text}'" if e.remittance_text else "")
                     + (f", EndToEndId {e.end_to_end_id}" if e.end_to_end_id else "") + ".",
-            "source": where}
+            "source": where, "names": [e.counterparty_name] if e.counterparty_name else []}
+
+
+def _case_party_names(c: Case) -> list[str]:
+    """The parties of a case's original payment, for masking before a fact reaches an external model."""
+    original = ((c.detail or {}).get("case") or {}).get("original") or {}
+    return [n for role in ("debtor", "creditor", "ultimate_debtor", "ultimate_creditor")
+            if (n := (original.get(role) or {}).get("name"))]
 
 
 def ask(session: Session, *, question: str, thread_id: str, runtime: Runtime) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from lxml import etree
 
 from app.services.audit import verify_chain
 from app.services.errors import ConflictError, PermissionDenied
-from app.services.workflow import decide_case, edit_repair, explain_case, ingest_files, list_cases, ask
+from app.services.workflow import _find_facts, ask, decide_case, edit_repair, explain_case, ingest_files, list_cases
 from app.store.db import session_scope
 from app.store.models import AuditRecord
 from tests.conftest import REFERENCE, require_postgres
@@ -111,6 +111,9 @@ def test_demo_day_end_to_end(workspace):
     with session_scope(engine) as s:  # by kind: the returns, not the rejects
         out = ask(s, question="returned payments", thread_id="t3", runtime=runtime)
     assert "E2E-4474" in out["answer"] and "E2E-4471" not in out["answer"]
+    with session_scope(engine) as s:  # every fact carries its party names, for masking before an external model
+        facts = _find_facts(s)("why did E2E-4471 fail?", {"refs": ["E2E-4471"]})
+    assert facts and all("Nordwind Logistik GmbH" in f["names"] for f in facts if f["source"].startswith("case "))
 
 
 def test_prompt_injection_in_remittance_is_data(workspace):
