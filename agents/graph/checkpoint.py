@@ -2,15 +2,25 @@
 
 A decision can arrive hours later from another process; all it needs is the same database and the
 case id as thread id.
+
+PostgreSQL's checkpoint tables are set up once per process and database, not on every open: the
+setup runs migrations that include `CREATE INDEX CONCURRENTLY`, which waits for every other open
+transaction, the caller's own service session included (a workflow test hung this way when the
+order of its reads changed).
 """
 
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
+
+
+_PG_READY: set[str] = set()
+_PG_LOCK = threading.Lock()
 
 
 def _sqlite_path(url: str) -> str:
@@ -27,7 +37,10 @@ def open_checkpointer(url: str) -> Iterator[BaseCheckpointSaver]:
 
         conn = url.replace("postgresql+psycopg://", "postgresql://").replace("postgres://", "postgresql://")
         with PostgresSaver.from_conn_string(conn) as saver:
-            saver.setup()
+            with _PG_LOCK:
+                if conn not in _PG_READY:
+                    saver.setup()
+                    _PG_READY.add(conn)
             yield saver
         return
     import sqlite3

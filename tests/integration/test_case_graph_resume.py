@@ -57,3 +57,15 @@ def test_resume_in_second_process_postgres(tmp_path, pg_url):
     result = _resume_elsewhere(pg_url, str(tmp_path / "outbox"), {"action": "reject", "user": "dave", "reason": "need new IBAN"})
     assert result["outcome"] == {"status": "rejected", "reason": "need new IBAN"}
     assert not (tmp_path / "outbox").exists()
+
+
+def test_postgres_checkpoint_tables_are_set_up_once_per_process(pg_url, monkeypatch):
+    from langgraph.checkpoint.postgres import PostgresSaver
+
+    calls: list[int] = []
+    real = PostgresSaver.setup
+    monkeypatch.setattr(PostgresSaver, "setup", lambda self: calls.append(1) or real(self))
+    for _ in range(3):
+        with open_checkpointer(pg_url) as saver:
+            assert saver.get_tuple({"configurable": {"thread_id": "none-yet"}}) is None
+    assert calls == [1]
