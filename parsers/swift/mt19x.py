@@ -10,6 +10,8 @@ from parsers.canonical import CancellationAnswer, CancellationRequest
 from parsers.swift.parties import read_party
 from parsers.swift.reading import MessageContext
 from parsers.swift.reasons import CANCELLATION_REASONS, leading_code
+from parsers.swift import values as v
+from parsers.swift.values import ValueProblem
 
 
 def _lines(text: str) -> list[str]:
@@ -50,8 +52,11 @@ def read_cancellation_request(ctx: MessageContext) -> CancellationRequest:
             data["debtor"] = read_party(ctx, f)
         elif f.number == "59":
             data["creditor"] = read_party(ctx, f)
-        elif tag == "121":
-            data["original_uetr"] = f.value.strip()
+        elif tag == "121":  # a copy of the original's UETR some senders put in block 4
+            try:
+                data["original_uetr"] = v.uetr(f.value.strip())
+            except ValueProblem as exc:
+                raise ctx.error(str(exc), f) from None
         # Any other copied field of the original message is kept out of the model on purpose.
     if "cancellation_id" not in data:
         raise ctx.error(f"an {ctx.message_type} needs field :20:", line=ctx.line)

@@ -39,3 +39,12 @@ def test_bad_11s_date_is_a_field_error():
     with pytest.raises(FieldError) as exc:
         parse(wrap("192", ":20:C\n:21:O\n:11S:103230230\n"))
     assert exc.value.tag == "11S" and exc.value.line == 4
+
+
+def test_mt192_uetr_in_block_4_is_checked_and_normalised():
+    text = ":20:CXL-2\n:21:ORIG-103\n:11S:103\n240722\n:121:4A5B6C7D-1111-4222-8333-444455556666\n"
+    (msg,) = parse(wrap("192", text))
+    assert msg.cancellations[0].original_uetr == "4a5b6c7d-1111-4222-8333-444455556666"
+    with pytest.raises(FieldError) as exc:
+        parse(wrap("192", ":20:CXL-3\n:21:ORIG-103\n:11S:103\n240722\n:121:NOT-A-UETR\n"))
+    assert exc.value.tag == "121" and exc.value.line == 6 and "UUID" in str(exc.value)
