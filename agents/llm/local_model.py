@@ -97,12 +97,14 @@ def _save_dequantised(tok: Any, model: Any, saved: Path) -> None:
 
 
 class LocalChatModel(BaseChatModel):
-    """Greedy chat completion with a local causal LM; reports token usage like the OpenAI client."""
+    """Greedy chat completion with a local causal LM; reports token usage like the OpenAI client.
+
+    `max_new_tokens` has no default of its own: `LLMSettings.local_max_new_tokens` is the one place it is set."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     cache_dir: str
-    max_new_tokens: int = 120
+    max_new_tokens: int
     model_name: str = MODEL_NAME
     _loaded: tuple[Any, Any] | None = PrivateAttr(default=None)
 
