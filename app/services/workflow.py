@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from langgraph.types import Command
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 import parsers
@@ -106,7 +106,7 @@ class IngestReport:
     case_keys: list[str] = field(default_factory=list)
 
 
-def ingest_files(session: Session, *, files: list[tuple[str, bytes]], user: str, runtime: Runtime | None = None) -> IngestReport:
+def ingest_files(session: Session, *, files: list[tuple[str, bytes]], user: str) -> IngestReport:
     """Import every good file; a bad file is reported by name and location and writes nothing."""
     report = IngestReport()
     for name, data in files:
@@ -182,6 +182,19 @@ def list_cases(session: Session, *, kind: str | None = None, reason_code: str | 
     if min_age_hours:
         q = q.where(Case.created_at <= datetime.now(timezone.utc) - timedelta(hours=min_age_hours))
     return [_case_row(c) for c in session.execute(q).scalars()]
+
+
+FACETS = ("kind", "reason_code", "state", "assignee", "severity")
+
+
+def case_facets(session: Session) -> dict[str, Any]:
+    """What the case queue's filters can choose from, and how many cases there are, without loading the
+    cases themselves (their detail JSON is the bulk of a row)."""
+    facets: dict[str, Any] = {"total": session.execute(select(func.count()).select_from(Case)).scalar_one()}
+    for name in FACETS:
+        col = getattr(Case, name)
+        facets[name] = sorted(session.execute(select(col).where(col.is_not(None)).distinct()).scalars())
+    return facets
 
 
 def _case(session: Session, key: str) -> Case:
@@ -385,7 +398,7 @@ def explain_files(paths: list[Path], *, runtime: Runtime | None = None, user: st
         try:
             with session_scope(engine) as session:
                 bootstrap_user(session, username=user, role="ops", password="not-used-" + tmp, origin="explain")
-                report = ingest_files(session, files=[(str(p), Path(p).read_bytes()) for p in paths], user=user, runtime=rt)
+                report = ingest_files(session, files=[(str(p), Path(p).read_bytes()) for p in paths], user=user)
                 out = [explain_case(session, case_key=k, runtime=rt) for k in report.case_keys]
         finally:
             engine.dispose()
@@ -401,7 +414,7 @@ def seed_demo(session: Session, *, runtime: Runtime, user: str = "admin", folder
 
     folder = folder or DEMO_DAY_DIR
     files = [(p.name, p.read_bytes()) for p in sorted(folder.iterdir()) if p.suffix.lower() in {".xml", ".csv", ".txt", ".sta"}]
-    report = ingest_files(session, files=files, user=user, runtime=runtime)
+    report = ingest_files(session, files=files, user=user)
     summary = run_matching(session, user=user) if report.imported else None
     explained = [explain_case(session, case_key=row["key"], runtime=runtime)["case_id"] for row in list_cases(session)]
     return {"imported": report.imported, "errors": report.errors, "matching": summary, "cases": explained}

@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
                          outbox=tmp / "outbox")
             with session_scope(engine) as s:
                 bootstrap_user(s, username="bench", role="ops", password="bench-password", origin="bench")
-                ingest_files(s, files=files, user="bench", runtime=rt)
+                ingest_files(s, files=files, user="bench")
                 key = next(r["key"] for r in list_cases(s) if r["reason_code"] == "AC04")
             with session_scope(engine) as s:
                 t = time.perf_counter()

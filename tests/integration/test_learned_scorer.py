@@ -18,11 +18,11 @@ from tests.support.workflow import make_workspace
 
 
 def test_learn_backtest_activate_and_use(tmp_path):
-    engine, runtime = make_workspace(tmp_path)
+    engine, _ = make_workspace(tmp_path)
     ds = generate(300, seed=11)
     with session_scope(engine) as s:
         report = ingest_files(s, files=[("generated-camt053.xml", camt053_xml(ds)),
-                                        ("generated-ledger.csv", ds.ledger_csv().encode())], user="carl", runtime=runtime)
+                                        ("generated-ledger.csv", ds.ledger_csv().encode())], user="carl")
         assert not report.errors, report.errors
     with session_scope(engine) as s:
         first = run_matching(s, user="carl")

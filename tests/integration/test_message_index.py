@@ -44,10 +44,10 @@ def test_one_file_at_a_time_gives_the_cases_of_a_full_scan(tmp_path, order):
     assert len(files) > 30
     if order == "reverse":  # statuses, returns and recalls arrive before their payments
         files = files[::-1]
-    engine, runtime = make_workspace(tmp_path)
+    engine, _ = make_workspace(tmp_path)
     for name, data in files:
         with session_scope(engine) as s:
-            ingest_files(s, files=[(name, data)], user="olivia", runtime=runtime)
+            ingest_files(s, files=[(name, data)], user="olivia")
     expected = _full_scan(files)
     assert len(expected) > 20
     with session_scope(engine) as s:
@@ -60,32 +60,32 @@ def test_one_file_at_a_time_gives_the_cases_of_a_full_scan(tmp_path, order):
 
 
 def test_an_import_reads_only_the_messages_it_threads_with(tmp_path, monkeypatch):
-    engine, runtime = make_workspace(tmp_path)
+    engine, _ = make_workspace(tmp_path)
     files = dict(demo_files())
     pacs002 = "02_pain002_acme_2026-11-27.xml"
     with session_scope(engine) as s:
-        ingest_files(s, files=[(n, d) for n, d in files.items() if n != pacs002], user="olivia", runtime=runtime)
+        ingest_files(s, files=[(n, d) for n, d in files.items() if n != pacs002], user="olivia")
 
     read: list[str] = []
     real = parsers.Message.model_validate
     monkeypatch.setattr(message_index.parsers.Message, "model_validate",
                         lambda payload: read.append(payload["message_type"]) or real(payload))
     with session_scope(engine) as s:
-        report = ingest_files(s, files=[(pacs002, files[pacs002])], user="olivia", runtime=runtime)
+        report = ingest_files(s, files=[(pacs002, files[pacs002])], user="olivia")
     # the status report itself and the pain.001 it answers; neither statement nor the recall file
     assert read == ["pain.002.001.10", "pain.001.001.09"], read
     assert len(report.case_keys) == 4  # the four rejects, and nothing else was touched
 
     read.clear()
     with session_scope(engine) as s:
-        again = ingest_files(s, files=[(pacs002, files[pacs002])], user="olivia", runtime=runtime)
+        again = ingest_files(s, files=[(pacs002, files[pacs002])], user="olivia")
     assert again.duplicates == [pacs002] and again.case_keys == [] and read == []
 
 
 def test_messages_stored_before_the_index_are_indexed_by_the_first_refresh(tmp_path):
-    engine, runtime = make_workspace(tmp_path)
+    engine, _ = make_workspace(tmp_path)
     with session_scope(engine) as s:
-        first = ingest_files(s, files=demo_files(), user="olivia", runtime=runtime)
+        first = ingest_files(s, files=demo_files(), user="olivia")
     with session_scope(engine) as s:  # what a database upgraded to 0004 looks like
         s.execute(delete(MessageIdent))
         s.execute(update(StoredMessage).values(threaded=False))
@@ -98,7 +98,7 @@ def test_messages_stored_before_the_index_are_indexed_by_the_first_refresh(tmp_p
 
 def test_a_new_message_with_no_identifier_still_gets_its_case(tmp_path):
     """A returned statement entry (:86: /RTRN/AC04) that carries no payment identifier threads with nothing."""
-    engine, runtime = make_workspace(tmp_path)
+    engine, _ = make_workspace(tmp_path)
     text = (":20:STMT1\n:25:DE89370400440532013000\n:28C:1/1\n:60F:C261127EUR1000,00\n"
             ":61:2611271127C250,00NRTINONREF//CBK1\n:86:/RTRN/AC04/REMI/returned payment\n:62F:C261127EUR1250,00\n")
     with session_scope(engine) as s:
@@ -124,10 +124,10 @@ def test_two_refreshes_at_once_index_each_message_once(tmp_path, database):
         require_postgres()
     databases = temporary_postgres_database(migrate=False) if database == "postgresql" else nullcontext(None)
     with databases as url:
-        engine, runtime = make_workspace(tmp_path, url)
+        engine, _ = make_workspace(tmp_path, url)
         try:
             with session_scope(engine) as s:
-                first = ingest_files(s, files=demo_files(), user="olivia", runtime=runtime)
+                first = ingest_files(s, files=demo_files(), user="olivia")
             with session_scope(engine) as s:
                 indexed = s.execute(select(func.count()).select_from(MessageIdent)).scalar()
                 s.execute(delete(MessageIdent))

@@ -19,9 +19,9 @@ def _refs(s: MatchSuggestion) -> tuple[set, set]:
 
 
 def test_demo_day_reconciles(workspace):
-    engine, runtime = workspace
+    engine, _ = workspace
     with session_scope(engine) as s:
-        ingest_files(s, files=demo_files(), user="olivia", runtime=runtime)
+        ingest_files(s, files=demo_files(), user="olivia")
     with session_scope(engine) as s, pytest.raises(PermissionDenied):
         run_matching(s, user="olivia")  # ops may not run matching; clerks do
     seen = []

@@ -8,7 +8,9 @@ from lxml import etree
 
 from app.services.audit import verify_chain
 from app.services.errors import ConflictError, PermissionDenied
-from app.services.workflow import _find_facts, ask, decide_case, edit_repair, explain_case, ingest_files, list_cases
+from app.services.workflow import (
+    _find_facts, ask, case_facets, decide_case, edit_repair, explain_case, ingest_files, list_cases,
+)
 from app.store.db import session_scope
 from app.store.models import AuditRecord
 from tests.conftest import REFERENCE, require_postgres
@@ -49,14 +51,19 @@ def _case(rows, ref):
 def test_demo_day_end_to_end(workspace):
     engine, runtime = workspace
     with session_scope(engine) as s:
-        report = ingest_files(s, files=demo_files() + [("broken.xml", b"<Document><oops")], user="olivia", runtime=runtime)
+        report = ingest_files(s, files=demo_files() + [("broken.xml", b"<Document><oops")], user="olivia")
     assert len(report.imported) == 8 and report.errors and "broken.xml" in report.errors[0]
     with session_scope(engine) as s:
-        again = ingest_files(s, files=demo_files(), user="olivia", runtime=runtime)
+        again = ingest_files(s, files=demo_files(), user="olivia")
     assert again.imported == [] and len(again.duplicates) == 8  # idempotent
 
     with session_scope(engine) as s:
         rows = list_cases(s)
+        facets = case_facets(s)
+    # The queue's filter choices come from one aggregate read; they are exactly the values the cases hold.
+    assert facets["total"] == len(rows)
+    for name in ("kind", "reason_code", "state", "assignee", "severity"):
+        assert facets[name] == sorted({r[name] for r in rows if r[name] is not None}), name
     kinds = {((r["payment"] or {}).get("end_to_end_id"), r["kind"], r["reason_code"]) for r in rows}
     assert {("E2E-4471", "rejected", "AC04"), ("E2E-4472", "rejected", "AC01"), ("E2E-4477", "rejected", "AM05"),
             ("E2E-4479", "rejected", "TM01"), ("E2E-4474", "returned", "BE04")} <= kinds
@@ -119,7 +126,7 @@ def test_demo_day_end_to_end(workspace):
 def test_prompt_injection_in_remittance_is_data(workspace):
     engine, runtime = workspace
     with session_scope(engine) as s:
-        ingest_files(s, files=demo_files(), user="olivia", runtime=runtime)
+        ingest_files(s, files=demo_files(), user="olivia")
         rows = list_cases(s)
     key = _case(rows, "E2E-4478")["key"]
     with session_scope(engine) as s:

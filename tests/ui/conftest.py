@@ -63,7 +63,7 @@ def demo_day(ui_env):
         from app.services.users_file import sync_users_file
 
         sync_users_file(s)
-        report = ingest_files(s, files=demo_files(), user="olivia", runtime=state.runtime())
+        report = ingest_files(s, files=demo_files(), user="olivia")
     assert not report.errors, report.errors
     return report
 

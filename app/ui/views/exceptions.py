@@ -22,16 +22,16 @@ EDITABLE = ("creditor.account", "creditor.agent_bic", "creditor.address.country"
 AUTO_FIELDS = {"end_to_end_id", "instruction_id", "requested_execution_date"}
 
 with state.reading() as s:
-    everything = workflow.list_cases(s)
+    facets = workflow.case_facets(s)
     people = [u.username for u in list_users(s) if u.active and u.role in ("ops", "admin")]
 
-if not everything:
+if not facets["total"]:
     st.info("No cases yet. Import messages on the Reconciliation page (or start with the demo day seed).")
     st.stop()
 
 
 def _choices(key: str) -> list[str]:
-    return [ALL] + sorted({str(c[key]) for c in everything if c[key]})
+    return [ALL] + [str(v) for v in facets[key] if v]
 
 
 with st.expander("Filters", expanded=True):
@@ -64,7 +64,7 @@ queue = pd.DataFrame([{
     "assignee": r["assignee"] or "", "payment": (r["payment"] or {}).get("end_to_end_id") or "",
     "amount": f"{r['currency'] or ''} {r['amount'] or ''}".strip(), "age": _age(r["created_at"]), "title": r["title"] or "",
 } for r in rows])
-st.caption(f"{len(rows)} of {len(everything)} case(s)")
+st.caption(f"{len(rows)} of {facets['total']} case(s)")
 st.dataframe(queue, hide_index=True, width="stretch", key="q_table")
 
 if not rows:

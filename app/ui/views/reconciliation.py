@@ -24,8 +24,7 @@ if state.can("import"):
         submitted = st.form_submit_button("Import", type="primary")
     if submitted and uploads:
         files = [(f.name, f.getvalue()) for f in uploads]
-        runtime = state.runtime()
-        report = state.run_service(lambda s: workflow.ingest_files(s, files=files, user=user["username"], runtime=runtime))
+        report = state.run_service(lambda s: workflow.ingest_files(s, files=files, user=user["username"]))
         if report is not None:
             st.session_state["ingest_report"] = {"imported": report.imported, "duplicates": report.duplicates,
                                                  "errors": report.errors, "cases": len(report.case_keys)}
