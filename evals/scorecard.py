@@ -10,6 +10,7 @@ audited); only then is the baseline file written.
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -47,9 +48,41 @@ def baseline_path(suite: str, baseline_dir: Path | None = None) -> Path:
     return Path(baseline_dir or BASELINE_DIR) / f"{suite}.json"
 
 
+def _team_dir() -> Path | None:
+    value = os.environ.get("BREAKDESK_BASELINE_DIR", "").strip()
+    return Path(value) if value else None
+
+
+def in_checkout() -> bool:
+    """Whether `evals/` is a source checkout (its baselines are the repository's, under review) rather
+    than an installed package, whose folder is no place for a team's approvals (and may be read-only)."""
+    return (BASELINE_DIR.parents[1] / "pyproject.toml").is_file()
+
+
 def load_baseline(suite: str, baseline_dir: Path | None = None) -> dict[str, Any] | None:
-    path = baseline_path(suite, baseline_dir)
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+    """The approved baseline: from `baseline_dir` when given, else the team's `BREAKDESK_BASELINE_DIR`
+    when it holds one for the suite, else the one shipped in `evals/baselines`."""
+    candidates = [baseline_dir] if baseline_dir else [d for d in (_team_dir(), BASELINE_DIR) if d]
+    for folder in candidates:
+        path = baseline_path(suite, folder)
+        if path.is_file():
+            return json.loads(path.read_text(encoding="utf-8"))
+    return None
+
+
+def approval_dir(baseline_dir: Path | None = None) -> Path:
+    """Where an approval writes: `baseline_dir`, else `BREAKDESK_BASELINE_DIR`, else `evals/baselines`
+    in a checkout. An installed package has no default: writing into site-packages would be lost on the
+    next upgrade and never reviewed, so the caller is told to choose a folder."""
+    from app.services.errors import ServiceError
+
+    folder = baseline_dir or _team_dir()
+    if folder is not None:
+        return Path(folder)
+    if in_checkout():
+        return BASELINE_DIR
+    raise ServiceError("this Breakdesk is an installed package, so an approved baseline has no default folder: "
+                       "pass --baseline-dir or set BREAKDESK_BASELINE_DIR (e.g. your repository's evals/baselines)")
 
 
 def baseline_from(card: dict[str, Any], *, scorecard_id: int, approved_by: str, approved_at: datetime | None,
@@ -75,6 +108,7 @@ def approve(session, *, scorecard_id: int, user: str, reason: str | None = None,
     from app.services.scorecards import approve_scorecard
     from app.store.repositories.llm import get_scorecard
 
+    folder = approval_dir(baseline_dir)  # before anything is approved: an approval never lacks its file
     existing = get_scorecard(session, scorecard_id=scorecard_id)
     if existing is None:
         raise NotFound(f"no scorecard {scorecard_id}")
@@ -83,4 +117,4 @@ def approve(session, *, scorecard_id: int, user: str, reason: str | None = None,
     card = approve_scorecard(session, scorecard_id=scorecard_id, user=user, reason=reason)
     baseline = baseline_from(card.payload, scorecard_id=card.id, approved_by=card.approved_by, approved_at=card.approved_at,
                              reason=reason)
-    return card, write_baseline(baseline, baseline_dir)
+    return card, write_baseline(baseline, folder)

@@ -155,6 +155,10 @@ def test_the_installed_wheel_migrates_and_reads_its_demo_day_and_eval_data(built
                            cwd=workdir, env=env, capture_output=True, text=True, check=True).stdout.splitlines()
     assert all(Path(p).is_relative_to(site) for p in where[0].split()), where
     assert not Path(where[1]).is_relative_to(site), f"the wheel shadows the alembic library: {where[1]}"
+    # An installed package is not a checkout: `evals approve` must not default to writing into site-packages.
+    installed = subprocess.run([sys.executable, "-S", "-c", "import evals.scorecard as s; print(s.in_checkout())"],
+                               cwd=workdir, env=env, capture_output=True, text=True, check=True).stdout.strip()
+    assert installed == "False"
 
     assert "database at revision" in breakdesk("db", "upgrade")
     n = len(expand_paths((str(DEMO_DAY_DIR),)))

@@ -68,7 +68,7 @@ def test_an_eval_run_shows_gate_floors_and_its_approval_writes_the_baseline(ui_e
     with session_scope(ui_env) as s:
         row = evals.scorecard.store(s, card)
         card_id = row.id
-    monkeypatch.setattr(evals.scorecard, "BASELINE_DIR", tmp_path / "baselines")  # never touch the committed file
+    monkeypatch.setenv("BREAKDESK_BASELINE_DIR", str(tmp_path / "baselines"))  # never touch the committed file
 
     at = open_app("views/scorecards.py", user="chloe")
     at.selectbox(key="sc_suite").select("cases").run()
