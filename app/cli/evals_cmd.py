@@ -131,7 +131,7 @@ def run_cmd(provider, model, suite, dataset, retriever, pipeline, no_judge, gate
 @evals_group.command("gate")
 @with_common
 @click.option("--baseline-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Approved baselines (default evals/baselines).")
+              help="Approved baselines (default: $BREAKDESK_BASELINE_DIR when it holds the suite's, else evals/baselines).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the verdicts as JSON.")
 def gate_cmd(provider, model, suite, dataset, retriever, pipeline, no_judge, gate_config, baseline_dir, out) -> None:
     """Compare the current prompts and model with the approved baselines; exit 1 on a regression."""
