@@ -51,6 +51,25 @@ class Settings(BaseSettings):
         description="bcrypt cost factor; tests lower it to stay fast",
     )
 
+    ledger_columns: str = Field(
+        default="", validation_alias="BREAKDESK_LEDGER_COLUMNS",
+        description="Ledger CSV header names, e.g. 'amount=Betrag,date=Buchungsdatum' (agents.recon.ledger)",
+    )
+
+    @field_validator("ledger_columns")
+    @classmethod
+    def _known_ledger_fields(cls, value: str) -> str:
+        from agents.recon.ledger import parse_column_map
+
+        parse_column_map(value)  # a typo fails at start-up, naming the pair
+        return value
+
+    @property
+    def ledger_column_map(self) -> dict[str, str]:
+        from agents.recon.ledger import parse_column_map
+
+        return parse_column_map(self.ledger_columns)
+
     @field_validator("data_dir")
     @classmethod
     def _absolute_data_dir(cls, value: Path) -> Path:

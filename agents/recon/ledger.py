@@ -10,7 +10,8 @@ Format:
 * UTF-8 (a byte-order mark is ignored). The delimiter is `,`, `;` or tab: whichever the header line
   has most of. Quoting as in RFC 4180; malformed quoting is an error, not a guess.
 * A header row is required; names are matched case-insensitively, surrounding spaces ignored.
-  `column_map` renames: `{"amount": "Betrag", "date": "Buchungsdatum"}` (keys are the field names below).
+  `column_map` renames: `{"amount": "Betrag", "date": "Buchungsdatum"}` (keys are the field names below);
+  outside Python it is written `amount=Betrag,date=Buchungsdatum` (`parse_column_map`).
 * Required columns (cells may be empty unless said otherwise):
     id            unique within the file, not empty, at most 64 characters
     date          booking date, `YYYY-MM-DD`, not empty
@@ -138,9 +139,7 @@ def read_ledger_csv(
     header names; an unknown field name is a programming error (`ValueError`), not a file error.
     """
     name = filename or (str(source) if isinstance(source, Path) else "<ledger>")
-    unknown = sorted(set(column_map or {}) - set(REQUIRED) - set(OPTIONAL))
-    if unknown:
-        raise ValueError(f"column_map names unknown ledger fields: {', '.join(unknown)}")
+    _check_fields(column_map or {})
     text = _text(source, name)
     first_line = text.split("\n", 1)[0]
     delimiter = max(DELIMITERS, key=first_line.count)
@@ -152,6 +151,32 @@ def read_ledger_csv(
         raise LedgerError(f"{why}; a ledger CSV starts with its column names", file=name, problems=[(1, why)])
     columns = _columns(name, header[1], column_map or {})
     return _rows(name, header[1], columns, records)
+
+
+def parse_column_map(text: str) -> dict[str, str]:
+    """`"amount=Betrag, date=Buchungsdatum"` -> `{"amount": "Betrag", "date": "Buchungsdatum"}`: how a
+    column map is written outside Python (`BREAKDESK_LEDGER_COLUMNS`, `--ledger-columns`). Empty text
+    is no renaming. A pair without `=`, an empty side, a field named twice or an unknown field is a
+    `ValueError` naming it, so a typo is caught when the setting is read, not as missing columns later."""
+    out: dict[str, str] = {}
+    for pair in (p.strip() for p in text.split(",")):
+        if not pair:
+            continue
+        fld, eq, header = (x.strip() for x in pair.partition("="))
+        if not eq or not fld or not header:
+            raise ValueError(f"ledger column map: {pair!r} is not field=Header (e.g. amount=Betrag)")
+        if fld.lower() in out:
+            raise ValueError(f"ledger column map: field {fld!r} is named twice")
+        out[fld.lower()] = header
+    _check_fields(out)
+    return out
+
+
+def _check_fields(column_map: Mapping[str, str]) -> None:
+    unknown = sorted(set(column_map) - set(REQUIRED) - set(OPTIONAL))
+    if unknown:
+        raise ValueError(f"column_map names unknown ledger fields: {', '.join(unknown)} "
+                         f"(known: {', '.join(REQUIRED + OPTIONAL)})")
 
 
 # --------------------------------------------------------------------------------------- reading

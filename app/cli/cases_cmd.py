@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from app.cli.ledger_option import ledger_columns_option
 from app.cli.parse_cmds import expand_paths
 
 CASE_KEY = re.compile(r"^CASE-[0-9A-F]{10}$")
@@ -21,8 +22,6 @@ CASE_KEY = re.compile(r"^CASE-[0-9A-F]{10}$")
 
 def _user(value: str | None) -> str:
     return value or os.environ.get("BREAKDESK_USER") or "admin"
-
-
 
 
 def _dump(data, as_json: bool, text: str) -> None:
@@ -65,13 +64,14 @@ def cases_group() -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--as", "user", help="Importing user (ops, clerk or admin); default $BREAKDESK_USER or admin.")
 @click.option("--json", "as_json", is_flag=True)
-def cases_ingest(paths: tuple[str, ...], user: str | None, as_json: bool) -> None:
+@ledger_columns_option
+def cases_ingest(paths: tuple[str, ...], user: str | None, as_json: bool, ledger_columns: dict[str, str]) -> None:
     """Import MT/MX/CSV files and open a case for every break found."""
     from app.services.workflow import ingest_files
 
     files = [(str(p), p.read_bytes()) for p in expand_paths(paths, ledgers=True)]
     with _session() as session:
-        report = ingest_files(session, files=files, user=_user(user))
+        report = ingest_files(session, files=files, user=_user(user), ledger_columns=ledger_columns)
     for err in report.errors:
         click.echo(f"error: {err}", err=True)
     _dump(report.__dict__, as_json, f"imported {len(report.imported)} file(s), {len(report.duplicates)} already known, "

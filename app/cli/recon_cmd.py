@@ -23,6 +23,7 @@ from agents.recon import (
     book_items_from_messages,
     match,
 )
+from app.cli.ledger_option import ledger_columns_option
 from parsers.canonical import Message
 from parsers.errors import ParseError
 
@@ -57,7 +58,9 @@ def recon() -> None:
 @click.option("--auto-confirm", is_flag=True, help="Mark suggestions at or above the threshold `auto`.")
 @click.option("--threshold", type=click.FloatRange(0, 1), default=None,
               help=f"Auto threshold (default {MatchConfig().auto_threshold}).")
-def run_cmd(bank_files, book_files, as_json: bool, auto_confirm: bool, threshold: float | None) -> None:
+@ledger_columns_option
+def run_cmd(bank_files, book_files, as_json: bool, auto_confirm: bool, threshold: float | None,
+            ledger_columns: dict[str, str]) -> None:
     """Match, then print suggestions (with reasons) and unmatched items (with a break class)."""
     try:
         bank_msgs = [m for f in bank_files for m in _messages(Path(f))]
@@ -65,7 +68,7 @@ def run_cmd(bank_files, book_files, as_json: bool, auto_confirm: bool, threshold
         for f in book_files:
             p = Path(f)
             if p.suffix.lower() == ".csv":
-                books += book_items_from_ledger_csv(p)
+                books += book_items_from_ledger_csv(p, ledger_columns)
             else:
                 books += book_items_from_messages(_messages(p))
     except ParseError as exc:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timezone
 from pathlib import Path
@@ -106,14 +106,17 @@ class IngestReport:
     case_keys: list[str] = field(default_factory=list)
 
 
-def ingest_files(session: Session, *, files: list[tuple[str, bytes]], user: str) -> IngestReport:
-    """Import every good file; a bad file is reported by name and location and writes nothing."""
+def ingest_files(session: Session, *, files: list[tuple[str, bytes]], user: str,
+                 ledger_columns: Mapping[str, str] | None = None) -> IngestReport:
+    """Import every good file; a bad file is reported by name and location and writes nothing.
+    `ledger_columns` renames ledger CSV headers (`agents.recon.ledger.parse_column_map`)."""
     report = IngestReport()
     for name, data in files:
         try:
             with session.begin_nested():
                 if name.lower().endswith(".csv"):
-                    result = import_ledger_csv(session, file_name=name, content_bytes=data, user=user)
+                    result = import_ledger_csv(session, file_name=name, content_bytes=data, column_map=ledger_columns,
+                                               user=user)
                 else:
                     messages = parsers.parse(data, filename=name)
                     result = import_messages(session, file_name=name, content_bytes=data, messages=messages, user=user)

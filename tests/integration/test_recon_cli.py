@@ -104,3 +104,43 @@ def test_generated_camt053_through_the_real_parser_keeps_the_quality_floors():
     report = evaluate(lab, match(lab.bank_items, lab.book_items))
     assert report.precision_auto >= 0.995, report.lines()
     assert report.recall >= 0.97, report.lines()
+
+
+GERMAN_LEDGER = "Buchung;Datum;Betrag;Whg;Partner;Ref;Text;E2E\nL1;2026-11-02;-1250.50;EUR;ACME GmbH;INV-1;;E2E-1\n"
+GERMAN_COLUMNS = ("id=Buchung,date=Datum,amount=Betrag,currency=Whg,counterparty=Partner,reference=Ref,"
+                  "description=Text,end_to_end_id=E2E")
+
+
+def test_recon_run_reads_a_ledger_with_its_own_column_names(tmp_path: Path, monkeypatch):
+    bank = _write_bank(tmp_path, entry("1250.50", asr="B1", e2e="E2E-1", name="ACME GMBH", line=1))
+    book = tmp_path / "buchungen.csv"
+    book.write_text(GERMAN_LEDGER, encoding="utf-8")
+    args = ["recon", "run", "--bank", str(bank), "--book", str(book), "--json"]
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == 2 and "buchungen.csv" in res.output  # without the map its required columns are missing
+    res = CliRunner().invoke(cli, [*args, "--ledger-columns", GERMAN_COLUMNS])
+    assert res.exit_code == 0, res.output
+    assert [s["book"] for s in json.loads(res.output)["suggestions"]] == [["L1"]]
+
+    from app.settings import reload_settings
+
+    monkeypatch.setenv("BREAKDESK_LEDGER_COLUMNS", GERMAN_COLUMNS)  # the environment is the default
+    reload_settings()
+    try:
+        res = CliRunner().invoke(cli, args)
+        assert res.exit_code == 0, res.output
+        res = CliRunner().invoke(cli, [*args, "--ledger-columns", "amonut=Betrag"])
+        assert res.exit_code == 2 and "unknown ledger fields: amonut" in res.output
+    finally:
+        monkeypatch.delenv("BREAKDESK_LEDGER_COLUMNS")
+        reload_settings()
+
+
+def test_a_mistyped_ledger_column_setting_fails_at_start_up(monkeypatch):
+    from pydantic import ValidationError
+
+    from app.settings import Settings
+
+    monkeypatch.setenv("BREAKDESK_LEDGER_COLUMNS", "amount")
+    with pytest.raises(ValidationError, match="not field=Header"):
+        Settings()

@@ -7,6 +7,7 @@ import streamlit as st
 from app.services import decisions, queries, workflow
 from app.services.reconciliation import run_matching
 from app.services.errors import ServiceError
+from app.settings import get_settings
 from app.store.db import get_engine, session_scope
 from app.ui import state
 
@@ -24,7 +25,8 @@ if state.can("import"):
         submitted = st.form_submit_button("Import", type="primary")
     if submitted and uploads:
         files = [(f.name, f.getvalue()) for f in uploads]
-        report = state.run_service(lambda s: workflow.ingest_files(s, files=files, user=user["username"]))
+        columns = get_settings().ledger_column_map
+        report = state.run_service(lambda s: workflow.ingest_files(s, files=files, user=user["username"], ledger_columns=columns))
         if report is not None:
             st.session_state["ingest_report"] = {"imported": report.imported, "duplicates": report.duplicates,
                                                  "errors": report.errors, "cases": len(report.case_keys)}

@@ -44,3 +44,20 @@ def test_a_service_refusal_is_an_error_message_not_a_traceback(tmp_path, monkeyp
     assert result.exit_code == 1, result.output
     assert "Error: PermissionDenied: 'nobody' is not an active user" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_cases_ingest_maps_a_ledger_s_own_column_names(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    monkeypatch.setenv("BREAKDESK_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("BREAKDESK_BCRYPT_ROUNDS", "4")
+    reload_settings()
+    runner = CliRunner()
+    assert runner.invoke(cli, ["users", "add", "ada", "--role", "admin", "--password-stdin"],
+                         input="long-password\n").exit_code == 0
+    book = tmp_path / "buchungen.csv"
+    book.write_text("Buchung;Datum;Betrag;Whg;Partner;Ref;Text\nL1;2026-11-02;-9.99;EUR;ACME;R1;Office\n", encoding="utf-8")
+    refused = runner.invoke(cli, ["cases", "ingest", str(book), "--as", "ada"])
+    assert refused.exit_code == 2 and "buchungen.csv" in refused.output
+    columns = "id=Buchung,date=Datum,amount=Betrag,currency=Whg,counterparty=Partner,reference=Ref,description=Text"
+    done = runner.invoke(cli, ["cases", "ingest", str(book), "--as", "ada", "--ledger-columns", columns])
+    assert done.exit_code == 0 and "imported 1 file(s)" in done.output, done.output

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from agents.recon import LedgerError, book_items_from_ledger_csv, read_ledger_csv
-from agents.recon.ledger import MAX_REPORTED_PROBLEMS
+from agents.recon.ledger import MAX_REPORTED_PROBLEMS, parse_column_map
 from tests.recon_factories import LEDGER_HEADER, ledger
 
 FULL_HEADER = "id,date,amount,currency,counterparty,reference,description,iban,direction,value_date,account\n"
@@ -161,3 +161,12 @@ def test_not_utf8_names_the_line(tmp_path: Path):
     p.write_bytes(ledger("L1,2026-11-02,1.00,EUR,M\u00fcller,,,,").encode("latin-1"))
     with pytest.raises(LedgerError, match=r"latin1\.csv:2: not UTF-8 \(byte \d+"):
         read_ledger_csv(p)
+
+
+def test_column_map_as_written_in_settings_and_options():
+    assert parse_column_map("") == {}
+    assert parse_column_map(" amount = Betrag , Date=Buchungsdatum,") == {"amount": "Betrag", "date": "Buchungsdatum"}
+    for bad, why in (("amount", "not field=Header"), ("amount=", "not field=Header"), ("=Betrag", "not field=Header"),
+                     ("amount=A,amount=B", "named twice"), ("amonut=Betrag", "unknown ledger fields: amonut")):
+        with pytest.raises(ValueError, match=why):
+            parse_column_map(bad)
