@@ -92,6 +92,9 @@ def _sign_in(browser, base: str, username: str, password: str):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(60_000)
+    # Assertions wait as long as actions do: a page rerun on a loaded 2-core machine can take longer than
+    # expect's own 5 s default (seen as a missing "Unmatched bank entries" while the page still ran).
+    expect.set_options(timeout=60_000)
     page.goto(base)
     expect(page.get_by_role("heading", name="Breakdesk")).to_be_visible()
     page.get_by_role("textbox", name="Username").fill(username)
