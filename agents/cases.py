@@ -1,14 +1,16 @@
 """Break detection: every rejected, returned or recalled payment becomes one case.
 
-A case is keyed by the payment it is about (its thread) and the kind of break, so ingesting the same
-files twice, or a pacs.002 and the camt.054 that books the same return, never gives two cases.
+A case is the payment it is about (its thread): ingesting the same files twice, or a pacs.002 and the
+camt.054 that books the same return, never gives two cases. Its id is a hash of the break's kind and
+the thread's identifiers when it is first found, and then stays for the case's lifetime: `CaseBook`
+finds a grown thread's case by any identifier it has had (see docs/adr/0007-stable-case-ids.md).
 Reconciliation breaks arrive from the matcher already classified and are wrapped the same way.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
@@ -127,3 +129,64 @@ def detect_cases(messages: list[Message]) -> list[BreakCase]:
             reason_context=REASON_CONTEXT[step.stage],
         ))
     return sorted(cases, key=lambda c: c.case_id)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Which case a detected break belongs to: `key` is its stable id, `existing` says a known case
+    has that id, `merged` are the newer known cases its thread now joins (merged into `key`), and
+    `new_ids` the identifiers the thread adds to the case."""
+
+    key: str
+    existing: bool
+    merged: tuple[str, ...] = ()
+    new_ids: frozenset[str] = frozenset()
+
+
+class CaseBook:
+    """The known payment cases, oldest first, each with every identifier its thread has had.
+
+    A thread grows when a late message adds an identifier (a pacs.004 with a TxId not seen before, a
+    camt.056 quoting the UETR), which changes the hash of its identifiers: keyed by that hash alone, the
+    payment would get a second case and the first one, with its assignment and decisions, would go
+    stale. `place` finds the case by any shared identifier instead, so one thread is one case under one
+    id for its lifetime. When a late message joins two threads that both have a case, the older case
+    goes on and the newer ones are reported as merged into it. A thread without any identifier can only
+    be found by its hash.
+    """
+
+    def __init__(self, known: Iterable[tuple[str, Iterable[str]]] = ()) -> None:
+        self._ids: dict[str, set[str]] = {}  # by key, in insertion order: oldest first
+        for key, ids in known:
+            self._ids.setdefault(key, set()).update(ids)
+
+    def place(self, case: BreakCase) -> Placement:
+        """Find or make the case `case` belongs to, record its identifiers, and give `case` that id."""
+        ids = case.thread.ids
+        hits = [key for key, known in self._ids.items() if ids & known] if ids else []
+        key = hits[0] if hits else case.case_id
+        existing = key in self._ids
+        known = self._ids.setdefault(key, set())
+        new_ids = frozenset(ids - known)
+        known |= ids
+        for merged in hits[1:]:
+            del self._ids[merged]  # it takes no more messages: its thread is the older case's now
+        case.case_id = key
+        return Placement(key=key, existing=existing, merged=tuple(hits[1:]), new_ids=new_ids)
+
+
+def scan_cases(batches: Iterable[Sequence[Message]]) -> list[BreakCase]:
+    """The cases that refreshing after each batch of messages leaves open or closed (merged ones left
+    out), found the slow, obvious way: every message is detected again after each batch. The
+    incremental refresh (`app.services.workflow.refresh_cases`) is tested against it."""
+    book = CaseBook()
+    seen: list[Message] = []
+    live: dict[str, BreakCase] = {}
+    for batch in batches:
+        seen.extend(batch)
+        for case in detect_cases(seen):
+            placement = book.place(case)
+            live[placement.key] = case
+            for merged in placement.merged:
+                live.pop(merged, None)
+    return sorted(live.values(), key=lambda c: c.case_id)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.services import audit
 from app.services.access import require, require_person_or_system, username_of
 from app.services.errors import ConflictError, NotFound, PermissionDenied
-from app.store.models import Break, Case, CaseEvent, Repair, User
+from app.store.models import Break, Case, CaseEvent, CaseIdent, Repair, User
 from app.store.repositories.locks import lock_by_id
 from app.store.types import utcnow
 
@@ -221,19 +221,98 @@ def get_cases_by_key(session: Session, *, keys: list[str]) -> dict[str, Case]:
     return found
 
 
+def cases_sharing_idents(session: Session, *, idents: set[str]) -> list[tuple[Case, set[str]]]:
+    """The cases not merged away that have any of `idents`, oldest first, each with those of `idents` it has."""
+    wanted = sorted(idents)
+    shared: dict[int, set[str]] = {}
+    for start in range(0, len(wanted), _KEYS_PER_QUERY):
+        chunk = wanted[start:start + _KEYS_PER_QUERY]
+        for case_id, ident in session.execute(select(CaseIdent.case_id, CaseIdent.ident).join(Case, Case.id == CaseIdent.case_id)
+                                              .where(CaseIdent.ident.in_(chunk), Case.merged_into_id.is_(None))):
+            shared.setdefault(case_id, set()).add(ident)
+    if not shared:
+        return []
+    found = session.execute(select(Case).where(Case.id.in_(list(shared))).order_by(Case.id)).scalars()
+    return [(case, shared[case.id]) for case in found]
+
+
+def add_case_idents(session: Session, *, case: Case, idents: set[str] | frozenset[str]) -> None:
+    """Record identifiers the case's thread has gained (the caller knows they are new to this case)."""
+    session.add_all(CaseIdent(case_id=case.id, ident=ident) for ident in sorted(idents))
+
+
+def update_case_summary(session: Session, *, case_id: int, actor: str | User, kind: str, reason_code: str | None,
+                        title: str | None, severity: str, payment_ids: dict[str, Any], reason: str) -> Case:
+    """A later message changed what a case list shows of the case (a rejected payment is now returned,
+    the original payment's ids are known): the case keeps its id, assignment and history, and its
+    events and the audit log say what it was before. Nothing changed, nothing written."""
+    who = require_person_or_system(session, actor, "case.update")
+    if severity not in SEVERITIES:
+        raise ValueError(f"severity must be one of {SEVERITIES}")
+    after = {"kind": kind, "reason_code": reason_code, "title": title, "severity": severity,
+             "payment_ids": audit.jsonable(payment_ids)}
+    cached = session.get(Case, case_id)
+    if cached is not None and _summary(cached) == after:
+        return cached  # the common case: no lock taken
+    case = _lock_case(session, case_id)
+    before = _summary(case)
+    if before == after:
+        return case
+    case.kind, case.reason_code, case.title, case.severity = kind, reason_code, title, severity
+    case.payment_ids = after["payment_ids"]
+    case.version += 1
+    _event(session, case, who, "updated", {"from": before, "to": after, "reason": reason})
+    session.flush()
+    audit.append(session, actor=who, action="case.update", object_type="case", object_id=case.id,
+                 before=before, after=after, reason=reason)
+    return case
+
+
+def _summary(case: Case) -> dict[str, Any]:
+    return {"kind": case.kind, "reason_code": case.reason_code, "title": case.title, "severity": case.severity,
+            "payment_ids": case.payment_ids}
+
+
+def merge_case(session: Session, *, case_id: int, into_id: int, actor: str | User, reason: str) -> Case:
+    """Close a case whose payment thread joined an older case's, pointing it at that case. Nothing is
+    deleted: its events, assignment and repairs stay on it, and both cases record the merge."""
+    who = require_person_or_system(session, actor, "case.update")
+    if case_id == into_id:
+        raise ValueError("a case cannot be merged into itself")
+    case, into = _lock_case(session, case_id), _lock_case(session, into_id)
+    if case.merged_into_id == into_id:
+        return case
+    if case.merged_into_id is not None or into.merged_into_id is not None:
+        raise ConflictError(f"case {case.key or case_id} or {into.key or into_id} is already merged into another case")
+    before = {"state": case.state, "merged_into": None}
+    case.merged_into_id = into.id
+    case.state = "closed"
+    case.version += 1
+    _event(session, case, who, "merged", {"into": into.key, "from_state": before["state"], "reason": reason})
+    _event(session, into, who, "merged_in", {"from": case.key, "reason": reason})
+    session.flush()
+    audit.append(session, actor=who, action="case.merge", object_type="case", object_id=case.id,
+                 before=before, after={"state": "closed", "merged_into": into.key}, reason=reason)
+    return case
+
+
 def get_case(session: Session, *, case_id: int) -> Case | None:
     return session.get(Case, case_id)
 
 
 __all__ = [
     "CASE_STATES",
+    "add_case_idents",
     "approve_repair",
     "assign_case",
+    "cases_sharing_idents",
     "edit_repair",
     "get_case",
+    "merge_case",
     "open_case",
     "propose_repair",
     "reject_repair",
     "set_case_state",
+    "update_case_summary",
     "username_of",
 ]

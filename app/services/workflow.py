@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 import parsers
 from agents.case_view import case_to_dict
-from agents.cases import detect_cases
+from agents.cases import CaseBook, detect_cases
 from agents.graph.case_graph import CaseDeps, build_case_graph
 from agents.graph.chat_graph import ChatDeps, ask as ask_graph, build_chat_graph
 from agents.graph.checkpoint import open_checkpointer
@@ -140,27 +140,43 @@ def _severity(view: dict[str, Any]) -> str:
 def refresh_cases(session: Session) -> list[str]:
     """Open a case for every break the newly stored messages take part in, and refresh the known cases
     they touch; returns those case keys. Only the new messages and the stored ones they thread with are
-    read (`app.services.message_index`), so an import does not re-read the whole history."""
+    read (`app.services.message_index`), so an import does not re-read the whole history.
+
+    A thread's case is found by any identifier it has had (`agents.cases.CaseBook`), so a late message
+    that adds one updates the payment's case instead of opening a second; one that joins two threads
+    with a case each merges the newer case into the older."""
     component = take_unthreaded(session)
     if not component.new:
         return []
     found = [bc for bc in detect_cases(component.messages()) if bc.thread.ids & component.idents]
     found += [bc for bc in detect_cases(list(component.new.values())) if not bc.thread.ids]  # no identifier at all
-    keys = [bc.case_id for bc in found]
-    stored = case_service.get_cases_by_key(session, keys=keys)  # one read for all, not one per case
+    rows = {c.key: c for c in case_service.get_cases_by_key(session, keys=[bc.case_id for bc in found]).values()
+            if c.merged_into_id is None}  # one read for all, not one per case
+    sharing = case_service.cases_sharing_idents(session, idents=component.idents)
+    rows.update((c.key, c) for c, _ in sharing)
+    shared = {c.key: ids for c, ids in sharing}
+    book = CaseBook((key, shared.get(key, set())) for key in sorted(rows, key=lambda k: rows[k].id))  # oldest first
     for bc in found:
+        placement = book.place(bc)  # bc.case_id is now the stable id
         view = case_to_dict(bc)
-        existing = stored.get(bc.case_id)
-        if existing is None:
-            ref = view["payment"].get("end_to_end_id") or view["payment"].get("instruction_id") or bc.case_id
-            title = f"{bc.kind} {ref}" + (f" ({bc.reason_code})" if bc.reason_code else "")
-            stored[bc.case_id] = case_service.open_case(
-                session, actor=AGENT, kind=bc.kind, reason_code=bc.reason_code, title=title[:200],
-                payment_ids={k: v for k, v in view["payment"].items() if k != "ids"},
-                severity=_severity(view), key=bc.case_id, detail={"case": view})
-        elif (existing.detail or {}).get("case") != view:
-            existing.detail = {**(existing.detail or {}), "case": view}
-    return keys
+        ref = view["payment"].get("end_to_end_id") or view["payment"].get("instruction_id") or bc.case_id
+        summary = {"kind": bc.kind, "reason_code": bc.reason_code, "severity": _severity(view),
+                   "title": (f"{bc.kind} {ref}" + (f" ({bc.reason_code})" if bc.reason_code else ""))[:200],
+                   "payment_ids": {k: v for k, v in view["payment"].items() if k != "ids"}}
+        case = rows.get(placement.key)
+        if case is None:
+            case = rows[bc.case_id] = case_service.open_case(session, actor=AGENT, key=bc.case_id, detail={"case": view},
+                                                             **summary)
+        else:
+            if (case.detail or {}).get("case") != view:
+                case.detail = {**(case.detail or {}), "case": view}
+            case_service.update_case_summary(session, case_id=case.id, actor=AGENT, **summary,
+                                             reason="a later message about the payment changed what the case is")
+        case_service.add_case_idents(session, case=case, idents=placement.new_ids)
+        for key in placement.merged:
+            case_service.merge_case(session, case_id=rows[key].id, into_id=case.id, actor=AGENT,
+                                    reason=f"a later message joined its payment thread with the older case {case.key}")
+    return [bc.case_id for bc in found]
 
 
 # ------------------------------------------------------------------------------------------ queries

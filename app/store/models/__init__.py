@@ -2,7 +2,7 @@
 
 from app.store.models.audit import GENESIS_HASH, AuditChainHead, AuditRecord
 from app.store.models.base import Base
-from app.store.models.cases import Case, CaseEvent, Repair
+from app.store.models.cases import Case, CaseEvent, CaseIdent, Repair
 from app.store.models.imports import BankEntry, BookItem, ImportBatch, MessageIdent, StoredMessage
 from app.store.models.llm import LlmCall, Scorecard
 from app.store.models.matching import (
@@ -26,6 +26,7 @@ __all__ = [
     "Break",
     "Case",
     "CaseEvent",
+    "CaseIdent",
     "ImportBatch",
     "LlmCall",
     "MatchDecision",

@@ -1,5 +1,8 @@
 """Exception cases (one per break or incident), their event history, and proposed repairs.
 
+A payment case also keeps the identifiers of its thread (`case_idents`), so the case stays the same
+one while late messages add identifiers to the thread (see `agents.cases.CaseBook`).
+
 A repair is stored as opaque JSON (the agent's proposal: corrected fields, a message to resend …) with
 who made it and who edited it, so `app.services.cases` can enforce maker-checker on approval.
 """
@@ -21,7 +24,7 @@ class Case(Base):
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     key: Mapped[str | None] = mapped_column(
-        String(40), unique=True, doc="the agent's stable case id (CASE-…): same payment and break, same key"
+        String(40), unique=True, doc="the agent's stable case id (CASE-…): one payment thread, one key, for the case's lifetime"
     )
     kind: Mapped[str] = mapped_column(String(32), index=True, doc="return, reject, unmatched, duplicate …")
     state: Mapped[str] = mapped_column(String(20), default="open", index=True)
@@ -35,12 +38,26 @@ class Case(Base):
         JSONDoc, default=dict, doc="the case view (facts, lifecycle) and its latest explanation"
     )
     assignee: Mapped[str | None] = mapped_column(String(64), index=True)
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cases.id", ondelete="SET NULL"), index=True,
+        doc="the older case this one was merged into when a late message joined their payment threads",
+    )
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
     events: Mapped[list[CaseEvent]] = relationship(back_populates="case", order_by="CaseEvent.id")
     repairs: Mapped[list[Repair]] = relationship(back_populates="case", order_by="Repair.id")
+
+
+class CaseIdent(Base):
+    """An identifier (EndToEndId, InstrId, UETR, TxId, MT reference ...) of a payment case's thread.
+    A refresh finds the case of a thread by any of them, so the case id stays when the thread grows."""
+
+    __tablename__ = "case_idents"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    ident: Mapped[str] = mapped_column(Text, primary_key=True, index=True)
 
 
 class CaseEvent(Base):

@@ -1,7 +1,7 @@
 from datetime import date
 from decimal import Decimal
 
-from agents.cases import detect_cases
+from agents.cases import CaseBook, Placement, detect_cases, scan_cases
 from agents.diagnosis import diagnose_code, load_catalog
 from agents.lifecycle import thread_messages
 from parsers.canonical import (
@@ -63,6 +63,47 @@ def test_pacs004_return_and_mt_reject():
     msg2 = Message(message_type="MT103", family="MT103", kind="return", provenance=P("m.txt"), returns=[rj])
     assert [(c.kind, c.reason_code) for c in detect_cases([pain001(), msg2])] == [("rejected", "AC01")]
 
+
+
+def _return(e2e, tx_id):
+    r = PaymentReturn(provenance=P(f"{tx_id}.xml"), original_end_to_end_id=e2e, original_transaction_id=tx_id,
+                      reason_code="AC04", returned_amount=Decimal("1250.00"), currency="EUR")
+    return Message(message_type="pacs.004.001.09", family="pacs.004", kind="return", provenance=P(f"{tx_id}.xml"), returns=[r])
+
+
+def test_a_case_keeps_its_id_when_a_late_message_adds_an_identifier():
+    [first] = detect_cases([pain002()])
+    [grown] = detect_cases([pain002(), _return("E2E-4471", "TX-NEW")])
+    assert grown.case_id != first.case_id  # the hash of the thread's identifiers moved ...
+    book = CaseBook()
+    assert book.place(first).existing is False
+    placed = book.place(grown)
+    assert (placed.key, placed.existing, placed.new_ids, grown.case_id) == (first.case_id, True, {"TX-NEW"}, first.case_id)
+    # ... the full scan, refreshing after each batch, keeps the first id as well
+    assert [(c.case_id, c.kind) for c in scan_cases([[pain002()], [_return("E2E-4471", "TX-NEW")]])] == [(first.case_id, "returned")]
+
+
+def test_a_thread_joining_two_cases_keeps_the_older_and_merges_the_newer():
+    older, newer = detect_cases([pain002("E2E-A")])[0], detect_cases([_return("E2E-B", "TX-B")])[0]
+    book = CaseBook([(older.case_id, ["E2E-A"]), (newer.case_id, ["E2E-B", "TX-B"])])
+    st = Status(provenance=P("p3.xml"), level="transaction", status="RJCT", reason_code="AC04",
+                original_end_to_end_id="E2E-A", original_transaction_id="TX-B")
+    joined = Message(message_type="pacs.002.001.10", family="pacs.002", kind="status_report", provenance=P("p3.xml"), statuses=[st])
+    [case] = detect_cases([pain002("E2E-A"), _return("E2E-B", "TX-B"), joined])
+    placed = book.place(case)
+    assert (placed.key, placed.merged, placed.new_ids) == (older.case_id, (newer.case_id,), {"E2E-B", "TX-B"})
+    assert book.place(detect_cases([_return("E2E-B", "TX-B")])[0]).key == older.case_id  # the newer takes no more messages
+    assert [c.case_id for c in scan_cases([[pain002("E2E-A")], [_return("E2E-B", "TX-B")], [joined]])] == [older.case_id]
+
+
+def test_a_thread_without_identifiers_is_found_by_its_hash():
+    e = Entry(provenance=P("s.xml", line=5), amount=Decimal("250.00"), currency="EUR", credit_debit="CRDT",
+              return_reason=Reason(code="AC04"))
+    st = Message(message_type="MT940", family="MT940", kind="statement", provenance=P("s.xml"),
+                 statements=[Statement(provenance=P("s.xml"), entries=[e])])
+    [case] = detect_cases([st])
+    book = CaseBook([(case.case_id, [])])
+    assert book.place(case) == Placement(key=case.case_id, existing=True)
 
 def _kb(tmp_path):
     (tmp_path / "docs").mkdir()

@@ -1,0 +1,178 @@
+"""A payment case keeps its id while late messages grow its thread, on SQLite and PostgreSQL.
+
+The case id used to be a hash of the thread's identifiers, so a pacs.004 carrying a TxId not seen before
+opened a second case for a payment that already had one, and left the first (with its assignment) stale.
+"""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from agents.case_view import case_to_dict
+from agents.cases import scan_cases
+from app.services import audit, cases as case_service
+from app.services.imports import import_messages
+from app.services.workflow import refresh_cases
+from app.store.db import session_scope
+from app.store.models import Case, CaseIdent
+from parsers.canonical import CancellationRequest, Message, PaymentReturn, Provenance, Status
+from tests.support.workflow import make_workspace
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path):
+    from app.store.testing import temporary_postgres_database
+    from tests.conftest import require_postgres
+
+    if request.param == "postgresql":
+        require_postgres()
+    databases = temporary_postgres_database(migrate=False) if request.param == "postgresql" else nullcontext(None)
+    with databases as url:
+        eng, _runtime = make_workspace(tmp_path, url)
+        yield eng
+        eng.dispose()
+
+
+def _reject(name: str, e2e: str) -> Message:
+    st = Status(provenance=Provenance(file=name, xpath="/Document/CstmrPmtStsRpt/OrgnlPmtInfAndSts[1]/TxInfAndSts[1]"),
+                level="transaction", status="RJCT", reason_code="AC04", original_end_to_end_id=e2e,
+                original_amount=Decimal("1250.00"), original_currency="EUR")
+    return Message(message_type="pain.002.001.10", family="pain.002", kind="status_report", provenance=Provenance(file=name),
+                   statuses=[st])
+
+
+def _return(name: str, e2e: str, tx_id: str, uetr: str | None = None) -> Message:
+    r = PaymentReturn(provenance=Provenance(file=name, xpath="/Document/PmtRtr/TxInf[1]"), original_end_to_end_id=e2e,
+                      original_transaction_id=tx_id, original_uetr=uetr, reason_code="AC04",
+                      returned_amount=Decimal("1250.00"), currency="EUR")
+    return Message(message_type="pacs.004.001.09", family="pacs.004", kind="return", provenance=Provenance(file=name),
+                   returns=[r])
+
+
+def _recall(name: str, e2e: str, tx_id: str) -> Message:
+    c = CancellationRequest(provenance=Provenance(file=name, xpath="/Document/FIToFIPmtCxlReq/Undrlyg[1]/TxInf[1]"),
+                            original_end_to_end_id=e2e, original_transaction_id=tx_id, reason_code="DUPL")
+    return Message(message_type="camt.056.001.08", family="camt.056", kind="cancellation_request", provenance=Provenance(file=name),
+                   cancellations=[c])
+
+
+def _ingest(engine, message: Message) -> list[str]:
+    """Store one file holding `message` and refresh the cases, as an import does."""
+    name = message.provenance.file
+    with session_scope(engine) as s:
+        import_messages(s, file_name=name, content_bytes=message.model_dump_json().encode(), messages=[message], user="olivia")
+        return refresh_cases(s)
+
+
+def _live(s) -> list[Case]:
+    return list(s.execute(select(Case).where(Case.merged_into_id.is_(None)).order_by(Case.id)).scalars())
+
+
+def test_a_late_message_with_a_new_identifier_updates_the_payments_case(engine):
+    a = _reject("a.xml", "E2E-1")
+    [x] = _ingest(engine, a)
+    with session_scope(engine) as s:
+        case_service.assign_case(s, case_id=case_service.get_case_by_key(s, key=x).id, assignee="olivia", actor="oscar")
+
+    b = _return("b.xml", "E2E-1", "TX-NEW-1", uetr="00000000-0000-4000-8000-000000000001")  # identifiers not seen before
+    assert _ingest(engine, b) == [x]
+
+    with session_scope(engine) as s:
+        [case] = s.execute(select(Case)).scalars().all()  # one payment, one case
+        view = case.detail["case"]
+        assert (case.key, view["case_id"]) == (x, x)
+        assert (case.kind, view["kind"], case.assignee, case.state) == ("returned", "returned", "olivia", "open")
+        assert [step["message_type"] for step in view["lifecycle"]] == ["pain.002.001.10", "pacs.004.001.09"]
+        assert {"TX-NEW-1", "00000000-0000-4000-8000-000000000001"} <= set(view["payment"]["ids"])
+        idents = set(s.execute(select(CaseIdent.ident).where(CaseIdent.case_id == case.id)).scalars())
+        assert idents == set(view["payment"]["ids"])
+        assert [e.event_type for e in case.events] == ["opened", "assigned", "updated"]
+        assert case.events[-1].payload["from"]["kind"] == "rejected"
+        [update] = s.execute(select(audit.AuditRecord).where(audit.AuditRecord.action == "case.update")).scalars().all()
+        assert (update.object_id, update.before["kind"], update.after["kind"]) == (str(case.id), "rejected", "returned")
+        assert audit.verify_chain(s).ok
+        assert {c.case_id: case_to_dict(c) for c in scan_cases([[a], [b]])} == {x: view}  # what the full scan says
+
+
+def test_a_message_joining_two_threads_merges_the_newer_case_into_the_older(engine):
+    a = _reject("a.xml", "E2E-A")
+    b = _return("b.xml", "E2E-B", "TX-B")
+    [x] = _ingest(engine, a)
+    [y] = _ingest(engine, b)
+    assert x != y
+    with session_scope(engine) as s:
+        case_service.assign_case(s, case_id=case_service.get_case_by_key(s, key=y).id, assignee="oscar", actor="olivia")
+
+    c = _recall("c.xml", "E2E-A", "TX-B")  # one recall quoting both: they were the same payment all along
+    assert _ingest(engine, c) == [x]
+    d = _return("d.xml", "E2E-A", "TX-A")  # a later message about it still lands on the older case
+    assert _ingest(engine, d) == [x]
+
+    with session_scope(engine) as s:
+        [older] = _live(s)
+        newer = case_service.get_case_by_key(s, key=y)
+        assert older.key == x and older.detail["case"]["case_id"] == x
+        assert {"E2E-A", "E2E-B", "TX-B", "TX-A"} <= set(older.detail["case"]["payment"]["ids"])
+        # the newer case is kept, closed and pointing at the older; its assignment and history stay
+        assert (newer.merged_into_id, newer.state, newer.assignee) == (older.id, "closed", "oscar")
+        assert [e.event_type for e in newer.events] == ["opened", "assigned", "merged"]
+        assert newer.events[-1].payload["into"] == x and newer.events[-1].payload["from_state"] == "open"
+        assert "merged_in" in [e.event_type for e in older.events]
+        [merge] = s.execute(select(audit.AuditRecord).where(audit.AuditRecord.action == "case.merge")).scalars().all()
+        assert (merge.object_id, merge.after) == (str(newer.id), {"state": "closed", "merged_into": x})
+        assert audit.verify_chain(s).ok
+        expected = {bc.case_id: case_to_dict(bc) for bc in scan_cases([[a], [b], [c], [d]])}
+        assert expected == {x: older.detail["case"]}
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_cases_stored_before_the_upgrade_keep_their_id(tmp_path, database):
+    """Migration 0005 gives the payment cases already stored the identifiers their view lists, so the
+    first late message after the upgrade updates them too; a reconciliation case gets none."""
+    import sqlalchemy as sa
+
+    from agents.cases import detect_cases
+    from app.store.db import make_engine
+    from app.store.migrate import upgrade
+    from app.store.testing import temporary_postgres_database
+    from app.store.types import JSONDoc, UtcDateTime, utcnow
+    from tests.conftest import require_postgres
+
+    if database == "postgresql":
+        require_postgres()
+    a = _reject("a.xml", "E2E-1")
+    [old] = detect_cases([a])
+    cases = sa.table("cases", *(sa.column(n) for n in ("key", "kind", "state", "reason_code", "title", "severity", "version")),
+                     sa.column("payment_ids", JSONDoc), sa.column("detail", JSONDoc),
+                     sa.column("created_at", UtcDateTime()), sa.column("updated_at", UtcDateTime()))
+    row = {"state": "open", "reason_code": "AC04", "title": "t", "severity": "low", "version": 1, "payment_ids": {},
+           "created_at": utcnow(), "updated_at": utcnow()}
+    databases = temporary_postgres_database(migrate=False) if database == "postgresql" else nullcontext(None)
+    with databases as url:
+        url = url or f"sqlite:///{tmp_path / 'bd.sqlite3'}"
+        upgrade(url, "0004")
+        eng = make_engine(url)
+        try:
+            with eng.begin() as conn:
+                conn.execute(cases.insert(), [{**row, "key": old.case_id, "kind": "rejected", "detail": {"case": case_to_dict(old)}},
+                                              {**row, "key": "CASE-RECON00001", "kind": "bank_only",
+                                               "detail": {"case": {"payment": {"ids": ["E2E-1"]}}}}])
+        finally:
+            eng.dispose()
+        engine, _runtime = make_workspace(tmp_path, url)  # upgrades to the head
+        try:
+            with session_scope(engine) as s:
+                assert sorted(s.execute(select(Case.key, CaseIdent.ident).join(CaseIdent)).all()) == [(old.case_id, "E2E-1")]
+            with session_scope(engine) as s:  # the message the old case came from; the next refresh threads it
+                import_messages(s, file_name="a.xml", content_bytes=b"a", messages=[a], user="olivia")
+            assert _ingest(engine, _return("b.xml", "E2E-1", "TX-9")) == [old.case_id]
+            with session_scope(engine) as s:
+                assert [(c.key, c.kind) for c in _live(s)] == [(old.case_id, "returned"), ("CASE-RECON00001", "bank_only")]
+        finally:
+            engine.dispose()
