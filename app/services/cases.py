@@ -268,6 +268,32 @@ def update_case_summary(session: Session, *, case_id: int, actor: str | User, ki
     return case
 
 
+def reanalyse_case(session: Session, *, case_id: int, actor: str | User, reason: str) -> Case:
+    """The break a case is about changed (a rejected payment came back returned, a recall arrived): what
+    was explained and proposed for the old break no longer holds. Open proposals are superseded (kept,
+    with who and why, but no longer decidable), the stored explanation is dropped, and the case's
+    analysis counter moves on so the next explanation runs the case graph afresh (`workflow`'s
+    checkpoint thread is per analysis). A resolved case is investigated again."""
+    who = require_person_or_system(session, actor, "case.update")
+    case = _lock_case(session, case_id)
+    for repair in [r for r in case.repairs if r.state == "proposed"]:
+        repair.state, repair.decided_by, repair.decided_at, repair.decision_reason = "superseded", who, utcnow(), reason
+        repair.version += 1
+        _event(session, case, who, "repair_superseded", {"repair_id": repair.id, "reason": reason})
+        session.flush()
+        audit.append(session, actor=who, action="repair.supersede", object_type="repair", object_id=repair.id,
+                     before={"state": "proposed"}, after={"state": "superseded", "case_id": case.id}, reason=reason)
+    detail = {k: v for k, v in (case.detail or {}).items() if k != "explanation"}
+    case.detail = {**detail, "analysis": int(detail.get("analysis", 0)) + 1}
+    if case.state in ("repair_proposed", "resolved"):
+        before = case.state
+        case.state = "investigating"
+        _event(session, case, who, "state_changed", {"from": before, "to": case.state, "reason": reason})
+    case.version += 1
+    session.flush()
+    return case
+
+
 def _summary(case: Case) -> dict[str, Any]:
     return {"kind": case.kind, "reason_code": case.reason_code, "title": case.title, "severity": case.severity,
             "payment_ids": case.payment_ids}

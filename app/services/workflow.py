@@ -170,8 +170,11 @@ def refresh_cases(session: Session) -> list[str]:
         else:
             if (case.detail or {}).get("case") != view:
                 case.detail = {**(case.detail or {}), "case": view}
-            case_service.update_case_summary(session, case_id=case.id, actor=AGENT, **summary,
-                                             reason="a later message about the payment changed what the case is")
+            why = "a later message about the payment changed what the case is"
+            changed_break = (case.kind, case.reason_code) != (bc.kind, bc.reason_code)
+            case_service.update_case_summary(session, case_id=case.id, actor=AGENT, **summary, reason=why)
+            if changed_break:
+                case_service.reanalyse_case(session, case_id=case.id, actor=AGENT, reason=why)
         case_service.add_case_idents(session, case=case, idents=placement.new_ids)
         for key in placement.merged:
             case_service.merge_case(session, case_id=rows[key].id, into_id=case.id, actor=AGENT,
@@ -267,7 +270,8 @@ def _explain_json(case: Case, values: dict[str, Any]) -> dict[str, Any]:
     stored = _open_repair(case) or (case.repairs[-1] if case.repairs else None)
     if stored is not None:
         repair.update(stored.payload)
-        repair.update(repair_id=stored.id, repair_state=stored.state, proposed_by=stored.proposed_by, editors=list(stored.editors))
+        repair.update(repair_id=stored.id, repair_state=stored.state, repair_version=stored.version,
+                      proposed_by=stored.proposed_by, editors=list(stored.editors))
     d = values.get("diagnosis") or {}
     return {
         "case_id": case.key, "kind": case.kind, "state": case.state, "payment": view.get("payment"),
@@ -282,18 +286,30 @@ def _explain_json(case: Case, values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _thread_id(case: Case) -> str:
+    """The case graph's checkpoint thread for the case's current analysis (`cases.reanalyse_case` starts
+    a new one when the break changes); the first analysis keeps the bare key, as stored before."""
+    n = int((case.detail or {}).get("analysis", 0))
+    return case.key if n == 0 else f"{case.key}~{n}"
+
+
 def explain_case(session: Session, *, case_key: str, runtime: Runtime) -> dict[str, Any]:
-    """Run the case graph up to the person's decision (once), store the proposal, return the explain JSON."""
+    """Run the case graph up to the person's decision (once per analysis), store its proposal, return the
+    explain JSON."""
     case = _case(session, case_key)
-    config = {"configurable": {"thread_id": case_key}}
+    thread = _thread_id(case)
+    config = {"configurable": {"thread_id": thread}}
     with _graph(session, runtime, case) as graph:
         values = graph.get_state(config).values
         if not values.get("answer"):
             graph.invoke({"case": (case.detail or {})["case"]}, config=config)
             values = graph.get_state(config).values
-    if values.get("repair") and not case.repairs:
+    # One proposal per analysis; cases stored before analyses were counted proposed under the bare key.
+    proposed_for = (case.detail or {}).get("repair_for", case.key if case.repairs else None)
+    if values.get("repair") and proposed_for != thread:
         case_service.propose_repair(session, case_id=case.id, payload=values["repair"], actor=AGENT,
                                     reason=values["repair"].get("summary"))
+        case.detail = {**(case.detail or {}), "repair_for": thread}
     result = _explain_json(case, values)
     explanation = {k: result[k] for k in ("answer", "provider", "grounded", "note", "citations")}
     if (case.detail or {}).get("explanation") != explanation:  # a page redraw reads; it must not write
@@ -317,8 +333,12 @@ def edit_repair(session: Session, *, case_key: str, corrections: dict[str, str],
 
 
 def decide_case(session: Session, *, case_key: str, action: str, user: str, reason: str | None,
-                runtime: Runtime) -> dict[str, Any]:
-    """Approve or reject the open repair (role, maker-checker and audit via the cases service), then resume."""
+                runtime: Runtime, repair_id: int | None = None, repair_version: int | None = None) -> dict[str, Any]:
+    """Approve or reject the open repair (role, maker-checker and audit via the cases service), then resume.
+
+    `repair_id`/`repair_version` are what the person was shown: if the open repair is another one (a later
+    message superseded it) or was edited since, the decision is refused rather than applied to a repair
+    they have not read."""
     if action not in ("approve", "reject"):
         raise ValueError("action must be 'approve' or 'reject'")
     case = _case(session, case_key)
@@ -326,16 +346,18 @@ def decide_case(session: Session, *, case_key: str, action: str, user: str, reas
     stored = _open_repair(case)
     if stored is None:
         raise ConflictError(f"case {case_key} has no open repair to decide (state {case.state})")
+    if repair_id is not None and stored.id != repair_id:
+        raise ConflictError(f"repair {repair_id} of case {case_key} is no longer the open one (now repair {stored.id}); reload the case")
     if action == "approve":
         if not stored.payload.get("valid"):
             why = stored.payload.get("guard") or ("missing " + ", ".join(stored.payload.get("missing") or []) if stored.payload.get("missing") else "it did not validate")
             raise ConflictError(f"repair {stored.id} cannot be approved: {why}")
-        case_service.approve_repair(session, repair_id=stored.id, actor=user, reason=reason)
+        case_service.approve_repair(session, repair_id=stored.id, actor=user, reason=reason, expected_version=repair_version)
     else:
-        case_service.reject_repair(session, repair_id=stored.id, actor=user, reason=reason or "")
+        case_service.reject_repair(session, repair_id=stored.id, actor=user, reason=reason or "", expected_version=repair_version)
     with _graph(session, runtime, case) as graph:
         out = graph.invoke(Command(resume={"action": action, "user": user, "reason": reason, "repair": stored.payload}),
-                           config={"configurable": {"thread_id": case_key}})
+                           config={"configurable": {"thread_id": _thread_id(case)}})
     return {"case_id": case_key, "action": action, "user": user, "outcome": out.get("outcome"), "state": case.state}
 
 

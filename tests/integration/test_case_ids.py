@@ -176,3 +176,52 @@ def test_cases_stored_before_the_upgrade_keep_their_id(tmp_path, database):
                 assert [(c.key, c.kind) for c in _live(s)] == [(old.case_id, "returned"), ("CASE-RECON00001", "bank_only")]
         finally:
             engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def workspace(request, tmp_path):
+    from app.store.testing import temporary_postgres_database
+    from tests.conftest import require_postgres
+
+    if request.param == "postgresql":
+        require_postgres()
+    databases = temporary_postgres_database(migrate=False) if request.param == "postgresql" else nullcontext(None)
+    with databases as url:
+        eng, runtime = make_workspace(tmp_path, url)
+        yield eng, runtime
+        eng.dispose()
+
+
+def test_a_changed_break_is_analysed_again_and_its_old_proposal_cannot_be_approved(workspace):
+    from app.services.errors import ConflictError
+    from app.services.workflow import decide_case, explain_case
+
+    engine, runtime = workspace
+    [x] = _ingest(engine, _reject("a.xml", "E2E-9"))
+    with session_scope(engine) as s:
+        first = explain_case(s, case_key=x, runtime=runtime)
+        old_repair = first["repair"]["repair_id"]
+        assert first["kind"] == "rejected" and first["state"] == "repair_proposed"
+
+    assert _ingest(engine, _return("b.xml", "E2E-9", "TX-9")) == [x]  # the rejected payment came back: another break
+    with session_scope(engine) as s:
+        case = case_service.get_case_by_key(s, key=x)
+        assert (case.kind, case.state, case.detail.get("analysis")) == ("returned", "investigating", 1)
+        assert "explanation" not in case.detail
+        [repair] = case.repairs
+        assert (repair.state, repair.decided_by) == ("superseded", "system:breakdesk")
+        assert [e.event_type for e in case.events][-2:] == ["repair_superseded", "state_changed"]
+        assert s.execute(select(audit.AuditRecord).where(audit.AuditRecord.action == "repair.supersede")).scalar_one()
+        assert audit.verify_chain(s).ok
+
+    with session_scope(engine) as s:
+        again = explain_case(s, case_key=x, runtime=runtime)
+    assert again["kind"] == "returned" and again["answer"] != first["answer"]
+    with session_scope(engine) as s:
+        assert explain_case(s, case_key=x, runtime=runtime)["answer"] == again["answer"]  # once per analysis
+        case = case_service.get_case_by_key(s, key=x)
+        assert [r.state for r in case.repairs] == ["superseded", "proposed"]
+        assert again["repair"]["repair_state"] == "proposed" and again["repair"]["repair_id"] != old_repair
+        # A decision names the repair the person read: the superseded one is refused, not swapped for the new one.
+        with pytest.raises(ConflictError, match=f"repair {old_repair} of case {x} is no longer the open one"):
+            decide_case(s, case_key=x, action="reject", user="oscar", reason="no", runtime=runtime, repair_id=old_repair)

@@ -127,3 +127,24 @@ def test_an_invalid_iban_is_refused_by_revalidation(ui_env, demo_day):
     at2, _ = _open("oscar")  # not a maker, but the repair did not validate
     at2.button(key="approve_btn").click().run()
     assert any("cannot be approved" in e.value for e in at2.error), [e.value for e in at2.error]
+
+
+def test_a_repair_superseded_while_on_screen_is_not_decided(ui_env, demo_day):
+    """oscar has the proposal on screen; a later message changes the break (the old proposal is superseded
+    and a new one made) before he clicks. His click must not approve or reject a repair he has not read."""
+    from app.services.cases import get_case_by_key, reanalyse_case
+    from app.services.workflow import explain_case
+    from app.ui import state
+
+    at, key = _open("oscar", ref="E2E-4472")
+    with session_scope(ui_env) as s:
+        case = get_case_by_key(s, key=key)
+        [shown] = [r.id for r in case.repairs if r.state == "proposed"]
+        reanalyse_case(s, case_id=case.id, actor="system:breakdesk", reason="a later message changed the break")
+        explain_case(s, case_key=key, runtime=state.runtime())  # the new analysis proposes again
+    at.text_input(key="decide_reason").input("creditor asked us to hold")
+    at.button(key="reject_btn").click().run()
+    assert any(f"repair {shown} of case {key} is no longer the open one" in e.value for e in at.error), at.error
+    with session_scope(ui_env) as s:
+        assert not s.execute(select(AuditRecord).where(AuditRecord.action == "repair.reject")).first()
+        assert [r.state for r in get_case_by_key(s, key=key).repairs] == ["superseded", "proposed"]

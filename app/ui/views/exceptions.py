@@ -190,13 +190,20 @@ with decide_col:
             a, r = st.columns(2)
             approve = a.form_submit_button("Approve repair", type="primary", key="approve_btn")
             reject = r.form_submit_button("Reject repair", key="reject_btn")
+        # A click reruns the page, which reads the case again: decide on what the previous run put on the
+        # screen, so a repair superseded or edited in between is refused instead of approved unread.
+        now_shown = (repair.get("repair_id"), repair.get("repair_version"))
+        shown_id, shown_version = st.session_state.setdefault("repair_shown", {}).get(key, now_shown)
+        st.session_state["repair_shown"][key] = now_shown
         if approve:
             if state.run_service(lambda s: workflow.decide_case(s, case_key=key, action="approve", user=user["username"],
-                                                                reason=decide_reason or None, runtime=runtime),
+                                                                reason=decide_reason or None, runtime=runtime, repair_id=shown_id,
+                                                                repair_version=shown_version),
                                  success=f"Repair of {key} approved by {user['username']}."):
                 st.rerun()
         if reject:
             if state.run_service(lambda s: workflow.decide_case(s, case_key=key, action="reject", user=user["username"],
-                                                                reason=decide_reason, runtime=runtime),
+                                                                reason=decide_reason, runtime=runtime, repair_id=shown_id,
+                                                                repair_version=shown_version),
                                  success=f"Repair of {key} rejected by {user['username']}."):
                 st.rerun()
