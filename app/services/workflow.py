@@ -187,6 +187,7 @@ def refresh_cases(session: Session) -> list[str]:
 def _case_row(c: Case) -> dict[str, Any]:
     view = (c.detail or {}).get("case", {})
     return {"key": c.key, "id": c.id, "kind": c.kind, "reason_code": c.reason_code, "state": c.state,
+            "merged_into": c.merged_into.key if c.merged_into_id is not None else None,
             "severity": c.severity, "assignee": c.assignee, "title": c.title,
             "created_at": c.created_at.astimezone(timezone.utc).isoformat() if c.created_at else None,
             "payment": c.payment_ids, "amount": view.get("amount"), "currency": view.get("currency")}

@@ -127,6 +127,9 @@ def test_a_message_joining_two_threads_merges_the_newer_case_into_the_older(engi
         [merge] = s.execute(select(audit.AuditRecord).where(audit.AuditRecord.action == "case.merge")).scalars().all()
         assert (merge.object_id, merge.after) == (str(newer.id), {"state": "closed", "merged_into": x})
         assert audit.verify_chain(s).ok
+        from app.services.workflow import list_cases
+
+        assert {r["key"]: r["merged_into"] for r in list_cases(s)} == {x: None, y: x}  # what the queue shows
         expected = {bc.case_id: case_to_dict(bc) for bc in scan_cases([[a], [b], [c], [d]])}
         assert expected == {x: older.detail["case"]}
 

@@ -148,3 +148,16 @@ def test_a_repair_superseded_while_on_screen_is_not_decided(ui_env, demo_day):
     with session_scope(ui_env) as s:
         assert not s.execute(select(AuditRecord).where(AuditRecord.action == "repair.reject")).first()
         assert [r.state for r in get_case_by_key(s, key=key).repairs] == ["superseded", "proposed"]
+
+
+def test_a_merged_case_says_which_case_carries_on(ui_env, demo_day):
+    from app.services.cases import get_case_by_key, merge_case
+
+    at, older = _open("oscar", ref="E2E-4471")
+    at, newer = _open("oscar", ref="E2E-4472")
+    assert not [i for i in at.info if "Merged into" in i.value]
+    with session_scope(ui_env) as s:
+        merge_case(s, case_id=get_case_by_key(s, key=newer).id, into_id=get_case_by_key(s, key=older).id,
+                   actor="system:breakdesk", reason="a later message joined their threads")
+    at, _ = _open("oscar", ref="E2E-4472")
+    assert any(f"Merged into {older}" in i.value for i in at.info), [i.value for i in at.info]

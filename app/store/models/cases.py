@@ -48,6 +48,7 @@ class Case(Base):
 
     events: Mapped[list[CaseEvent]] = relationship(back_populates="case", order_by="CaseEvent.id")
     repairs: Mapped[list[Repair]] = relationship(back_populates="case", order_by="Repair.id")
+    merged_into: Mapped[Case | None] = relationship(remote_side=[id], viewonly=True)
 
 
 class CaseIdent(Base):

@@ -79,6 +79,9 @@ if ex is None:
 row = next(r for r in rows if r["key"] == key)
 
 st.subheader(f"{key} — {row['title'] or ex['kind']}")
+if row.get("merged_into"):
+    st.info(f"Merged into {row['merged_into']}: a later message showed both were the same payment. "
+            "That case carries on; this one is kept for its history.")
 m1, m2, m3, m4 = st.columns([3, 2, 3, 2])
 m1.metric("State", ex.get("state") or row["state"])
 m2.metric("Severity", row["severity"])
