@@ -9,7 +9,7 @@ ANY identifier with another (union-find), so a thread is the transitive closure 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -126,7 +126,13 @@ def steps_from_message(msg: Message) -> list[Step]:
 
 def thread_messages(messages: Iterable[Message]) -> list[PaymentThread]:
     """Group every step of every message into payment threads by shared identifiers."""
-    steps = [s for m in messages for s in steps_from_message(m)]
+    return thread_steps([s for m in messages for s in steps_from_message(m)])
+
+
+def thread_steps(steps: Sequence[Step]) -> list[PaymentThread]:
+    """Group steps into payment threads by shared identifiers. Threads come in the order of their first
+    step and keep their steps in the order given, so threading a subset that holds whole threads gives
+    those threads exactly as threading everything would."""
     parent = list(range(len(steps)))
 
     def find(i: int) -> int:

@@ -159,9 +159,12 @@ def _decide(session: Session, *, suggestion_id: int, action: str, actor: str, re
         elif action == "split":
             assert norm_parts is not None
             _check_parts(suggestion_id, norm_parts, bank_ids, book_ids)
+            bank_rows = {e.id: e for e in suggestion.bank_entries}  # the parts are checked to be these
+            book_rows = {i.id: i for i in suggestion.book_items}
             children = [
                 add_suggestion(
-                    session, run_id=suggestion.run_id, parent_id=suggestion_id, bank_entry_ids=b, book_item_ids=k,
+                    session, run_id=suggestion.run_id, parent_id=suggestion_id,
+                    bank_entries=[bank_rows[i] for i in b], book_items=[book_rows[i] for i in k],
                     confidence=suggestion.confidence, status="review",
                     reasons=[{"code": "split", "detail": f"split from suggestion {suggestion_id} by {actor}"}],
                 )

@@ -1,4 +1,5 @@
-"""Which stored messages a case refresh must read: the new ones and those they thread with.
+"""Which stored messages a case refresh must read: the new ones and those they thread with; and which
+a payment's lifecycle look-up must read: those that thread with its reference.
 
 Case detection threads lifecycle steps by shared identifiers (EndToEndId, InstrId, UETR, TxId, MT
 references). Reading every stored message on each import made an import cost grow with the whole
@@ -13,6 +14,7 @@ start unthreaded, so the first refresh after the upgrade indexes them all, once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import false, select
@@ -21,8 +23,11 @@ from sqlalchemy.orm import Session
 import parsers
 from agents.lifecycle import Step, steps_from_message
 from app.store.models import MessageIdent, StoredMessage
+from app.store.repositories.batches import message_payloads
 
 _CHUNK = 500  # identifiers per IN (...) query
+#: Stored messages read so far, by row id, with their lifecycle steps.
+Loaded = dict[int, tuple[parsers.Message, list[Step]]]
 
 
 @dataclass
@@ -49,7 +54,7 @@ def take_unthreaded(session: Session) -> Component:
     """
     rows = session.execute(select(StoredMessage).where(StoredMessage.threaded == false())
                            .order_by(StoredMessage.id).with_for_update()).scalars().all()
-    loaded: dict[int, tuple[parsers.Message, list[Step]]] = {}
+    loaded: Loaded = {}
     component = Component()
     for row in rows:
         message = parsers.Message.model_validate(row.payload)
@@ -61,23 +66,63 @@ def take_unthreaded(session: Session) -> Component:
         component.new[row.id] = message
         component.idents |= idents
     session.flush()
-
-    asked: set[str] = set()
-    while True:
-        _grow(component.idents, loaded.values())
-        pending = sorted(component.idents - asked)
-        if not pending:
-            break
-        asked.update(pending)
-        for row in _messages_with(session, pending, exclude=loaded.keys()):
-            message = parsers.Message.model_validate(row.payload)
-            loaded[row.id] = (message, steps_from_message(message))
-            component.related[row.id] = message
+    component.related = grow(session, component.idents, loaded)
     return component
 
 
-def _grow(idents: set[str], loaded) -> None:  # type: ignore[no-untyped-def]
-    """Add the identifiers of every loaded step that shares one with the component, until none does."""
+def steps_threading_with(session: Session, reference: str) -> list[Step]:
+    """The lifecycle steps of stored messages that thread with an identifier equal to `reference` ignoring
+    case (compared as `str.upper` compares them), in storage order: the whole threads that carry such an
+    identifier, so `agents.lifecycle.thread_steps` gives them exactly as a scan of every stored message
+    would. Only the messages reachable from `reference` through the index are read.
+
+    The identifiers are matched in Python over the index's distinct identifiers (short strings, not
+    payloads): SQL's upper() folds ASCII only on SQLite and follows the collation on PostgreSQL, so it
+    could miss an identifier that `str.upper` matches.
+
+    Unthreaded messages (stored by an import whose case refresh has not run yet, or stored before the
+    index existed) are not in the index. They are not indexed here: this serves read-only queries, and
+    marking a message threaded promises that its cases were refreshed too. They are read and grown
+    through instead, as the messages found through the index are; there are few of them, since every
+    import ends with a refresh (all of them only before the first refresh after the upgrade to the index).
+    """
+    wanted = reference.strip().upper()
+    loaded: Loaded = {}
+    unthreaded = (select(StoredMessage.id, StoredMessage.payload).where(StoredMessage.threaded == false())
+                  .order_by(StoredMessage.id))
+    for row_id, payload in session.execute(unthreaded):
+        message = parsers.Message.model_validate(payload)
+        loaded[row_id] = (message, steps_from_message(message))
+    known = session.execute(select(MessageIdent.ident).distinct()).scalars()
+    idents = {ident for ident in known if ident.upper() == wanted}
+    idents |= {ident for _message, steps in loaded.values() for step in steps for ident in step.ids
+               if ident.upper() == wanted}
+    if not idents:
+        return []
+    grow(session, idents, loaded)
+    return [step for _id, (_message, steps) in sorted(loaded.items()) for step in steps if step.ids & idents]
+
+
+def grow(session: Session, idents: set[str], loaded: Loaded) -> dict[int, parsers.Message]:
+    """Grow `idents` into their connected component: add the identifiers of every loaded step that shares
+    one with them, read the stored messages the index has for the new ones, and repeat until nothing is
+    added. `idents` and `loaded` are updated in place; returns the messages read, by row id."""
+    read: dict[int, parsers.Message] = {}
+    asked: set[str] = set()
+    while True:
+        _close(idents, loaded.values())
+        pending = sorted(idents - asked)
+        if not pending:
+            return read
+        asked.update(pending)
+        for row_id, payload in message_payloads(session, ids=_message_ids_with(session, pending, exclude=loaded.keys())):
+            message = parsers.Message.model_validate(payload)
+            loaded[row_id] = (message, steps_from_message(message))
+            read[row_id] = message
+
+
+def _close(idents: set[str], loaded: Iterable[tuple[parsers.Message, list[Step]]]) -> None:
+    """Add the identifiers of every loaded step that shares one with `idents`, until none does."""
     grew = True
     while grew:
         grew = False
@@ -88,14 +133,12 @@ def _grow(idents: set[str], loaded) -> None:  # type: ignore[no-untyped-def]
                     grew = True
 
 
-def _messages_with(session: Session, idents: list[str], exclude) -> list[StoredMessage]:  # type: ignore[no-untyped-def]
+def _message_ids_with(session: Session, idents: list[str], exclude: Iterable[int]) -> set[int]:
+    """Ids of the indexed messages carrying any of `idents`, but those in `exclude`."""
     skip = set(exclude)
-    found: dict[int, None] = {}
+    found: set[int] = set()
     for start in range(0, len(idents), _CHUNK):
         chunk = idents[start:start + _CHUNK]
         ids = session.execute(select(MessageIdent.message_id).where(MessageIdent.ident.in_(chunk))).scalars()
-        found.update((i, None) for i in ids if i not in skip)
-    if not found:
-        return []
-    return list(session.execute(select(StoredMessage).where(StoredMessage.id.in_(list(found)))
-                                .order_by(StoredMessage.id)).scalars())
+        found.update(i for i in ids if i not in skip)
+    return found

@@ -263,18 +263,24 @@ def unmatched_counts(session: Session) -> dict[str, int]:
 
 
 def payment_lifecycle(session: Session, *, reference: str) -> list[dict[str, Any]]:
-    """Every step of the payment thread that carries `reference` (any id: EndToEndId, InstrId, UETR, MT :20:),
-    threaded across all stored messages (agents.lifecycle). Empty when no stored message carries it."""
-    import parsers
-    from agents.lifecycle import thread_messages
-    from app.store.models import StoredMessage
+    """Every step of the payment thread that carries `reference` (any id: EndToEndId, InstrId, UETR, MT :20:,
+    matched ignoring case), threaded across the stored messages (agents.lifecycle). Empty when no stored
+    message carries it. When threads carry it in different cases, the one a scan in storage order meets
+    first wins.
+
+    Only the messages that can share a thread with `reference` are read, those reachable from it through
+    the identifier index, and only their steps that do share one are threaded
+    (`message_index.steps_threading_with`), not the whole history; the thread is the one a scan of every
+    stored message would give. Messages not yet threaded (their import's case refresh has not run) are
+    read along rather than indexed here: this query writes nothing, and indexing marks a message
+    threaded, which promises its cases were refreshed too."""
+    from agents.lifecycle import thread_steps
+    from app.services.message_index import steps_threading_with
 
     ref = reference.strip()
     if not ref:
         return []
-    rows = session.execute(select(StoredMessage.payload).order_by(StoredMessage.id)).scalars()
-    messages = [parsers.Message.model_validate(p) for p in rows]
-    for thread in thread_messages(messages):
+    for thread in thread_steps(steps_threading_with(session, ref)):
         if ref in thread.ids or ref.upper() in {i.upper() for i in thread.ids}:
             return [
                 {"stage": s.stage, "date": s.date.isoformat() if s.date else None, "message_type": s.message_type,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
@@ -19,8 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import parsers
+from agents.recon import BankItem, LedgerLine, MatchConfig, bank_items_from_messages, book_items_from_messages, match
 from agents.recon import BookItem as ReconBook
-from agents.recon import LedgerLine, MatchConfig, bank_items_from_messages, book_items_from_messages, match
 from parsers.currency import quantize
 from app.services import cases as case_service
 from app.services import decisions
@@ -32,10 +33,10 @@ from app.store.models import (
     BookItem,
     Case,
     MatchSuggestion,
-    StoredMessage,
     suggestion_bank_entries,
     suggestion_book_items,
 )
+from app.store.repositories.batches import message_payloads
 from app.store.repositories.matching import add_break, add_suggestion, create_run, finish_run
 
 Progress = Callable[[float, str], None]
@@ -72,18 +73,36 @@ def _ledger_item(row: BookItem) -> ReconBook:
     return line.book_item(id=str(row.id), provenance=_describe(row.provenance))
 
 
-def _items(session: Session):
-    """(bank items, book items) keyed by store row id, for the rows still open."""
-    bank_rows = {_describe(r.provenance): r for r in _open_rows(session, BankEntry)}
+def _items(session: Session) -> tuple[list[BankItem], list[ReconBook], dict[tuple[str, int], BankEntry | BookItem]]:
+    """(bank items, book items) keyed by store row id, for the rows still open, and those rows by (side, id).
+
+    Statement lines and payments are built from their stored messages, and only the messages the open
+    rows come from are read: a statement whose lines are all matched is not parsed again on every run.
+    An item goes with the open row of its own message that has its provenance (file, line or XPath);
+    keyed by provenance alone, two files of the same name (a bank's daily `statement.xml`) would mix
+    their lines."""
+    bank_rows = _open_rows(session, BankEntry)
     book_rows = _open_rows(session, BookItem)
-    by_prov = {_describe(r.provenance): r for r in book_rows if r.source != "ledger_csv"}
-    messages = [parsers.Message.model_validate(p) for p in session.execute(select(StoredMessage.payload)).scalars()]
-    bank = [dataclasses.replace(b, id=str(bank_rows[b.provenance].id))
-            for b in bank_items_from_messages([m for m in messages if m.kind == "statement"]) if b.provenance in bank_rows]
-    book = [dataclasses.replace(b, id=str(by_prov[b.provenance].id))
-            for b in book_items_from_messages([m for m in messages if m.kind == "payment"]) if b.provenance in by_prov]
+    rows: dict[tuple[str, int], BankEntry | BookItem] = {("bank", r.id): r for r in bank_rows}
+    rows |= {("book", r.id): r for r in book_rows}
+    # message id -> side -> provenance -> open row
+    wanted: dict[int, dict[str, dict[str, BankEntry | BookItem]]] = defaultdict(lambda: {"bank": {}, "book": {}})
+    for side, side_rows in (("bank", bank_rows), ("book", [r for r in book_rows if r.source != "ledger_csv"])):
+        for r in side_rows:
+            wanted[r.message_id][side][_describe(r.provenance)] = r
+    bank: list[BankItem] = []
+    book: list[ReconBook] = []
+    for message_id, payload in message_payloads(session, ids=wanted):
+        message = parsers.Message.model_validate(payload)
+        mine = wanted[message_id]
+        if message.kind == "statement":
+            bank += [dataclasses.replace(b, id=str(mine["bank"][b.provenance].id))
+                     for b in bank_items_from_messages([message]) if b.provenance in mine["bank"]]
+        if message.kind == "payment":
+            book += [dataclasses.replace(b, id=str(mine["book"][b.provenance].id))
+                     for b in book_items_from_messages([message]) if b.provenance in mine["book"]]
     book += [_ledger_item(r) for r in book_rows if r.source == "ledger_csv"]
-    return bank, book
+    return bank, book, rows
 
 
 def _reasons(s) -> list[dict[str, Any]]:
@@ -105,12 +124,18 @@ def _ref(row) -> str:
     return str(row.id)
 
 
-def _break_case(session: Session, brk, row, side: str, payment_refs: set[str]) -> None:
-    # A break that pairs a bank line with a book item (value-date or amount difference) is one case,
-    # keyed by the pair, whichever side reports it first.
+def _break_key(brk, row, side: str) -> str:
+    """A break that pairs a bank line with a book item (value-date or amount difference) is one case,
+    keyed by the pair, whichever side reports it first."""
     members = sorted([f"{side}:{row.id}"] + [f"{'book' if side == 'bank' else 'bank'}:{i}" for i in brk.related_ids])
-    key = "CASE-" + hashlib.sha1(f"recon|{brk.break_class}|{'|'.join(members)}".encode()).hexdigest()[:10].upper()
-    if case_service.get_case_by_key(session, key=key) is not None:
+    return "CASE-" + hashlib.sha1(f"recon|{brk.break_class}|{'|'.join(members)}".encode()).hexdigest()[:10].upper()
+
+
+def _break_case(session: Session, brk, row, side: str, payment_refs: set[str], known_keys: set[str]) -> None:
+    """Open the break's case unless a case has its key (`known_keys`: the stored ones, read once per run,
+    and those this run opened, added here) or it is a payment's case already."""
+    key = _break_key(brk, row, side)
+    if key in known_keys:
         return
     if {row.end_to_end_id, row.instruction_id} & payment_refs:
         return  # e.g. a rejected payment never reaches the statement: its payment case says why
@@ -129,6 +154,7 @@ def _break_case(session: Session, brk, row, side: str, payment_refs: set[str]) -
     case_service.open_case(session, actor=AGENT, kind=brk.break_class, reason_code=brk.reason_code,
                            title=f"{brk.break_class.replace('_', ' ')} {ref}"[:200], payment_ids={"reference": ref},
                            severity="medium", key=key, detail={"case": view})
+    known_keys.add(key)
 
 
 def run_matching(session: Session, *, user: str, auto_confirm: bool = False, threshold: float | None = None,
@@ -137,7 +163,7 @@ def run_matching(session: Session, *, user: str, auto_confirm: bool = False, thr
     actor = require(session, user, "match.run").username
     note = progress or (lambda fraction, text: None)
     note(0.05, "loading open statement lines and book items")
-    bank, book = _items(session)
+    bank, book, rows = _items(session)
     cfg = config or MatchConfig()
     if threshold is not None:
         cfg = dataclasses.replace(cfg, auto_threshold=threshold)
@@ -151,22 +177,23 @@ def run_matching(session: Session, *, user: str, auto_confirm: bool = False, thr
     stored = []
     for s in result.suggestions:
         stored.append(add_suggestion(session, run_id=run.id, features=dict(s.features) if s.features else None,
-                                     bank_entry_ids=[int(i) for i in s.bank_ids],
-                                     book_item_ids=[int(i) for i in s.book_ids], confidence=min(1.0, max(0.0, s.confidence)),
+                                     bank_entries=[rows[("bank", int(i))] for i in s.bank_ids],
+                                     book_items=[rows[("book", int(i))] for i in s.book_ids],
+                                     confidence=min(1.0, max(0.0, s.confidence)),
                                      reasons=_reasons(s) + ([{"signal": "difference", "text": f"open difference {s.difference}",
                                                               "contribution": 0.0}] if s.difference else []),
                                      status=s.status))
-    rows = {("bank", r.id): r for r in session.execute(select(BankEntry).where(BankEntry.id.in_([int(b.id) for b in bank]))).scalars()}
-    rows |= {("book", r.id): r for r in session.execute(select(BookItem).where(BookItem.id.in_([int(b.id) for b in book]))).scalars()}
     payment_refs = _payment_case_refs(session)
-    for brk in result.breaks:
-        row = rows[(brk.side, int(brk.item_id))]
+    breaks = [(brk, rows[(brk.side, int(brk.item_id))]) for brk in result.breaks]
+    known_keys = set(case_service.get_cases_by_key(session, keys=[
+        _break_key(brk, row, brk.side) for brk, row in breaks if brk.break_class not in PAYMENT_CASE_CLASSES]))
+    for brk, row in breaks:
         add_break(session, run_id=run.id, side=brk.side, bank_entry_id=row.id if brk.side == "bank" else None,
                   book_item_id=row.id if brk.side == "book" else None, break_class=brk.break_class,
                   reason_code=brk.reason_code, description=brk.note, amount=row.amount, currency=row.currency,
                   details={"related": list(brk.related_ids), "difference": str(brk.difference) if brk.difference else None})
         if brk.break_class not in PAYMENT_CASE_CLASSES:
-            _break_case(session, brk, row, brk.side, payment_refs)
+            _break_case(session, brk, row, brk.side, payment_refs, known_keys)
     confirmed = 0
     if auto_confirm:
         for s in stored:

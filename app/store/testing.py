@@ -110,11 +110,13 @@ def seed_pair(session, *, amount: str = "100.00", currency: str = "EUR", referen
 
 def seed_suggestion(session, *, bank_entry_ids=None, book_item_ids=None, confidence: float = 0.9):
     """A pending suggestion over the given items (or a fresh matching pair)."""
+    from app.store.models import BankEntry, BookItem
     from app.store.repositories.matching import add_suggestion, create_run
 
     if bank_entry_ids is None and book_item_ids is None:
         entry, item = seed_pair(session)
         bank_entry_ids, book_item_ids = [entry.id], [item.id]
     run = create_run(session, started_by="system:test", matcher_version="test")
-    return add_suggestion(session, run_id=run.id, bank_entry_ids=bank_entry_ids or [], book_item_ids=book_item_ids or [],
+    return add_suggestion(session, run_id=run.id, bank_entries=[session.get(BankEntry, i) for i in bank_entry_ids or []],
+                          book_items=[session.get(BookItem, i) for i in book_item_ids or []],
                           confidence=confidence, reasons=[{"code": "e2e_id", "detail": "same end-to-end id"}], status="review")

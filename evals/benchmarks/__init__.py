@@ -15,6 +15,7 @@ MODULES = {
     "kb": "evals.benchmarks.kb_bench",
     "recon": "evals.benchmarks.recon_bench",
     "explain": "evals.benchmarks.explain_bench",
+    "store": "evals.benchmarks.store_bench",
 }
 
 

@@ -70,3 +70,84 @@ def test_demo_day_reconciles(workspace):
     with session_scope(engine) as s:
         again = run_matching(s, user="carl")
     assert again["bank"] < summary["bank"]  # matched items are not offered again
+
+
+# A statement of two lines and the ledger lines that book them: exact EndToEndId matches, confirmed automatically.
+PAID_STATEMENT = (":20:STMT-PAID\n:25:DE89370400440532013000\n:28C:9/1\n:60F:C261129EUR1000,00\n"
+                  ":61:2611291129C100,00NTRFE2E-PAID-1//CBKPAID1\n:86:/EREF/E2E-PAID-1/NAME/Dupont SARL/REMI/Invoice P1\n"
+                  ":61:2611291129C200,00NTRFE2E-PAID-2//CBKPAID2\n:86:/EREF/E2E-PAID-2/NAME/Verdi Consulting Srl/REMI/Invoice P2\n"
+                  ":62F:C261129EUR1300,00\n")
+PAID_LEDGER = ("id,date,amount,currency,counterparty,reference,description,direction,iban,end_to_end_id,value_date\n"
+               "AR-P1,2026-11-29,100.00,EUR,Dupont SARL,INV-P1,Invoice P1,CRDT,,E2E-PAID-1,2026-11-29\n"
+               "AR-P2,2026-11-29,200.00,EUR,Verdi Consulting Srl,INV-P2,Invoice P2,CRDT,,E2E-PAID-2,2026-11-29\n")
+
+
+def test_matching_reads_only_the_messages_its_open_rows_come_from(workspace):
+    """A statement whose lines are all matched, and messages that hold no items, are not read: their
+    payloads may be anything, and the items and the run come out the same."""
+    from sqlalchemy import update
+
+    from app.services.reconciliation import _items
+    from app.store.models import StoredMessage
+
+    engine, _ = workspace
+    with session_scope(engine) as s:
+        ingest_files(s, files=demo_files() + [("paid.sta", PAID_STATEMENT.encode()), ("paid.csv", PAID_LEDGER.encode())],
+                     user="olivia")
+    with session_scope(engine) as s:
+        assert run_matching(s, user="carl", auto_confirm=True, threshold=0.9)["auto_confirmed"] > 0
+    with session_scope(engine) as s:
+        [paid] = s.scalars(select(StoredMessage.id).where(StoredMessage.file_name == "paid.sta"))
+        assert s.scalars(select(BankEntry.matched_suggestion_id).where(BankEntry.message_id == paid)).all() != [None]
+        assert None not in s.scalars(select(BankEntry.matched_suggestion_id).where(BankEntry.message_id == paid)).all()
+        unread = [paid] + list(s.scalars(select(StoredMessage.id).where(StoredMessage.kind.not_in(("statement", "payment")))))
+        bank, book, _rows = _items(s)
+        assert len(unread) == 5 and bank and book
+    with session_scope(engine) as s:
+        s.execute(update(StoredMessage).where(StoredMessage.id.in_(unread)).values(payload={"not": "a message"}))
+    with session_scope(engine) as s:
+        assert _items(s)[:2] == (bank, book)
+        again = run_matching(s, user="carl")
+    assert (again["bank"], again["book"]) == (len(bank), len(book))
+
+
+def test_two_statements_of_the_same_file_name_keep_their_own_lines(workspace):
+    """A bank's daily `statement.sta`: both days' lines are offered, each with its own row (provenance names
+    the file and line, not the import, so matching rows by it alone mixed the two)."""
+    from app.services.reconciliation import _items
+
+    engine, _ = workspace
+    second = PAID_STATEMENT.replace("PAID", "NEXT").replace("C261129", "C261130").replace("2611291129", "2611301130")
+    with session_scope(engine) as s:
+        for text in (PAID_STATEMENT, second):
+            assert ingest_files(s, files=[("statement.sta", text.encode())], user="olivia").imported
+    with session_scope(engine) as s:
+        bank, _book, rows = _items(s)
+        assert sorted((b.id, b.end_to_end_id) for b in bank) == sorted(
+            (str(r.id), r.end_to_end_id) for r in s.scalars(select(BankEntry).where(BankEntry.level == "entry")))
+        assert len(bank) == 4 and set(rows) == {("bank", int(b.id)) for b in bank}
+
+
+def test_a_run_does_not_select_per_suggestion_or_per_break(workspace):
+    """The rows a suggestion or a break case needs are the ones the run loaded; existing case keys are read
+    once. The SELECTs on items and cases do not grow with the suggestions and breaks of a run."""
+    import re
+
+    from sqlalchemy import event
+
+    engine, _ = workspace
+    with session_scope(engine) as s:
+        ingest_files(s, files=demo_files(), user="olivia")
+    statements: list[str] = []
+    listener = lambda conn, cursor, statement, *rest: statements.append(statement)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        with session_scope(engine) as s:
+            summary = run_matching(s, user="carl")
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    on_items_or_cases = [q for q in statements
+                         if re.match(r"\s*SELECT\b.*?\bFROM (bank_entries|book_items|cases)\b", q, re.S | re.I)]
+    assert summary["suggestions"] >= 5 and summary["breaks"] >= 5
+    # the open bank entries, the open book items, the payment cases' references, the existing break case keys
+    assert len(on_items_or_cases) == 4, on_items_or_cases

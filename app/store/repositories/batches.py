@@ -1,4 +1,9 @@
+"""Import batches and the messages they stored."""
+
 from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,3 +29,19 @@ def list_messages(session: Session, *, batch_id: int) -> list[StoredMessage]:
     return list(
         session.execute(select(StoredMessage).where(StoredMessage.batch_id == batch_id).order_by(StoredMessage.message_index)).scalars()
     )
+
+
+_IDS_PER_QUERY = 500  # row ids per IN (...) query: well under every database's bound-parameter limit
+
+
+def message_payloads(session: Session, *, ids: Iterable[int]) -> list[tuple[int, dict[str, Any]]]:
+    """(row id, canonical JSON) of the stored messages among `ids`, in storage order (by id), a few
+    hundred ids per query. For readers that need some messages, not the whole history."""
+    wanted = sorted(set(ids))
+    found: list[tuple[int, dict[str, Any]]] = []
+    for start in range(0, len(wanted), _IDS_PER_QUERY):
+        chunk = wanted[start:start + _IDS_PER_QUERY]
+        rows = session.execute(select(StoredMessage.id, StoredMessage.payload)
+                               .where(StoredMessage.id.in_(chunk)).order_by(StoredMessage.id))
+        found.extend((row_id, payload) for row_id, payload in rows)
+    return found

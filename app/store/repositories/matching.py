@@ -40,38 +40,27 @@ def add_suggestion(
     session: Session,
     *,
     run_id: int,
-    bank_entry_ids: Sequence[int],
-    book_item_ids: Sequence[int],
+    bank_entries: Sequence[BankEntry],
+    book_items: Sequence[BookItem],
     confidence: float,
     reasons: list[Any],
     status: str,
     parent_id: int | None = None,
     features: dict[str, float] | None = None,
 ) -> MatchSuggestion:
+    """A suggestion over rows the caller holds: a matching run writes thousands, and the rows are the
+    ones it matched, so there is no SELECT per suggestion. A row listed twice counts once."""
     if status not in SUGGESTION_STATUSES:
         raise ValueError(f"suggestion status must be one of {SUGGESTION_STATUSES}, not {status!r}")
     if not 0.0 <= float(confidence) <= 1.0:
         raise ValueError(f"confidence must be within 0..1, not {confidence}")
-    bank = _load(session, BankEntry, bank_entry_ids)
-    book = _load(session, BookItem, book_item_ids)
     suggestion = MatchSuggestion(
         run_id=run_id, parent_id=parent_id, confidence=float(confidence), reasons=reasons, status=status, features=features,
-        bank_entries=bank, book_items=book,
+        bank_entries=list({r.id: r for r in bank_entries}.values()), book_items=list({r.id: r for r in book_items}.values()),
     )
     session.add(suggestion)
     session.flush()
     return suggestion
-
-
-def _load(session: Session, model, ids: Sequence[int]) -> list:
-    wanted = list(dict.fromkeys(int(i) for i in ids))
-    if not wanted:
-        return []
-    rows = {r.id: r for r in session.execute(select(model).where(model.id.in_(wanted))).scalars()}
-    missing = [i for i in wanted if i not in rows]
-    if missing:
-        raise ValueError(f"unknown {model.__tablename__} ids: {missing}")
-    return [rows[i] for i in wanted]
 
 
 def get_suggestion(session: Session, *, suggestion_id: int) -> MatchSuggestion | None:

@@ -142,7 +142,7 @@ def test_auto_confirm_only_for_auto_verdicts_above_the_threshold(scope, people):
         run = create_run(s, started_by="system:matcher")
         pairs = [seed_pair(s) for _ in range(3)]
         mk = lambda pair, conf, status: add_suggestion(  # noqa: E731
-            s, run_id=run.id, bank_entry_ids=[pair[0].id], book_item_ids=[pair[1].id], confidence=conf, reasons=[], status=status).id
+            s, run_id=run.id, bank_entries=[pair[0]], book_items=[pair[1]], confidence=conf, reasons=[], status=status).id
         high, low, review = mk(pairs[0], 0.99, "auto"), mk(pairs[1], 0.80, "auto"), mk(pairs[2], 0.99, "review")
     with scope() as s:
         d = decisions.auto_confirm(s, suggestion_id=high, threshold=0.95)
