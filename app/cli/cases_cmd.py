@@ -47,7 +47,8 @@ def _render_case(c: dict) -> str:
         lines.append(f"    {step['stage']:<17} {step['message_type']:<18} {step.get('status') or '':<5} {step['source']}")
     r = c.get("repair") or {}
     if r:
-        lines.append(f"  repair: {r.get('kind')} valid={r.get('valid')}  {r.get('summary') or ''}")
+        lines.append(f"  repair{' ' + str(r['repair_id']) if r.get('repair_id') else ''} ({r.get('repair_state', 'proposed')}): "
+                     f"{r.get('kind')} valid={r.get('valid')}  {r.get('summary') or ''}")
         for d_ in r.get("diff", []):
             lines.append(f"    {d_['field']}: {d_.get('before')} -> {d_.get('after')}")
     if c.get("citations"):
@@ -127,15 +128,18 @@ def explain_cmd(targets: tuple[str, ...], as_json: bool) -> None:
 @click.argument("action", type=click.Choice(["approve", "reject"]))
 @click.option("--as", "user", required=True, help="The deciding user (not the repair's maker).")
 @click.option("--reason")
+@click.option("--repair", "repair_id", type=int, default=None,
+              help="The repair you reviewed (`explain CASE-…` shows its id); refused if another one is open now.")
 @click.option("--json", "as_json", is_flag=True)
-def decide_cmd(case_id: str, action: str, user: str, reason: str | None, as_json: bool) -> None:
+def decide_cmd(case_id: str, action: str, user: str, reason: str | None, repair_id: int | None, as_json: bool) -> None:
     """Approve or reject a case's proposed repair (maker-checker, audited)."""
     from app.services.errors import ConflictError, NotFound, PermissionDenied
     from app.services.workflow import Runtime, decide_case
 
     try:
         with _session() as session:
-            result = decide_case(session, case_key=case_id, action=action, user=user, reason=reason, runtime=Runtime.from_settings())
+            result = decide_case(session, case_key=case_id, action=action, user=user, reason=reason,
+                                 runtime=Runtime.from_settings(), repair_id=repair_id)
     except (ConflictError, NotFound, PermissionDenied, ValueError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
