@@ -228,3 +228,45 @@ def test_a_changed_break_is_analysed_again_and_its_old_proposal_cannot_be_approv
         # A decision names the repair the person read: the superseded one is refused, not swapped for the new one.
         with pytest.raises(ConflictError, match=f"repair {old_repair} of case {x} is no longer the open one"):
             decide_case(s, case_key=x, action="reject", user="oscar", reason="no", runtime=runtime, repair_id=old_repair)
+
+
+def test_two_imports_starting_the_same_thread_at_once_open_one_case():
+    """Two imports that finish together, each holding half of a new payment thread, open one case.
+
+    Nothing in the refresh itself serialises them: an import's audit record takes the audit chain's head
+    lock before its refresh runs, so the second refresh starts after the first commit and (READ
+    COMMITTED) finds its case. This guards that order; a refresh moved before the audit append would
+    let both see no case and open two."""
+    from app.store.race import race
+    from app.store.testing import temporary_postgres_database
+    from tests.conftest import require_postgres
+
+    require_postgres()
+    with temporary_postgres_database() as url:
+        from app.store.db import make_engine
+
+        eng = make_engine(url, pool_size=4)
+        try:
+            with session_scope(eng) as s:
+                from app.store.testing import seed_users
+
+                seed_users(s, olivia="ops")
+
+            def ingest(message: Message):
+                def call(s):
+                    name = message.provenance.file
+                    import_messages(s, file_name=name, content_bytes=message.model_dump_json().encode(),
+                                    messages=[message], user="olivia")
+                    return refresh_cases(s)
+                return call
+
+            for i in range(6):
+                e2e = f"E2E-RACE-{i}"
+                results = race(eng, [ingest(_reject(f"r{i}.xml", e2e)), ingest(_return(f"b{i}.xml", e2e, f"TX-RACE-{i}"))])
+                assert [k for k, _ in results] == ["ok", "ok"], results
+                with session_scope(eng) as s:
+                    mine = [c for c in _live(s) if e2e in c.detail["case"]["payment"]["ids"]]
+                    assert len(mine) == 1, [(c.key, c.kind) for c in mine]
+                    assert mine[0].kind == "returned"
+        finally:
+            eng.dispose()
