@@ -84,6 +84,13 @@ def _lock_head(session: Session) -> AuditChainHead:
     return head
 
 
+def hold_chain(session: Session) -> None:
+    """Take the audit chain's lock now rather than at the first `append`: for a use case whose reads
+    decide what it writes and must not interleave with another's (case refresh). It is the lock every
+    audited write takes anyway, so holding it earlier adds no lock order that could deadlock."""
+    _lock_head(session)
+
+
 def append(
     session: Session,
     *,

@@ -30,7 +30,7 @@ from agents.graph.checkpoint import open_checkpointer
 from agents.llm import LLMCallRecord, LLMSettings, Provider, load_chat_model
 from agents.repairs import propose_repair as build_repair, revalidate_repair
 from app.samples import DEMO_DAY_DIR
-from app.services import cases as case_service
+from app.services import audit, cases as case_service
 from app.services.errors import ConflictError, NotFound
 from app.services.imports import import_ledger_csv, import_messages
 from app.services.message_index import take_unthreaded
@@ -145,6 +145,10 @@ def refresh_cases(session: Session) -> list[str]:
     A thread's case is found by any identifier it has had (`agents.cases.CaseBook`), so a late message
     that adds one updates the payment's case instead of opening a second; one that joins two threads
     with a case each merges the newer case into the older."""
+    # Two imports holding halves of one new payment thread would each find no case of the other's (not
+    # committed yet) and open one each: refreshes take the audit chain's lock first, so the second waits
+    # and then reads the first's messages and case.
+    audit.hold_chain(session)
     component = take_unthreaded(session)
     if not component.new:
         return []

@@ -230,18 +230,25 @@ def test_a_changed_break_is_analysed_again_and_its_old_proposal_cannot_be_approv
             decide_case(s, case_key=x, action="reject", user="oscar", reason="no", runtime=runtime, repair_id=old_repair)
 
 
-def test_two_imports_starting_the_same_thread_at_once_open_one_case():
-    """Two imports that finish together, each holding half of a new payment thread, open one case.
-
-    Nothing in the refresh itself serialises them: an import's audit record takes the audit chain's head
-    lock before its refresh runs, so the second refresh starts after the first commit and (READ
-    COMMITTED) finds its case. This guards that order; a refresh moved before the audit append would
-    let both see no case and open two."""
+def test_two_imports_starting_the_same_thread_at_once_open_one_case(monkeypatch):
+    """Two imports that finish together, each holding half of a new payment thread, open one case: each
+    refresh would find no case of the other's (not committed yet) and open one, unless refreshes are
+    serialised (`refresh_cases` holds the audit chain's lock from its start). The import's own audit
+    record takes that lock before the refresh too, so it is switched off here to test the refresh's."""
     from app.store.race import race
     from app.store.testing import temporary_postgres_database
     from tests.conftest import require_postgres
 
     require_postgres()
+    import app.services.imports as imports
+
+    real = imports.audit
+
+    class NoAudit:  # the import's audit record, without its chain lock
+        def __getattr__(self, name):
+            return (lambda *a, **k: None) if name == "append" else getattr(real, name)
+
+    monkeypatch.setattr(imports, "audit", NoAudit())
     with temporary_postgres_database() as url:
         from app.store.db import make_engine
 
