@@ -182,7 +182,8 @@ def run_matching(session: Session, *, user: str, auto_confirm: bool = False, thr
                                      confidence=min(1.0, max(0.0, s.confidence)),
                                      reasons=_reasons(s) + ([{"signal": "difference", "text": f"open difference {s.difference}",
                                                               "contribution": 0.0}] if s.difference else []),
-                                     status=s.status))
+                                     status=s.status, flush=False))
+    session.flush()  # the run's suggestions in batches, not one round trip each
     payment_refs = _payment_case_refs(session)
     breaks = [(brk, rows[(brk.side, int(brk.item_id))]) for brk in result.breaks]
     known_keys = set(case_service.get_cases_by_key(session, keys=[

@@ -47,9 +47,13 @@ def add_suggestion(
     status: str,
     parent_id: int | None = None,
     features: dict[str, float] | None = None,
+    flush: bool = True,
 ) -> MatchSuggestion:
     """A suggestion over rows the caller holds: a matching run writes thousands, and the rows are the
-    ones it matched, so there is no SELECT per suggestion. A row listed twice counts once."""
+    ones it matched, so there is no SELECT per suggestion. A row listed twice counts once.
+
+    `flush=False` leaves the INSERTs to the caller's next flush, which sends a run's suggestions in
+    batches instead of one round trip each; their ids are unset until then."""
     if status not in SUGGESTION_STATUSES:
         raise ValueError(f"suggestion status must be one of {SUGGESTION_STATUSES}, not {status!r}")
     if not 0.0 <= float(confidence) <= 1.0:
@@ -59,7 +63,8 @@ def add_suggestion(
         bank_entries=list({r.id: r for r in bank_entries}.values()), book_items=list({r.id: r for r in book_items}.values()),
     )
     session.add(suggestion)
-    session.flush()
+    if flush:
+        session.flush()
     return suggestion
 
 
