@@ -26,7 +26,7 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request, tmp_path):
+def workspace(request, tmp_path):
     from app.store.testing import temporary_postgres_database
     from tests.conftest import require_postgres
 
@@ -34,9 +34,14 @@ def engine(request, tmp_path):
         require_postgres()
     databases = temporary_postgres_database(migrate=False) if request.param == "postgresql" else nullcontext(None)
     with databases as url:
-        eng, _runtime = make_workspace(tmp_path, url)
-        yield eng
+        eng, runtime = make_workspace(tmp_path, url)
+        yield eng, runtime
         eng.dispose()
+
+
+@pytest.fixture
+def engine(workspace):
+    return workspace[0]
 
 
 def _reject(name: str, e2e: str) -> Message:
@@ -179,20 +184,6 @@ def test_cases_stored_before_the_upgrade_keep_their_id(tmp_path, database):
                 assert [(c.key, c.kind) for c in _live(s)] == [(old.case_id, "returned"), ("CASE-RECON00001", "bank_only")]
         finally:
             engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def workspace(request, tmp_path):
-    from app.store.testing import temporary_postgres_database
-    from tests.conftest import require_postgres
-
-    if request.param == "postgresql":
-        require_postgres()
-    databases = temporary_postgres_database(migrate=False) if request.param == "postgresql" else nullcontext(None)
-    with databases as url:
-        eng, runtime = make_workspace(tmp_path, url)
-        yield eng, runtime
-        eng.dispose()
 
 
 def test_a_changed_break_is_analysed_again_and_its_old_proposal_cannot_be_approved(workspace):
