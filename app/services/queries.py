@@ -282,11 +282,13 @@ def payment_lifecycle(session: Session, *, reference: str) -> list[dict[str, Any
         return []
     for thread in thread_steps(steps_threading_with(session, ref)):
         if ref in thread.ids or ref.upper() in {i.upper() for i in thread.ids}:
-            return [
-                {"stage": s.stage, "date": s.date.isoformat() if s.date else None, "message_type": s.message_type,
-                 "status": s.status, "reason_code": s.reason_code,
-                 "amount": None if s.amount is None else f"{s.currency or ''} {s.amount}".strip(),
-                 "summary": s.summary, "source": s.provenance.describe()}
-                for s in thread.ordered()
-            ]
+            return [lifecycle_row(s) for s in thread.ordered()]
     return []
+
+
+def lifecycle_row(s) -> dict[str, Any]:
+    """One step of a payment's lifecycle as the Ask page and chat show it."""
+    return {"stage": s.stage, "date": s.date.isoformat() if s.date else None, "message_type": s.message_type,
+            "status": s.status, "reason_code": s.reason_code,
+            "amount": None if s.amount is None else f"{s.currency or ''} {s.amount}".strip(),
+            "summary": s.summary, "source": s.provenance.describe()}

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select, update
 import parsers
 from agents.lifecycle import steps_from_message, thread_messages
 from app.services import message_index
-from app.services.queries import payment_lifecycle
+from app.services.queries import lifecycle_row, payment_lifecycle
 from app.services.workflow import ingest_files
 from app.store.db import session_scope
 from app.store.models import MessageIdent, StoredMessage
@@ -33,13 +33,7 @@ def _full_scan(session) -> Callable[[str], list[dict[str, Any]]]:
             return []
         for thread in threads:
             if ref in thread.ids or ref.upper() in {i.upper() for i in thread.ids}:
-                return [
-                    {"stage": s.stage, "date": s.date.isoformat() if s.date else None, "message_type": s.message_type,
-                     "status": s.status, "reason_code": s.reason_code,
-                     "amount": None if s.amount is None else f"{s.currency or ''} {s.amount}".strip(),
-                     "summary": s.summary, "source": s.provenance.describe()}
-                    for s in thread.ordered()
-                ]
+                return [lifecycle_row(s) for s in thread.ordered()]
         return []
 
     return lifecycle
