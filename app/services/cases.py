@@ -17,12 +17,12 @@ from app.services import audit
 from app.services.access import require, require_person_or_system, username_of
 from app.services.errors import ConflictError, NotFound, PermissionDenied
 from app.store.models import Break, Case, CaseEvent, CaseIdent, Repair, User
+from app.store.repositories.chunks import in_chunks
 from app.store.repositories.locks import lock_by_id
 from app.store.types import utcnow
 
 CASE_STATES = ("open", "investigating", "repair_proposed", "resolved", "closed")
 SEVERITIES = ("low", "medium", "high", "critical")
-_KEYS_PER_QUERY = 500  # keys per IN (...) query: well under every database's bound-parameter limit
 
 
 def _event(session: Session, case: Case, actor: str, event_type: str, payload: dict[str, Any]) -> None:
@@ -95,7 +95,7 @@ def assign_case(session: Session, *, case_id: int, assignee: str | None, actor: 
 
 
 def set_case_state(session: Session, *, case_id: int, state: str, actor: str | User, reason: str) -> Case:
-    who = require(session, actor, "case.update").username
+    who = require_person_or_system(session, actor, "case.update")  # a re-analysis reopens cases too
     if state not in CASE_STATES:
         raise ValueError(f"case state must be one of {CASE_STATES}")
     case = _lock_case(session, case_id)
@@ -213,20 +213,16 @@ def get_case_by_key(session: Session, *, key: str) -> Case | None:
 
 def get_cases_by_key(session: Session, *, keys: list[str]) -> dict[str, Case]:
     """The stored cases among `keys`, by key (absent keys are left out)."""
-    wanted = sorted(set(keys))
     found: dict[str, Case] = {}
-    for start in range(0, len(wanted), _KEYS_PER_QUERY):
-        chunk = wanted[start:start + _KEYS_PER_QUERY]
+    for chunk in in_chunks(keys):
         found.update((c.key, c) for c in session.execute(select(Case).where(Case.key.in_(chunk))).scalars())
     return found
 
 
 def cases_sharing_idents(session: Session, *, idents: set[str]) -> list[tuple[Case, set[str]]]:
     """The cases not merged away that have any of `idents`, oldest first, each with those of `idents` it has."""
-    wanted = sorted(idents)
     shared: dict[int, set[str]] = {}
-    for start in range(0, len(wanted), _KEYS_PER_QUERY):
-        chunk = wanted[start:start + _KEYS_PER_QUERY]
+    for chunk in in_chunks(idents):
         for case_id, ident in session.execute(select(CaseIdent.case_id, CaseIdent.ident).join(Case, Case.id == CaseIdent.case_id)
                                               .where(CaseIdent.ident.in_(chunk), Case.merged_into_id.is_(None))):
             shared.setdefault(case_id, set()).add(ident)
@@ -285,12 +281,10 @@ def reanalyse_case(session: Session, *, case_id: int, actor: str | User, reason:
                      before={"state": "proposed"}, after={"state": "superseded", "case_id": case.id}, reason=reason)
     detail = {k: v for k, v in (case.detail or {}).items() if k != "explanation"}
     case.detail = {**detail, "analysis": int(detail.get("analysis", 0)) + 1}
-    if case.state in ("repair_proposed", "resolved"):
-        before = case.state
-        case.state = "investigating"
-        _event(session, case, who, "state_changed", {"from": before, "to": case.state, "reason": reason})
     case.version += 1
     session.flush()
+    if case.state in ("repair_proposed", "resolved"):
+        set_case_state(session, case_id=case.id, state="investigating", actor=who, reason=reason)
     return case
 
 

@@ -32,6 +32,7 @@ from app.services.access import require
 from app.services.errors import ConflictError
 from app.store.models import BankEntry, BookItem, ImportBatch, StoredMessage, User
 from app.store.repositories.batches import find_batch
+from app.store.repositories.chunks import in_chunks
 from parsers.canonical import Entry, EntryDetail, Message, Party, Provenance, Remittance, Statement, Transaction
 from parsers.errors import FieldError
 
@@ -77,8 +78,7 @@ class _Keys:
 
 def _existing_keys(session: Session, model, keys: Sequence[str]) -> set[str]:
     found: set[str] = set()
-    for i in range(0, len(keys), 500):
-        chunk = keys[i : i + 500]
+    for chunk in in_chunks(keys):
         found.update(session.execute(select(model.idempotency_key).where(model.idempotency_key.in_(chunk))).scalars())
     return found
 

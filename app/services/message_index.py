@@ -24,8 +24,8 @@ import parsers
 from agents.lifecycle import Step, steps_from_message
 from app.store.models import MessageIdent, StoredMessage
 from app.store.repositories.batches import message_payloads
+from app.store.repositories.chunks import in_chunks
 
-_CHUNK = 500  # identifiers per IN (...) query
 #: Stored messages read so far, by row id, with their lifecycle steps.
 Loaded = dict[int, tuple[parsers.Message, list[Step]]]
 
@@ -137,8 +137,7 @@ def _message_ids_with(session: Session, idents: list[str], exclude: Iterable[int
     """Ids of the indexed messages carrying any of `idents`, but those in `exclude`."""
     skip = set(exclude)
     found: set[int] = set()
-    for start in range(0, len(idents), _CHUNK):
-        chunk = idents[start:start + _CHUNK]
+    for chunk in in_chunks(idents):
         ids = session.execute(select(MessageIdent.message_id).where(MessageIdent.ident.in_(chunk))).scalars()
         found.update(i for i in ids if i not in skip)
     return found

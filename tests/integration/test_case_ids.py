@@ -204,7 +204,8 @@ def test_a_changed_break_is_analysed_again_and_its_old_proposal_cannot_be_approv
         assert "explanation" not in case.detail
         [repair] = case.repairs
         assert (repair.state, repair.decided_by) == ("superseded", "system:breakdesk")
-        assert [e.event_type for e in case.events][-2:] == ["repair_superseded", "state_changed"]
+        assert [e.event_type for e in case.events][-2:] == ["repair_superseded", "state"]
+        assert s.execute(select(audit.AuditRecord).where(audit.AuditRecord.action == "case.state")).scalar_one()
         assert s.execute(select(audit.AuditRecord).where(audit.AuditRecord.action == "repair.supersede")).scalar_one()
         assert audit.verify_chain(s).ok
 
@@ -226,12 +227,13 @@ def test_two_imports_starting_the_same_thread_at_once_open_one_case(monkeypatch)
     refresh would find no case of the other's (not committed yet) and open one, unless refreshes are
     serialised (`refresh_cases` holds the audit chain's lock from its start). The import's own audit
     record takes that lock before the refresh too, so it is switched off here to test the refresh's."""
+    import app.services.imports as imports
+    from app.store.db import make_engine
     from app.store.race import race
-    from app.store.testing import temporary_postgres_database
+    from app.store.testing import seed_users, temporary_postgres_database
     from tests.conftest import require_postgres
 
     require_postgres()
-    import app.services.imports as imports
 
     real = imports.audit
 
@@ -241,13 +243,9 @@ def test_two_imports_starting_the_same_thread_at_once_open_one_case(monkeypatch)
 
     monkeypatch.setattr(imports, "audit", NoAudit())
     with temporary_postgres_database() as url:
-        from app.store.db import make_engine
-
         eng = make_engine(url, pool_size=4)
         try:
             with session_scope(eng) as s:
-                from app.store.testing import seed_users
-
                 seed_users(s, olivia="ops")
 
             def ingest(message: Message):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.store.models import ImportBatch, StoredMessage
+from app.store.repositories.chunks import in_chunks
 
 
 def get_batch(session: Session, *, batch_id: int) -> ImportBatch | None:
@@ -31,16 +32,11 @@ def list_messages(session: Session, *, batch_id: int) -> list[StoredMessage]:
     )
 
 
-_IDS_PER_QUERY = 500  # row ids per IN (...) query: well under every database's bound-parameter limit
-
-
 def message_payloads(session: Session, *, ids: Iterable[int]) -> list[tuple[int, dict[str, Any]]]:
     """(row id, canonical JSON) of the stored messages among `ids`, in storage order (by id), a few
     hundred ids per query. For readers that need some messages, not the whole history."""
-    wanted = sorted(set(ids))
     found: list[tuple[int, dict[str, Any]]] = []
-    for start in range(0, len(wanted), _IDS_PER_QUERY):
-        chunk = wanted[start:start + _IDS_PER_QUERY]
+    for chunk in in_chunks(ids):
         rows = session.execute(select(StoredMessage.id, StoredMessage.payload)
                                .where(StoredMessage.id.in_(chunk)).order_by(StoredMessage.id))
         found.extend((row_id, payload) for row_id, payload in rows)

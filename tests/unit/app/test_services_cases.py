@@ -3,6 +3,7 @@ import pytest
 from app.services import audit, cases
 from app.services.errors import ConflictError, NotFound, PermissionDenied
 from app.store.models import Case, Repair
+from app.store.repositories import chunks
 from app.store.repositories.matching import add_break
 from app.store.testing import seed_pair
 
@@ -81,7 +82,7 @@ def test_roles_and_states(scope, case_id):
 
 def test_cases_by_key_reads_many_keys_at_once(scope, people, monkeypatch):
     """Case refresh looks its cases up in one go; past the chunk size the keys are split, none lost."""
-    monkeypatch.setattr(cases, "_KEYS_PER_QUERY", 2)
+    monkeypatch.setattr(chunks, "IN_CHUNK", 2)
     with scope() as s:
         for n in range(5):
             cases.open_case(s, actor="system:agent", kind="return", key=f"CASE-{n}")
