@@ -5,7 +5,8 @@ store (statement entries and payments from the stored canonical messages, ledger
 rows), key every item by its store row id, persist the run, its suggestions and its breaks, open a case
 for every break that is not already a payment case, and apply auto-confirmation only when the caller
 enabled it. Items already matched by an earlier decision are left out, so a re-run only looks at what is
-still open; pending suggestions of earlier runs stay where they are for the clerks.
+still open; pending suggestions of earlier runs stay where they are for the clerks. A run's breaks replace
+the open breaks earlier runs recorded for the items it looked at (those become `superseded`).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from app.store.models import (
     suggestion_book_items,
 )
 from app.store.repositories.batches import message_payloads
-from app.store.repositories.matching import add_break, add_suggestion, create_run, finish_run
+from app.store.repositories.matching import add_break, add_suggestion, create_run, finish_run, supersede_breaks
 
 Progress = Callable[[float, str], None]
 AGENT = "system:breakdesk"
@@ -185,6 +186,8 @@ def run_matching(session: Session, *, user: str, auto_confirm: bool = False, thr
                                      status=s.status, flush=False))
     session.flush()  # the run's suggestions in batches, not one round trip each
     payment_refs = _payment_case_refs(session)
+    supersede_breaks(session, bank_entry_ids=[i for side, i in rows if side == "bank"],
+                     book_item_ids=[i for side, i in rows if side == "book"])
     breaks = [(brk, rows[(brk.side, int(brk.item_id))]) for brk in result.breaks]
     known_keys = set(case_service.get_cases_by_key(session, keys=[
         _break_key(brk, row, brk.side) for brk, row in breaks if brk.break_class not in PAYMENT_CASE_CLASSES]))

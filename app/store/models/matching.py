@@ -117,7 +117,8 @@ class Break(Base):
     description: Mapped[str | None] = mapped_column(Text)
     amount: Mapped[Decimal | None] = mapped_column(Amount)
     currency: Mapped[str | None] = mapped_column(String(3))
-    status: Mapped[str] = mapped_column(String(12), default="open", index=True, doc="open, resolved")
+    status: Mapped[str] = mapped_column(String(12), default="open", index=True,
+                                        doc="open, resolved, superseded (a later run classified the item again)")
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"), index=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -9,10 +9,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.store.models import BankEntry, BookItem, Break, MatchDecision, MatchRun, MatchSuggestion
+from app.store.repositories.chunks import in_chunks
 from app.store.types import utcnow
 
 SUGGESTION_STATUSES = ("auto", "review", "none")
@@ -117,6 +118,21 @@ def add_break(
     session.add(row)
     session.flush()
     return row
+
+
+def supersede_breaks(session: Session, *, bank_entry_ids: Sequence[int], book_item_ids: Sequence[int]) -> int:
+    """Mark the open breaks of these items `superseded`; returns how many.
+
+    A matching run classifies every open item again, into a suggestion or a new break, so the breaks earlier
+    runs recorded for those items are history, not the current state: left open, each re-run added another
+    copy of every break, and an item a later run matched kept its old "missing booking"."""
+    count = 0
+    for column, ids in ((Break.bank_entry_id, bank_entry_ids), (Break.book_item_id, book_item_ids)):
+        for chunk in in_chunks(ids):
+            result = session.execute(update(Break).where(Break.status == "open", column.in_(chunk))
+                                     .values(status="superseded").execution_options(synchronize_session="fetch"))
+            count += result.rowcount or 0
+    return count
 
 
 def list_breaks(session: Session, *, status: str | None = "open", limit: int = 500, offset: int = 0) -> list[Break]:
