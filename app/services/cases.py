@@ -211,6 +211,46 @@ def get_case_by_key(session: Session, *, key: str) -> Case | None:
     return session.execute(select(Case).where(Case.key == key)).scalar_one_or_none()
 
 
+#: The actor that keeps reconciliation break cases in step with people's match decisions.
+MATCH_ACTOR = "system:reconciliation"
+
+
+def follow_match(session: Session, *, suggestion_id: int, action: str, decided_by: str,
+                 bank_entry_ids: list[int], book_item_ids: list[int]) -> list[Case]:
+    """Keep the cases of reconciliation breaks in step with a match decision; returns the cases changed.
+
+    An approved match resolves the open cases of its items' breaks (bank only, missing booking, a value-date
+    or amount difference …) and supersedes their open proposals ("record the match or a write-off"): the
+    late statement line that pays AR-125 settles its "missing booking", which must not stay on the
+    Exceptions page with a proposal still to approve. Undoing the match (`unmatch`) sends the cases that
+    approval resolved, and only those (a case a person closed stays closed), back to investigation with a
+    fresh analysis. Each change is audited by `MATCH_ACTOR`, naming the suggestion and who decided it."""
+    if action not in ("approve", "unmatch"):
+        return []
+    case_ids: set[int] = set()
+    for column, ids in ((Break.bank_entry_id, bank_entry_ids), (Break.book_item_id, book_item_ids)):
+        for chunk in in_chunks(ids):
+            case_ids.update(session.execute(select(Break.case_id).where(column.in_(chunk), Break.case_id.is_not(None))).scalars())
+    changed: list[Case] = []
+    for case_id in sorted(case_ids):
+        case = session.get(Case, case_id)
+        if case is None or case.merged_into_id is not None:
+            continue
+        detail = case.detail or {}
+        if action == "approve" and case.state not in ("resolved", "closed"):
+            reason = f"matched: suggestion {suggestion_id} approved by {decided_by}"
+            _supersede_open_repairs(session, _lock_case(session, case_id), MATCH_ACTOR, reason)
+            set_case_state(session, case_id=case_id, state="resolved", actor=MATCH_ACTOR, reason=reason)
+            case.detail = {**detail, "resolved_by_match": suggestion_id}
+            changed.append(case)
+        elif action == "unmatch" and detail.get("resolved_by_match") == suggestion_id and case.state == "resolved":
+            case.detail = {k: v for k, v in detail.items() if k != "resolved_by_match"}
+            reanalyse_case(session, case_id=case_id, actor=MATCH_ACTOR,
+                           reason=f"match undone: suggestion {suggestion_id} unmatched by {decided_by}")
+            changed.append(case)
+    return changed
+
+
 def get_cases_by_key(session: Session, *, keys: list[str]) -> dict[str, Case]:
     """The stored cases among `keys`, by key (absent keys are left out)."""
     found: dict[str, Case] = {}
@@ -272,13 +312,7 @@ def reanalyse_case(session: Session, *, case_id: int, actor: str | User, reason:
     checkpoint thread is per analysis). A resolved case is investigated again."""
     who = require_person_or_system(session, actor, "case.update")
     case = _lock_case(session, case_id)
-    for repair in [r for r in case.repairs if r.state == "proposed"]:
-        repair.state, repair.decided_by, repair.decided_at, repair.decision_reason = "superseded", who, utcnow(), reason
-        repair.version += 1
-        _event(session, case, who, "repair_superseded", {"repair_id": repair.id, "reason": reason})
-        session.flush()
-        audit.append(session, actor=who, action="repair.supersede", object_type="repair", object_id=repair.id,
-                     before={"state": "proposed"}, after={"state": "superseded", "case_id": case.id}, reason=reason)
+    _supersede_open_repairs(session, case, who, reason)
     detail = {k: v for k, v in (case.detail or {}).items() if k != "explanation"}
     case.detail = {**detail, "analysis": int(detail.get("analysis", 0)) + 1}
     case.version += 1
@@ -286,6 +320,17 @@ def reanalyse_case(session: Session, *, case_id: int, actor: str | User, reason:
     if case.state in ("repair_proposed", "resolved"):
         set_case_state(session, case_id=case.id, state="investigating", actor=who, reason=reason)
     return case
+
+
+def _supersede_open_repairs(session: Session, case: Case, who: str, reason: str) -> None:
+    """Open proposals that no longer hold are kept with who and why, but can no longer be decided."""
+    for repair in [r for r in case.repairs if r.state == "proposed"]:
+        repair.state, repair.decided_by, repair.decided_at, repair.decision_reason = "superseded", who, utcnow(), reason
+        repair.version += 1
+        _event(session, case, who, "repair_superseded", {"repair_id": repair.id, "reason": reason})
+        session.flush()
+        audit.append(session, actor=who, action="repair.supersede", object_type="repair", object_id=repair.id,
+                     before={"state": "proposed"}, after={"state": "superseded", "case_id": case.id}, reason=reason)
 
 
 def _summary(case: Case) -> dict[str, Any]:
@@ -327,6 +372,7 @@ __all__ = [
     "assign_case",
     "cases_sharing_idents",
     "edit_repair",
+    "follow_match",
     "get_case",
     "merge_case",
     "open_case",

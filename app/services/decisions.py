@@ -15,6 +15,8 @@ Rules, in the order they are checked:
    already held by another approved match makes the approval a `ConflictError`.
 6. The state change is a conditional UPDATE on `version` (belt and braces beside the lock), then the
    decision row and the audit record are written in the same transaction.
+7. In that transaction too, the cases of the items' reconciliation breaks follow the decision
+   (`cases.follow_match`): an approval resolves them, an unmatch reopens what that approval resolved.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import Any, Literal
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.services import audit
+from app.services import audit, cases
 from app.services.access import require
 from app.services.errors import ConflictError, NotFound
 from app.settings import get_settings
@@ -205,6 +207,8 @@ def _decide(session: Session, *, suggestion_id: int, action: str, actor: str, re
             },
             reason=reason,
         )
+        cases.follow_match(session, suggestion_id=suggestion_id, action=action, decided_by=actor,
+                           bank_entry_ids=bank_ids, book_item_ids=book_ids)
     return decision
 
 

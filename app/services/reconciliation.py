@@ -132,14 +132,14 @@ def _break_key(brk, row, side: str) -> str:
     return "CASE-" + hashlib.sha1(f"recon|{brk.break_class}|{'|'.join(members)}".encode()).hexdigest()[:10].upper()
 
 
-def _break_case(session: Session, brk, row, side: str, payment_refs: set[str], known_keys: set[str]) -> None:
-    """Open the break's case unless a case has its key (`known_keys`: the stored ones, read once per run,
-    and those this run opened, added here) or it is a payment's case already."""
+def _break_case(session: Session, brk, row, side: str, payment_refs: set[str], known: dict[str, int]) -> int | None:
+    """The id of the break's case: the one with its key (`known`: the stored ones, read once per run, and
+    those this run opened, added here), else a new one; None when it is a payment's case already."""
     key = _break_key(brk, row, side)
-    if key in known_keys:
-        return
+    if key in known:
+        return known[key]
     if {row.end_to_end_id, row.instruction_id} & payment_refs:
-        return  # e.g. a rejected payment never reaches the statement: its payment case says why
+        return None  # e.g. a rejected payment never reaches the statement: its payment case says why
     prov = _describe(row.provenance)
     ref = _ref(row)
     amount = quantize(row.amount, row.currency) if row.amount is not None else None
@@ -152,10 +152,11 @@ def _break_case(session: Session, brk, row, side: str, payment_refs: set[str], k
             "amount": format(amount, "f") if amount is not None else None, "currency": row.currency,
             "lifecycle": [], "facts": [{"text": fact, "source": prov}], "free_text": {}, "original": None,
             "original_message_type": None}
-    case_service.open_case(session, actor=AGENT, kind=brk.break_class, reason_code=brk.reason_code,
+    case = case_service.open_case(session, actor=AGENT, kind=brk.break_class, reason_code=brk.reason_code,
                            title=f"{brk.break_class.replace('_', ' ')} {ref}"[:200], payment_ids={"reference": ref},
                            severity="medium", key=key, detail={"case": view})
-    known_keys.add(key)
+    known[key] = case.id
+    return case.id
 
 
 def run_matching(session: Session, *, user: str, auto_confirm: bool = False, threshold: float | None = None,
@@ -189,15 +190,16 @@ def run_matching(session: Session, *, user: str, auto_confirm: bool = False, thr
     supersede_breaks(session, bank_entry_ids=[i for side, i in rows if side == "bank"],
                      book_item_ids=[i for side, i in rows if side == "book"])
     breaks = [(brk, rows[(brk.side, int(brk.item_id))]) for brk in result.breaks]
-    known_keys = set(case_service.get_cases_by_key(session, keys=[
-        _break_key(brk, row, brk.side) for brk, row in breaks if brk.break_class not in PAYMENT_CASE_CLASSES]))
+    known = {key: case.id for key, case in case_service.get_cases_by_key(session, keys=[
+        _break_key(brk, row, brk.side) for brk, row in breaks if brk.break_class not in PAYMENT_CASE_CLASSES]).items()}
     for brk, row in breaks:
+        case_id = (_break_case(session, brk, row, brk.side, payment_refs, known)
+                   if brk.break_class not in PAYMENT_CASE_CLASSES else None)
         add_break(session, run_id=run.id, side=brk.side, bank_entry_id=row.id if brk.side == "bank" else None,
                   book_item_id=row.id if brk.side == "book" else None, break_class=brk.break_class,
                   reason_code=brk.reason_code, description=brk.note, amount=row.amount, currency=row.currency,
+                  case_id=case_id,
                   details={"related": list(brk.related_ids), "difference": str(brk.difference) if brk.difference else None})
-        if brk.break_class not in PAYMENT_CASE_CLASSES:
-            _break_case(session, brk, row, brk.side, payment_refs, known_keys)
     confirmed = 0
     if auto_confirm:
         for s in stored:

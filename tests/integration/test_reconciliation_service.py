@@ -196,3 +196,48 @@ def test_a_rerun_replaces_the_breaks_of_the_items_it_looked_at(workspace):
                 for b in sug.book_items}
         assert ar125 in held  # the late line is offered as AR-125's match …
         assert not [b for b in _open_breaks(s) if b[:2] == ("book", ar125)]  # … and its missing booking is not open
+
+
+def test_matching_a_break_item_resolves_its_case_and_unmatching_reopens_it(workspace):
+    """AR-125's 'missing booking' case follows the clerk's decisions on the late line that pays it: resolved
+    when the match is approved, reopened when it is undone, each an audited state change that names the
+    suggestion and the clerk."""
+    from app.services.audit import verify_chain
+    from app.services.workflow import explain_case
+    from app.store.models import AuditRecord, BookItem, Case, Repair
+
+    engine, runtime = workspace
+    with session_scope(engine) as s:
+        ingest_files(s, files=demo_files(), user="olivia")
+    with session_scope(engine) as s:
+        run_matching(s, user="carl")
+    with session_scope(engine) as s:
+        [case] = list_cases(s, kind="missing_booking")
+        assert explain_case(s, case_key=case["key"], runtime=runtime)["repair"]["kind"] == "reconciliation"
+        key = case["key"]
+        [ar125] = s.scalars(select(BookItem.id).where(BookItem.external_id == "AR-125"))
+        linked = s.scalars(select(Case.key).join(Break, Break.case_id == Case.id).where(Break.book_item_id == ar125)).all()
+        assert linked == [key]  # the break row names its case
+        ingest_files(s, files=[("late.sta", LATE_STATEMENT.encode())], user="olivia")
+    with session_scope(engine) as s:
+        run_matching(s, user="carl")
+    with session_scope(engine) as s:
+        [sug] = [x for x in s.scalars(select(MatchSuggestion).where(MatchSuggestion.decision_state == "pending"))
+                 if ar125 in x.book_item_ids]
+        sug_id = sug.id
+        assert s.scalar(select(Case.state).where(Case.key == key)) != "resolved"
+    with session_scope(engine) as s:
+        decisions.approve(s, suggestion_id=sug_id, user="carl", reason="Umbrella paid late")
+    with session_scope(engine) as s:
+        assert s.scalar(select(Case.state).where(Case.key == key)) == "resolved"
+        case_id = s.scalar(select(Case.id).where(Case.key == key))
+        rec = s.scalars(select(AuditRecord).where(AuditRecord.action == "case.state", AuditRecord.object_id == str(case_id))
+                        .order_by(AuditRecord.seq.desc())).first()
+        assert rec.actor == "system:reconciliation" and f"suggestion {sug_id} approved by carl" in rec.reason
+        states = s.scalars(select(Repair.state).join(Case, Case.id == Repair.case_id).where(Case.key == key)).all()
+        assert "proposed" not in states  # nothing left to approve on a settled break
+    with session_scope(engine) as s:
+        decisions.decide(s, suggestion_id=sug_id, action="unmatch", user="carl", reason="wrong customer")
+    with session_scope(engine) as s:
+        assert s.scalar(select(Case.state).where(Case.key == key)) == "investigating"  # analysed afresh
+        assert verify_chain(s).ok

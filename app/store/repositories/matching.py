@@ -106,6 +106,7 @@ def add_break(
     amount: Decimal | None = None,
     currency: str | None = None,
     details: dict[str, Any] | None = None,
+    case_id: int | None = None,
 ) -> Break:
     if side not in ("bank", "book"):
         raise ValueError("break side must be 'bank' or 'book'")
@@ -114,6 +115,7 @@ def add_break(
     row = Break(
         run_id=run_id, side=side, bank_entry_id=bank_entry_id, book_item_id=book_item_id, break_class=break_class,
         reason_code=reason_code, description=description, amount=amount, currency=currency, details=details or {},
+        case_id=case_id,
     )
     session.add(row)
     session.flush()
