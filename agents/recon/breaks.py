@@ -7,6 +7,7 @@ bank line                                   book item
 2. duplicate: same line seen earlier, or    2. duplicate: same item booked earlier (amount,
    it references a book item another line      currency, counterparty, references)
    already settled with the same amount
+   ("earlier" includes the settled items the caller passes: reconciled in an earlier run)
 3. near miss with a shared reference or counterparty:
    amount beyond fee range → amount_difference; dates outside the window → value_date_difference;
    amount off by a plausible fee but too weak to suggest → fee_difference
@@ -16,6 +17,7 @@ bank line                                   book item
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 from agents.recon.blocking import BookIndex
 from agents.recon.config import MatchConfig
@@ -34,6 +36,11 @@ def _dup_key(p: Profile) -> tuple | None:
     if not refs and not p.name and not p.iban:
         return None
     return (it.currency, it.direction, it.amount, refs or (p.name, p.iban), p.day)
+
+
+def _book_dup_key(p: Profile) -> tuple:
+    it = p.item
+    return (it.currency, it.direction, it.amount, p.name, p.day, tuple(sorted(norm_ref(r) for r in it.other_references)))
 
 
 def _near_class(ps: PairScore) -> str | None:
@@ -107,6 +114,9 @@ def classify(
     lost: list[PairScore],
     index: BookIndex,
     cfg: MatchConfig,
+    *,
+    settled_banks: Sequence[Profile] = (),
+    settled_books: Sequence[Profile] = (),
 ) -> list[Break]:
     out: list[Break] = []
     bank_alike, book_alike = _by_amount(banks), _by_amount(books)
@@ -126,6 +136,10 @@ def classify(
             for pos in index.reference_hits(bp):
                 returns_of_book[pos].append(bp)
     bank_seen: dict[tuple, str] = {}
+    for sp in settled_banks:
+        if (key := _dup_key(sp)) is not None:
+            bank_seen.setdefault(key, sp.item.id)
+    settled_bank_ids = {sp.item.id for sp in settled_banks}
     for bp in banks:
         item = bp.item  # type: ignore[assignment]
         key = _dup_key(bp)
@@ -140,7 +154,8 @@ def classify(
                              related, note="return of an earlier payment"))
             continue
         if earlier is not None:
-            out.append(Break("bank", item.id, "duplicate", None, (earlier,), note="same line seen earlier"))
+            out.append(Break("bank", item.id, "duplicate", None, (earlier,),
+                             note="same line as one already reconciled" if earlier in settled_bank_ids else "same line seen earlier"))
             continue
         paid_twice = [ps for ps in lost_bank.get(bp.pos, ()) if ps.has_reference and ps.amount_kind == "equal"]
         if paid_twice:
@@ -157,9 +172,12 @@ def classify(
                          note=_unmatched_note("book item", alike)))
 
     book_seen: dict[tuple, str] = {}
+    for sp in settled_books:
+        book_seen.setdefault(_book_dup_key(sp), sp.item.id)
+    settled_book_ids = {sp.item.id for sp in settled_books}
     for kp in books:
         it = kp.item
-        key = (it.currency, it.direction, it.amount, kp.name, kp.day, tuple(sorted(norm_ref(r) for r in it.other_references)))
+        key = _book_dup_key(kp)
         earlier = book_seen.get(key)
         book_seen.setdefault(key, it.id)
         if kp.pos in used_book:
@@ -171,7 +189,8 @@ def classify(
                              note="the bank returned this payment"))
             continue
         if earlier is not None:
-            out.append(Break("book", it.id, "duplicate", None, (earlier,), note="same item booked earlier"))
+            out.append(Break("book", it.id, "duplicate", None, (earlier,),
+                             note="same as an item already reconciled" if earlier in settled_book_ids else "same item booked earlier"))
             continue
         ps = _best_near(near_book.get(kp.pos, []), used_bank, "book")
         if ps is not None:

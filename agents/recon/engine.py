@@ -136,8 +136,14 @@ def match(
     *,
     auto_confirm: bool = False,
     scorer: Callable[[Mapping[str, float]], float] | None = None,
+    settled_bank: Sequence[BankItem] = (),
+    settled_book: Sequence[BookItem] = (),
 ) -> MatchResult:
     """Match bank lines against book items; see the module docstring for the order of stages.
+
+    `settled_bank` / `settled_book` are items reconciled before (matched, or held by a suggestion awaiting
+    a clerk) that are not matched again but tell duplicates: a line the bank sends again, or an item booked
+    twice, is a duplicate of its settled twin even when that twin is no longer among the open items.
 
     `scorer` (e.g. `agents.recon.learning.LearnedScorer.predict`) replaces the weight sum as the
     confidence of the 1:1 pairs the weights admitted for review; an ambiguous pair stays below the
@@ -146,10 +152,10 @@ def match(
     # The matcher allocates many small acyclic objects; the cyclic GC would rescan the growing heap
     # again and again (quadratic at 100k items), so it is paused for the call, as parsing pauses it.
     with collector_paused():
-        return _match(bank_items, book_items, config or MatchConfig(), auto_confirm, scorer)
+        return _match(bank_items, book_items, config or MatchConfig(), auto_confirm, scorer, settled_bank, settled_book)
 
 
-def _match(bank_items, book_items, cfg: MatchConfig, auto_confirm: bool, scorer) -> MatchResult:
+def _match(bank_items, book_items, cfg: MatchConfig, auto_confirm: bool, scorer, settled_bank=(), settled_book=()) -> MatchResult:
     banks = [profile(i, b) for i, b in enumerate(bank_items)]
     books = [profile(i, b) for i, b in enumerate(book_items)]
     index = BookIndex(books, cfg)
@@ -266,7 +272,10 @@ def _match(bank_items, book_items, cfg: MatchConfig, auto_confirm: bool, scorer)
         take_group(chosen, [kp.pos], reasons, subset_conf, "1:N")
 
     # 5. breaks
-    breaks = classify(banks, books, used_bank, used_book, near, lost, index, cfg)
+    # settled items get positions below zero: never in the index, never used, only compared
+    breaks = classify(banks, books, used_bank, used_book, near, lost, index, cfg,
+                      settled_banks=[profile(-1 - i, b) for i, b in enumerate(settled_bank)],
+                      settled_books=[profile(-1 - i, b) for i, b in enumerate(settled_book)])
     return MatchResult(suggestions=tuple(suggestions), breaks=tuple(breaks))
 
 

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 import parsers
@@ -38,6 +38,7 @@ from app.store.models import (
     suggestion_book_items,
 )
 from app.store.repositories.batches import message_payloads
+from app.store.repositories.chunks import in_chunks
 from app.store.repositories.matching import add_break, add_suggestion, create_run, finish_run, supersede_breaks
 
 Progress = Callable[[float, str], None]
@@ -50,16 +51,34 @@ def _describe(prov: dict[str, Any] | None) -> str:
     return parsers.Provenance.model_validate(prov or {}).describe()
 
 
-def _open_rows(session: Session, model) -> list:
-    """Rows with no approved match that no pending suggestion holds either (one query, not one per suggestion)."""
+def _held(model):
+    """The ids of `model` rows a pending suggestion holds (a subquery)."""
     link, member = ((suggestion_bank_entries, suggestion_bank_entries.c.bank_entry_id) if model is BankEntry
                     else (suggestion_book_items, suggestion_book_items.c.book_item_id))
-    pending = (select(member).join(MatchSuggestion, MatchSuggestion.id == link.c.suggestion_id)
-               .where(MatchSuggestion.decision_state == "pending"))
-    q = select(model).where(model.matched_suggestion_id.is_(None), model.id.not_in(pending)).order_by(model.id)
+    return (select(member).join(MatchSuggestion, MatchSuggestion.id == link.c.suggestion_id)
+            .where(MatchSuggestion.decision_state == "pending"))
+
+
+def _open_rows(session: Session, model) -> list:
+    """Rows with no approved match that no pending suggestion holds either (one query, not one per suggestion)."""
+    q = select(model).where(model.matched_suggestion_id.is_(None), model.id.not_in(_held(model))).order_by(model.id)
     if model is BankEntry:
         q = q.where(BankEntry.level == "entry")
     return list(session.execute(q).scalars())
+
+
+def _settled_rows(session: Session, model, like: list) -> list:
+    """Rows matched or held by a pending suggestion with the currency and amount of one of the open rows
+    `like`: the only settled rows a duplicate check can pair with an open one (its key starts with both)."""
+    wanted = {(r.currency, r.amount) for r in like}
+    found: list = []
+    for chunk in in_chunks({amount for _currency, amount in wanted}):
+        q = select(model).where(or_(model.matched_suggestion_id.is_not(None), model.id.in_(_held(model))),
+                                model.amount.in_(chunk))
+        if model is BankEntry:
+            q = q.where(BankEntry.level == "entry")
+        found += [r for r in session.execute(q).scalars() if (r.currency, r.amount) in wanted]
+    return sorted(found, key=lambda r: r.id)
 
 
 def _ledger_item(row: BookItem) -> ReconBook:
@@ -75,18 +94,31 @@ def _ledger_item(row: BookItem) -> ReconBook:
 
 
 def _items(session: Session) -> tuple[list[BankItem], list[ReconBook], dict[tuple[str, int], BankEntry | BookItem]]:
-    """(bank items, book items) keyed by store row id, for the rows still open, and those rows by (side, id).
-
-    Statement lines and payments are built from their stored messages, and only the messages the open
-    rows come from are read: a statement whose lines are all matched is not parsed again on every run.
-    An item goes with the open row of its own message that has its provenance (file, line or XPath);
-    keyed by provenance alone, two files of the same name (a bank's daily `statement.xml`) would mix
-    their lines."""
+    """(bank items, book items) keyed by store row id, for the rows still open, and those rows by (side, id)."""
     bank_rows = _open_rows(session, BankEntry)
     book_rows = _open_rows(session, BookItem)
     rows: dict[tuple[str, int], BankEntry | BookItem] = {("bank", r.id): r for r in bank_rows}
     rows |= {("book", r.id): r for r in book_rows}
-    # message id -> side -> provenance -> open row
+    return *_build_items(session, bank_rows, book_rows), rows
+
+
+def _settled_items(session: Session, rows: dict[tuple[str, int], BankEntry | BookItem]) -> tuple[list[BankItem], list[ReconBook]]:
+    """The settled look-alikes of the open `rows` (`_settled_rows`) as matcher items, to tell duplicates."""
+    bank_rows = _settled_rows(session, BankEntry, [r for (side, _), r in rows.items() if side == "bank"])
+    book_rows = _settled_rows(session, BookItem, [r for (side, _), r in rows.items() if side == "book"])
+    return _build_items(session, bank_rows, book_rows)
+
+
+def _build_items(session: Session, bank_rows: list[BankEntry], book_rows: list[BookItem]) -> tuple[list[BankItem], list[ReconBook]]:
+    """Matcher items of these rows, keyed by store row id.
+
+    Statement lines and payments are built from their stored messages, and only the messages the rows
+    come from are read: a statement whose lines are all matched is not parsed again on every run (unless
+    one of its lines looks like an open one: same currency and amount, `_settled_rows`).
+    An item goes with the row of its own message that has its provenance (file, line or XPath);
+    keyed by provenance alone, two files of the same name (a bank's daily `statement.xml`) would mix
+    their lines."""
+    # message id -> side -> provenance -> row
     wanted: dict[int, dict[str, dict[str, BankEntry | BookItem]]] = defaultdict(lambda: {"bank": {}, "book": {}})
     for side, side_rows in (("bank", bank_rows), ("book", [r for r in book_rows if r.source != "ledger_csv"])):
         for r in side_rows:
@@ -103,7 +135,7 @@ def _items(session: Session) -> tuple[list[BankItem], list[ReconBook], dict[tupl
             book += [dataclasses.replace(b, id=str(mine["book"][b.provenance].id))
                      for b in book_items_from_messages([message]) if b.provenance in mine["book"]]
     book += [_ledger_item(r) for r in book_rows if r.source == "ledger_csv"]
-    return bank, book, rows
+    return bank, book
 
 
 def _reasons(s) -> list[dict[str, Any]]:
@@ -166,6 +198,7 @@ def run_matching(session: Session, *, user: str, auto_confirm: bool = False, thr
     note = progress or (lambda fraction, text: None)
     note(0.05, "loading open statement lines and book items")
     bank, book, rows = _items(session)
+    settled_bank, settled_book = _settled_items(session, rows)
     cfg = config or MatchConfig()
     if threshold is not None:
         cfg = dataclasses.replace(cfg, auto_threshold=threshold)
@@ -174,7 +207,8 @@ def run_matching(session: Session, *, user: str, auto_confirm: bool = False, thr
     run = create_run(session, started_by=actor, matcher_version=version,
                      parameters={"auto_confirm": auto_confirm, "threshold": threshold, "bank": len(bank), "book": len(book)})
     note(0.2, f"matching {len(bank)} statement lines against {len(book)} book items")
-    result = match(bank, book, cfg, auto_confirm=auto_confirm, scorer=learned[1].predict if learned else None)
+    result = match(bank, book, cfg, auto_confirm=auto_confirm, scorer=learned[1].predict if learned else None,
+                   settled_bank=settled_bank, settled_book=settled_book)
     note(0.7, "saving suggestions and breaks")
     stored = []
     for s in result.suggestions:

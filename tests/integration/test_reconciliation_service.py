@@ -149,8 +149,9 @@ def test_a_run_does_not_select_per_suggestion_or_per_break(workspace):
     on_items_or_cases = [q for q in statements
                          if re.match(r"\s*SELECT\b.*?\bFROM (bank_entries|book_items|cases)\b", q, re.S | re.I)]
     assert summary["suggestions"] >= 5 and summary["breaks"] >= 5
-    # the open bank entries, the open book items, the payment cases' references, the existing break case keys
-    assert len(on_items_or_cases) == 4, on_items_or_cases
+    # the open bank entries, the open book items, their settled look-alikes on each side (one query per 500
+    # amounts), the payment cases' references, the existing break case keys
+    assert len(on_items_or_cases) == 6, on_items_or_cases
 
 
 # Umbrella Ltd's late payment of AR-125 (3,400.00, the demo day's missing booking), on the next day's statement.
@@ -183,7 +184,10 @@ def test_a_rerun_replaces_the_breaks_of_the_items_it_looked_at(workspace):
         after = _open_breaks(s)
         superseded = s.scalar(select(func.count()).select_from(Break).where(Break.status == "superseded"))
     assert len(after) == again["breaks"] and len({(side, i) for side, i, _ in after}) == len(after)
-    assert superseded == len(before) and {(side, i) for side, i, _ in after} == {(side, i) for side, i, _ in before}
+    assert superseded == len(before)
+    # and the same classes: the duplicate 15,000.00 booking of E2E-4477 stays a duplicate although its twin is
+    # now held by a pending suggestion and no longer among the open items (it read as a missing booking)
+    assert after == before and any(cls == "duplicate" for _side, _i, cls in after)
 
     with session_scope(engine) as s:
         [ar125] = s.scalars(select(BookItem.id).where(BookItem.external_id == "AR-125"))

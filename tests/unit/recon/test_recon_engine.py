@@ -123,6 +123,23 @@ def test_breaks_returned_bank_only_missing_booking_and_duplicate_book_item():
     }
 
 
+def test_duplicates_of_items_reconciled_earlier_are_still_duplicates():
+    """A re-run sees only the open items: the twin of a duplicate was matched (or is held by a suggestion),
+    so it is passed as settled. Without it, the book item booked twice read as a missing booking and the
+    line the bank sent again as a bank-only item."""
+    first = bank_items_from_messages([statement(entry("100.00", asr="B1", e2e="E1", name="X", line=1))])
+    again = bank_items_from_messages([statement(entry("100.00", asr="B1", e2e="E1", name="X", line=9))])
+    booked = book_items_from_ledger_csv(ledger("L1,2026-11-02,-100.00,EUR,X,INV-1,,,E1",
+                                               "L2,2026-11-02,-100.00,EUR,X,INV-1,,,E1"))
+    assert {b.break_class for b in match(again, []).breaks} == {"bank_only"}
+    assert {b.break_class for b in match([], booked[1:]).breaks} == {"missing_booking"}
+    (line,) = match(again, [], settled_bank=first).breaks
+    assert (line.break_class, line.related_ids, line.note) == ("duplicate", (first[0].id,), "same line as one already reconciled")
+    (book,) = match([], booked[1:], settled_book=booked[:1]).breaks
+    got = {("book", book.item_id): (book.break_class, book.related_ids, book.note)}
+    assert got[("book", "L2")] == ("duplicate", ("L1",), "same as an item already reconciled")
+
+
 def test_indistinguishable_look_alikes_are_named_in_the_break_not_guessed():
     """Two statement lines and one book item with the same amount and date and nothing else: the matcher
     must not pick one, but the clerk is told which lines to look at."""
