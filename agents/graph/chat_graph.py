@@ -8,6 +8,8 @@ checkpointed per thread id, so a follow-up question keeps its history.
 from __future__ import annotations
 
 import re
+from datetime import date
+from decimal import Decimal
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, TypedDict
@@ -20,6 +22,7 @@ from langgraph.graph.message import add_messages
 from agents.diagnosis import diagnose_code
 from agents.explain import facts_block, guarded_generate
 from agents.llm import CallRecorder, LLMError, Provider
+from parsers.currency import is_known_currency
 
 FindFacts = Callable[[str, dict[str, list[str]]], list[dict[str, Any]]]
 Retrieve = Callable[[str, int], list[dict[str, Any]]]
@@ -50,6 +53,80 @@ class ChatDeps:
     recorder: CallRecorder | None = None
 
 
+_MONTHS = {m: i for i, names in enumerate((
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+    ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+    ("december", "dec")), 1) for m in names}
+_MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+DATE_RES = (  # each gives (day, month name or number, year or None) through named groups
+    re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"),
+    re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})?(?![\d])"),
+    re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?(?: of)? " + _MONTH.replace("(", "(?P<mn>", 1) + r"(?:,? (?P<y>\d{4}))?\b", re.I),
+    re.compile(r"\b" + _MONTH.replace("(", "(?P<mn>", 1) + r" (?P<d>\d{1,2})(?:st|nd|rd|th)?(?:,? (?P<y>\d{4}))?\b", re.I),
+)
+_CCY = r"(?:[A-Z]{3}|€|\$|£)"
+#: An amount with a currency beside it or with decimals: "EUR 1,250.00", "760 EUR", "€760", "15.000,00".
+AMOUNT_RE = re.compile(
+    r"(?:(?P<c1>" + _CCY + r")\s?)?(?<![\w.,/-])(?P<n>\d{1,3}(?:([,.' ])\d{3})(?:\3\d{3})*(?:[.,]\d{1,3})?|\d+(?:[.,]\d{1,3})?)"
+    r"(?![\w/-]|[.,]\d)(?:\s?(?P<c2>" + _CCY + r")(?![A-Za-z]))?")
+_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP"}
+#: Words that ask what is still open on the reconciliation side.
+OPEN_ITEMS_RE = re.compile(
+    r"\b(unmatched|un-matched|not (?:been )?matched|unreconciled|not (?:been )?reconciled|open items?|outstanding|"
+    r"breaks?|missing|no match|(?:did|does|do)(?:n'?t| not)(?:\s+\S+){0,3}?\s+match(?:ed)?|left over|still open)\b", re.I)
+
+
+def _dates(question: str) -> list[str]:
+    """ISO dates (`2026-11-27`), or `--11-27` (ISO 8601's month-day) when the question gives no year."""
+    found: set[str] = set()
+    for rx in DATE_RES:
+        for m in rx.finditer(question):
+            g = m.groupdict()
+            month = _MONTHS.get(g["mn"].lower().rstrip(".")) if g.get("mn") else int(g["m"])
+            try:
+                day = date(int(g["y"]) if g.get("y") else 2000, month or 0, int(g["d"]))  # 2000: a leap year
+            except ValueError:
+                continue
+            found.add(day.isoformat() if g.get("y") else f"--{day:%m-%d}")
+    return sorted(found)
+
+
+def _decimal_mark(number: str) -> str | None:
+    """The decimal mark of a written number, if it has one: the last of two kinds of separator ("1,250.00",
+    "1.250,00"), or a lone `.`/`,` not followed by exactly three digits ("12.50", "760,5"; "15,000" is
+    fifteen thousand)."""
+    marks = [c for c in number if c in ",.' "]
+    if not marks:
+        return None
+    if len(set(marks)) > 1:
+        return marks[-1] if marks[-1] in ",." else None
+    mark = marks[0]
+    if mark not in ",." or len(marks) > 1 or len(number) - number.index(mark) - 1 == 3:
+        return None
+    return mark
+
+
+def _amounts(question: str, dates_at: list[tuple[int, int]]) -> list[str]:
+    """`[CCY ]amount` strings ("EUR 760.00", "1250.50"): numbers with a currency beside them or decimals,
+    read with either decimal mark (a lone separator before three digits is a thousands mark)."""
+    out: set[str] = set()
+    for m in AMOUNT_RE.finditer(question):
+        if any(a <= m.start("n") < b for a, b in dates_at):
+            continue
+        ccy = m.group("c1") or m.group("c2")
+        ccy = _SYMBOLS.get(ccy, ccy) if ccy else None
+        if ccy is not None and not is_known_currency(ccy):
+            ccy = None
+        text = m.group("n")
+        decimal_mark = _decimal_mark(text)
+        if decimal_mark is None and ccy is None:
+            continue  # a bare whole number is a count, a day or an id, not an amount
+        whole, _, frac = text.rpartition(decimal_mark) if decimal_mark else (text, "", "")
+        digits = "".join(c for c in whole if c.isdigit()) + ("." + frac if decimal_mark else "")
+        out.add(f"{ccy} {Decimal(digits)}" if ccy else str(Decimal(digits)))
+    return sorted(out)
+
+
 def extract_terms(question: str) -> dict[str, list[str]]:
     codes = sorted(set(CODE_RE.findall(question)))
     invoices = sorted(set(INVOICE_RE.findall(question)))
@@ -58,7 +135,10 @@ def extract_terms(question: str) -> dict[str, list[str]]:
     lowered = question.lower()
     kinds = [k for k, words in {"returned": ("return",), "rejected": ("reject", "fail"), "recall": ("recall", "cancel")}.items()
              if any(w in lowered for w in words)]
-    return {"codes": codes, "refs": refs, "invoices": invoices, "names": names, "kinds": kinds}
+    dates_at = [m.span() for rx in DATE_RES for m in rx.finditer(question)]
+    topics = ["open_items"] if OPEN_ITEMS_RE.search(question) else []
+    return {"codes": codes, "refs": refs, "invoices": invoices, "names": names, "kinds": kinds,
+            "dates": _dates(question), "amounts": _amounts(question, dates_at), "topics": topics}
 
 
 _CONTEXT_WORDS = (

@@ -28,6 +28,7 @@ from app.services import cases as case_service
 from app.services import decisions
 from app.services.access import require
 from app.services.errors import ConflictError
+from app.services.item_facts import describe_provenance, item_fact, item_ref
 from app.services.scorers import active_scorer
 from app.store.models import (
     BankEntry,
@@ -45,10 +46,6 @@ Progress = Callable[[float, str], None]
 AGENT = "system:breakdesk"
 #: Break classes that are payment cases already (a return entry threads with its payment).
 PAYMENT_CASE_CLASSES = frozenset({"returned"})
-
-
-def _describe(prov: dict[str, Any] | None) -> str:
-    return parsers.Provenance.model_validate(prov or {}).describe()
 
 
 def _held(model):
@@ -90,7 +87,7 @@ def _ledger_item(row: BookItem) -> ReconBook:
         counterparty=row.counterparty_name, reference=row.reference, description=row.description,
         iban=row.counterparty_account, end_to_end_id=row.end_to_end_id, value_date=row.value_date, account=row.account,
     )
-    return line.book_item(id=str(row.id), provenance=_describe(row.provenance))
+    return line.book_item(id=str(row.id), provenance=describe_provenance(row.provenance))
 
 
 def _items(session: Session) -> tuple[list[BankItem], list[ReconBook], dict[tuple[str, int], BankEntry | BookItem]]:
@@ -122,7 +119,7 @@ def _build_items(session: Session, bank_rows: list[BankEntry], book_rows: list[B
     wanted: dict[int, dict[str, dict[str, BankEntry | BookItem]]] = defaultdict(lambda: {"bank": {}, "book": {}})
     for side, side_rows in (("bank", bank_rows), ("book", [r for r in book_rows if r.source != "ledger_csv"])):
         for r in side_rows:
-            wanted[r.message_id][side][_describe(r.provenance)] = r
+            wanted[r.message_id][side][describe_provenance(r.provenance)] = r
     bank: list[BankItem] = []
     book: list[ReconBook] = []
     for message_id, payload in message_payloads(session, ids=wanted):
@@ -150,13 +147,6 @@ def _payment_case_refs(session: Session) -> set[str]:
     return refs
 
 
-def _ref(row) -> str:
-    for value in (row.end_to_end_id, getattr(row, "external_id", None), getattr(row, "account_servicer_reference", None)):
-        if value and value.upper() not in ("NOTPROVIDED", "NONREF"):
-            return value
-    return str(row.id)
-
-
 def _break_key(brk, row, side: str) -> str:
     """A break that pairs a bank line with a book item (value-date or amount difference) is one case,
     keyed by the pair, whichever side reports it first."""
@@ -172,17 +162,13 @@ def _break_case(session: Session, brk, row, side: str, payment_refs: set[str], k
         return known[key]
     if {row.end_to_end_id, row.instruction_id} & payment_refs:
         return None  # e.g. a rejected payment never reaches the statement: its payment case says why
-    prov = _describe(row.provenance)
-    ref = _ref(row)
+    ref = item_ref(row)
     amount = quantize(row.amount, row.currency) if row.amount is not None else None
-    fact = (f"{'Statement line' if side == 'bank' else 'Book item'} {ref}: {row.credit_debit} {row.currency} {amount} "
-            f"on {row.value_date or row.booking_date}, counterparty {row.counterparty_name or 'unknown'}"
-            + (f", remittance '{row.remittance_text}'" if getattr(row, "remittance_text", None) else "")
-            + (f". Matcher: {brk.note}" if brk.note else "") + ".")
+    fact = item_fact(row, note=brk.note)
     view = {"case_id": key, "kind": brk.break_class, "reason_code": brk.reason_code, "reason_context": None,
             "payment": {"end_to_end_id": row.end_to_end_id, "instruction_id": row.instruction_id, "ids": [ref]},
             "amount": format(amount, "f") if amount is not None else None, "currency": row.currency,
-            "lifecycle": [], "facts": [{"text": fact, "source": prov}], "free_text": {}, "original": None,
+            "lifecycle": [], "facts": [{"text": fact["text"], "source": fact["source"]}], "free_text": {}, "original": None,
             "original_message_type": None}
     case = case_service.open_case(session, actor=AGENT, kind=brk.break_class, reason_code=brk.reason_code,
                            title=f"{brk.break_class.replace('_', ' ')} {ref}"[:200], payment_ids={"reference": ref},

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from langgraph.types import Command
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import parsers
@@ -31,13 +31,13 @@ from agents.llm import LLMCallRecord, LLMSettings, Provider, load_chat_model
 from agents.repairs import propose_repair as build_repair, revalidate_repair
 from app.samples import DEMO_DAY_DIR
 from app.services import audit, cases as case_service
+from app.services.chat_facts import find_facts
 from app.services.errors import ConflictError, NotFound
 from app.services.imports import import_ledger_csv, import_messages
 from app.services.message_index import take_unthreaded
 from app.settings import Settings, get_settings
-from app.store.models import BankEntry, BookItem, Case, Repair
+from app.store.models import BookItem, Case, Repair
 from app.store.repositories.llm import record_llm_call
-from parsers.currency import quantize
 
 AGENT = "system:breakdesk"
 Retrieve = Callable[[str, int], list[dict[str, Any]]]
@@ -368,59 +368,8 @@ def decide_case(session: Session, *, case_key: str, action: str, user: str, reas
 
 # ------------------------------------------------------------------------------------------ chat
 
-def _find_facts(session: Session) -> Callable[[str, dict[str, list[str]]], list[dict[str, Any]]]:
-    def find(question: str, terms: dict[str, list[str]]) -> list[dict[str, Any]]:
-        facts: list[dict[str, Any]] = []
-        refs, kinds, names = terms.get("refs", []), terms.get("kinds", []), terms.get("names", [])
-        cases = list(session.execute(select(Case).order_by(Case.id)).scalars()) if refs or kinds or names else []
-        for ref in refs:
-            for c in cases:
-                if ref in (((c.detail or {}).get("case", {}).get("payment") or {}).get("ids") or []):
-                    expl = (c.detail or {}).get("explanation", {})
-                    facts.append({"text": f"Case {c.key}: {c.kind} payment {ref}" + (f" with reason {c.reason_code}" if c.reason_code else "")
-                                  + f", state {c.state}." + (f" {expl['answer']}" if expl.get("answer") else ""), "source": f"case {c.key}",
-                                  "names": _case_party_names(c)})
-            for e in session.execute(select(BankEntry).where(or_(BankEntry.end_to_end_id == ref, BankEntry.instruction_id == ref,
-                                                                BankEntry.account_servicer_reference == ref))).scalars():
-                facts.append(_entry_fact(e))
-        for inv in terms.get("invoices", []):
-            for e in session.execute(select(BankEntry).where(BankEntry.remittance_text.ilike(f"%{inv}%"))).scalars():
-                facts.append(_entry_fact(e))
-        if kinds or names:
-            for c in cases:
-                if c.state in ("resolved", "closed") or (kinds and c.kind not in kinds):
-                    continue
-                view = (c.detail or {}).get("case", {})
-                text = " ".join(f["text"] for f in view.get("facts", [])).lower()
-                if names and not any(n.lower() in text for n in names):
-                    continue
-                facts.append({"text": f"Open case {c.key}: {c.title} ({view.get('currency') or ''} {view.get('amount') or ''}).",
-                              "source": f"case {c.key}", "names": _case_party_names(c)})
-        return facts[:12]
-
-    return find
-
-
-def _entry_fact(e: BankEntry) -> dict[str, Any]:
-    prov = e.provenance or {}
-    where = f"{prov.get('file')} {prov.get('xpath') or ('line ' + str(prov.get('line')) if prov.get('line') else '')}".strip()
-    return {"text": f"Statement line {e.account_servicer_reference or e.id}: {e.credit_debit} {e.currency} "
-                    f"{quantize(e.amount, e.currency) if e.amount is not None else '?'} on "
-                    f"{e.booking_date or e.value_date}, {e.counterparty_name or 'no counterparty'}"
-                    + (f", remittance '{e.remittance_text}'" if e.remittance_text else "")
-                    + (f", EndToEndId {e.end_to_end_id}" if e.end_to_end_id else "") + ".",
-            "source": where, "names": [e.counterparty_name] if e.counterparty_name else []}
-
-
-def _case_party_names(c: Case) -> list[str]:
-    """The parties of a case's original payment, for masking before a fact reaches an external model."""
-    original = ((c.detail or {}).get("case") or {}).get("original") or {}
-    return [n for role in ("debtor", "creditor", "ultimate_debtor", "ultimate_creditor")
-            if (n := (original.get(role) or {}).get("name"))]
-
-
 def ask(session: Session, *, question: str, thread_id: str, runtime: Runtime) -> dict[str, Any]:
-    deps = ChatDeps(provider=runtime.provider, retrieve=runtime.retrieve, find_facts=_find_facts(session),
+    deps = ChatDeps(provider=runtime.provider, retrieve=runtime.retrieve, find_facts=find_facts(session),
                     recorder=_DbRecorder(session, None))
     with open_checkpointer(runtime.checkpoint_url) as saver:
         return ask_graph(build_chat_graph(deps, saver), question, thread_id=f"chat:{thread_id}")

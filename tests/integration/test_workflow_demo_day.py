@@ -7,9 +7,10 @@ import pytest
 from lxml import etree
 
 from app.services.audit import verify_chain
+from app.services.chat_facts import find_facts
 from app.services.errors import ConflictError, PermissionDenied
 from app.services.workflow import (
-    _find_facts, ask, case_facets, decide_case, edit_repair, explain_case, ingest_files, list_cases,
+    ask, case_facets, decide_case, edit_repair, explain_case, ingest_files, list_cases,
 )
 from app.store.db import session_scope
 from app.store.models import AuditRecord
@@ -119,7 +120,7 @@ def test_demo_day_end_to_end(workspace):
         out = ask(s, question="returned payments", thread_id="t3", runtime=runtime)
     assert "E2E-4474" in out["answer"] and "E2E-4471" not in out["answer"]
     with session_scope(engine) as s:  # every fact carries its party names, for masking before an external model
-        facts = _find_facts(s)("why did E2E-4471 fail?", {"refs": ["E2E-4471"]})
+        facts = find_facts(s)("why did E2E-4471 fail?", {"refs": ["E2E-4471"]})
     assert facts and all("Nordwind Logistik GmbH" in f["names"] for f in facts if f["source"].startswith("case "))
 
 

@@ -1,3 +1,4 @@
+import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langgraph.checkpoint.memory import InMemorySaver
 
@@ -71,3 +72,24 @@ def test_names_in_the_facts_and_the_question_are_masked_for_an_external_model():
     ask(build_chat_graph(d), "why did E2E-4471 for Baltic Supplies fail?")
     assert seen and "E2E-4471" in seen[0]
     assert "Nordwind" not in seen[0] and "Baltic Supplies" not in seen[0]
+
+
+@pytest.mark.parametrize("question, dates, amounts", [
+    ("anything unmatched on the statement of 27 November?", ["--11-27"], []),
+    ("the EUR 1,250.00 payment on 2026-11-27", ["2026-11-27"], ["EUR 1250.00"]),
+    ("15.000,00 EUR from Baltic on 28.11.2026", ["2026-11-28"], ["EUR 15000.00"]),
+    ("what about €760 and 12.50 on November 27th, 2026", ["2026-11-27"], ["12.50", "EUR 760"]),
+    ("CBK-20261127-0004 and E2E-4471 of 15,000 EUR", [], ["EUR 15000"]),
+    ("1 234.56 CHF on 31.11.2026, line 3 of 27.11.", ["--11-27"], ["CHF 1234.56"]),  # 31 November is no date
+    ("3 payments of 760 on 29 February", ["--02-29"], []),  # a bare whole number is not an amount
+])
+def test_dates_and_amounts_in_a_question(question, dates, amounts):
+    t = extract_terms(question)
+    assert (t["dates"], t["amounts"]) == (dates, amounts)
+
+
+def test_questions_about_what_is_still_open():
+    for q in ("is there anything unmatched?", "what is still open on the 28th", "open items for Umbrella",
+              "why didn't CBK-1 match?", "list the breaks", "which lines are not reconciled"):
+        assert extract_terms(q)["topics"] == ["open_items"], q
+    assert extract_terms("why was E2E-4471 rejected?")["topics"] == []

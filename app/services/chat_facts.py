@@ -1,0 +1,215 @@
+"""What the ops chat knows from the store: the facts a question's terms point at.
+
+`agents.graph.chat_graph.extract_terms` reads the question (references, codes, invoices, names, kinds,
+dates, amounts, and whether it asks what is still open); `find_facts` turns those terms into facts, each
+`{"text", "source", "names"}` with the file and line or XPath (or the case) it rests on, and the party
+names an external model must not see. In order:
+
+1. A reference: the cases whose thread carries it (any identifier they have had, ignoring case), and the
+   statement lines and book items that carry it (after 3's breaks, when the question asks what is open).
+2. An invoice number: the statement lines whose remittance names it.
+3. What is still open ("anything unmatched on 27 November?"): the open reconciliation breaks, narrowed by
+   the references, dates, amounts and names the question gives, first as a count by class, then one by one.
+4. An amount ("EUR 760.00"): the open cases of that amount, and (unless 3 listed the open items) the
+   statement lines and book items of that amount.
+5. Only when nothing above pointed at a payment: the open cases of the kinds ("rejected", "returned")
+   or for the names the question gives. "Why was E2E-4471 rejected?" is about E2E-4471, not about
+   every rejected payment.
+
+Facts are deduplicated (a case found by two of its ids is one fact) and capped.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from app.services.item_facts import item_fact
+from app.store.models import BankEntry, BookItem, Break, Case, CaseIdent
+from app.store.repositories.chunks import in_chunks
+
+FindFacts = Callable[[str, dict[str, list[str]]], list[dict[str, Any]]]
+
+MAX_FACTS = 12
+#: Open breaks read for one question (the newest first); the count fact says when there are more.
+MAX_BREAKS = 500
+_CLOSED = ("resolved", "closed")
+
+
+class _Facts:
+    def __init__(self, limit: int = MAX_FACTS) -> None:
+        self.items: list[dict[str, Any]] = []
+        self._seen: set[str] = set()
+        self.limit = limit
+
+    def add(self, fact: dict[str, Any]) -> None:
+        if fact["text"] not in self._seen and len(self.items) < self.limit:
+            self._seen.add(fact["text"])
+            self.items.append(fact)
+
+
+def _case_party_names(c: Case) -> list[str]:
+    """The parties of a case's original payment, for masking before a fact reaches an external model."""
+    original = ((c.detail or {}).get("case") or {}).get("original") or {}
+    return [n for role in ("debtor", "creditor", "ultimate_debtor", "ultimate_creditor")
+            if (n := (original.get(role) or {}).get("name"))]
+
+
+def _case_fact(c: Case, ref: str | None = None) -> dict[str, Any]:
+    view = (c.detail or {}).get("case") or {}
+    if ref is None:
+        text = f"Open case {c.key}: {c.title} ({view.get('currency') or ''} {view.get('amount') or ''})."
+    else:
+        expl = (c.detail or {}).get("explanation") or {}
+        text = (f"Case {c.key}: {c.kind} payment {ref}" + (f" with reason {c.reason_code}" if c.reason_code else "")
+                + f", state {c.state}." + (f" {expl['answer']}" if expl.get("answer") else ""))
+    if c.merged_into_id is not None and c.merged_into is not None:
+        text += f" Merged into {c.merged_into.key}."
+    return {"text": text, "source": f"case {c.key}", "names": _case_party_names(c)}
+
+
+def _money(term: str) -> tuple[str | None, Decimal] | None:
+    ccy, _, number = term.rpartition(" ")
+    try:
+        return (ccy or None, Decimal(number))
+    except InvalidOperation:
+        return None
+
+
+def _on_dates(row: BankEntry | BookItem, dates: list[str]) -> bool:
+    days: list[date] = [d for d in (row.booking_date, row.value_date) if d is not None]
+    return any(d.isoformat() == t or (t.startswith("--") and f"--{d:%m-%d}" == t) for t in dates for d in days)
+
+
+def _of_amounts(row: BankEntry | BookItem, amounts: list[tuple[str | None, Decimal]]) -> bool:
+    return any(row.amount == value and (ccy is None or row.currency == ccy) for ccy, value in amounts)
+
+
+_REF_COLUMNS = ("end_to_end_id", "instruction_id", "account_servicer_reference", "external_id", "reference")
+
+
+def _carries(row: BankEntry | BookItem, refs: list[str]) -> bool:
+    mine = {str(v).upper() for c in _REF_COLUMNS if (v := getattr(row, c, None))}
+    return any(r.upper() in mine for r in refs)
+
+
+def _named(row: BankEntry | BookItem, names: list[str]) -> bool:
+    text = " ".join(filter(None, (row.counterparty_name, row.remittance_text))).lower()
+    return any(n.lower() in text for n in names)
+
+
+def _rows_by_id(session: Session, model, ids: Iterable[int]) -> dict[int, Any]:
+    out: dict[int, Any] = {}
+    for chunk in in_chunks(ids):
+        out.update((r.id, r) for r in session.execute(select(model).where(model.id.in_(chunk))).scalars())
+    return out
+
+
+def _open_break_facts(session: Session, terms: dict[str, list[str]], facts: _Facts) -> None:
+    dates, names, refs = terms.get("dates", []), terms.get("names", []), terms.get("refs", [])
+    amounts = [m for m in map(_money, terms.get("amounts", [])) if m is not None]
+    breaks = list(session.execute(select(Break).where(Break.status == "open").order_by(Break.id.desc())
+                                  .limit(MAX_BREAKS)).scalars())
+    bank = _rows_by_id(session, BankEntry, [b.bank_entry_id for b in breaks if b.bank_entry_id is not None])
+    book = _rows_by_id(session, BookItem, [b.book_item_id for b in breaks if b.book_item_id is not None])
+    cases = {c.id: c for c in _rows_by_id(session, Case, [b.case_id for b in breaks if b.case_id is not None]).values()}
+    chosen = []
+    for brk in reversed(breaks):  # oldest first, as the Reconciliation page lists them
+        row = bank.get(brk.bank_entry_id) if brk.side == "bank" else book.get(brk.book_item_id)
+        if row is None or (dates and not _on_dates(row, dates)) or (amounts and not _of_amounts(row, amounts)) \
+                or (names and not _named(row, names)) or (refs and not _carries(row, refs)):
+            continue
+        chosen.append((brk, row))
+    narrowed = ", ".join(filter(None, (
+        ("dated " + " or ".join(d.replace("--", "", 1) if d.startswith("--") else d for d in dates)) if dates else "",
+        ("of " + " or ".join(terms.get("amounts", []))) if amounts else "",
+        ("naming " + " or ".join(names)) if names else "",
+        ("for " + " or ".join(refs)) if refs else "")))
+    more = " (the newest 500 breaks were searched)" if len(breaks) == MAX_BREAKS else ""
+    if not chosen:
+        facts.add({"text": f"No open reconciliation break{' ' + narrowed if narrowed else ''}{more}.",
+                   "source": "reconciliation breaks", "names": []})
+        return
+    by_class = Counter(brk.break_class for brk, _row in chosen)
+    facts.add({"text": f"{len(chosen)} open reconciliation break(s){' ' + narrowed if narrowed else ''}{more}: "
+                       + ", ".join(f"{n} {cls.replace('_', ' ')}" for cls, n in sorted(by_class.items())) + ".",
+               "source": "reconciliation breaks", "names": []})
+    for brk, row in chosen:
+        fact = item_fact(row, note=brk.description)
+        label = brk.break_class.replace("_", " ") + (f" {brk.reason_code}" if brk.reason_code else "")
+        case = cases.get(brk.case_id) if brk.case_id is not None else None
+        fact["text"] = f"Open break ({label}): {fact['text']}" + (f" Case {case.key}, {case.state}." if case else "")
+        facts.add(fact)
+
+
+def _ref_facts(session: Session, ref: str, facts: _Facts) -> list[dict[str, Any]]:
+    """Adds the cases whose thread carries `ref`; returns the facts of the items that carry it."""
+    key = ref.upper()
+    idents = dict(session.execute(select(CaseIdent.case_id, CaseIdent.ident).where(func.upper(CaseIdent.ident) == key)).all())
+    for c in _rows_by_id(session, Case, idents).values():
+        facts.add(_case_fact(c, idents[c.id]))  # the reference as the messages spell it
+    items = []
+    for model, columns in ((BankEntry, ("end_to_end_id", "instruction_id", "account_servicer_reference")),
+                           (BookItem, ("end_to_end_id", "instruction_id", "external_id", "reference"))):
+        q = select(model).where(or_(*(func.upper(getattr(model, col)) == key for col in columns))).order_by(model.id)
+        items += [item_fact(row) for row in session.execute(q.limit(MAX_FACTS)).scalars()]
+    return items
+
+
+def _open_cases(session: Session) -> list[Case]:
+    return list(session.execute(select(Case).where(Case.state.not_in(_CLOSED)).order_by(Case.id)).scalars())
+
+
+def _amount_facts(session: Session, amounts: list[tuple[str | None, Decimal]], facts: _Facts, *, items: bool) -> None:
+    for c in _open_cases(session):
+        view = (c.detail or {}).get("case") or {}
+        money = _money(f"{view.get('currency') or ''} {view.get('amount') or ''}".strip())
+        if money and any(money[1] == v and (ccy is None or ccy == money[0]) for ccy, v in amounts):
+            facts.add(_case_fact(c))
+    if items:
+        for model in (BankEntry, BookItem):
+            q = select(model).where(model.amount.in_(sorted({v for _c, v in amounts}))).order_by(model.id)
+            for row in session.execute(q.limit(50)).scalars():
+                if _of_amounts(row, amounts):
+                    facts.add(item_fact(row))
+
+
+def _kind_facts(session: Session, kinds: list[str], names: list[str], facts: _Facts) -> None:
+    for c in _open_cases(session):
+        if kinds and c.kind not in kinds:
+            continue
+        view = (c.detail or {}).get("case", {})
+        text = " ".join(f["text"] for f in view.get("facts", [])).lower()
+        if names and not any(n.lower() in text for n in names):
+            continue
+        facts.add(_case_fact(c))
+
+
+def find_facts(session: Session) -> FindFacts:
+    def find(question: str, terms: dict[str, list[str]]) -> list[dict[str, Any]]:
+        facts = _Facts()
+        kinds, names = terms.get("kinds", []), terms.get("names", [])
+        amounts = [m for m in map(_money, terms.get("amounts", [])) if m is not None]
+        open_items = "open_items" in terms.get("topics", [])
+        ref_items = [f for ref in terms.get("refs", []) for f in _ref_facts(session, ref, facts)]
+        for inv in terms.get("invoices", []):
+            for e in session.execute(select(BankEntry).where(BankEntry.remittance_text.ilike(f"%{inv}%"))
+                                     .order_by(BankEntry.id).limit(MAX_FACTS)).scalars():
+                facts.add(item_fact(e))
+        if open_items:
+            _open_break_facts(session, terms, facts)
+        for fact in ref_items:  # after the breaks, which quote the open ones with their class
+            facts.add(fact)
+        if amounts:
+            _amount_facts(session, amounts, facts, items=not open_items)  # else the breaks are the items
+        if (kinds or names) and not facts.items:
+            _kind_facts(session, kinds, names, facts)
+        return facts.items
+
+    return find
