@@ -65,16 +65,20 @@ def _open_rows(session: Session, model) -> list:
 
 
 def _settled_rows(session: Session, model, like: list) -> list:
-    """Rows matched or held by a pending suggestion with the currency and amount of one of the open rows
-    `like`: the only settled rows a duplicate check can pair with an open one (its key starts with both)."""
-    wanted = {(r.currency, r.amount) for r in like}
+    """Rows matched or held by a pending suggestion with the currency, amount and date (value date, else
+    booking date) of one of the open rows `like`: the only settled rows a duplicate check can pair with an
+    open one (its key holds all three), and so the only ones whose messages are worth reading."""
+    def key(r) -> tuple:
+        return (r.currency, r.amount, r.value_date or r.booking_date)
+
+    wanted = {key(r) for r in like}
     found: list = []
-    for chunk in in_chunks({amount for _currency, amount in wanted}):
+    for chunk in in_chunks({amount for _currency, amount, _day in wanted}):
         q = select(model).where(or_(model.matched_suggestion_id.is_not(None), model.id.in_(_held(model))),
                                 model.amount.in_(chunk))
         if model is BankEntry:
             q = q.where(BankEntry.level == "entry")
-        found += [r for r in session.execute(q).scalars() if (r.currency, r.amount) in wanted]
+        found += [r for r in session.execute(q).scalars() if key(r) in wanted]
     return sorted(found, key=lambda r: r.id)
 
 
