@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.store.models import AuditRecord, BankEntry, BookItem, Break, LlmCall, MatchSuggestion, Scorecard
+from app.store.models import AuditRecord, BankEntry, BookItem, Break, Case, LlmCall, MatchSuggestion, Scorecard
+from app.store.repositories.chunks import in_chunks
 
 # ------------------------------------------------------------------------------ audit log and LLM calls
 
@@ -237,15 +238,20 @@ def _reason_text(reason: Any) -> str:
 
 
 def breaks_by_class(session: Session, *, status: str | None = "open") -> dict[str, list[dict[str, Any]]]:
+    """Breaks by class, each with the item it is about and the key of its case (if it has one)."""
     q = select(Break).order_by(Break.break_class, Break.id)
     if status:
         q = q.where(Break.status == status)
+    found = list(session.execute(q).scalars())
+    keys: dict[int, str] = {}
+    for chunk in in_chunks(b.case_id for b in found if b.case_id is not None):
+        keys.update(session.execute(select(Case.id, Case.key).where(Case.id.in_(chunk))).all())
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for b in session.execute(q).scalars():
+    for b in found:
         out[b.break_class].append({
             "id": b.id, "side": b.side, "reason_code": b.reason_code, "description": b.description,
             "amount": None if b.amount is None else _money(b.amount, b.currency), "currency": b.currency,
-            "case_id": b.case_id, "status": b.status,
+            "case": keys.get(b.case_id) if b.case_id is not None else None, "status": b.status,
         })
     return dict(out)
 

@@ -115,7 +115,7 @@ def _build_items(session: Session, bank_rows: list[BankEntry], book_rows: list[B
 
     Statement lines and payments are built from their stored messages, and only the messages the rows
     come from are read: a statement whose lines are all matched is not parsed again on every run (unless
-    one of its lines looks like an open one: same currency and amount, `_settled_rows`).
+    one of its lines looks like an open one: same currency, amount and date, `_settled_rows`).
     An item goes with the row of its own message that has its provenance (file, line or XPath);
     keyed by provenance alone, two files of the same name (a bank's daily `statement.xml`) would mix
     their lines."""

@@ -91,6 +91,12 @@ def test_clerk_runs_matching_on_the_demo_day(ui_env, demo_day):
     labels = " ".join(e.label for e in at.expander)
     for break_class in ("bank_only", "missing_booking", "duplicate"):
         assert break_class in labels
+    frames = {e.label.split(" (")[0]: df.value for e in at.expander for df in e.dataframe}
+    assert frames["bank_only"]["case"].str.match(r"CASE-[0-9A-F]{10}$").all()  # the case a person opens
+    # a second run lists each open item once again, not twice
+    at.button(key="run_matching").click().run()
+    again = {e.label.split(" (")[0]: df.value for e in at.expander for df in e.dataframe}
+    assert {k: len(v) for k, v in again.items()} == {k: len(v) for k, v in frames.items()}
 
 
 def test_reject_one_needs_a_reason(ui_env):

@@ -134,4 +134,4 @@ if not breaks:
 for break_class, items in sorted(breaks.items()):
     with st.expander(f"{break_class} ({len(items)})", expanded=True):
         st.dataframe(pd.DataFrame(items, columns=["id", "side", "reason_code", "amount", "currency", "description",
-                                                  "case_id"]), hide_index=True, width="stretch", key=f"breaks_{break_class}")
+                                                  "case"]), hide_index=True, width="stretch", key=f"breaks_{break_class}")
