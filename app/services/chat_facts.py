@@ -48,10 +48,16 @@ class _Facts:
         self._seen: set[str] = set()
         self.limit = limit
 
-    def add(self, fact: dict[str, Any]) -> None:
-        if fact["text"] not in self._seen and len(self.items) < self.limit:
-            self._seen.add(fact["text"])
+    def add(self, fact: dict[str, Any], *, item: tuple[str, int] | None = None) -> None:
+        """`item` (side, row id): an item quoted once (as its break, say) is not quoted again."""
+        keys = {fact["text"]} | ({item} if item else set())
+        if not keys & self._seen and len(self.items) < self.limit:
+            self._seen |= keys
             self.items.append(fact)
+
+
+def _item_key(row: BankEntry | BookItem) -> tuple[str, int]:
+    return ("bank" if isinstance(row, BankEntry) else "book", row.id)
 
 
 def _case_party_names(c: Case) -> list[str]:
@@ -145,11 +151,11 @@ def _open_break_facts(session: Session, terms: dict[str, list[str]], facts: _Fac
         label = brk.break_class.replace("_", " ") + (f" {brk.reason_code}" if brk.reason_code else "")
         case = cases.get(brk.case_id) if brk.case_id is not None else None
         fact["text"] = f"Open break ({label}): {fact['text']}" + (f" Case {case.key}, {case.state}." if case else "")
-        facts.add(fact)
+        facts.add(fact, item=_item_key(row))
 
 
-def _ref_facts(session: Session, ref: str, facts: _Facts) -> list[dict[str, Any]]:
-    """Adds the cases whose thread carries `ref`; returns the facts of the items that carry it."""
+def _ref_facts(session: Session, ref: str, facts: _Facts) -> list[tuple[dict[str, Any], tuple[str, int]]]:
+    """Adds the cases whose thread carries `ref`; returns the facts of the items that carry it, with their keys."""
     key = ref.upper()
     idents = dict(session.execute(select(CaseIdent.case_id, CaseIdent.ident).where(func.upper(CaseIdent.ident) == key)).all())
     for c in _rows_by_id(session, Case, idents).values():
@@ -158,7 +164,7 @@ def _ref_facts(session: Session, ref: str, facts: _Facts) -> list[dict[str, Any]
     for model, columns in ((BankEntry, ("end_to_end_id", "instruction_id", "account_servicer_reference")),
                            (BookItem, ("end_to_end_id", "instruction_id", "external_id", "reference"))):
         q = select(model).where(or_(*(func.upper(getattr(model, col)) == key for col in columns))).order_by(model.id)
-        items += [item_fact(row) for row in session.execute(q.limit(MAX_FACTS)).scalars()]
+        items += [(item_fact(row), _item_key(row)) for row in session.execute(q.limit(MAX_FACTS)).scalars()]
     return items
 
 
@@ -177,7 +183,7 @@ def _amount_facts(session: Session, amounts: list[tuple[str | None, Decimal]], f
             q = select(model).where(model.amount.in_(sorted({v for _c, v in amounts}))).order_by(model.id)
             for row in session.execute(q.limit(50)).scalars():
                 if _of_amounts(row, amounts):
-                    facts.add(item_fact(row))
+                    facts.add(item_fact(row), item=_item_key(row))
 
 
 def _kind_facts(session: Session, kinds: list[str], names: list[str], facts: _Facts) -> None:
@@ -201,11 +207,11 @@ def find_facts(session: Session) -> FindFacts:
         for inv in terms.get("invoices", []):
             for e in session.execute(select(BankEntry).where(BankEntry.remittance_text.ilike(f"%{inv}%"))
                                      .order_by(BankEntry.id).limit(MAX_FACTS)).scalars():
-                facts.add(item_fact(e))
+                facts.add(item_fact(e), item=_item_key(e))
         if open_items:
             _open_break_facts(session, terms, facts)
-        for fact in ref_items:  # after the breaks, which quote the open ones with their class
-            facts.add(fact)
+        for fact, key in ref_items:  # after the breaks, which quote the open ones with their class
+            facts.add(fact, item=key)
         if amounts:
             _amount_facts(session, amounts, facts, items=not open_items)  # else the breaks are the items
         if (kinds or names) and not facts.items:

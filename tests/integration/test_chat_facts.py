@@ -84,3 +84,4 @@ def test_why_a_line_did_not_match_names_its_break(reconciled):
     facts = _facts(engine, "why didn't CBK-20261127-0004 match?")
     assert facts[0]["text"] == "1 open reconciliation break(s) for CBK-20261127-0004: 1 bank only."
     assert any(f["text"].startswith("Open break (bank only ACMT/MDOP/CHRG): Statement line CBK-20261127-0004") for f in facts)
+    assert sum("Statement line CBK-20261127-0004" in f["text"] for f in facts) == 1  # quoted once, as its break
