@@ -14,7 +14,9 @@ names an external model must not see. In order:
    statement lines and book items of that amount.
 5. Only when nothing above pointed at a payment: the open cases of the kinds ("rejected", "returned")
    or for the names the question gives. "Why was E2E-4471 rejected?" is about E2E-4471, not about
-   every rejected payment.
+   every rejected payment. A question that names no one with "for …" may still name a counterparty of
+   an open break or a party of an open case by a distinctive word ("has Umbrella paid?"): their open
+   breaks, else their open cases.
 
 Facts are deduplicated (a case found by two of its ids is one fact) and capped.
 """
@@ -30,6 +32,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from agents.recon.normalize import norm_name
 from app.services.item_facts import item_fact
 from app.store.models import BankEntry, BookItem, Break, Case, CaseIdent
 from app.store.repositories.chunks import in_chunks
@@ -117,7 +120,8 @@ def _rows_by_id(session: Session, model, ids: Iterable[int]) -> dict[int, Any]:
     return out
 
 
-def _open_break_facts(session: Session, terms: dict[str, list[str]], facts: _Facts) -> None:
+def _open_break_facts(session: Session, terms: dict[str, list[str]], facts: _Facts, *, quiet: bool = False) -> None:
+    """`quiet`: say nothing when no break fits (the question did not ask about breaks)."""
     dates, names, refs = terms.get("dates", []), terms.get("names", []), terms.get("refs", [])
     amounts = [m for m in map(_money, terms.get("amounts", [])) if m is not None]
     breaks = list(session.execute(select(Break).where(Break.status == "open").order_by(Break.id.desc())
@@ -139,6 +143,8 @@ def _open_break_facts(session: Session, terms: dict[str, list[str]], facts: _Fac
         ("for " + " or ".join(refs)) if refs else "")))
     more = " (the newest 500 breaks were searched)" if len(breaks) == MAX_BREAKS else ""
     if not chosen:
+        if quiet:
+            return
         facts.add({"text": f"No open reconciliation break{' ' + narrowed if narrowed else ''}{more}.",
                    "source": "reconciliation breaks", "names": []})
         return
@@ -197,6 +203,28 @@ def _kind_facts(session: Session, kinds: list[str], names: list[str], facts: _Fa
         facts.add(_case_fact(c))
 
 
+#: Name words too common to pick a counterparty out of a question ("trading", "services" …).
+_GENERIC_WORDS = frozenset({
+    "BANK", "COMPANY", "CONSULTING", "CORPORATION", "ELEKTRO", "GROUP", "HOLDING", "INTERNATIONAL", "LOGISTICS",
+    "LOGISTIK", "PAYMENT", "PAYMENTS", "SERVICES", "SOLUTIONS", "SUPPLIES", "SYSTEMS", "TRADING",
+})
+
+
+def _known_names(session: Session, question: str) -> list[str]:
+    """Counterparties of open breaks and parties of open cases that the question names by a distinctive
+    word of theirs ("has Umbrella paid?" names Umbrella Ltd), compared as the matcher compares names."""
+    words = set(norm_name(question, max_len=10_000).split())
+    candidates: set[str] = set()
+    for model, column in ((BankEntry, Break.bank_entry_id), (BookItem, Break.book_item_id)):
+        candidates.update(n for n in session.execute(
+            select(model.counterparty_name).join(Break, column == model.id).where(Break.status == "open").distinct()
+        ).scalars() if n)
+    for c in _open_cases(session):
+        candidates.update(_case_party_names(c))
+    return sorted(n for n in candidates
+                  if any(len(w) >= 4 and w not in _GENERIC_WORDS and w in words for w in norm_name(n).split()))
+
+
 def find_facts(session: Session) -> FindFacts:
     def find(question: str, terms: dict[str, list[str]]) -> list[dict[str, Any]]:
         facts = _Facts()
@@ -214,6 +242,10 @@ def find_facts(session: Session) -> FindFacts:
             facts.add(fact, item=key)
         if amounts:
             _amount_facts(session, amounts, facts, items=not open_items)  # else the breaks are the items
+        if not names and not facts.items:
+            names = _known_names(session, question)
+            if names and not kinds:  # "has Umbrella paid?": what is open about them
+                _open_break_facts(session, {**terms, "names": names}, facts, quiet=True)
         if (kinds or names) and not facts.items:
             _kind_facts(session, kinds, names, facts)
         return facts.items

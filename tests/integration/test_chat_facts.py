@@ -85,3 +85,13 @@ def test_why_a_line_did_not_match_names_its_break(reconciled):
     assert facts[0]["text"] == "1 open reconciliation break(s) for CBK-20261127-0004: 1 bank only."
     assert any(f["text"].startswith("Open break (bank only ACMT/MDOP/CHRG): Statement line CBK-20261127-0004") for f in facts)
     assert sum("Statement line CBK-20261127-0004" in f["text"] for f in facts) == 1  # quoted once, as its break
+
+
+def test_a_counterparty_named_by_one_word_gives_what_is_open_about_them(reconciled):
+    engine, _ = reconciled
+    facts = _facts(engine, "has Umbrella paid yet?")
+    assert facts[0]["text"].startswith("1 open reconciliation break(s) naming Umbrella Ltd: 1 missing booking")
+    assert "AR-125" in facts[1]["text"]
+    texts = " ".join(f["text"] for f in _facts(engine, "anything about nordwind?"))
+    assert "E2E-4471" in texts and "Umbrella" not in texts
+    assert _facts(engine, "what does the trading desk do?") == []  # a generic word names no one
