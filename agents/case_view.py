@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from agents.cases import BreakCase
+from parsers.currency import quantize
 
 
 def case_to_dict(case: BreakCase) -> dict[str, Any]:
@@ -14,7 +15,8 @@ def case_to_dict(case: BreakCase) -> dict[str, Any]:
         "reason_code": case.reason_code,
         "reason_context": case.reason_context,
         "payment": case.payment,
-        "amount": format(case.amount, "f") if case.amount is not None else None,
+        "amount": format(quantize(case.amount, case.currency) if case.currency else case.amount, "f")
+        if case.amount is not None else None,  # with the currency's ISO 4217 minor units
         "currency": case.currency,
         "lifecycle": case.lifecycle(),
         "facts": [{"text": f.text, "source": f.source} for f in case.facts],

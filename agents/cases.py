@@ -17,6 +17,7 @@ from typing import Literal
 
 from agents.lifecycle import PaymentThread, Step, thread_messages
 from parsers.canonical import Message, Transaction
+from parsers.currency import format_money
 
 CaseKind = Literal[
     "rejected", "returned", "recall",
@@ -107,15 +108,14 @@ def detect_cases(messages: list[Message]) -> list[BreakCase]:
         tx, tx_type = original if original else (None, None)
         facts = [Fact(s.summary + (f" (reason {s.reason_code})" if s.reason_code and "reason" not in s.summary else ""),
                       f"{s.message_type} {s.provenance.describe()}") for s in thread.ordered()]
-        payment = {
-            "end_to_end_id": tx.end_to_end_id if tx else None,
-            "instruction_id": tx.instruction_id if tx else None,
-            "uetr": tx.uetr if tx else None,
-            "ids": sorted(thread.ids),  # type: ignore[dict-item]
+        payment = {  # the original's own ids; without it, as the thread's messages quote them (OrgnlEndToEndId …)
+            label: (getattr(tx, label) if tx else next((v for s in thread.ordered() if (v := getattr(s, label))), None))
+            for label in ("end_to_end_id", "instruction_id", "uetr")
         }
+        payment["ids"] = sorted(thread.ids)  # type: ignore[assignment]
         free_text: dict[str, str] = {}
         if tx:
-            facts.append(Fact(f"Original payment {tx.end_to_end_id or tx.instruction_id}: {tx.currency} {tx.amount}, "
+            facts.append(Fact(f"Original payment {tx.end_to_end_id or tx.instruction_id}: {format_money(tx.amount, tx.currency)}, "
                               f"creditor {tx.creditor.name or '?'} account {tx.creditor.account or '?'} "
                               f"at {tx.creditor.agent_bic or '?'}", f"{tx_type} {tx.provenance.describe()}"))
             if tx.remittance.unstructured:

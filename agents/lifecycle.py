@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Literal
 
 from parsers.canonical import Message, Provenance
+from parsers.currency import format_money
 
 Stage = Literal["initiated", "sent", "status", "booked", "returned", "recall_requested", "recall_answered", "notice"]
 STAGE_ORDER = {s: i for i, s in enumerate(
@@ -36,6 +37,11 @@ class Step:
     status: str | None = None
     reason_code: str | None = None
     summary: str = ""
+    #: the payment's own ids as this message names them (a return's OrgnlEndToEndId …), for labelling a
+    #: case whose original payment Breakdesk has not seen
+    end_to_end_id: str | None = None
+    instruction_id: str | None = None
+    uetr: str | None = None
 
 
 @dataclass
@@ -54,8 +60,17 @@ class PaymentThread:
         return sorted(self.steps, key=lambda s: (STAGE_ORDER[s.stage], s.date or date.min))
 
 
+def _id(value: str | None) -> str | None:
+    v = (value or "").strip()
+    return v if v and v.upper() not in {"NOTPROVIDED", "NONREF"} else None
+
+
 def _ids(*values: str | None) -> frozenset[str]:
-    return frozenset(v.strip() for v in values if v and v.strip() and v.strip().upper() not in {"NOTPROVIDED", "NONREF"})
+    return frozenset(v for v in map(_id, values) if v)
+
+
+def _labels(end_to_end_id: str | None, instruction_id: str | None, uetr: str | None) -> dict[str, str | None]:
+    return {"end_to_end_id": _id(end_to_end_id), "instruction_id": _id(instruction_id), "uetr": _id(uetr)}
 
 
 def steps_from_message(msg: Message) -> list[Step]:
@@ -70,7 +85,8 @@ def steps_from_message(msg: Message) -> list[Step]:
             "initiated" if initiated else "sent", mt, tx.provenance,
             _ids(tx.end_to_end_id, tx.instruction_id, tx.uetr, tx.transaction_id),
             tx.requested_execution_date or tx.settlement_date, tx.amount, tx.currency,
-            summary=f"{mt} {tx.currency} {tx.amount} to {tx.creditor.name or tx.creditor.account or '?'}",
+            summary=f"{mt} {format_money(tx.amount, tx.currency)} to {tx.creditor.name or tx.creditor.account or '?'}",
+            **_labels(tx.end_to_end_id, tx.instruction_id, tx.uetr),
         ))
     for st in msg.statuses:
         ids = _ids(st.original_end_to_end_id, st.original_instruction_id, st.original_uetr, st.original_transaction_id)
@@ -80,6 +96,7 @@ def steps_from_message(msg: Message) -> list[Step]:
             "status", mt, st.provenance, ids, st.effective_date or (msg.header.created_at.date() if msg.header.created_at else None),
             st.original_amount, st.original_currency, st.status, st.reason_code or st.reason_proprietary,
             summary=f"{mt} status {st.status or '?'}" + (f" reason {st.reason_code or st.reason_proprietary}" if (st.reason_code or st.reason_proprietary) else ""),
+            **_labels(st.original_end_to_end_id, st.original_instruction_id, st.original_uetr),
         ))
     for r in msg.returns:
         tx_ids: frozenset[str] = frozenset()
@@ -90,7 +107,8 @@ def steps_from_message(msg: Message) -> list[Step]:
             "returned", mt, r.provenance,
             _ids(r.original_end_to_end_id, r.original_instruction_id, r.original_uetr, r.original_transaction_id) | tx_ids,
             r.settlement_date, r.returned_amount, r.currency, r.kind.upper(), r.reason_code or r.reason_proprietary,
-            summary=f"{mt} {r.kind} {r.currency or ''} {r.returned_amount or ''} reason {r.reason_code or r.reason_proprietary or '?'}",
+            summary=f"{mt} {r.kind} {format_money(r.returned_amount, r.currency)} reason {r.reason_code or r.reason_proprietary or '?'}",
+            **_labels(r.original_end_to_end_id, r.original_instruction_id, r.original_uetr),
         ))
     for c in msg.cancellations:
         out.append(Step(
@@ -98,6 +116,7 @@ def steps_from_message(msg: Message) -> list[Step]:
             _ids(c.original_end_to_end_id, c.original_instruction_id, c.original_uetr, c.original_transaction_id),
             c.original_settlement_date, c.original_amount, c.original_currency, None, c.reason_code or c.reason_proprietary,
             summary=f"{mt} recall requested, reason {c.reason_code or c.reason_proprietary or '?'}",
+            **_labels(c.original_end_to_end_id, c.original_instruction_id, c.original_uetr),
         ))
     for a in msg.answers:
         out.append(Step(
@@ -105,6 +124,7 @@ def steps_from_message(msg: Message) -> list[Step]:
             _ids(a.original_end_to_end_id, a.original_instruction_id, a.original_uetr, a.original_transaction_id, a.case_id),
             None, a.original_amount, a.original_currency, a.status, a.reason_code or a.reason_proprietary,
             summary=f"{mt} recall answer {a.status or '?'}",
+            **_labels(a.original_end_to_end_id, a.original_instruction_id, a.original_uetr),
         ))
     for st in msg.statements:
         for e in st.entries:
@@ -115,7 +135,8 @@ def steps_from_message(msg: Message) -> list[Step]:
                 "returned" if returned else "booked", mt, e.provenance, ids, e.booking_date or e.value_date,
                 e.amount, e.currency, e.status,
                 (e.return_reason.code or e.return_reason.proprietary) if returned else None,
-                summary=f"{mt} {'return ' if returned else ''}entry {e.credit_debit} {e.currency} {e.amount} on {st.account or '?'}",
+                summary=f"{mt} {'return ' if returned else ''}entry {e.credit_debit} {format_money(e.amount, e.currency)} on {st.account or '?'}",
+                **_labels(e.references.end_to_end_id, e.references.instruction_id, e.references.uetr),
             ))
     if msg.free_format is not None:
         ff = msg.free_format

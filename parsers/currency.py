@@ -43,3 +43,12 @@ def quantize(amount: Decimal, code: str) -> Decimal:
     if units is None or decimals(amount) > units:
         return amount.normalize() if decimals(amount) else amount.quantize(Decimal(1))
     return amount.quantize(Decimal(1).scaleb(-units))
+
+
+def format_money(amount: Decimal | None, code: str | None) -> str:
+    """`CCY amount` as people read it, with the currency's minor units (USD 136480 → `USD 136480.00`);
+    an unknown amount or currency is left out rather than guessed."""
+    if amount is None:
+        return code or ""
+    text = format(quantize(amount, code) if code else amount, "f")
+    return f"{code} {text}" if code else text

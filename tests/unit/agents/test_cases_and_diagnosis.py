@@ -65,6 +65,24 @@ def test_pacs004_return_and_mt_reject():
 
 
 
+def test_a_return_of_a_payment_not_seen_is_named_by_the_ids_it_quotes():
+    """Only the pacs.004 arrived: the case is about OrgnlEndToEndId E2E-0404 (its title, the Exceptions page's
+    payment column, the explanation), not about its own CASE-… hash, and its amount has USD's two decimals."""
+    from agents.case_view import case_to_dict
+    from agents.explain import deterministic_answer
+
+    r = PaymentReturn(provenance=P("r.xml"), original_end_to_end_id="E2E-0404", original_uetr="174c245f-2682-4291-ad67-2a41e530cd27",
+                      original_instruction_id="NOTPROVIDED", reason_code="AC04", returned_amount=Decimal("136480"), currency="USD")
+    msg = Message(message_type="pacs.004.001.13", family="pacs.004", kind="return", provenance=P("r.xml"), returns=[r])
+    (case,) = detect_cases([msg])
+    view = case_to_dict(case)
+    assert {k: view["payment"][k] for k in ("end_to_end_id", "instruction_id", "uetr")} == {
+        "end_to_end_id": "E2E-0404", "instruction_id": None, "uetr": "174c245f-2682-4291-ad67-2a41e530cd27"}
+    assert view["amount"] == "136480.00" and "USD 136480.00" in view["lifecycle"][0]["summary"]
+    answer, _ = deterministic_answer(view, {"reason_code": "AC04", "meaning": "Closed account number"}, [])
+    assert answer.startswith("Payment E2E-0404 (USD 136480.00) was returned with reason code AC04")
+
+
 def _return(e2e, tx_id):
     r = PaymentReturn(provenance=P(f"{tx_id}.xml"), original_end_to_end_id=e2e, original_transaction_id=tx_id,
                       reason_code="AC04", returned_amount=Decimal("1250.00"), currency="EUR")
