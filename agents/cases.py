@@ -123,7 +123,9 @@ def detect_cases(messages: list[Message]) -> list[BreakCase]:
             if tx.instructions_for_agents:
                 free_text["instructions"] = " ".join(tx.instructions_for_agents)
         cases.append(BreakCase(
-            case_id=_case_id(kind, thread), kind=kind, reason_code=step.reason_code, thread=thread, facts=facts,
+            # a thread with no identifier at all (an MT940 return line with NONREF, a batch detail with only the
+            # bank's reference) is told apart by where its break was reported, or two of them shared one case
+            case_id=_case_id(kind, thread, "" if thread.ids else step.provenance.describe()), kind=kind, reason_code=step.reason_code, thread=thread, facts=facts,
             payment=payment, amount=(tx.amount if tx else step.amount), currency=(tx.currency if tx else step.currency),
             original=tx, original_message_type=tx_type, free_text=free_text,
             reason_context=REASON_CONTEXT[step.stage],

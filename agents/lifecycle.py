@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from parsers.canonical import Message, Provenance
+from parsers.canonical import Entry, EntryReferences, Message, Provenance, Reason
 from parsers.currency import format_money
 
 Stage = Literal["initiated", "sent", "status", "booked", "returned", "recall_requested", "recall_answered", "notice"]
@@ -128,21 +128,33 @@ def steps_from_message(msg: Message) -> list[Step]:
         ))
     for st in msg.statements:
         for e in st.entries:
-            refs = [e.references] + [d.references for d in e.details]
-            ids = frozenset().union(*(_ids(r.end_to_end_id, r.instruction_id, r.uetr, r.transaction_id) for r in refs))
-            returned = e.return_reason is not None and (e.return_reason.code or e.return_reason.proprietary)
-            out.append(Step(
-                "returned" if returned else "booked", mt, e.provenance, ids, e.booking_date or e.value_date,
-                e.amount, e.currency, e.status,
-                (e.return_reason.code or e.return_reason.proprietary) if returned else None,
-                summary=f"{mt} {'return ' if returned else ''}entry {e.credit_debit} {format_money(e.amount, e.currency)} on {st.account or '?'}",
-                **_labels(e.references.end_to_end_id, e.references.instruction_id, e.references.uetr),
-            ))
+            out += _entry_steps(mt, st.account, e)
     if msg.free_format is not None:
         ff = msg.free_format
         out.append(Step("notice", mt, ff.provenance, _ids(ff.related_reference), None, None, None, None,
                         ff.reason_codes[0] if ff.reason_codes else None, summary=f"{mt} free-format notice"))
     return out
+
+
+def _entry_steps(mt: str, account: str | None, e: Entry) -> list[Step]:
+    """A statement line is one step; a batch booking is one step per transaction detail. Each detail is
+    its own payment: one step for the batch would thread the payments of a salary run into one, and a
+    SEPA direct debit batch that reports two of its collections returned (AC01, CUST in their TxDtls)
+    would read as one booking instead of two returns."""
+    parts: list[tuple[Provenance, EntryReferences, Decimal | None, str | None, Reason | None]] = [
+        (d.provenance, d.references, d.amount if d.amount is not None else (e.amount if len(e.details) == 1 else None),
+         d.currency or e.currency, d.return_reason or e.return_reason) for d in e.details
+    ] or [(e.provenance, e.references, e.amount, e.currency, e.return_reason)]
+    steps = []
+    for prov, refs, amount, currency, reason in parts:
+        code = (reason.code or reason.proprietary) if reason is not None else None
+        steps.append(Step(
+            "returned" if code else "booked", mt, prov, _ids(refs.end_to_end_id, refs.instruction_id, refs.uetr, refs.transaction_id),
+            e.booking_date or e.value_date, amount, currency, e.status, code,
+            summary=f"{mt} {'return ' if code else ''}entry {e.credit_debit} {format_money(amount, currency)} on {account or '?'}",
+            **_labels(refs.end_to_end_id, refs.instruction_id, refs.uetr),
+        ))
+    return steps
 
 
 def thread_messages(messages: Iterable[Message]) -> list[PaymentThread]:

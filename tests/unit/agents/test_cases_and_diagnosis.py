@@ -123,6 +123,38 @@ def test_a_thread_without_identifiers_is_found_by_its_hash():
     book = CaseBook([(case.case_id, [])])
     assert book.place(case) == Placement(key=case.case_id, existing=True)
 
+def test_returns_without_identifiers_are_cases_of_their_own():
+    """Two return lines with no reference (MT940 NONREF) were one case: their ids hashed alike."""
+    lines = [Entry(provenance=P("s.sta", line=n), amount=Decimal(a), currency="EUR", credit_debit="CRDT",
+                   return_reason=Reason(code=code)) for n, a, code in ((5, "40.00", "AC01"), (7, "60.00", "CUST"))]
+    st = Message(message_type="MT940", family="MT940", kind="statement", provenance=P("s.sta"),
+                 statements=[Statement(provenance=P("s.sta"), entries=lines)])
+    cases = detect_cases([st])
+    assert sorted((c.reason_code, str(c.amount)) for c in cases) == [("AC01", "40.00"), ("CUST", "60.00")]
+    assert len({c.case_id for c in cases}) == 2
+    assert [c.case_id for c in detect_cases([st])] == [c.case_id for c in cases]  # stable
+
+
+def test_a_batch_booking_is_one_step_per_payment_and_its_returned_details_are_returns():
+    """A direct debit batch reporting two of its collections returned (TxDtls/RtrInf AC01 and CUST, as in
+    the Finnish camt.054 sample): two returned cases, and the batch's payments are not threaded together."""
+    from parsers.canonical import EntryDetail
+
+    details = [EntryDetail(provenance=P("n.xml", xpath=f"/Document/Ntry[1]/NtryDtls[1]/TxDtls[{i}]"),
+                           references=EntryReferences(end_to_end_id=e2e), amount=Decimal(a), currency="EUR",
+                           return_reason=Reason(code=code) if code else None)
+               for i, (e2e, a, code) in enumerate((("DD-1", "40.00", "AC01"), ("DD-2", "60.00", "CUST"), ("DD-3", "5.00", None)), 1)]
+    e = Entry(provenance=P("n.xml", xpath="/Document/Ntry[1]"), amount=Decimal("105.00"), currency="EUR",
+              credit_debit="CRDT", details=details)
+    msg = Message(message_type="camt.054.001.02", family="camt.054", kind="statement", provenance=P("n.xml"),
+                  statements=[Statement(provenance=P("n.xml"), entries=[e])])
+    threads = thread_messages([msg])
+    assert sorted(sorted(t.ids) for t in threads) == [["DD-1"], ["DD-2"], ["DD-3"]]
+    cases = detect_cases([msg])
+    assert sorted((c.payment["end_to_end_id"], c.reason_code, str(c.amount)) for c in cases) == [
+        ("DD-1", "AC01", "40.00"), ("DD-2", "CUST", "60.00")]
+
+
 def _kb(tmp_path):
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "status.md").write_text(
