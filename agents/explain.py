@@ -58,6 +58,10 @@ def guarded_generate(
     return gen.text, check_grounding(gen.text, facts=evidence, passages={p["citation_id"]: p["text"] for p in shown})
 
 
+#: How the first sentence says what happened to the payment (the golden answers' wording).
+_HAPPENED = {"rejected": "was rejected", "returned": "was returned", "recall": "is subject to a recall"}
+
+
 def deterministic_answer(case: dict[str, Any], diagnosis: dict[str, Any], passages: list[dict[str, Any]]) -> tuple[str, list[str]]:
     pay = case.get("payment") or {}
     ref = pay.get("end_to_end_id") or pay.get("instruction_id") or pay.get("uetr") or case["case_id"]
@@ -67,12 +71,13 @@ def deterministic_answer(case: dict[str, Any], diagnosis: dict[str, Any], passag
     cite = f" [{preferred}]" if preferred else ""
     kind = case["kind"]
     if kind in RECON_BREAKS:
-        first = f"Reconciliation break on {ref} ({amount}): {diagnosis.get('meaning')}{cite}"
+        first = f"Reconciliation break on {ref}" + (f" ({amount})" if amount else "") + f": {diagnosis.get('meaning')}{cite}"
     else:
         code = diagnosis.get("reason_code")
         meaning = (diagnosis.get("meaning") or "").rstrip(". ")
-        first = (f"Payment {ref} ({amount}) was {kind}" + (f" with reason code {code}: {meaning}" if code else
-                 " without a reason code") + f".{cite}")
+        happened = _HAPPENED.get(kind, f"was {kind}")
+        first = (f"Payment {ref}" + (f" ({amount})" if amount else "") + f" {happened}"
+                 + (f" with reason code {code}: {meaning}" if code else " without a reason code") + f".{cite}")
     parts = [first if first.endswith(("]", ".")) else first + "."]
     if diagnosis.get("root_cause"):
         parts.append(f"Likely cause: {diagnosis['root_cause']}")

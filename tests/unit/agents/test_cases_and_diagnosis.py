@@ -81,6 +81,9 @@ def test_a_return_of_a_payment_not_seen_is_named_by_the_ids_it_quotes():
     assert view["amount"] == "136480.00" and "USD 136480.00" in view["lifecycle"][0]["summary"]
     answer, _ = deterministic_answer(view, {"reason_code": "AC04", "meaning": "Closed account number"}, [])
     assert answer.startswith("Payment E2E-0404 (USD 136480.00) was returned with reason code AC04")
+    recall = {**view, "kind": "recall", "amount": None, "currency": None}  # an MT192 that states no amount
+    answer, _ = deterministic_answer(recall, {"reason_code": "DUPL", "meaning": "Duplicate payment"}, [])
+    assert answer.startswith("Payment E2E-0404 is subject to a recall with reason code DUPL: Duplicate payment.")
 
 
 def _return(e2e, tx_id):
