@@ -6,15 +6,17 @@ dates, amounts, and whether it asks what is still open); `find_facts` turns thos
 names an external model must not see. In order:
 
 1. A reference: the cases whose thread carries it (any identifier they have had, ignoring case), and the
-   statement lines and book items that carry it (after 3's breaks, when the question asks what is open).
-2. An invoice number: the statement lines whose remittance names it.
+   statement lines and book items that carry it (after 3's breaks, when the question asks what is open),
+   each with the match suggestion that holds it; a line found by the bank's reference brings the case of
+   its own EndToEndId.
+2. An invoice number: the statement lines whose remittance names it, with their match suggestion.
 3. What is still open ("anything unmatched on 27 November?"): the open reconciliation breaks, narrowed by
    the references, dates, amounts and names the question gives, first as a count by class, then one by one.
 4. An amount ("EUR 760.00"): the open cases of that amount, and (unless 3 listed the open items) the
    statement lines and book items of that amount.
 5. Only when nothing above pointed at a payment: the open cases of the kinds ("rejected", "returned")
    or for the names the question gives. "Why was E2E-4471 rejected?" is about E2E-4471, not about
-   every rejected payment. A question that names no one with "for …" may still name a counterparty of
+   every rejected payment; no such case is said, not left to a passage. A question that names no one with "for …" may still name a counterparty of
    an open break or a party of an open case by a distinctive word ("has Umbrella paid?"): their open
    breaks, else their open cases.
 
@@ -34,7 +36,9 @@ from sqlalchemy.orm import Session
 
 from agents.recon.normalize import norm_name
 from app.services.item_facts import item_fact
-from app.store.models import BankEntry, BookItem, Break, Case, CaseIdent
+from app.store.models import (
+    BankEntry, BookItem, Break, Case, CaseIdent, MatchSuggestion, suggestion_bank_entries, suggestion_book_items,
+)
 from app.store.repositories.chunks import in_chunks
 
 FindFacts = Callable[[str, dict[str, list[str]]], list[dict[str, Any]]]
@@ -52,7 +56,7 @@ class _Facts:
         self.limit = limit
 
     def add(self, fact: dict[str, Any], *, item: tuple[str, int] | None = None) -> None:
-        """`item` (side, row id): an item quoted once (as its break, say) is not quoted again."""
+        """`item` (side or "case", row id): an item or case quoted once (as its break, say) is not quoted again."""
         keys = {fact["text"]} | ({item} if item else set())
         if not keys & self._seen and len(self.items) < self.limit:
             self._seen |= keys
@@ -113,6 +117,36 @@ def _named(row: BankEntry | BookItem, names: list[str]) -> bool:
     return any(n.lower() in text for n in names)
 
 
+def _with_match(session: Session, row: BankEntry | BookItem) -> dict[str, Any]:
+    """The item's fact with what reconciliation made of it: the approved or pending suggestion that holds it
+    ("did Globex pay invoice 118 in full?" wants to hear of the 15.00 short payment awaiting review)."""
+    fact = item_fact(row)
+    link = suggestion_bank_entries.c.bank_entry_id if isinstance(row, BankEntry) else suggestion_book_items.c.book_item_id
+    table = suggestion_bank_entries if isinstance(row, BankEntry) else suggestion_book_items
+    q = (select(MatchSuggestion).join(table, table.c.suggestion_id == MatchSuggestion.id)
+         .where(link == row.id, MatchSuggestion.decision_state.in_(("pending", "approved")))
+         .order_by(MatchSuggestion.id.desc()).limit(1))
+    sug = session.execute(q).scalars().first()
+    if sug is not None:
+        why = "; ".join(str(r.get("text")) for r in (sug.reasons or []) if isinstance(r, dict) and r.get("text"))
+        fact["text"] += (f" Match suggestion {sug.id}: {sug.decision_state}"
+                         + (f" by {sug.decided_by}" if sug.decision_state == "approved" and sug.decided_by else " (awaiting a clerk)"
+                            if sug.decision_state == "pending" else "")
+                         + f", confidence {sug.confidence:.2f}" + (f" ({why})" if why else "") + ".")
+    return fact
+
+
+def _cases_of_items(session: Session, rows: list[BankEntry | BookItem], facts: _Facts) -> None:
+    """The payment cases of the items' own ids: a statement line found by the bank's reference leads to
+    the return case of its EndToEndId."""
+    ids = {v.upper() for r in rows for v in (r.end_to_end_id, r.instruction_id, r.uetr) if v}
+    for chunk in in_chunks(ids):
+        found = dict(session.execute(select(CaseIdent.case_id, CaseIdent.ident)
+                                     .where(func.upper(CaseIdent.ident).in_(chunk))).all())
+        for c in _rows_by_id(session, Case, found).values():
+            facts.add(_case_fact(c, found[c.id]), item=("case", c.id))
+
+
 def _rows_by_id(session: Session, model, ids: Iterable[int]) -> dict[int, Any]:
     out: dict[int, Any] = {}
     for chunk in in_chunks(ids):
@@ -165,13 +199,14 @@ def _ref_facts(session: Session, ref: str, facts: _Facts) -> list[tuple[dict[str
     key = ref.upper()
     idents = dict(session.execute(select(CaseIdent.case_id, CaseIdent.ident).where(func.upper(CaseIdent.ident) == key)).all())
     for c in _rows_by_id(session, Case, idents).values():
-        facts.add(_case_fact(c, idents[c.id]))  # the reference as the messages spell it
-    items = []
+        facts.add(_case_fact(c, idents[c.id]), item=("case", c.id))  # the reference as the messages spell it
+    rows: list[BankEntry | BookItem] = []
     for model, columns in ((BankEntry, ("end_to_end_id", "instruction_id", "account_servicer_reference")),
                            (BookItem, ("end_to_end_id", "instruction_id", "external_id", "reference"))):
         q = select(model).where(or_(*(func.upper(getattr(model, col)) == key for col in columns))).order_by(model.id)
-        items += [(item_fact(row), _item_key(row)) for row in session.execute(q.limit(MAX_FACTS)).scalars()]
-    return items
+        rows += list(session.execute(q.limit(MAX_FACTS)).scalars())
+    _cases_of_items(session, rows, facts)
+    return [(_with_match(session, row), _item_key(row)) for row in rows]
 
 
 def _open_cases(session: Session) -> list[Case]:
@@ -183,7 +218,7 @@ def _amount_facts(session: Session, amounts: list[tuple[str | None, Decimal]], f
         view = (c.detail or {}).get("case") or {}
         money = _money(f"{view.get('currency') or ''} {view.get('amount') or ''}".strip())
         if money and any(money[1] == v and (ccy is None or ccy == money[0]) for ccy, v in amounts):
-            facts.add(_case_fact(c))
+            facts.add(_case_fact(c), item=("case", c.id))
     if items:
         for model in (BankEntry, BookItem):
             q = select(model).where(model.amount.in_(sorted({v for _c, v in amounts}))).order_by(model.id)
@@ -193,6 +228,7 @@ def _amount_facts(session: Session, amounts: list[tuple[str | None, Decimal]], f
 
 
 def _kind_facts(session: Session, kinds: list[str], names: list[str], facts: _Facts) -> None:
+    before = len(facts.items)
     for c in _open_cases(session):
         if kinds and c.kind not in kinds:
             continue
@@ -200,7 +236,10 @@ def _kind_facts(session: Session, kinds: list[str], names: list[str], facts: _Fa
         text = " ".join(f["text"] for f in view.get("facts", [])).lower()
         if names and not any(n.lower() in text for n in names):
             continue
-        facts.add(_case_fact(c))
+        facts.add(_case_fact(c), item=("case", c.id))
+    if kinds and len(facts.items) == before:
+        facts.add({"text": f"No open {' or '.join(kinds)} case" + (f" naming {' or '.join(names)}" if names else "") + ".",
+                   "source": "cases", "names": []})
 
 
 #: Name words too common to pick a counterparty out of a question ("trading", "services" …).
@@ -235,7 +274,7 @@ def find_facts(session: Session) -> FindFacts:
         for inv in terms.get("invoices", []):
             for e in session.execute(select(BankEntry).where(BankEntry.remittance_text.ilike(f"%{inv}%"))
                                      .order_by(BankEntry.id).limit(MAX_FACTS)).scalars():
-                facts.add(item_fact(e), item=_item_key(e))
+                facts.add(_with_match(session, e), item=_item_key(e))
         if open_items:
             _open_break_facts(session, terms, facts)
         for fact, key in ref_items:  # after the breaks, which quote the open ones with their class

@@ -95,3 +95,14 @@ def test_a_counterparty_named_by_one_word_gives_what_is_open_about_them(reconcil
     texts = " ".join(f["text"] for f in _facts(engine, "anything about nordwind?"))
     assert "E2E-4471" in texts and "Umbrella" not in texts
     assert _facts(engine, "what does the trading desk do?") == []  # a generic word names no one
+
+
+def test_an_item_found_by_the_banks_reference_brings_its_case_and_its_match(reconciled):
+    engine, _ = reconciled
+    facts = _facts(engine, "what is CBK-20261128-0002?")  # the return of E2E-4478, known to the bank by its own ref
+    assert facts[0]["source"].startswith("case ") and "E2E-4478" in facts[0]["text"] and "FOCR" in facts[0]["text"]
+    globex = " ".join(f["text"] for f in _facts(engine, "did Globex pay invoice 118 in full?"))
+    assert "EUR 4985.00" in globex and "pending (awaiting a clerk)" in globex and "short by 15.00 EUR" in globex
+    assert [f["text"] for f in _facts(engine, "what recalls are open?")] == ["No open recall case."]
+    once = _facts(engine, "what about E2E-4471 and ACME-I-4471?")
+    assert len([f for f in once if f["source"].startswith("case ")]) == 1  # one case, however many of its ids
