@@ -24,3 +24,14 @@ def case_to_dict(case: BreakCase) -> dict[str, Any]:
         "original": case.original.model_dump(mode="json") if case.original else None,
         "original_message_type": case.original_message_type,
     }
+
+
+def payment_label(payment: dict[str, Any] | None) -> str | None:
+    """The reference a person knows a case's payment by: its EndToEndId, InstrId or UETR, else the
+    reference of a reconciliation break's item, else any id of its thread (never None when it has one)."""
+    payment = payment or {}
+    for key in ("end_to_end_id", "instruction_id", "uetr", "reference"):
+        if payment.get(key):
+            return str(payment[key])
+    ids = payment.get("ids") or []
+    return str(ids[0]) if ids else None

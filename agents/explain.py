@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from agents.case_view import payment_label
 from agents.diagnosis import RECON_BREAKS
 from agents.grounding import GroundingResult, check_grounding
 from agents.llm import CallRecorder, LLMError, Provider, generate
@@ -64,7 +65,7 @@ _HAPPENED = {"rejected": "was rejected", "returned": "was returned", "recall": "
 
 def deterministic_answer(case: dict[str, Any], diagnosis: dict[str, Any], passages: list[dict[str, Any]]) -> tuple[str, list[str]]:
     pay = case.get("payment") or {}
-    ref = pay.get("end_to_end_id") or pay.get("instruction_id") or pay.get("uetr") or case["case_id"]
+    ref = payment_label(pay) or case["case_id"]
     amount = f"{case.get('currency') or ''} {case.get('amount') or ''}".strip()
     cite_ids = [p["citation_id"] for p in passages]
     preferred = diagnosis.get("citation_id") if diagnosis.get("citation_id") in cite_ids else (cite_ids[0] if cite_ids else None)

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import parsers
-from agents.case_view import case_to_dict
+from agents.case_view import case_to_dict, payment_label
 from agents.cases import CaseBook, detect_cases
 from agents.graph.case_graph import CaseDeps, build_case_graph
 from agents.graph.chat_graph import ChatDeps, ask as ask_graph, build_chat_graph
@@ -163,7 +163,7 @@ def refresh_cases(session: Session) -> list[str]:
     for bc in found:
         placement = book.place(bc)  # bc.case_id is now the stable id
         view = case_to_dict(bc)
-        ref = view["payment"].get("end_to_end_id") or view["payment"].get("instruction_id") or bc.case_id
+        ref = payment_label(view["payment"]) or bc.case_id
         summary = {"kind": bc.kind, "reason_code": bc.reason_code, "severity": _severity(view),
                    "title": (f"{bc.kind} {ref}" + (f" ({bc.reason_code})" if bc.reason_code else ""))[:200],
                    "payment_ids": {k: v for k, v in view["payment"].items() if k != "ids"}}

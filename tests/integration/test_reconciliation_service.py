@@ -217,7 +217,9 @@ def test_matching_a_break_item_resolves_its_case_and_unmatching_reopens_it(works
         run_matching(s, user="carl")
     with session_scope(engine) as s:
         [case] = list_cases(s, kind="missing_booking")
-        assert explain_case(s, case_key=case["key"], runtime=runtime)["repair"]["kind"] == "reconciliation"
+        explained = explain_case(s, case_key=case["key"], runtime=runtime)
+        assert explained["repair"]["kind"] == "reconciliation"
+        assert explained["answer"].startswith("Reconciliation break on AR-125 (EUR 3400.00)")  # not on its CASE-… id
         key = case["key"]
         [ar125] = s.scalars(select(BookItem.id).where(BookItem.external_id == "AR-125"))
         linked = s.scalars(select(Case.key).join(Break, Break.case_id == Case.id).where(Break.book_item_id == ar125)).all()

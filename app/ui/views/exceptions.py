@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 import pandas as pd
 import streamlit as st
 
+from agents.case_view import payment_label
 from app.services import workflow
 from app.services.cases import assign_case
 from app.store.repositories.users import list_users
@@ -61,7 +62,7 @@ def _age(created: str | None) -> str:
 
 queue = pd.DataFrame([{
     "case": r["key"], "kind": r["kind"], "reason": r["reason_code"] or "", "state": r["state"], "severity": r["severity"],
-    "assignee": r["assignee"] or "", "payment": (r["payment"] or {}).get("end_to_end_id") or "",
+    "assignee": r["assignee"] or "", "payment": payment_label(r["payment"]) or "",
     "amount": f"{r['currency'] or ''} {r['amount'] or ''}".strip(), "age": _age(r["created_at"]), "title": r["title"] or "",
 } for r in rows])
 st.caption(f"{len(rows)} of {facets['total']} case(s)")

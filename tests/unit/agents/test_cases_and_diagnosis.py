@@ -158,6 +158,15 @@ def test_a_batch_booking_is_one_step_per_payment_and_its_returned_details_are_re
         ("DD-1", "AC01", "40.00"), ("DD-2", "CUST", "60.00")]
 
 
+def test_payment_label_falls_back_from_end_to_end_id_to_any_id():
+    from agents.case_view import payment_label
+
+    assert payment_label({"end_to_end_id": None, "instruction_id": "I-1", "ids": ["A"]}) == "I-1"
+    assert payment_label({"reference": "AR-125"}) == "AR-125"  # a reconciliation break's item
+    assert payment_label({"end_to_end_id": None, "ids": ["REL-77", "X"]}) == "REL-77"
+    assert payment_label({}) is None and payment_label(None) is None
+
+
 def _kb(tmp_path):
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "status.md").write_text(
