@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from agents.cases import BreakCase
-from parsers.currency import quantize
+from parsers.currency import money_text
 
 
 def case_to_dict(case: BreakCase) -> dict[str, Any]:
@@ -15,8 +15,7 @@ def case_to_dict(case: BreakCase) -> dict[str, Any]:
         "reason_code": case.reason_code,
         "reason_context": case.reason_context,
         "payment": case.payment,
-        "amount": format(quantize(case.amount, case.currency) if case.currency else case.amount, "f")
-        if case.amount is not None else None,  # with the currency's ISO 4217 minor units
+        "amount": money_text(case.amount, case.currency) if case.amount is not None else None,
         "currency": case.currency,
         "lifecycle": case.lifecycle(),
         "facts": [{"text": f.text, "source": f.source} for f in case.facts],

@@ -125,7 +125,8 @@ def detect_cases(messages: list[Message]) -> list[BreakCase]:
         cases.append(BreakCase(
             # a thread with no identifier at all (an MT940 return line with NONREF, a batch detail with only the
             # bank's reference) is told apart by where its break was reported, or two of them shared one case
-            case_id=_case_id(kind, thread, "" if thread.ids else step.provenance.describe()), kind=kind, reason_code=step.reason_code, thread=thread, facts=facts,
+            case_id=_case_id(kind, thread, "" if thread.ids else step.provenance.describe()), kind=kind,
+            reason_code=step.reason_code, thread=thread, facts=facts,
             payment=payment, amount=(tx.amount if tx else step.amount), currency=(tx.currency if tx else step.currency),
             original=tx, original_message_type=tx_type, free_text=free_text,
             reason_context=REASON_CONTEXT[step.stage],

@@ -45,10 +45,15 @@ def quantize(amount: Decimal, code: str) -> Decimal:
     return amount.quantize(Decimal(1).scaleb(-units))
 
 
+def money_text(amount: Decimal, code: str | None) -> str:
+    """The amount written with the currency's minor units (`136480` USD → `136480.00`, not `136480` or
+    the store's `136480.00000000`); as given when the currency is unknown."""
+    return format(quantize(amount, code) if code else amount, "f")
+
+
 def format_money(amount: Decimal | None, code: str | None) -> str:
-    """`CCY amount` as people read it, with the currency's minor units (USD 136480 → `USD 136480.00`);
-    an unknown amount or currency is left out rather than guessed."""
+    """`CCY amount` as people read it (`USD 136480.00`); an unknown amount or currency is left out rather
+    than guessed."""
     if amount is None:
         return code or ""
-    text = format(quantize(amount, code) if code else amount, "f")
-    return f"{code} {text}" if code else text
+    return f"{code} {money_text(amount, code)}" if code else money_text(amount, code)

@@ -76,11 +76,14 @@ OPEN_ITEMS_RE = re.compile(
     r"breaks?|missing|no match|(?:did|does|do)(?:n'?t| not)(?:\s+\S+){0,3}?\s+match(?:ed)?|left over|still open)\b", re.I)
 
 
-def _dates(question: str) -> list[str]:
-    """ISO dates (`2026-11-27`), or `--11-27` (ISO 8601's month-day) when the question gives no year."""
+def _dates(question: str) -> tuple[list[str], list[tuple[int, int]]]:
+    """ISO dates (`2026-11-27`), or `--11-27` (ISO 8601's month-day) when the question gives no year, and
+    where each date was written (so its digits are not read as amounts)."""
     found: set[str] = set()
+    spans: list[tuple[int, int]] = []
     for rx in DATE_RES:
         for m in rx.finditer(question):
+            spans.append(m.span())
             g = m.groupdict()
             month = _MONTHS.get(g["mn"].lower().rstrip(".")) if g.get("mn") else int(g["m"])
             try:
@@ -88,7 +91,7 @@ def _dates(question: str) -> list[str]:
             except ValueError:
                 continue
             found.add(day.isoformat() if g.get("y") else f"--{day:%m-%d}")
-    return sorted(found)
+    return sorted(found), spans
 
 
 def _decimal_mark(number: str) -> str | None:
@@ -135,10 +138,10 @@ def extract_terms(question: str) -> dict[str, list[str]]:
     lowered = question.lower()
     kinds = [k for k, words in {"returned": ("return",), "rejected": ("reject", "fail"), "recall": ("recall", "cancel")}.items()
              if any(w in lowered for w in words)]
-    dates_at = [m.span() for rx in DATE_RES for m in rx.finditer(question)]
+    dates, dates_at = _dates(question)
     topics = ["open_items"] if OPEN_ITEMS_RE.search(question) else []
     return {"codes": codes, "refs": refs, "invoices": invoices, "names": names, "kinds": kinds,
-            "dates": _dates(question), "amounts": _amounts(question, dates_at), "topics": topics}
+            "dates": dates, "amounts": _amounts(question, dates_at), "topics": topics}
 
 
 _CONTEXT_WORDS = (

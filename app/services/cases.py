@@ -232,14 +232,14 @@ def follow_match(session: Session, *, suggestion_id: int, action: str, decided_b
         for chunk in in_chunks(ids):
             case_ids.update(session.execute(select(Break.case_id).where(column.in_(chunk), Break.case_id.is_not(None))).scalars())
     changed: list[Case] = []
-    for case_id in sorted(case_ids):
-        case = session.get(Case, case_id)
-        if case is None or case.merged_into_id is not None:
+    for case_id in sorted(case_ids):  # in id order, as every writer locks cases
+        case = _lock_case(session, case_id)  # its state is read under the lock a concurrent decision waits on
+        if case.merged_into_id is not None:
             continue
         detail = case.detail or {}
         if action == "approve" and case.state not in ("resolved", "closed"):
             reason = f"matched: suggestion {suggestion_id} approved by {decided_by}"
-            _supersede_open_repairs(session, _lock_case(session, case_id), MATCH_ACTOR, reason)
+            _supersede_open_repairs(session, case, MATCH_ACTOR, reason)
             set_case_state(session, case_id=case_id, state="resolved", actor=MATCH_ACTOR, reason=reason)
             case.detail = {**detail, "resolved_by_match": suggestion_id}
             changed.append(case)

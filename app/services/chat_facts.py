@@ -16,9 +16,9 @@ names an external model must not see. In order:
    statement lines and book items of that amount.
 5. Only when nothing above pointed at a payment: the open cases of the kinds ("rejected", "returned")
    or for the names the question gives. "Why was E2E-4471 rejected?" is about E2E-4471, not about
-   every rejected payment; no such case is said, not left to a passage. A question that names no one with "for …" may still name a counterparty of
-   an open break or a party of an open case by a distinctive word ("has Umbrella paid?"): their open
-   breaks, else their open cases.
+   every rejected payment; when there is no such case the chat says so (rather than quoting a passage).
+   A question that names no one with "for …" may still name a counterparty of an open break or a party
+   of an open case by a distinctive word ("has Umbrella paid?"): their open breaks, else their open cases.
 
 Facts are deduplicated (a case found by two of its ids is one fact) and capped.
 """
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
+from functools import cache
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -36,10 +37,9 @@ from sqlalchemy.orm import Session
 
 from agents.recon.normalize import norm_name
 from app.services.item_facts import item_fact
-from app.store.models import (
-    BankEntry, BookItem, Break, Case, CaseIdent, MatchSuggestion, suggestion_bank_entries, suggestion_book_items,
-)
+from app.store.models import BankEntry, BookItem, Break, Case, CaseIdent, MatchSuggestion
 from app.store.repositories.chunks import in_chunks
+from app.store.repositories.matching import suggestion_link
 
 FindFacts = Callable[[str, dict[str, list[str]]], list[dict[str, Any]]]
 
@@ -54,6 +54,9 @@ class _Facts:
         self.items: list[dict[str, Any]] = []
         self._seen: set[str] = set()
         self.limit = limit
+
+    def has(self, item: tuple[str, int]) -> bool:
+        return item in self._seen
 
     def add(self, fact: dict[str, Any], *, item: tuple[str, int] | None = None) -> None:
         """`item` (side or "case", row id): an item or case quoted once (as its break, say) is not quoted again."""
@@ -121,8 +124,7 @@ def _with_match(session: Session, row: BankEntry | BookItem) -> dict[str, Any]:
     """The item's fact with what reconciliation made of it: the approved or pending suggestion that holds it
     ("did Globex pay invoice 118 in full?" wants to hear of the 15.00 short payment awaiting review)."""
     fact = item_fact(row)
-    link = suggestion_bank_entries.c.bank_entry_id if isinstance(row, BankEntry) else suggestion_book_items.c.book_item_id
-    table = suggestion_bank_entries if isinstance(row, BankEntry) else suggestion_book_items
+    table, link = suggestion_link(type(row))
     q = (select(MatchSuggestion).join(table, table.c.suggestion_id == MatchSuggestion.id)
          .where(link == row.id, MatchSuggestion.decision_state.in_(("pending", "approved")))
          .order_by(MatchSuggestion.id.desc()).limit(1))
@@ -194,8 +196,8 @@ def _open_break_facts(session: Session, terms: dict[str, list[str]], facts: _Fac
         facts.add(fact, item=_item_key(row))
 
 
-def _ref_facts(session: Session, ref: str, facts: _Facts) -> list[tuple[dict[str, Any], tuple[str, int]]]:
-    """Adds the cases whose thread carries `ref`; returns the facts of the items that carry it, with their keys."""
+def _ref_facts(session: Session, ref: str, facts: _Facts) -> list[BankEntry | BookItem]:
+    """Adds the cases whose thread carries `ref`; returns the items that carry it."""
     key = ref.upper()
     idents = dict(session.execute(select(CaseIdent.case_id, CaseIdent.ident).where(func.upper(CaseIdent.ident) == key)).all())
     for c in _rows_by_id(session, Case, idents).values():
@@ -206,15 +208,15 @@ def _ref_facts(session: Session, ref: str, facts: _Facts) -> list[tuple[dict[str
         q = select(model).where(or_(*(func.upper(getattr(model, col)) == key for col in columns))).order_by(model.id)
         rows += list(session.execute(q.limit(MAX_FACTS)).scalars())
     _cases_of_items(session, rows, facts)
-    return [(_with_match(session, row), _item_key(row)) for row in rows]
+    return rows
 
 
-def _open_cases(session: Session) -> list[Case]:
-    return list(session.execute(select(Case).where(Case.state.not_in(_CLOSED)).order_by(Case.id)).scalars())
+OpenCases = Callable[[], list[Case]]
 
 
-def _amount_facts(session: Session, amounts: list[tuple[str | None, Decimal]], facts: _Facts, *, items: bool) -> None:
-    for c in _open_cases(session):
+def _amount_facts(session: Session, open_cases: OpenCases, amounts: list[tuple[str | None, Decimal]], facts: _Facts,
+                  *, items: bool) -> None:
+    for c in open_cases():
         view = (c.detail or {}).get("case") or {}
         money = _money(f"{view.get('currency') or ''} {view.get('amount') or ''}".strip())
         if money and any(money[1] == v and (ccy is None or ccy == money[0]) for ccy, v in amounts):
@@ -227,9 +229,9 @@ def _amount_facts(session: Session, amounts: list[tuple[str | None, Decimal]], f
                     facts.add(item_fact(row), item=_item_key(row))
 
 
-def _kind_facts(session: Session, kinds: list[str], names: list[str], facts: _Facts) -> None:
+def _kind_facts(open_cases: OpenCases, kinds: list[str], names: list[str], facts: _Facts) -> None:
     before = len(facts.items)
-    for c in _open_cases(session):
+    for c in open_cases():
         if kinds and c.kind not in kinds:
             continue
         view = (c.detail or {}).get("case", {})
@@ -249,7 +251,7 @@ _GENERIC_WORDS = frozenset({
 })
 
 
-def _known_names(session: Session, question: str) -> list[str]:
+def _known_names(session: Session, open_cases: OpenCases, question: str) -> list[str]:
     """Counterparties of open breaks and parties of open cases that the question names by a distinctive
     word of theirs ("has Umbrella paid?" names Umbrella Ltd), compared as the matcher compares names."""
     words = set(norm_name(question, max_len=10_000).split())
@@ -258,7 +260,7 @@ def _known_names(session: Session, question: str) -> list[str]:
         candidates.update(n for n in session.execute(
             select(model.counterparty_name).join(Break, column == model.id).where(Break.status == "open").distinct()
         ).scalars() if n)
-    for c in _open_cases(session):
+    for c in open_cases():
         candidates.update(_case_party_names(c))
     return sorted(n for n in candidates
                   if any(len(w) >= 4 and w not in _GENERIC_WORDS and w in words for w in norm_name(n).split()))
@@ -267,26 +269,29 @@ def _known_names(session: Session, question: str) -> list[str]:
 def find_facts(session: Session) -> FindFacts:
     def find(question: str, terms: dict[str, list[str]]) -> list[dict[str, Any]]:
         facts = _Facts()
+        open_cases = cache(lambda: list(session.execute(  # read once per question, and only if needed
+            select(Case).where(Case.state.not_in(_CLOSED)).order_by(Case.id)).scalars()))
         kinds, names = terms.get("kinds", []), terms.get("names", [])
         amounts = [m for m in map(_money, terms.get("amounts", [])) if m is not None]
         open_items = "open_items" in terms.get("topics", [])
-        ref_items = [f for ref in terms.get("refs", []) for f in _ref_facts(session, ref, facts)]
+        ref_rows = [row for ref in terms.get("refs", []) for row in _ref_facts(session, ref, facts)]
         for inv in terms.get("invoices", []):
             for e in session.execute(select(BankEntry).where(BankEntry.remittance_text.ilike(f"%{inv}%"))
                                      .order_by(BankEntry.id).limit(MAX_FACTS)).scalars():
                 facts.add(_with_match(session, e), item=_item_key(e))
         if open_items:
             _open_break_facts(session, terms, facts)
-        for fact, key in ref_items:  # after the breaks, which quote the open ones with their class
-            facts.add(fact, item=key)
+        for row in ref_rows:  # after the breaks, which quote the open ones with their class
+            if not facts.has(_item_key(row)):
+                facts.add(_with_match(session, row), item=_item_key(row))
         if amounts:
-            _amount_facts(session, amounts, facts, items=not open_items)  # else the breaks are the items
+            _amount_facts(session, open_cases, amounts, facts, items=not open_items)  # else the breaks are the items
         if not names and not facts.items:
-            names = _known_names(session, question)
+            names = _known_names(session, open_cases, question)
             if names and not kinds:  # "has Umbrella paid?": what is open about them
                 _open_break_facts(session, {**terms, "names": names}, facts, quiet=True)
         if (kinds or names) and not facts.items:
-            _kind_facts(session, kinds, names, facts)
+            _kind_facts(open_cases, kinds, names, facts)
         return facts.items
 
     return find

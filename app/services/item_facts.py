@@ -10,7 +10,7 @@ from typing import Any
 
 import parsers
 from app.store.models import BankEntry, BookItem
-from parsers.currency import quantize
+from parsers.currency import format_money
 
 _NO_REF = ("NOTPROVIDED", "NONREF")
 
@@ -32,11 +32,10 @@ def item_text(row: BankEntry | BookItem, *, note: str | None = None) -> str:
     """`Statement line CBK-…: DBIT EUR 12.50 on 2026-11-27, counterparty …, remittance '…'. Matcher: …`"""
     bank = isinstance(row, BankEntry)
     ref = item_ref(row)
-    amount = quantize(row.amount, row.currency) if row.amount is not None else "?"
     others = [f"{label} {value}" for label, value in (
         ("EndToEndId", row.end_to_end_id), ("bank reference", getattr(row, "account_servicer_reference", None)))
         if value and value != ref and value.upper() not in _NO_REF]
-    return (f"{'Statement line' if bank else 'Book item'} {ref}: {row.credit_debit} {row.currency} {amount} "
+    return (f"{'Statement line' if bank else 'Book item'} {ref}: {row.credit_debit} {format_money(row.amount, row.currency)} "
             f"on {row.value_date or row.booking_date}, counterparty {row.counterparty_name or 'unknown'}"
             + (f", remittance '{row.remittance_text}'" if row.remittance_text else "")
             + "".join(f", {o}" for o in others)

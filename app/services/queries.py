@@ -224,9 +224,9 @@ def suggestions(session: Session, *, decision_states: Sequence[str] = ("pending"
 
 def _money(amount, currency: str | None) -> str:
     """Written with the currency's minor units (ISO 4217), e.g. EUR 6150.00 rather than 6150.00000000."""
-    from parsers.currency import quantize
+    from parsers.currency import money_text
 
-    return format(quantize(amount, currency) if currency else amount, "f")
+    return money_text(amount, currency)
 
 
 def _reason_text(reason: Any) -> str:

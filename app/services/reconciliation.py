@@ -35,12 +35,12 @@ from app.store.models import (
     BookItem,
     Case,
     MatchSuggestion,
-    suggestion_bank_entries,
-    suggestion_book_items,
 )
 from app.store.repositories.batches import message_payloads
 from app.store.repositories.chunks import in_chunks
-from app.store.repositories.matching import add_break, add_suggestion, create_run, finish_run, supersede_breaks
+from app.store.repositories.matching import (
+    add_break, add_suggestion, create_run, finish_run, suggestion_link, supersede_breaks,
+)
 
 Progress = Callable[[float, str], None]
 AGENT = "system:breakdesk"
@@ -50,8 +50,7 @@ PAYMENT_CASE_CLASSES = frozenset({"returned"})
 
 def _held(model):
     """The ids of `model` rows a pending suggestion holds (a subquery)."""
-    link, member = ((suggestion_bank_entries, suggestion_bank_entries.c.bank_entry_id) if model is BankEntry
-                    else (suggestion_book_items, suggestion_book_items.c.book_item_id))
+    link, member = suggestion_link(model)
     return (select(member).join(MatchSuggestion, MatchSuggestion.id == link.c.suggestion_id)
             .where(MatchSuggestion.decision_state == "pending"))
 

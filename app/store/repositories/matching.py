@@ -12,11 +12,19 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.store.models import BankEntry, BookItem, Break, MatchDecision, MatchRun, MatchSuggestion
+from app.store.models import (
+    BankEntry, BookItem, Break, MatchDecision, MatchRun, MatchSuggestion, suggestion_bank_entries, suggestion_book_items,
+)
 from app.store.repositories.chunks import in_chunks
 from app.store.types import utcnow
 
 SUGGESTION_STATUSES = ("auto", "review", "none")
+
+
+def suggestion_link(model: type[BankEntry] | type[BookItem]):
+    """The association table that links suggestions to rows of `model`, and its column for their ids."""
+    table = suggestion_bank_entries if model is BankEntry else suggestion_book_items
+    return table, table.c.bank_entry_id if model is BankEntry else table.c.book_item_id
 
 
 def create_run(
