@@ -1,11 +1,13 @@
 # Two commands matter (see README): `make run` and `make test`. Everything else is a helper.
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml Makefile | sha1sum | cut -c1-12)
+# C sources count: `pip install -e .` compiles them in place (parsers/swift/_speedups.c).
+CSRC := $(wildcard parsers/*/*.c)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml Makefile $(CSRC) | sha1sum | cut -c1-12)
 
 .PHONY: install run test bench clean
 
-$(STAMP): pyproject.toml Makefile
+$(STAMP): pyproject.toml Makefile $(CSRC)
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
@@ -27,4 +29,5 @@ bench: install
 	$(PY) -m evals.benchmarks
 
 clean:
-	rm -rf $(VENV) .breakdesk .pytest_cache
+	rm -rf $(VENV) .breakdesk .pytest_cache build
+	rm -f parsers/*/*.so

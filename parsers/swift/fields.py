@@ -43,6 +43,10 @@ class FieldRun:
     preamble: list[tuple[int, str]]
 
 
+def _clean_spaces(value: str) -> str:
+    return _TRAILING_SPACE.sub("\n", value)
+
+
 def _clean(value: str) -> str:
     value = value.rstrip()
     if " \n" in value or "\t\n" in value:
@@ -52,6 +56,38 @@ def _clean(value: str) -> str:
 
 def tokenize(text: str, first_line: int, *, bare: bool) -> list[FieldRun]:
     """Split block-4 text into field runs: one run for a braced block 4, one per message for bare text."""
+    if _scan_fields is None:
+        return _tokenize(text, first_line, bare=bare)
+    head, tokens = _scan_fields(text, first_line)
+    runs: list[FieldRun] = []
+    current = FieldRun([], first_line, [])
+    if head:
+        _note_preamble(current, head, first_line)
+    for f in tokens:
+        tag = f.tag
+        if tag == "-":
+            if not bare:  # kept as a pseudo field so the family reader can refuse it with a line
+                current.fields.append(f)
+                continue
+            if current.fields or current.preamble:
+                runs.append(current)
+            current = FieldRun([], f.line + 1, [])
+            if f.value:
+                _note_preamble(current, f.value, f.line)
+            continue
+        if bare and tag == "20" and any(g.tag == "20" or g.tag[:2] in ("61", "60", "62") for g in current.fields):
+            runs.append(current)
+            current = FieldRun([], f.line, [])
+        if not current.fields and not current.preamble:
+            current.line = f.line
+        current.fields.append(f)
+    if current.fields or current.preamble:
+        runs.append(current)
+    return runs
+
+
+def _tokenize(text: str, first_line: int, *, bare: bool) -> list[FieldRun]:
+    """`tokenize` in Python: the reference of `_speedups.scan_fields`, used where it is not built."""
     runs: list[FieldRun] = []
     current = FieldRun([], first_line, [])
     line = first_line
@@ -96,6 +132,12 @@ def tokenize(text: str, first_line: int, *, bare: bool) -> list[FieldRun]:
     if current.fields or current.preamble:
         runs.append(current)
     return runs
+
+
+try:  # the compiled scanner (parsers/swift/_speedups.c), configured by parsers.swift.mt9xx
+    from parsers.swift._speedups import scan_fields as _scan_fields
+except ImportError:
+    _scan_fields = None
 
 
 def _note_preamble(run: FieldRun, chunk: str, line: int) -> None:

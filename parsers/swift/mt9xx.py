@@ -9,6 +9,7 @@ A `:86:` right after a `:61:` belongs to that entry; anywhere else it is the sta
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 
 from parsers.canonical import (
     Agent,
@@ -25,11 +26,14 @@ from parsers.canonical import (
     StructuredRemittance,
     TransactionsSummary,
 )
-from parsers.swift import values as v
+from parsers import construct as _construct
 from parsers.construct import construct, exact
-from parsers.swift.fields import RawField
+from parsers.currency import minor_units
+from parsers.swift import values as v
+from parsers.swift.fields import RawField, _clean_spaces
 from parsers.swift.narrative import parse_narrative
 from parsers.swift.parties import read_agent, read_party
+from parsers.swift.processors import DEFAULT_PROCESSORS
 from parsers.swift.reading import MessageContext
 from parsers.swift.values import ValueProblem
 
@@ -46,6 +50,31 @@ _NO_PARTY = {
     "name": None, "address": None, "account": None, "account_scheme": None, "account_currency": None, "agent": None,
     "identifiers": None, "country_of_residence": None, "provenance": None,
 }
+
+
+try:  # the compiled fast path of `_entry` (parsers/swift/_speedups.c), built by `pip install`
+    from parsers.swift import _speedups
+except ImportError:  # a source tree nobody built: `_entry` alone gives the same objects, slower
+    _speedups = None
+else:
+    _speedups.configure({
+        **{cls.__name__: (cls, _construct._ALL_FIELDS.get(cls) or _construct._all_fields(cls))
+           for cls in (Entry, Provenance, BankTransactionCode, EntryReferences, Remittance, Party)},
+        "Decimal": Decimal, "account_scheme": v.account_scheme, "is_iban": v.is_iban, "construct": construct,
+        "Agent": Agent, "Reason": Reason, "StructuredRemittance": StructuredRemittance,
+        "RawField": RawField, "clean_spaces": _clean_spaces,
+    })
+
+
+def _fast_path(ctx: MessageContext):
+    """`_speedups.statement_lines` when the statement-line hooks are the defaults it embodies, else None."""
+    if _speedups is None:
+        return None
+    procs = ctx.processors
+    for key in ("pre_statement_line", "post_statement_line"):
+        if procs.get(key, []) != DEFAULT_PROCESSORS.get(key, []):
+            return None
+    return _speedups.statement_lines
 
 
 def _ref(value: str | None) -> str | None:
@@ -77,7 +106,13 @@ def read_statement(ctx: MessageContext, kind: str) -> Statement:
             stmt[key] = getattr(prev, key)
 
     pending: list | None = None  # [:61: field, its :86: text, its :NS: text]
-    for f in ctx.fields:
+    fast = _fast_path(ctx)  # takes runs of plain statement lines; `_entry` reads the others
+    units = None  # the minor units of the statement's currency, once it is known
+    fields = ctx.fields if isinstance(ctx.fields, list) else list(ctx.fields)
+    i, n = 0, len(fields)
+    while i < n:
+        f = fields[i]
+        i += 1
         tag = f.tag
         if tag == "86" or tag == "NS":
             # :86: after a :61: belongs to it, anywhere else to the statement. Sberbank/Hungarian
@@ -101,6 +136,12 @@ def read_statement(ctx: MessageContext, kind: str) -> Statement:
         if tag == "61":
             if currency is None:
                 raise ctx.error("no currency known for this entry (no :60a: or :34F: before it)", f)
+            if fast is not None:
+                units = units if units is not None else minor_units(currency)
+                taken = fast(fields, i - 1, currency, units, ctx.file, ctx.message_index, entries)
+                if taken > i - 1:
+                    i = taken
+                    continue
             pending = [f, None, None]
         elif tag in _BALANCES:
             g = ctx.read(f)
@@ -240,8 +281,11 @@ def _datetime(ctx: MessageContext, f: RawField) -> datetime:
 
 
 def _entry(ctx: MessageContext, f: RawField, currency: str, text86: str | None, ns: str | None) -> Entry:
-    """One :61: (with its :86: or :NS:) → Entry. The hottest path of the reader: objects are built
-    from complete field dicts (`exact`), kept in step with the model by a unit test."""
+    """One :61: (with its :86: or :NS:) → Entry. The reference of the compiled fast path
+    (`_speedups.statement_lines`, which builds the plainly well-formed lines the same way): this reads
+    every line it leaves (a German ?NN narrative, a line a processor rewrites, an :NS: block) and
+    reports every error. Objects are built from complete field dicts (`exact`), kept in step with the
+    model by a unit test."""
     g = ctx.read(f)
     if g["entry_date"] and g["booking_date"] is None:
         raise ctx.error(f"impossible entry date {g['entry_date']!r} (MMDD)", f)

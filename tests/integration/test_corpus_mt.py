@@ -21,6 +21,7 @@ from parsers.errors import FieldError, ParseError, UnknownMessageTypeError
 from parsers.swift import parse_mt
 from parsers.swift.fields import tokenize
 from tests.conftest import CORPUS, load_manifest
+from tests.support.mt_reference import assert_same, outcome, reference_reader
 
 pytestmark = pytest.mark.integration
 
@@ -81,6 +82,19 @@ def _derived(row, msgs: list[Message]) -> dict:
         "ns_entries": sum(1 for e in entries if any(k.startswith("NS") for k in e.narrative_fields)),
         "raw86": sum(1 for run in tokenize(row.path.read_text("latin-1"), 1, bare=True) for f in run.fields if f.tag == "86"),
     }
+
+
+@pytest.mark.parametrize("row", MT_ROWS, ids=lambda r: r.local_path)
+def test_the_compiled_fast_path_reads_every_file_as_the_python_reader_does(row):
+    """parsers/swift/_speedups.c against its reference, file by file: same objects or same error."""
+    fast = outcome(lambda: _parse(row))
+    with reference_reader():
+        ref = outcome(lambda: _parse(row))
+    assert fast[0] == ref[0], (fast, ref)
+    if fast[0] == "ok":
+        assert_same(fast[1], ref[1], row.local_path)
+    else:
+        assert fast == ref
 
 
 def test_manifest_has_the_mt_files():
