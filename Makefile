@@ -1,8 +1,8 @@
 # Two commands matter (see README): `make run` and `make test`. Everything else is a helper.
 VENV ?= .venv
 PY := $(VENV)/bin/python
-# C sources count: `pip install -e .` compiles them in place (parsers/swift/_speedups.c).
-CSRC := $(wildcard parsers/*/*.c)
+# C sources count: `pip install -e .` compiles them in place (parsers/*/_speedups.c).
+CSRC := $(wildcard parsers/*/*.c parsers/*.h)
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml Makefile $(CSRC) | sha1sum | cut -c1-12)
 
 .PHONY: install run test bench clean

@@ -25,9 +25,17 @@ from parsers.canonical import (
     StatementKind,
     TransactionsSummary,
 )
+from decimal import Decimal, InvalidOperation
+
+from lxml import etree
+from pydantic_core import PydanticUndefined
+
+from parsers import construct as _construct
+from parsers.canonical import Agent, Party, PostalAddress, Provenance
 from parsers.construct import construct, exact
 from parsers.iso20022.common import account, agent, charges, money, party, reason, remittance
-from parsers.iso20022.node import Node
+from parsers.iso20022.node import Node, _parse_datetime
+from parsers.iso20022.xml import make_parser
 
 #: message element → (repeating element, kind, additional-info element)
 STATEMENT_SHAPES: dict[str, tuple[str, StatementKind, str]] = {
@@ -223,7 +231,49 @@ def _status(ntry: Node, kind: StatementKind) -> str | None:
     return ntry.text("Sts") or ntry.child("Sts").text("Cd", "Prtry")  # type: ignore[union-attr]  # text up to v07
 
 
+def _compiled_entry():
+    """`_speedups.entry` (parsers/iso20022/_speedups.c, built by `pip install`), configured with the
+    canonical classes; None where it is not built or its check of lxml's tree layout fails."""
+    try:
+        from parsers.iso20022 import _speedups
+    except ImportError:
+        return None
+
+    def model(cls):
+        defaults = tuple(
+            (f.default_factory if f.default_factory in (list, dict) else None) if f.default_factory is not None
+            else (None if f.default is PydanticUndefined else f.default)
+            for f in cls.model_fields.values()
+        )
+        fields = _construct._ALL_FIELDS.get(cls) or _construct._all_fields(cls)
+        return cls, fields, tuple(cls.model_fields), defaults
+
+    probe = etree.fromstring(b'<a>\n<Bb Ccy="EUR">t</Bb></a>', parser=make_parser())[0]
+    on = _speedups.configure({
+        **{cls.__name__: model(cls) for cls in (
+            Entry, EntryDetail, EntryReferences, Party, Agent, PostalAddress, Money, Remittance,
+            BankTransactionCode, Provenance,
+        )},
+        "Decimal": Decimal, "InvalidOperation": InvalidOperation, "parse_datetime": _parse_datetime,
+        "Element": etree._Element, "probe": probe,
+    })
+    return (_speedups.entry, _speedups.entries) if on else (None, None)
+
+
+#: The compiled readers of plainly well-formed entries (one entry; a statement's entries);
+#: `read_entry` below is their reference.
+_fast_entry, _fast_entries = _compiled_entry()
+
+
 def read_entry(ntry: Node, kind: StatementKind = "statement") -> Entry:
+    """One Ntry → Entry. The compiled `_fast_entry` reads it when it holds nothing it leaves to this
+    reference (charges, structured remittance, return information, party identifiers …); this
+    reads the others and raises every error with its XPath."""
+    if _fast_entry is not None:
+        ctx = ntry.ctx
+        entry = _fast_entry(ntry.el, ntry.xpath, ctx.file, ctx.message_index, kind == "statement")
+        if entry is not None:
+            return entry
     k = ntry.kids()
     amt, ccy = ntry.amount("Amt")
     if amt is None:
@@ -277,6 +327,17 @@ def read_entry(ntry: Node, kind: StatementKind = "statement") -> Entry:
     )
 
 
+def _read_entries(st: Node, kind: StatementKind) -> list[Entry]:
+    """A statement's entries: the compiled reader's, with the reference reading those it leaves."""
+    if _fast_entries is not None:
+        ctx = st.ctx
+        got, left = _fast_entries(st.el, st.xpath, ctx.file, ctx.message_index, kind == "statement")
+        if not left:
+            return got
+        return [e if e is not None else read_entry(n, kind) for e, n in zip(got, st.children("Ntry"), strict=True)]
+    return [read_entry(n, kind) for n in st.children("Ntry")]
+
+
 def read_statements(root: Node, message: Message) -> None:
     repeat, kind, info_tag = STATEMENT_SHAPES[root.name]
     found = False
@@ -284,7 +345,7 @@ def read_statements(root: Node, message: Message) -> None:
     for st in root.children(repeat):
         found = True
         statement = read_statement_head(st, kind, info_tag, page)
-        statement.entries = [read_entry(n, kind) for n in st.children("Ntry")]
+        statement.entries = _read_entries(st, kind)
         message.statements.append(statement)
     if not found:
         raise root.error(f"<{root.name}> has no <{repeat}> element")

@@ -11,13 +11,12 @@
  * non-ASCII text in :61:, any value the reference would refuse), `statement_line` returns None and
  * the caller runs the reference reader, which also raises every error with its line. So this file
  * never raises a parse error of its own and never decides anything the reference does not; tests
- * compare the two on the corpus and on generated lines (tests/unit/parsers/swift/test_speedups.py).
+ * compare the two on the corpus and on generated lines (tests/unit/parsers/swift/test_mt_speedups.py).
  *
  * Objects are made the way `parsers.construct.exact` makes them: `object.__new__(cls)` and the
  * pydantic slots set directly, from complete field dicts in the model's field order.
  */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "../_speedups_common.h"
 #include <datetime.h>
 #include <strings.h>
 
@@ -36,10 +35,9 @@ static PyObject *CONSTRUCT;      /* construct.construct(cls, **values) */
 static PyObject *AGENT, *REASON, *STRUCTURED;  /* classes made through CONSTRUCT (rare objects) */
 static int configured = 0;
 
-static PyObject *EMPTY_TUPLE, *EMPTY_STR;
+static PyObject *EMPTY_STR;
 
 /* interned strings */
-static PyObject *S_DICT, *S_FIELDS_SET, *S_EXTRA, *S_PRIVATE;
 static PyObject *S_CRDT, *S_DBIT, *S_BOOK, *S_SWIFT, *S_SCOR, *S_SPACE, *S_SLASH, *S_NL;
 static PyObject *K_file, *K_message_index, *K_line, *K_xpath;
 static PyObject *K_domain, *K_family, *K_sub_family, *K_proprietary_code, *K_proprietary_issuer;
@@ -85,22 +83,9 @@ static PyObject *S_PREF_IBAN[2], *S_PREF_BIC[2], *S_PREF_CTX[2]; /* [credit] */
 static PyObject *
 make_model(Model *m, PyObject *dict)
 {
-    /* `construct.exact`: object.__new__(cls) and the pydantic slots; steals `dict`. */
-    PyObject *obj;
-    if (dict == NULL)
-        return NULL;
-    obj = PyBaseObject_Type.tp_new((PyTypeObject *)m->cls, EMPTY_TUPLE, NULL);
-    if (obj == NULL
-        || PyObject_GenericSetAttr(obj, S_DICT, dict) < 0
-        || PyObject_GenericSetAttr(obj, S_FIELDS_SET, m->fields) < 0
-        || PyObject_GenericSetAttr(obj, S_EXTRA, Py_None) < 0
-        || PyObject_GenericSetAttr(obj, S_PRIVATE, Py_None) < 0) {
-        Py_XDECREF(obj);
-        Py_DECREF(dict);
-        return NULL;
-    }
-    Py_DECREF(dict);
-    return obj;
+    /* `construct.exact`: every field set, the class's shared fields-set; steals `dict` */
+    Py_INCREF(m->fields);
+    return new_object(m->cls, dict, m->fields);
 }
 
 /* dict from (key, value) pairs; values are borrowed (NULL value = error already set). The first
@@ -1656,7 +1641,7 @@ make_raw_field(PyObject *tag, PyObject *value, Py_ssize_t line)
     PyObject *f, *ln;
     if (tag == NULL || value == NULL)
         return NULL;
-    f = PyBaseObject_Type.tp_new((PyTypeObject *)RAW_FIELD, EMPTY_TUPLE, NULL);
+    f = PyBaseObject_Type.tp_new((PyTypeObject *)RAW_FIELD, EMPTY_TUPLE, NULL); /* a slots dataclass */
     ln = PyLong_FromSsize_t(line);
     if (f == NULL || ln == NULL || PyObject_GenericSetAttr(f, S_tag, tag) < 0
         || PyObject_GenericSetAttr(f, S_value, value) < 0 || PyObject_GenericSetAttr(f, S_line, ln) < 0) {
@@ -1761,18 +1746,6 @@ take_model(PyObject *spec, const char *name, Model *m)
     return 0;
 }
 
-static int
-take(PyObject *spec, const char *name, PyObject **slot)
-{
-    PyObject *o = PyDict_GetItemString(spec, name);
-    if (o == NULL) {
-        PyErr_Format(PyExc_TypeError, "configure: %s is missing", name);
-        return -1;
-    }
-    Py_XSETREF(*slot, Py_NewRef(o));
-    return 0;
-}
-
 static PyObject *
 configure(PyObject *self, PyObject *spec)
 {
@@ -1808,11 +1781,6 @@ static PyMethodDef methods[] = {
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "parsers.swift._speedups", NULL, -1, methods};
 
-#define INTERN(var, text)                                   \
-    do {                                                    \
-        if ((var = PyUnicode_InternFromString(text)) == NULL) \
-            return NULL;                                    \
-    } while (0)
 #define KEY(name) INTERN(K_##name, #name)
 
 PyMODINIT_FUNC
@@ -1821,13 +1789,9 @@ PyInit__speedups(void)
     PyDateTime_IMPORT;
     if (PyDateTimeAPI == NULL)
         return NULL;
-    if ((EMPTY_TUPLE = PyTuple_New(0)) == NULL)
+    if (common_init() < 0)
         return NULL;
     INTERN(EMPTY_STR, "");
-    INTERN(S_DICT, "__dict__");
-    INTERN(S_FIELDS_SET, "__pydantic_fields_set__");
-    INTERN(S_EXTRA, "__pydantic_extra__");
-    INTERN(S_PRIVATE, "__pydantic_private__");
     INTERN(S_CRDT, "CRDT");
     INTERN(S_DBIT, "DBIT");
     INTERN(S_BOOK, "BOOK");

@@ -21,7 +21,7 @@ from parsers.errors import FieldError, ParseError, UnknownMessageTypeError
 from parsers.swift import parse_mt
 from parsers.swift.fields import tokenize
 from tests.conftest import CORPUS, load_manifest
-from tests.support.mt_reference import assert_same, outcome, reference_reader
+from tests.support.reference_readers import assert_reads_alike
 
 pytestmark = pytest.mark.integration
 
@@ -87,14 +87,7 @@ def _derived(row, msgs: list[Message]) -> dict:
 @pytest.mark.parametrize("row", MT_ROWS, ids=lambda r: r.local_path)
 def test_the_compiled_fast_path_reads_every_file_as_the_python_reader_does(row):
     """parsers/swift/_speedups.c against its reference, file by file: same objects or same error."""
-    fast = outcome(lambda: _parse(row))
-    with reference_reader():
-        ref = outcome(lambda: _parse(row))
-    assert fast[0] == ref[0], (fast, ref)
-    if fast[0] == "ok":
-        assert_same(fast[1], ref[1], row.local_path)
-    else:
-        assert fast == ref
+    assert_reads_alike(lambda: _parse(row), row.local_path)
 
 
 def test_manifest_has_the_mt_files():

@@ -15,6 +15,7 @@ import pytest
 from parsers import Message, ParseError, parse_file
 from parsers.iso20022.xsd import xsd_findings
 from tests.conftest import CORPUS, load_manifest
+from tests.support.reference_readers import assert_reads_alike
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("shared_dir")]
 
@@ -177,6 +178,12 @@ def _check_xsd(cf):
         assert errors[0].location.xpath and errors[0].location.xpath.startswith(("/Document", "/message"))
     elif "no XSD in reference/xsd" in notes or "not XSD-validatable" in notes:
         assert [(f.severity, f.code) for f in findings] == [("info", "XSD_NOT_AVAILABLE")]
+
+
+@pytest.mark.parametrize("row", [f for f in MX_FILES if f.message_type.startswith("camt.05")], ids=lambda r: r.local_path)
+def test_the_compiled_entry_reader_reads_every_statement_as_the_python_reader_does(row):
+    """parsers/iso20022/_speedups.c against its reference, file by file: same objects or same error."""
+    assert_reads_alike(lambda: parse_file(row.path), row.local_path)
 
 
 def test_every_mx_manifest_row_is_covered():

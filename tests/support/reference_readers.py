@@ -1,6 +1,7 @@
-"""The MT reader with and without its compiled fast path (`parsers/swift/_speedups.c`), and a strict
-comparison of what each produced: the fast path must build the very objects the Python reader builds
-(same classes, fields, fields-set, Decimal exponents, dict order) and fail exactly where it fails."""
+"""The readers with and without their compiled fast paths (`parsers/swift/_speedups.c`,
+`parsers/iso20022/_speedups.c`), and a strict comparison of what each produced: a fast path must build
+the very objects the Python reader builds (same classes, fields, fields-set, Decimal exponents, dict
+order) and fail exactly where it fails."""
 
 from __future__ import annotations
 
@@ -12,18 +13,19 @@ from typing import Any
 from pydantic import BaseModel
 
 from parsers.errors import ParseError
+from parsers.iso20022 import statements
 from parsers.swift import fields, mt9xx
 
 
 @contextmanager
 def reference_reader() -> Iterator[None]:
-    """Run the pure-Python reader: no compiled statement lines, no compiled field scanner."""
-    saved = mt9xx._speedups, fields._scan_fields
-    mt9xx._speedups, fields._scan_fields = None, None
+    """Run the pure-Python readers: no compiled MT statement lines or field scanner, no compiled camt entries."""
+    saved = mt9xx._speedups, fields._scan_fields, statements._fast_entry, statements._fast_entries
+    mt9xx._speedups, fields._scan_fields, statements._fast_entry, statements._fast_entries = None, None, None, None
     try:
         yield
     finally:
-        mt9xx._speedups, fields._scan_fields = saved
+        mt9xx._speedups, fields._scan_fields, statements._fast_entry, statements._fast_entries = saved
 
 
 def outcome(run: Callable[[], Any]) -> Any:
@@ -53,3 +55,15 @@ def assert_same(a: Any, b: Any, path: str = "") -> None:
         assert str(a) == str(b), f"{path}: {a!s} != {b!s}"
     else:
         assert a == b, f"{path}: {a!r} != {b!r}"
+
+
+def assert_reads_alike(run: Callable[[], Any], label: str = "messages") -> None:
+    """`run` (a parse) gives the same objects, or the same located error, with and without the compiled readers."""
+    fast = outcome(run)
+    with reference_reader():
+        ref = outcome(run)
+    assert fast[0] == ref[0], (fast, ref)
+    if fast[0] == "ok":
+        assert_same(fast[1], ref[1], label)
+    else:
+        assert fast == ref

@@ -16,7 +16,7 @@ from parsers.swift import fields, mt9xx, parse_mt
 from parsers.swift.fields import _tokenize, tokenize
 from parsers.swift.processors import DEFAULT_PROCESSORS
 from mt_helpers import STATEMENT, parse, wrap
-from tests.support.mt_reference import assert_same, outcome, reference_reader
+from tests.support.reference_readers import assert_reads_alike, assert_same
 
 SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -151,25 +151,12 @@ def statements(draw) -> str:
     return "\n".join(body) + "\n"
 
 
-def _both(text: str):
-    data = text.encode("utf-8")
-    fast = outcome(lambda: list(parse_mt(data, filename="gen.sta")))
-    with reference_reader():
-        ref = outcome(lambda: list(parse_mt(data, filename="gen.sta")))
-    return fast, ref
-
-
 @SETTINGS
 @given(statements())
 @example(":20:S\n:25:X\n:60F:C240131EUR1,\n:61:2402010201D250,50NTRFINV//B\n:86:/ORDP//NAME/A/IBAN/NL91ABNA0417164300/REMI/STRD/CUR/RF18539007547034/X\n")
 @example(":20:S\n:25:X\n:60F:C240131EUR1,\n:61:2402010201C1,NTRF\n:86:/RTRN/MD06/reason/ /BENM//NAME/B/CNTP/NL91ABNA0417164300/ABNANL2A/Shop/AMS/\n")
 def test_generated_statements_read_the_same_with_and_without_the_fast_path(text):
-    fast, ref = _both(text)
-    assert fast[0] == ref[0], (fast, ref)
-    if fast[0] == "ok":
-        assert_same(fast[1], ref[1], "messages")
-    else:
-        assert fast == ref
+    assert_reads_alike(lambda: list(parse_mt(text.encode("utf-8"), filename="gen.sta")))
 
 
 @st.composite
