@@ -63,19 +63,21 @@ def tokenize(text: str, first_line: int, *, bare: bool) -> list[FieldRun]:
     current = FieldRun([], first_line, [])
     if head:
         _note_preamble(current, head, first_line)
+    if not bare:  # one run: every token, '-' lines as pseudo fields; its line is its first field's
+        if tokens and not current.preamble and tokens[0].tag != "-":
+            current.line = tokens[0].line
+        current.fields = tokens
+        return [current] if tokens or current.preamble else []
     for f in tokens:
         tag = f.tag
         if tag == "-":
-            if not bare:  # kept as a pseudo field so the family reader can refuse it with a line
-                current.fields.append(f)
-                continue
             if current.fields or current.preamble:
                 runs.append(current)
             current = FieldRun([], f.line + 1, [])
             if f.value:
                 _note_preamble(current, f.value, f.line)
             continue
-        if bare and tag == "20" and any(g.tag == "20" or g.tag[:2] in ("61", "60", "62") for g in current.fields):
+        if tag == "20" and any(g.tag == "20" or g.tag[:2] in ("61", "60", "62") for g in current.fields):
             runs.append(current)
             current = FieldRun([], f.line, [])
         if not current.fields and not current.preamble:

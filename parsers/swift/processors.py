@@ -79,6 +79,8 @@ def drop_rabobank_940_header(fields: list[RawField]) -> list[RawField]:
 
 def merge_consecutive_86(fields: list[RawField]) -> list[RawField]:
     """Rabobank's old format writes one `:86:` per narrative line; they are one :86: field."""
+    if "\x0086\x0086\x00" not in "\x00".join(["", *[f.tag for f in fields], ""]):
+        return fields  # no two in a row (the usual case, found in one pass)
     out: list[RawField] = []
     for f in fields:
         if f.tag == "86" and out and out[-1].tag == "86":
