@@ -113,9 +113,17 @@ dict_of(PyObject **template, int n, PyObject **kv)
             return NULL;
         }
     }
-    if (*template == NULL && (*template = PyDict_Copy(d)) == NULL) {
-        Py_DECREF(d);
-        return NULL;
+    if (*template == NULL) {
+        /* the template keeps the keys only: its values (this object's) are dropped */
+        PyObject *t = PyDict_Copy(d);
+        for (int i = 0; t != NULL && i < n; i++)
+            if (PyDict_SetItem(t, kv[2 * i], Py_None) < 0)
+                Py_CLEAR(t);
+        if (t == NULL) {
+            Py_DECREF(d);
+            return NULL;
+        }
+        *template = t;
     }
     return d;
 }
@@ -946,7 +954,7 @@ german_facts(PyObject *text, Facts *f)
     }
     {
         Span acct = subs[31], iban = subs[38];
-        char *tmp = PyMem_Malloc(rn + 1);
+        char *tmp = PyMem_Malloc(used + 1); /* a subfield is at most everything in buf */
         Py_ssize_t k = 0;
         PyObject *account = Py_NewRef(Py_None);
         if (tmp == NULL) {
