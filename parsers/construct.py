@@ -78,6 +78,11 @@ def exact(cls: type[M], data: dict[str, Any]) -> M:
     return obj
 
 
+def shared_fields_set(cls: type[BaseModel]) -> set[str]:
+    """The fields-set every `exact` object of `cls` shares (the compiled readers use it too)."""
+    return _ALL_FIELDS.get(cls) or _all_fields(cls)
+
+
 def check_exact_fields(cls: type[BaseModel], keys: set[str]) -> None:
     """Used by tests: the hand-written field dicts must stay in step with the canonical model."""
     missing, extra = set(cls.model_fields) - keys, keys - set(cls.model_fields)

@@ -463,7 +463,7 @@ amount(Ctx *cx, XNode *n, const char **paths, PyObject **out)
     return 0;
 }
 
-/* a date from a YYYY-MM-DD text, or through node._parse_datetime for a date-time */
+/* a date from a YYYY-MM-DD text, or through node.parse_xs_datetime for a date-time */
 static PyObject *
 date_of_text(Ctx *cx, PyObject *t)
 {

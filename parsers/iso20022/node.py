@@ -306,7 +306,7 @@ class Node:
         text = self.value or ""
         try:
             if "T" in text:
-                return _parse_datetime(text).date()
+                return parse_xs_datetime(text).date()
             return _dt.date.fromisoformat(text[:10])
         except ValueError:
             raise self.error("not an ISO date") from None
@@ -316,7 +316,7 @@ class Node:
         try:
             if "T" not in text:
                 return _dt.datetime.combine(_dt.date.fromisoformat(text[:10]), _dt.time())
-            return _parse_datetime(text)
+            return parse_xs_datetime(text)
         except ValueError:
             raise self.error("not an ISO date-time") from None
 
@@ -354,7 +354,7 @@ def _index(el: etree._Element) -> tuple[dict[str, etree._Element], dict[str, lis
     return kids, more
 
 
-def _parse_datetime(text: str) -> _dt.datetime:
+def parse_xs_datetime(text: str) -> _dt.datetime:
     try:
         return _dt.datetime.fromisoformat(text)
     except ValueError:

@@ -12,7 +12,13 @@ statement whose entries it has not read yet.
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
+from lxml import etree
+from pydantic_core import PydanticUndefined
+
 from parsers.canonical import (
+    Agent,
     Balance,
     BankTransactionCode,
     Entry,
@@ -20,21 +26,17 @@ from parsers.canonical import (
     EntryReferences,
     Message,
     Money,
+    Party,
+    PostalAddress,
+    Provenance,
     Remittance,
     Statement,
     StatementKind,
     TransactionsSummary,
 )
-from decimal import Decimal, InvalidOperation
-
-from lxml import etree
-from pydantic_core import PydanticUndefined
-
-from parsers import construct as _construct
-from parsers.canonical import Agent, Party, PostalAddress, Provenance
-from parsers.construct import construct, exact
+from parsers.construct import construct, exact, shared_fields_set
 from parsers.iso20022.common import account, agent, charges, money, party, reason, remittance
-from parsers.iso20022.node import Node, _parse_datetime
+from parsers.iso20022.node import Node, parse_xs_datetime
 from parsers.iso20022.xml import make_parser
 
 #: message element → (repeating element, kind, additional-info element)
@@ -245,8 +247,7 @@ def _compiled_entry():
             else (None if f.default is PydanticUndefined else f.default)
             for f in cls.model_fields.values()
         )
-        fields = _construct._ALL_FIELDS.get(cls) or _construct._all_fields(cls)
-        return cls, fields, tuple(cls.model_fields), defaults
+        return cls, shared_fields_set(cls), tuple(cls.model_fields), defaults
 
     probe = etree.fromstring(b'<a>\n<Bb Ccy="EUR">t</Bb></a>', parser=make_parser())[0]
     on = _speedups.configure({
@@ -254,7 +255,7 @@ def _compiled_entry():
             Entry, EntryDetail, EntryReferences, Party, Agent, PostalAddress, Money, Remittance,
             BankTransactionCode, Provenance,
         )},
-        "Decimal": Decimal, "InvalidOperation": InvalidOperation, "parse_datetime": _parse_datetime,
+        "Decimal": Decimal, "InvalidOperation": InvalidOperation, "parse_datetime": parse_xs_datetime,
         "Element": etree._Element, "probe": probe,
     })
     return (_speedups.entry, _speedups.entries) if on else (None, None)

@@ -43,14 +43,14 @@ class FieldRun:
     preamble: list[tuple[int, str]]
 
 
-def _clean_spaces(value: str) -> str:
+def drop_spaces_before_newlines(value: str) -> str:
     return _TRAILING_SPACE.sub("\n", value)
 
 
 def _clean(value: str) -> str:
     value = value.rstrip()
     if " \n" in value or "\t\n" in value:
-        value = _TRAILING_SPACE.sub("\n", value)
+        value = drop_spaces_before_newlines(value)
     return value
 
 

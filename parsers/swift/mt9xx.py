@@ -26,11 +26,10 @@ from parsers.canonical import (
     StructuredRemittance,
     TransactionsSummary,
 )
-from parsers import construct as _construct
-from parsers.construct import construct, exact
+from parsers.construct import construct, exact, shared_fields_set
 from parsers.currency import minor_units
 from parsers.swift import values as v
-from parsers.swift.fields import RawField, _clean_spaces
+from parsers.swift.fields import RawField, drop_spaces_before_newlines
 from parsers.swift.narrative import parse_narrative
 from parsers.swift.parties import read_agent, read_party
 from parsers.swift.processors import DEFAULT_PROCESSORS
@@ -58,11 +57,11 @@ except ImportError:  # a source tree nobody built: `_entry` alone gives the same
     _speedups = None
 else:
     _speedups.configure({
-        **{cls.__name__: (cls, _construct._ALL_FIELDS.get(cls) or _construct._all_fields(cls))
+        **{cls.__name__: (cls, shared_fields_set(cls))
            for cls in (Entry, Provenance, BankTransactionCode, EntryReferences, Remittance, Party)},
         "Decimal": Decimal, "account_scheme": v.account_scheme, "is_iban": v.is_iban, "construct": construct,
         "Agent": Agent, "Reason": Reason, "StructuredRemittance": StructuredRemittance,
-        "RawField": RawField, "clean_spaces": _clean_spaces,
+        "RawField": RawField, "clean_spaces": drop_spaces_before_newlines,
     })
 
 
