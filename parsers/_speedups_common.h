@@ -1,5 +1,6 @@
 /* What both compiled readers (parsers/swift/_speedups.c, parsers/iso20022/_speedups.c) share: making
- * a canonical object the way `parsers.construct` does, and taking what `configure` is handed.
+ * a canonical object the way `parsers.construct` does (`exact`, `construct`), and taking what
+ * `configure` is handed.
  * Included by each of them; every definition is static to its module. */
 #ifndef BREAKDESK_SPEEDUPS_COMMON_H
 #define BREAKDESK_SPEEDUPS_COMMON_H
@@ -47,6 +48,26 @@ out:
     return obj;
 }
 
+/* u[a:b].strip(), with Python's own whitespace (Py_UNICODE_ISSPACE); new reference */
+static PyObject *
+ustrip_range(PyObject *u, Py_ssize_t a, Py_ssize_t b)
+{
+    int kind = PyUnicode_KIND(u);
+    const void *data = PyUnicode_DATA(u);
+    while (a < b && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, a)))
+        a++;
+    while (b > a && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, b - 1)))
+        b--;
+    return PyUnicode_Substring(u, a, b);
+}
+
+/* str.strip() */
+static PyObject *
+ustrip(PyObject *u)
+{
+    return ustrip_range(u, 0, PyUnicode_GET_LENGTH(u));
+}
+
 /* spec[name] into *slot; a TypeError naming it when missing */
 static int
 take(PyObject *spec, const char *name, PyObject **slot)
@@ -58,6 +79,110 @@ take(PyObject *spec, const char *name, PyObject **slot)
     }
     Py_XSETREF(*slot, Py_NewRef(o));
     return 0;
+}
+
+/* A canonical class as the readers build it: what `parsers.construct.model_spec` hands over. */
+typedef struct {
+    PyObject *cls;
+    PyObject *all_fields; /* construct._ALL_FIELDS[cls]: the shared set of `exact` objects */
+    PyObject *names;      /* tuple of field names, model order */
+    PyObject *defaults;   /* tuple: a value, or the list / dict type for a fresh one */
+    PyObject *template_;  /* {name: default constant} in model order (factories filled per object) */
+} Model;
+
+static int
+take_model(PyObject *spec, const char *name, Model *m)
+{
+    /* spec[name] = construct.model_spec(cls): (cls, shared fields-set, field names, defaults) */
+    PyObject *t = PyDict_GetItemString(spec, name);
+    if (t == NULL || !PyTuple_Check(t) || PyTuple_GET_SIZE(t) != 4) {
+        PyErr_Format(PyExc_TypeError, "configure: %s must be (class, fields set, names, defaults)", name);
+        return -1;
+    }
+    Py_XSETREF(m->cls, Py_NewRef(PyTuple_GET_ITEM(t, 0)));
+    Py_XSETREF(m->all_fields, Py_NewRef(PyTuple_GET_ITEM(t, 1)));
+    Py_XSETREF(m->names, Py_NewRef(PyTuple_GET_ITEM(t, 2)));
+    Py_XSETREF(m->defaults, Py_NewRef(PyTuple_GET_ITEM(t, 3)));
+    Py_XSETREF(m->template_, PyDict_New());
+    if (m->template_ == NULL)
+        return -1;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(m->names); i++) {
+        PyObject *def = PyTuple_GET_ITEM(m->defaults, i);
+        if (def == (PyObject *)&PyList_Type || def == (PyObject *)&PyDict_Type)
+            def = Py_None; /* replaced by a fresh one per object */
+        if (PyDict_SetItem(m->template_, PyTuple_GET_ITEM(m->names, i), def) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* construct(cls, **kw) with kw as NULL-terminated (interned name, value) pairs; values borrowed.
+ * Missing fields get their default (a fresh list or dict for a factory); the fields-set is the
+ * given names, a new set per object. */
+static PyObject *
+construct(Model *m, PyObject **kv)
+{
+    PyObject *d, *fs;
+    Py_ssize_t n = PyTuple_GET_SIZE(m->names);
+    for (int i = 0; kv[i] != NULL; i += 2)
+        if (kv[i + 1] == NULL)
+            return NULL;
+    d = PyDict_Copy(m->template_);
+    fs = PySet_New(NULL);
+    if (d == NULL || fs == NULL)
+        goto fail;
+    for (int i = 0; kv[i] != NULL; i += 2)
+        if (PyDict_SetItem(d, kv[i], kv[i + 1]) < 0 || PySet_Add(fs, kv[i]) < 0)
+            goto fail;
+    for (Py_ssize_t f = 0; f < n; f++) { /* a factory field not given: a fresh list or dict */
+        PyObject *def = PyTuple_GET_ITEM(m->defaults, f), *name = PyTuple_GET_ITEM(m->names, f), *fresh;
+        int given;
+        if (def != (PyObject *)&PyList_Type && def != (PyObject *)&PyDict_Type)
+            continue;
+        given = PySet_Contains(fs, name);
+        if (given < 0)
+            goto fail;
+        if (given)
+            continue;
+        fresh = def == (PyObject *)&PyList_Type ? PyList_New(0) : PyDict_New();
+        if (fresh == NULL || PyDict_SetItem(d, name, fresh) < 0) {
+            Py_XDECREF(fresh);
+            goto fail;
+        }
+        Py_DECREF(fresh);
+    }
+    return new_object(m->cls, d, fs);
+fail:
+    Py_XDECREF(d);
+    Py_XDECREF(fs);
+    return NULL;
+}
+
+/* exact(cls, dict) for a dict holding every field; steals `dict` */
+static PyObject *
+exact(Model *m, PyObject *dict)
+{
+    Py_XINCREF(m->all_fields);
+    return new_object(m->cls, dict, m->all_fields);
+}
+
+/* exact(cls, {…}) from NULL-terminated (interned name, value) pairs naming every field; values borrowed */
+static PyObject *
+exact_kv(Model *m, PyObject **kv)
+{
+    PyObject *d;
+    for (int i = 0; kv[i] != NULL; i += 2)
+        if (kv[i + 1] == NULL)
+            return NULL;
+    d = PyDict_Copy(m->template_);
+    if (d == NULL)
+        return NULL;
+    for (int i = 0; kv[i] != NULL; i += 2)
+        if (PyDict_SetItem(d, kv[i], kv[i + 1]) < 0) {
+            Py_DECREF(d);
+            return NULL;
+        }
+    return exact(m, d);
 }
 
 #endif

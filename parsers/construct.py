@@ -78,9 +78,17 @@ def exact(cls: type[M], data: dict[str, Any]) -> M:
     return obj
 
 
-def shared_fields_set(cls: type[BaseModel]) -> set[str]:
-    """The fields-set every `exact` object of `cls` shares (the compiled readers use it too)."""
-    return _ALL_FIELDS.get(cls) or _all_fields(cls)
+def model_spec(cls: type[BaseModel]) -> tuple[type[BaseModel], set[str], tuple[str, ...], tuple[Any, ...]]:
+    """`cls` as the compiled readers (parsers/_speedups_common.h) build it, the way `construct` and
+    `exact` do: (class, the fields-set `exact` objects share, field names, defaults). A default is
+    the value, `list` or `dict` for a fresh one per object, or None for another factory (a field the
+    readers always set)."""
+    defaults = tuple(
+        (f.default_factory if f.default_factory in (list, dict) else None) if f.default_factory is not None
+        else (None if f.default is PydanticUndefined else f.default)
+        for f in cls.model_fields.values()
+    )
+    return cls, _ALL_FIELDS.get(cls) or _all_fields(cls), tuple(cls.model_fields), defaults
 
 
 def check_exact_fields(cls: type[BaseModel], keys: set[str]) -> None:

@@ -61,21 +61,13 @@ enum { ELEMENT = 1, TEXT = 3, CDATA = 4, XINCLUDE_START = 19, XINCLUDE_END = 20,
 
 /* --- configuration ----------------------------------------------------------------------- */
 
-typedef struct {
-    PyObject *cls;
-    PyObject *all_fields; /* construct._ALL_FIELDS[cls]: the shared set of `exact` objects */
-    PyObject *names;      /* tuple of field names, model order */
-    PyObject *defaults;   /* tuple: a value, or the list / dict type for a fresh one */
-    PyObject *template_;  /* {name: default constant} in model order (factories filled per object) */
-} Model;
-
 static Model M_ENTRY, M_DETAIL, M_REFS, M_PARTY, M_AGENT, M_ADDRESS, M_MONEY, M_REMIT, M_BTC, M_PROV;
 static PyObject *DECIMAL, *INVALID_OPERATION, *PARSE_DATETIME, *ELEMENT_TYPE;
 static PyObject *S_IS_FINITE, *S_DATE;
 static PyObject *S_CRDT, *S_DBIT, *S_BOOK, *S_IBAN, *S_EMPTY, *S_SPACE;
 /* interned dict keys */
 static PyObject *K_file, *K_message_index, *K_line, *K_xpath, *K_references, *K_debtor, *K_creditor, *K_remittance,
-    *K_return_reason, *K_bank_transaction_code, *K_proprietary, *K_account_servicer_reference, *K_narrative_fields;
+    *K_return_reason, *K_bank_transaction_code, *K_proprietary, *K_account_servicer_reference;
 static PyObject *BTC_KEYS[5], *ADDRESS_KEYS[7];
 static int enabled = 0;
 
@@ -86,68 +78,6 @@ typedef struct {
 } Ctx;
 
 #define BAIL(c) do { (c)->bail = 1; return NULL; } while (0)
-
-/* --- objects (construct.construct and construct.exact) ----------------------------------- */
-
-static PyObject *
-new_model(Model *m, PyObject *dict, PyObject *fields_set)
-{
-    return new_object(m->cls, dict, fields_set);
-}
-
-/* construct(cls, **kw) with kw as NULL-terminated (interned name, value) pairs; values borrowed.
- * Missing fields get their default (a fresh list or dict for a factory); the fields-set is the
- * given names, a new set per object. */
-static PyObject *
-construct(Model *m, PyObject **kv)
-{
-    PyObject *d, *fs;
-    Py_ssize_t n = PyTuple_GET_SIZE(m->names);
-    for (int i = 0; kv[i] != NULL; i += 2)
-        if (kv[i + 1] == NULL)
-            return NULL;
-    d = PyDict_Copy(m->template_);
-    fs = PySet_New(NULL);
-    if (d == NULL || fs == NULL)
-        goto fail;
-    for (Py_ssize_t f = 0; f < n; f++) {
-        PyObject *def = PyTuple_GET_ITEM(m->defaults, f), *fresh = NULL, *name = PyTuple_GET_ITEM(m->names, f);
-        int given = 0;
-        if (def != (PyObject *)&PyList_Type && def != (PyObject *)&PyDict_Type)
-            continue;
-        for (int i = 0; kv[i] != NULL && !given; i += 2)
-            given = kv[i] == name || PyUnicode_Compare(kv[i], name) == 0;
-        if (given)
-            continue;
-        if (def == (PyObject *)&PyList_Type)
-            fresh = PyList_New(0);
-        else if (def == (PyObject *)&PyDict_Type)
-            fresh = PyDict_New();
-        else
-            continue;
-        if (fresh == NULL || PyDict_SetItem(d, name, fresh) < 0) {
-            Py_XDECREF(fresh);
-            goto fail;
-        }
-        Py_DECREF(fresh);
-    }
-    for (int i = 0; kv[i] != NULL; i += 2)
-        if (PyDict_SetItem(d, kv[i], kv[i + 1]) < 0 || PySet_Add(fs, kv[i]) < 0)
-            goto fail;
-    return new_model(m, d, fs);
-fail:
-    Py_XDECREF(d);
-    Py_XDECREF(fs);
-    return NULL;
-}
-
-/* exact(cls, dict) for a dict holding every field; steals `dict` */
-static PyObject *
-exact(Model *m, PyObject *dict)
-{
-    Py_XINCREF(m->all_fields);
-    return new_model(m, dict, m->all_fields);
-}
 
 /* --- the tree -------------------------------------------------------------------------- */
 
@@ -203,9 +133,7 @@ static PyObject *
 text(XNode *el)
 {
     PyObject *raw, *out;
-    Py_ssize_t total = 0, a, b;
-    int kind;
-    const void *data;
+    Py_ssize_t total = 0;
     char *buf;
     XNode *c;
     if (el == NULL)
@@ -240,20 +168,10 @@ text(XNode *el)
     }
     if (raw == NULL)
         return NULL;
-    kind = PyUnicode_KIND(raw);
-    data = PyUnicode_DATA(raw);
-    a = 0;
-    b = PyUnicode_GET_LENGTH(raw);
-    while (a < b && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, a)))
-        a++;
-    while (b > a && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, b - 1)))
-        b--;
-    if (a == b) {
-        Py_DECREF(raw);
-        Py_RETURN_NONE;
-    }
-    out = PyUnicode_Substring(raw, a, b);
+    out = ustrip(raw);
     Py_DECREF(raw);
+    if (out != NULL && PyUnicode_GET_LENGTH(out) == 0)
+        Py_SETREF(out, Py_NewRef(Py_None));
     return out;
 }
 
@@ -297,9 +215,6 @@ attr(Ctx *cx, XNode *el, const char *name)
 {
     for (XAttr *a = el->properties; a != NULL; a = a->next) {
         PyObject *raw, *out;
-        Py_ssize_t b, s;
-        int kind;
-        const void *data;
         if (a->ns != NULL || strcmp(a->name, name) != 0)
             continue;
         if (a->children == NULL)
@@ -313,15 +228,7 @@ attr(Ctx *cx, XNode *el, const char *name)
             Py_DECREF(raw);
             Py_RETURN_NONE;
         }
-        kind = PyUnicode_KIND(raw);
-        data = PyUnicode_DATA(raw);
-        s = 0;
-        b = PyUnicode_GET_LENGTH(raw);
-        while (s < b && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, s)))
-            s++;
-        while (b > s && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, b - 1)))
-            b--;
-        out = PyUnicode_Substring(raw, s, b);
+        out = ustrip(raw);
         Py_DECREF(raw);
         return out;
     }
@@ -960,11 +867,18 @@ out:
     return out;
 }
 
+/* `p(role, with_accounts=True) or bank_only(role + "Agt")` of statements.read_detail */
 static PyObject *
-bank_only(Ctx *cx, XNode *tx, PyObject *tx_xp, const char *agt_tag)
+party_or_bank(Ctx *cx, XNode *tx, PyObject *tx_xp, const char *role)
 {
-    XNode *agents = child(tx, "RltdAgts"), *agt = child(agents, agt_tag);
-    PyObject *xp, *out;
+    char agt_tag[32];
+    XNode *agt;
+    PyObject *xp, *out = role_party(cx, tx, tx_xp, role, 1);
+    if (out != Py_None)
+        return out;
+    Py_DECREF(out);
+    snprintf(agt_tag, sizeof agt_tag, "%sAgt", role);
+    agt = child(child(tx, "RltdAgts"), agt_tag);
     if (agt == NULL)
         Py_RETURN_NONE;
     {
@@ -982,7 +896,7 @@ bank_only(Ctx *cx, XNode *tx, PyObject *tx_xp, const char *agt_tag)
 static PyObject *
 detail(Ctx *cx, XNode *tx, PyObject *xp)
 {
-    PyObject *v[16] = {0}, *d = NULL, *fs = NULL, *out = NULL;
+    PyObject *v[16] = {0}, *out = NULL;
     static const char *amount_paths[] = {"Amt", "AmtDtls/TxAmt/Amt", "AmtDtls/InstdAmt/Amt", NULL};
     PyObject *am[2] = {0};
     int i;
@@ -1007,18 +921,10 @@ detail(Ctx *cx, XNode *tx, PyObject *xp)
     v[D_BTC] = child(tx, "BkTxCd") ? bank_transaction_code(cx, child(tx, "BkTxCd")) : Py_NewRef(Py_None);
     if (v[D_BTC] == NULL)
         goto out;
-    v[D_DEBTOR] = role_party(cx, tx, xp, "Dbtr", 1);
-    if (v[D_DEBTOR] == Py_None) {
-        Py_DECREF(v[D_DEBTOR]);
-        v[D_DEBTOR] = bank_only(cx, tx, xp, "DbtrAgt");
-    }
+    v[D_DEBTOR] = party_or_bank(cx, tx, xp, "Dbtr");
     if (v[D_DEBTOR] == NULL)
         goto out;
-    v[D_CREDITOR] = role_party(cx, tx, xp, "Cdtr", 1);
-    if (v[D_CREDITOR] == Py_None) {
-        Py_DECREF(v[D_CREDITOR]);
-        v[D_CREDITOR] = bank_only(cx, tx, xp, "CdtrAgt");
-    }
+    v[D_CREDITOR] = party_or_bank(cx, tx, xp, "Cdtr");
     if (v[D_CREDITOR] == NULL)
         goto out;
     v[D_UDEBTOR] = role_party(cx, tx, xp, "UltmtDbtr", 0);
@@ -1040,19 +946,16 @@ detail(Ctx *cx, XNode *tx, PyObject *xp)
     v[D_INFO] = text(child(tx, "AddtlTxInf"));
     if (v[D_INFO] == NULL)
         goto out;
-    /* construct(EntryDetail, every field) */
-    d = PyDict_Copy(M_DETAIL.template_);
-    fs = PySet_New(NULL);
-    if (d == NULL || fs == NULL)
-        goto out;
-    for (i = 0; i < 16; i++)
-        if (PyDict_SetItem(d, DETAIL_NAMES[i], v[i]) < 0 || PySet_Add(fs, DETAIL_NAMES[i]) < 0)
-            goto out;
-    out = new_model(&M_DETAIL, d, fs);
-    d = fs = NULL;
+    {
+        PyObject *kv[2 * 16 + 1];
+        for (i = 0; i < 16; i++) {
+            kv[2 * i] = DETAIL_NAMES[i];
+            kv[2 * i + 1] = v[i];
+        }
+        kv[32] = NULL;
+        out = construct(&M_DETAIL, kv);
+    }
 out:
-    Py_XDECREF(d);
-    Py_XDECREF(fs);
     for (i = 0; i < 16; i++)
         Py_XDECREF(v[i]);
     return out;
@@ -1065,7 +968,7 @@ enum { E_PROV, E_REF, E_AMOUNT, E_CCY, E_CD, E_REVERSAL, E_STATUS, E_BOOKING, E_
 static PyObject *
 read_entry(Ctx *cx, XNode *ntry, PyObject *xp, int statement_kind)
 {
-    PyObject *v[E_N] = {0}, *details = NULL, *d = NULL, *fs = NULL, *out = NULL, *asr = NULL;
+    PyObject *v[E_N] = {0}, *details = NULL, *out = NULL, *asr = NULL;
     static const char *amt_path[] = {"Amt", NULL};
     PyObject *am[2] = {0};
     long batch = -1;
@@ -1246,27 +1149,17 @@ read_entry(Ctx *cx, XNode *ntry, PyObject *xp, int statement_kind)
     v[E_DETAILS] = Py_NewRef(details);
     if (v[E_CHARGES] == NULL || v[E_BATCH] == NULL)
         goto out;
-    /* construct(Entry, …): narrative_fields ({}) and supplementary_details (None) stay defaults */
-    d = PyDict_Copy(M_ENTRY.template_);
-    fs = PySet_New(NULL);
-    if (d == NULL || fs == NULL)
-        goto out;
     {
-        PyObject *nf = PyDict_New();
-        if (nf == NULL || PyDict_SetItem(d, K_narrative_fields, nf) < 0) {
-            Py_XDECREF(nf);
-            goto out;
+        /* construct(Entry, …): narrative_fields ({}) and supplementary_details (None) stay defaults */
+        PyObject *kv[2 * E_N + 1];
+        for (i = 0; i < E_N; i++) {
+            kv[2 * i] = ENTRY_KEYS[i];
+            kv[2 * i + 1] = v[i];
         }
-        Py_DECREF(nf);
+        kv[2 * E_N] = NULL;
+        out = construct(&M_ENTRY, kv);
     }
-    for (i = 0; i < E_N; i++)
-        if (PyDict_SetItem(d, ENTRY_KEYS[i], v[i]) < 0 || PySet_Add(fs, ENTRY_KEYS[i]) < 0)
-            goto out;
-    out = new_model(&M_ENTRY, d, fs);
-    d = fs = NULL;
 out:
-    Py_XDECREF(d);
-    Py_XDECREF(fs);
     Py_XDECREF(details);
     Py_XDECREF(asr);
     for (i = 0; i < E_N; i++)
@@ -1353,32 +1246,6 @@ entries(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 }
 
 /* --- configuration ----------------------------------------------------------------------- */
-
-static int
-take_model(PyObject *spec, const char *name, Model *m)
-{
-    /* spec[name] = (cls, all-fields set, field names, defaults) */
-    PyObject *t = PyDict_GetItemString(spec, name);
-    if (t == NULL || !PyTuple_Check(t) || PyTuple_GET_SIZE(t) != 4) {
-        PyErr_Format(PyExc_TypeError, "configure: %s must be (class, fields set, names, defaults)", name);
-        return -1;
-    }
-    Py_XSETREF(m->cls, Py_NewRef(PyTuple_GET_ITEM(t, 0)));
-    Py_XSETREF(m->all_fields, Py_NewRef(PyTuple_GET_ITEM(t, 1)));
-    Py_XSETREF(m->names, Py_NewRef(PyTuple_GET_ITEM(t, 2)));
-    Py_XSETREF(m->defaults, Py_NewRef(PyTuple_GET_ITEM(t, 3)));
-    Py_XSETREF(m->template_, PyDict_New());
-    if (m->template_ == NULL)
-        return -1;
-    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(m->names); i++) {
-        PyObject *def = PyTuple_GET_ITEM(m->defaults, i);
-        if (def == (PyObject *)&PyList_Type || def == (PyObject *)&PyDict_Type)
-            def = Py_None; /* replaced by a fresh one per object */
-        if (PyDict_SetItem(m->template_, PyTuple_GET_ITEM(m->names, i), def) < 0)
-            return -1;
-    }
-    return 0;
-}
 
 static PyObject *
 configure(PyObject *self, PyObject *spec)
@@ -1482,7 +1349,6 @@ PyInit__speedups(void)
     INTERN(K_bank_transaction_code, "bank_transaction_code");
     INTERN(K_proprietary, "proprietary");
     INTERN(K_account_servicer_reference, "account_servicer_reference");
-    INTERN(K_narrative_fields, "narrative_fields");
     {
         static const char *btc[5] = {"domain", "family", "sub_family", "proprietary_code", "proprietary_issuer"};
         for (int k = 0; k < 5; k++)

@@ -15,7 +15,6 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from lxml import etree
-from pydantic_core import PydanticUndefined
 
 from parsers.canonical import (
     Agent,
@@ -34,7 +33,7 @@ from parsers.canonical import (
     StatementKind,
     TransactionsSummary,
 )
-from parsers.construct import construct, exact, shared_fields_set
+from parsers.construct import construct, exact, model_spec
 from parsers.iso20022.common import account, agent, charges, money, party, reason, remittance
 from parsers.iso20022.node import Node, parse_xs_datetime
 from parsers.iso20022.xml import make_parser
@@ -241,17 +240,9 @@ def _compiled_entry():
     except ImportError:
         return None
 
-    def model(cls):
-        defaults = tuple(
-            (f.default_factory if f.default_factory in (list, dict) else None) if f.default_factory is not None
-            else (None if f.default is PydanticUndefined else f.default)
-            for f in cls.model_fields.values()
-        )
-        return cls, shared_fields_set(cls), tuple(cls.model_fields), defaults
-
     probe = etree.fromstring(b'<a>\n<Bb Ccy="EUR">t</Bb></a>', parser=make_parser())[0]
     on = _speedups.configure({
-        **{cls.__name__: model(cls) for cls in (
+        **{cls.__name__: model_spec(cls) for cls in (
             Entry, EntryDetail, EntryReferences, Party, Agent, PostalAddress, Money, Remittance,
             BankTransactionCode, Provenance,
         )},
@@ -267,14 +258,18 @@ _fast_entry, _fast_entries = _compiled_entry()
 
 
 def read_entry(ntry: Node, kind: StatementKind = "statement") -> Entry:
-    """One Ntry → Entry. The compiled `_fast_entry` reads it when it holds nothing it leaves to this
-    reference (charges, structured remittance, return information, party identifiers …); this
-    reads the others and raises every error with its XPath."""
+    """One Ntry → Entry: the compiled `_fast_entry` when it reads it, else the reference below."""
     if _fast_entry is not None:
         ctx = ntry.ctx
         entry = _fast_entry(ntry.el, ntry.xpath, ctx.file, ctx.message_index, kind == "statement")
         if entry is not None:
             return entry
+    return _reference_entry(ntry, kind)
+
+
+def _reference_entry(ntry: Node, kind: StatementKind) -> Entry:
+    """The reference of the compiled reader: reads what it leaves (charges, structured remittance,
+    return information, party identifiers …) and raises every error with its XPath."""
     k = ntry.kids()
     amt, ccy = ntry.amount("Amt")
     if amt is None:
@@ -335,7 +330,7 @@ def _read_entries(st: Node, kind: StatementKind) -> list[Entry]:
         got, left = _fast_entries(st.el, st.xpath, ctx.file, ctx.message_index, kind == "statement")
         if not left:
             return got
-        return [e if e is not None else read_entry(n, kind) for e, n in zip(got, st.children("Ntry"), strict=True)]
+        return [e if e is not None else _reference_entry(n, kind) for e, n in zip(got, st.children("Ntry"), strict=True)]
     return [read_entry(n, kind) for n in st.children("Ntry")]
 
 

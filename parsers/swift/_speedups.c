@@ -22,17 +22,10 @@
 
 /* --- configuration handed over by Python (`configure`) ------------------------------------- */
 
-typedef struct {
-    PyObject *cls;
-    PyObject *fields;  /* the shared all-fields set (construct._ALL_FIELDS[cls]) */
-} Model;
-
-static Model M_ENTRY, M_PROV, M_BTC, M_REFS, M_REMIT, M_PARTY;
+static Model M_ENTRY, M_PROV, M_BTC, M_REFS, M_REMIT, M_PARTY, M_AGENT, M_REASON, M_STRUCTURED;
 static PyObject *DECIMAL;        /* decimal.Decimal */
 static PyObject *ACCOUNT_SCHEME; /* values.account_scheme(account) -> "IBAN" | None */
 static PyObject *IS_IBAN;        /* values.is_iban(text) -> bool */
-static PyObject *CONSTRUCT;      /* construct.construct(cls, **values) */
-static PyObject *AGENT, *REASON, *STRUCTURED;  /* classes made through CONSTRUCT (rare objects) */
 static int configured = 0;
 
 static PyObject *EMPTY_STR;
@@ -81,91 +74,13 @@ static PyObject *S_PREF_IBAN[2], *S_PREF_BIC[2], *S_PREF_CTX[2]; /* [credit] */
 /* --- small helpers -------------------------------------------------------------------------- */
 
 static PyObject *
-make_model(Model *m, PyObject *dict)
-{
-    /* `construct.exact`: every field set, the class's shared fields-set; steals `dict` */
-    Py_INCREF(m->fields);
-    return new_object(m->cls, dict, m->fields);
-}
-
-/* dict from (key, value) pairs; values are borrowed (NULL value = error already set). The first
- * dict made at a call site becomes its template: later ones copy it (one allocation, the keys
- * already in place) and replace the values, which costs far less than growing a new dict. */
-static PyObject *
-dict_of(PyObject **template, int n, PyObject **kv)
-{
-    PyObject *d;
-    for (int i = 0; i < n; i++)
-        if (kv[2 * i + 1] == NULL)
-            return NULL;
-    if (*template != NULL) {
-        d = PyDict_Copy(*template);
-        if (d == NULL)
-            return NULL;
-    } else {
-        d = PyDict_New();
-        if (d == NULL)
-            return NULL;
-    }
-    for (int i = 0; i < n; i++) {
-        if (PyDict_SetItem(d, kv[2 * i], kv[2 * i + 1]) < 0) {
-            Py_DECREF(d);
-            return NULL;
-        }
-    }
-    if (*template == NULL) {
-        /* the template keeps the keys only: its values (this object's) are dropped */
-        PyObject *t = PyDict_Copy(d);
-        for (int i = 0; t != NULL && i < n; i++)
-            if (PyDict_SetItem(t, kv[2 * i], Py_None) < 0)
-                Py_CLEAR(t);
-        if (t == NULL) {
-            Py_DECREF(d);
-            return NULL;
-        }
-        *template = t;
-    }
-    return d;
-}
-
-#define DICT_OF(t, kv) dict_of(&(t), (int)(sizeof(kv) / sizeof((kv)[0]) / 2), (kv))
-/* one template per call site */
-static PyObject *T_PARTY, *T_REMIT, *T_REMIT_EMPTY, *T_REFS, *T_PROV, *T_BTC, *T_ENTRY;
-
-static int
-is_space(Py_UCS4 c)
-{
-    return Py_UNICODE_ISSPACE(c);
-}
-
-/* str.strip() (with `chars` NULL) or str.rstrip(chars) for one char; new reference */
-static PyObject *
-ustrip(PyObject *u)
-{
-    Py_ssize_t n = PyUnicode_GET_LENGTH(u), a = 0, b = n;
-    int kind = PyUnicode_KIND(u);
-    const void *data = PyUnicode_DATA(u);
-    while (a < b && is_space(PyUnicode_READ(kind, data, a)))
-        a++;
-    while (b > a && is_space(PyUnicode_READ(kind, data, b - 1)))
-        b--;
-    return PyUnicode_Substring(u, a, b);
-}
-
-static PyObject *
 urstrip_slash_strip(PyObject *u)
 {
     /* value.rstrip("/").strip() */
-    Py_ssize_t n = PyUnicode_GET_LENGTH(u), a = 0, b = n;
-    int kind = PyUnicode_KIND(u);
-    const void *data = PyUnicode_DATA(u);
-    while (b > 0 && PyUnicode_READ(kind, data, b - 1) == '/')
+    Py_ssize_t b = PyUnicode_GET_LENGTH(u);
+    while (b > 0 && PyUnicode_READ_CHAR(u, b - 1) == '/')
         b--;
-    while (a < b && is_space(PyUnicode_READ(kind, data, a)))
-        a++;
-    while (b > a && is_space(PyUnicode_READ(kind, data, b - 1)))
-        b--;
-    return PyUnicode_Substring(u, a, b);
+    return ustrip_range(u, 0, b);
 }
 
 static int
@@ -1077,7 +992,7 @@ narrative_dialect(PyObject *text)
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_UCS4 head;
-    while (i < n && is_space(PyUnicode_READ(kind, data, i)))
+    while (i < n && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)))
         i++;
     if (i == n)
         return 0;
@@ -1094,20 +1009,11 @@ narrative_dialect(PyObject *text)
 
 /* --- the statement line ------------------------------------------------------------------ */
 
-static int
-ascii_isspace(char c)
-{
-    return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
-}
-
 /* mt9xx._ref on an ASCII slice: None for blank or NONREF (any case); new reference */
 static PyObject *
 ref_of(const char *s, Py_ssize_t a, Py_ssize_t b)
 {
-    while (a < b && ascii_isspace(s[a]))
-        a++;
-    while (b > a && ascii_isspace(s[b - 1]))
-        b--;
+    a_strip(s, &a, &b);
     if (b == a || (b - a == 6 && strncasecmp(s + a, "NONREF", 6) == 0))
         Py_RETURN_NONE;
     return PyUnicode_FromStringAndSize(s + a, b - a);
@@ -1292,10 +1198,7 @@ statement_line(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         goto done;
     if (nl < n) {
         Py_ssize_t a = nl + 1, b = n;
-        while (a < b && ascii_isspace(s[a]))
-            a++;
-        while (b > a && ascii_isspace(s[b - 1]))
-            b--;
+        a_strip(s, &a, &b);
         /* `supplementary.strip() if supplementary else None` */
         supp = a < b || nl + 1 < n ? PyUnicode_FromStringAndSize(s + a, b - a) : Py_NewRef(Py_None);
         if (supp == NULL)
@@ -1342,11 +1245,8 @@ statement_line(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
                 Py_SETREF(scheme, PyObject_CallOneArg(ACCOUNT_SCHEME, account));
             }
             if (scheme != NULL && (truthy_str(facts.bic) || truthy_str(facts.bank_code))) {
-                PyObject *kw = Py_BuildValue("{sOsO}", "bic", facts.bic, "clearing_system_member_id", facts.bank_code);
-                PyObject *a = PyTuple_Pack(1, AGENT);
-                Py_SETREF(agent, kw && a ? PyObject_Call(CONSTRUCT, a, kw) : NULL);
-                Py_XDECREF(kw);
-                Py_XDECREF(a);
+                PyObject *kv[] = {K_bic, facts.bic, K_clearing_system_member_id, facts.bank_code, NULL};
+                Py_SETREF(agent, construct(&M_AGENT, kv));
             }
             if (scheme == NULL || agent == NULL) {
                 Py_XDECREF(scheme);
@@ -1358,9 +1258,9 @@ statement_line(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
                 PyObject *kv[] = {
                     K_name, facts.name, K_address, Py_None, K_account, account, K_account_scheme, scheme,
                     K_account_currency, Py_None, K_agent, agent, K_identifiers, idents,
-                    K_country_of_residence, Py_None, K_provenance, Py_None,
+                    K_country_of_residence, Py_None, K_provenance, Py_None, NULL,
                 };
-                Py_SETREF(counterparty, make_model(&M_PARTY, DICT_OF(T_PARTY, kv)));
+                Py_SETREF(counterparty, exact_kv(&M_PARTY, kv));
             }
             Py_DECREF(scheme);
             Py_DECREF(agent);
@@ -1376,12 +1276,8 @@ statement_line(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
                 goto done;
             }
             if (truthy_str(facts.creditor_reference)) {
-                PyObject *kw = Py_BuildValue("{sOsO}", "creditor_reference", facts.creditor_reference,
-                                             "creditor_reference_type", S_SCOR);
-                PyObject *a = PyTuple_Pack(1, STRUCTURED);
-                PyObject *sr = kw && a ? PyObject_Call(CONSTRUCT, a, kw) : NULL;
-                Py_XDECREF(kw);
-                Py_XDECREF(a);
+                PyObject *kv[] = {K_creditor_reference, facts.creditor_reference, K_creditor_reference_type, S_SCOR, NULL};
+                PyObject *sr = construct(&M_STRUCTURED, kv);
                 if (sr == NULL || PyList_Append(structured, sr) < 0) {
                     Py_XDECREF(sr);
                     Py_DECREF(structured);
@@ -1391,8 +1287,8 @@ statement_line(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
                 Py_DECREF(sr);
             }
             {
-                PyObject *kv[] = {K_unstructured, unstructured, K_structured, structured};
-                remittance = make_model(&M_REMIT, DICT_OF(T_REMIT, kv));
+                PyObject *kv[] = {K_unstructured, unstructured, K_structured, structured, NULL};
+                remittance = exact_kv(&M_REMIT, kv);
             }
             Py_DECREF(structured);
             Py_DECREF(unstructured);
@@ -1400,12 +1296,9 @@ statement_line(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
                 goto done;
         }
         if (truthy_str(facts.return_code) || truthy_str(facts.return_proprietary)) {
-            PyObject *kw = Py_BuildValue("{sOsOsO}", "code", facts.return_code, "proprietary",
-                                         facts.return_proprietary, "additional_info", facts.return_info);
-            PyObject *a = PyTuple_Pack(1, REASON);
-            Py_SETREF(return_reason, kw && a ? PyObject_Call(CONSTRUCT, a, kw) : NULL);
-            Py_XDECREF(kw);
-            Py_XDECREF(a);
+            PyObject *kv[] = {K_code, facts.return_code, K_proprietary, facts.return_proprietary,
+                              K_additional_info, facts.return_info, NULL};
+            Py_SETREF(return_reason, construct(&M_REASON, kv));
             if (return_reason == NULL)
                 goto done;
         }
@@ -1414,8 +1307,8 @@ statement_line(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         goto done;
     if (remittance == NULL) {
         PyObject *u = PyList_New(0), *st = PyList_New(0);
-        PyObject *kv[] = {K_unstructured, u, K_structured, st};
-        remittance = u && st ? make_model(&M_REMIT, DICT_OF(T_REMIT_EMPTY, kv)) : NULL;
+        PyObject *kv[] = {K_unstructured, u, K_structured, st, NULL};
+        remittance = u && st ? exact_kv(&M_REMIT, kv) : NULL;
         Py_XDECREF(u);
         Py_XDECREF(st);
         if (remittance == NULL)
@@ -1431,24 +1324,24 @@ statement_line(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
             K_account_servicer_reference, asr, K_account_owner_reference, aor, K_message_id, Py_None,
             K_payment_info_id, Py_None, K_instruction_id, Py_None, K_end_to_end_id, e2e,
             K_transaction_id, Py_None, K_uetr, Py_None, K_mandate_id, mandate, K_cheque_number, Py_None,
-            K_clearing_system_reference, Py_None, K_proprietary, proprietary,
+            K_clearing_system_reference, Py_None, K_proprietary, proprietary, NULL,
         };
-        refs = make_model(&M_REFS, DICT_OF(T_REFS, kv));
+        refs = exact_kv(&M_REFS, kv);
         if (refs == NULL)
             goto done;
     }
     {
-        PyObject *kv[] = {K_file, file, K_message_index, msg_index, K_line, line, K_xpath, Py_None};
-        prov = make_model(&M_PROV, DICT_OF(T_PROV, kv));
+        PyObject *kv[] = {K_file, file, K_message_index, msg_index, K_line, line, K_xpath, Py_None, NULL};
+        prov = exact_kv(&M_PROV, kv);
         if (prov == NULL)
             goto done;
     }
     {
         PyObject *kv[] = {
             K_domain, Py_None, K_family, Py_None, K_sub_family, Py_None, K_proprietary_code, type,
-            K_proprietary_issuer, S_SWIFT,
+            K_proprietary_issuer, S_SWIFT, NULL,
         };
-        btc = make_model(&M_BTC, DICT_OF(T_BTC, kv));
+        btc = exact_kv(&M_BTC, kv);
         if (btc == NULL)
             goto done;
     }
@@ -1460,9 +1353,9 @@ statement_line(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
             K_bank_transaction_code, btc, K_references, refs, K_counterparty, counterparty,
             K_remittance, remittance, K_return_reason, return_reason, K_charges, charges,
             K_additional_info, text86, K_narrative_fields, narrative, K_supplementary_details, supp,
-            K_batch_count, Py_None, K_details, details,
+            K_batch_count, Py_None, K_details, details, NULL,
         };
-        result = make_model(&M_ENTRY, DICT_OF(T_ENTRY, kv));
+        result = exact_kv(&M_ENTRY, kv);
     }
 
 done:
@@ -1666,7 +1559,8 @@ scan_fields(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     /* scan_fields(text, first_line) -> (head, [RawField…])
      *
      * Every `:TAG:` field (and `-` line, as tag "-") of block-4 text, in order, with its cleaned
-     * value and line; `head` is the text before the first one. `fields.tokenize` makes the runs. */
+     * value and line; `head` is the text before the first one. Its reference is `fields.scan`;
+     * `fields.tokenize` makes the runs of either. */
     PyObject *text, *out = NULL, *head = NULL, *result = NULL, *dash = NULL;
     Py_ssize_t n, pos, line, prev_end = 0, prev_line = 0, tag_start = 0;
     int kind, prev_len = 0; /* 0: no token yet */
@@ -1740,20 +1634,6 @@ fail:
 
 /* --- configuration ------------------------------------------------------------------------- */
 
-static int
-take_model(PyObject *spec, const char *name, Model *m)
-{
-    PyObject *pair = PyDict_GetItemString(spec, name);
-    if (pair == NULL || !PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2 || !PyType_Check(PyTuple_GET_ITEM(pair, 0))
-        || !PyAnySet_Check(PyTuple_GET_ITEM(pair, 1))) {
-        PyErr_Format(PyExc_TypeError, "configure: %s must be (class, fields set)", name);
-        return -1;
-    }
-    Py_XSETREF(m->cls, Py_NewRef(PyTuple_GET_ITEM(pair, 0)));
-    Py_XSETREF(m->fields, Py_NewRef(PyTuple_GET_ITEM(pair, 1)));
-    return 0;
-}
-
 static PyObject *
 configure(PyObject *self, PyObject *spec)
 {
@@ -1766,8 +1646,8 @@ configure(PyObject *self, PyObject *spec)
         || take_model(spec, "Remittance", &M_REMIT) < 0 || take_model(spec, "Party", &M_PARTY) < 0
         || take(spec, "Decimal", &DECIMAL) < 0 || take(spec, "account_scheme", &ACCOUNT_SCHEME) < 0
         || take(spec, "is_iban", &IS_IBAN) < 0
-        || take(spec, "construct", &CONSTRUCT) < 0 || take(spec, "Agent", &AGENT) < 0
-        || take(spec, "Reason", &REASON) < 0 || take(spec, "StructuredRemittance", &STRUCTURED) < 0
+        || take_model(spec, "Agent", &M_AGENT) < 0 || take_model(spec, "Reason", &M_REASON) < 0
+        || take_model(spec, "StructuredRemittance", &M_STRUCTURED) < 0
         || take(spec, "RawField", &RAW_FIELD) < 0 || take(spec, "clean_spaces", &CLEAN_SPACES) < 0)
         return NULL;
     configured = 1;
@@ -1776,7 +1656,7 @@ configure(PyObject *self, PyObject *spec)
 
 static PyMethodDef methods[] = {
     {"configure", (PyCFunction)configure, METH_O,
-     "configure(spec): the canonical classes (with their field sets) and helpers the fast path builds with."},
+     "configure(spec): the canonical classes (construct.model_spec) and helpers the fast path builds with."},
     {"statement_line", (PyCFunction)(void (*)(void))statement_line, METH_FASTCALL,
      "statement_line(value61, text86, currency, minor_units, file, message_index, line) -> Entry | None\n\n"
      "The Entry of one :61: (with its :86: text or None), or None when the line needs the reference reader."},

@@ -56,10 +56,7 @@ def _clean(value: str) -> str:
 
 def tokenize(text: str, first_line: int, *, bare: bool) -> list[FieldRun]:
     """Split block-4 text into field runs: one run for a braced block 4, one per message for bare text."""
-    if _scan_fields is None:
-        return _tokenize(text, first_line, bare=bare)
-    head, tokens = _scan_fields(text, first_line)
-    runs: list[FieldRun] = []
+    head, tokens = (_scan_fields or scan)(text, first_line)
     current = FieldRun([], first_line, [])
     if head:
         _note_preamble(current, head, first_line)
@@ -68,16 +65,16 @@ def tokenize(text: str, first_line: int, *, bare: bool) -> list[FieldRun]:
             current.line = tokens[0].line
         current.fields = tokens
         return [current] if tokens or current.preamble else []
+    runs: list[FieldRun] = []
     for f in tokens:
-        tag = f.tag
-        if tag == "-":
+        if f.tag == "-":  # ends a message; text after it on its lines is stray
             if current.fields or current.preamble:
                 runs.append(current)
             current = FieldRun([], f.line + 1, [])
             if f.value:
                 _note_preamble(current, f.value, f.line)
             continue
-        if tag == "20" and any(g.tag == "20" or g.tag[:2] in ("61", "60", "62") for g in current.fields):
+        if f.tag == "20" and any(g.tag == "20" or g.tag[:2] in ("61", "60", "62") for g in current.fields):
             runs.append(current)
             current = FieldRun([], f.line, [])
         if not current.fields and not current.preamble:
@@ -88,52 +85,25 @@ def tokenize(text: str, first_line: int, *, bare: bool) -> list[FieldRun]:
     return runs
 
 
-def _tokenize(text: str, first_line: int, *, bare: bool) -> list[FieldRun]:
-    """`tokenize` in Python: the reference of `_speedups.scan_fields`, used where it is not built."""
-    runs: list[FieldRun] = []
-    current = FieldRun([], first_line, [])
-    line = first_line
-    pos = 0
-    prev_tag: str | None = None
-    prev_start = 0
-    prev_line = first_line
-
+def scan(text: str, first_line: int) -> tuple[str, list[RawField]]:
+    """(the text before the first field, every `:TAG:` field and `-` line (tag "-") with its cleaned
+    value and line), in one regex pass: the reference of the compiled `_speedups.scan_fields`."""
+    tokens: list[RawField] = []
+    line, pos = first_line, 0
+    head_end = len(text)
+    prev: tuple[str, int, int] | None = None  # (tag, where its value starts, its line)
     for m in _TOKEN.finditer(text):
         start = m.start()
         line += text.count("\n", pos, start)
         pos = start
-        if prev_tag is None:
-            if start > prev_start:
-                _note_preamble(current, text[prev_start:start], line - text.count("\n", prev_start, start))
-        else:  # the previous field's value ends here
-            current.fields.append(RawField(prev_tag, _clean(text[prev_start:start]), prev_line))
-        tag = m.group(1)
-        if tag is None:  # a "-" separator line
-            if not bare:
-                prev_tag = "-"  # kept as a pseudo field so the family reader can refuse it with a line
-                prev_start, prev_line = m.end(), line
-                continue
-            if current.fields or current.preamble:
-                runs.append(current)
-            current = FieldRun([], line + 1, [])
-            prev_tag = None
-            prev_start = m.end()
-            continue
-        if bare and tag == "20" and any(f.tag == "20" or f.tag[:2] in ("61", "60", "62") for f in current.fields):
-            runs.append(current)
-            current = FieldRun([], line, [])
-        if not current.fields and not current.preamble:
-            current.line = line
-        prev_tag, prev_start, prev_line = tag, m.end(), line
-    if prev_tag is None:
-        rest = text[prev_start:]
-        if rest.strip():
-            _note_preamble(current, rest, line + text.count("\n", pos, prev_start))
-    else:
-        current.fields.append(RawField(prev_tag, _clean(text[prev_start:]), prev_line))
-    if current.fields or current.preamble:
-        runs.append(current)
-    return runs
+        if prev is None:
+            head_end = start
+        else:
+            tokens.append(RawField(prev[0], _clean(text[prev[1] : start]), prev[2]))
+        prev = (m.group(1) or "-", m.end(), line)
+    if prev is not None:
+        tokens.append(RawField(prev[0], _clean(text[prev[1] :]), prev[2]))
+    return text[:head_end], tokens
 
 
 try:  # the compiled scanner (parsers/swift/_speedups.c), configured by parsers.swift.mt9xx

@@ -26,7 +26,7 @@ from parsers.canonical import (
     StructuredRemittance,
     TransactionsSummary,
 )
-from parsers.construct import construct, exact, shared_fields_set
+from parsers.construct import construct, exact, model_spec
 from parsers.currency import minor_units
 from parsers.swift import values as v
 from parsers.swift.fields import RawField, drop_spaces_before_newlines
@@ -57,10 +57,11 @@ except ImportError:  # a source tree nobody built: `_entry` alone gives the same
     _speedups = None
 else:
     _speedups.configure({
-        **{cls.__name__: (cls, shared_fields_set(cls))
-           for cls in (Entry, Provenance, BankTransactionCode, EntryReferences, Remittance, Party)},
-        "Decimal": Decimal, "account_scheme": v.account_scheme, "is_iban": v.is_iban, "construct": construct,
-        "Agent": Agent, "Reason": Reason, "StructuredRemittance": StructuredRemittance,
+        **{cls.__name__: model_spec(cls) for cls in (
+            Entry, Provenance, BankTransactionCode, EntryReferences, Remittance, Party, Agent, Reason,
+            StructuredRemittance,
+        )},
+        "Decimal": Decimal, "account_scheme": v.account_scheme, "is_iban": v.is_iban,
         "RawField": RawField, "clean_spaces": drop_spaces_before_newlines,
     })
 
@@ -107,6 +108,7 @@ def read_statement(ctx: MessageContext, kind: str) -> Statement:
     pending: list | None = None  # [:61: field, its :86: text, its :NS: text]
     fast = _fast_path(ctx)  # takes runs of plain statement lines; `_entry` reads the others
     units = None  # the minor units of the statement's currency, once it is known
+    refused = -1  # the index of the line the fast path last stopped at
     fields = ctx.fields if isinstance(ctx.fields, list) else list(ctx.fields)
     i, n = 0, len(fields)
     while i < n:
@@ -135,11 +137,11 @@ def read_statement(ctx: MessageContext, kind: str) -> Statement:
         if tag == "61":
             if currency is None:
                 raise ctx.error("no currency known for this entry (no :60a: or :34F: before it)", f)
-            if fast is not None:
+            if fast is not None and i - 1 != refused:
                 units = units if units is not None else minor_units(currency)
                 taken = fast(fields, i - 1, currency, units, ctx.file, ctx.message_index, entries)
                 if taken > i - 1:
-                    i = taken
+                    i = refused = taken  # where it stopped: another field, or a line it leaves to `_entry`
                     continue
             pending = [f, None, None]
         elif tag in _BALANCES:
