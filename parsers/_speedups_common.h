@@ -7,6 +7,7 @@
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <structmember.h>
 
 static PyObject *EMPTY_TUPLE, *S_DICT, *S_FIELDS_SET, *S_EXTRA, *S_PRIVATE;
 
@@ -28,20 +29,60 @@ common_init(void)
     return 0;
 }
 
+/* A canonical class as the readers build it: what `parsers.construct.model_spec` hands over. */
+typedef struct {
+    PyObject *cls;
+    PyObject *all_fields; /* construct._ALL_FIELDS[cls]: the shared set of `exact` objects */
+    PyObject *names;      /* tuple of field names, model order */
+    PyObject *defaults;   /* tuple: a value, or the list / dict type for a fresh one */
+    PyObject *template_;  /* {name: default constant} in model order (factories filled per object) */
+    Py_ssize_t slots[3];  /* offsets of the fields-set, extra and private slots; 0: set them by name */
+} Model;
+
+/* The offsets of BaseModel's object slots in `cls` (its member descriptors say where they are), so
+ * a new object's slots are written in place rather than looked up by name each time. */
+static int
+find_slots(Model *m)
+{
+    PyObject *names[3] = {S_FIELDS_SET, S_EXTRA, S_PRIVATE};
+    for (int i = 0; i < 3; i++) {
+        PyObject *d = PyObject_GetAttr(m->cls, names[i]);
+        if (d == NULL)
+            return -1;
+        m->slots[i] = Py_IS_TYPE(d, &PyMemberDescr_Type) && ((PyMemberDescrObject *)d)->d_member->type == T_OBJECT_EX
+                          && ((PyMemberDescrObject *)d)->d_member->offset > 0
+                      ? ((PyMemberDescrObject *)d)->d_member->offset
+                      : 0;
+        Py_DECREF(d);
+    }
+    if (!m->slots[0] || !m->slots[1] || !m->slots[2])
+        m->slots[0] = m->slots[1] = m->slots[2] = 0;
+    return 0;
+}
+
 /* object.__new__(cls) with its pydantic slots set, as construct.exact and construct.construct do
  * (no validation: the readers pass typed values). Steals `dict` and `fields_set`. */
 static PyObject *
-new_object(PyObject *cls, PyObject *dict, PyObject *fields_set)
+new_object(Model *m, PyObject *dict, PyObject *fields_set)
 {
     PyObject *obj = NULL;
     if (dict == NULL || fields_set == NULL)
         goto out;
-    obj = PyBaseObject_Type.tp_new((PyTypeObject *)cls, EMPTY_TUPLE, NULL);
+    obj = PyBaseObject_Type.tp_new((PyTypeObject *)m->cls, EMPTY_TUPLE, NULL);
     if (obj == NULL)
         goto out;
-    if (PyObject_GenericSetAttr(obj, S_DICT, dict) < 0 || PyObject_GenericSetAttr(obj, S_FIELDS_SET, fields_set) < 0
-        || PyObject_GenericSetAttr(obj, S_EXTRA, Py_None) < 0 || PyObject_GenericSetAttr(obj, S_PRIVATE, Py_None) < 0)
+    if (m->slots[0]) {
+        PyObject *values[3] = {fields_set, Py_None, Py_None};
+        if (PyObject_GenericSetDict(obj, dict, NULL) < 0) {
+            Py_CLEAR(obj);
+            goto out;
+        }
+        for (int i = 0; i < 3; i++)
+            Py_XSETREF(*(PyObject **)((char *)obj + m->slots[i]), Py_NewRef(values[i]));
+    } else if (PyObject_GenericSetAttr(obj, S_DICT, dict) < 0 || PyObject_GenericSetAttr(obj, S_FIELDS_SET, fields_set) < 0
+               || PyObject_GenericSetAttr(obj, S_EXTRA, Py_None) < 0 || PyObject_GenericSetAttr(obj, S_PRIVATE, Py_None) < 0) {
         Py_CLEAR(obj);
+    }
 out:
     Py_XDECREF(dict);
     Py_XDECREF(fields_set);
@@ -81,14 +122,6 @@ take(PyObject *spec, const char *name, PyObject **slot)
     return 0;
 }
 
-/* A canonical class as the readers build it: what `parsers.construct.model_spec` hands over. */
-typedef struct {
-    PyObject *cls;
-    PyObject *all_fields; /* construct._ALL_FIELDS[cls]: the shared set of `exact` objects */
-    PyObject *names;      /* tuple of field names, model order */
-    PyObject *defaults;   /* tuple: a value, or the list / dict type for a fresh one */
-    PyObject *template_;  /* {name: default constant} in model order (factories filled per object) */
-} Model;
 
 static int
 take_model(PyObject *spec, const char *name, Model *m)
@@ -113,7 +146,7 @@ take_model(PyObject *spec, const char *name, Model *m)
         if (PyDict_SetItem(m->template_, PyTuple_GET_ITEM(m->names, i), def) < 0)
             return -1;
     }
-    return 0;
+    return find_slots(m);
 }
 
 /* construct(cls, **kw) with kw as NULL-terminated (interned name, value) pairs; values borrowed.
@@ -151,7 +184,7 @@ construct(Model *m, PyObject **kv)
         }
         Py_DECREF(fresh);
     }
-    return new_object(m->cls, d, fs);
+    return new_object(m, d, fs);
 fail:
     Py_XDECREF(d);
     Py_XDECREF(fs);
@@ -163,7 +196,7 @@ static PyObject *
 exact(Model *m, PyObject *dict)
 {
     Py_XINCREF(m->all_fields);
-    return new_object(m->cls, dict, m->all_fields);
+    return new_object(m, dict, m->all_fields);
 }
 
 /* exact(cls, {…}) from NULL-terminated (interned name, value) pairs naming every field; values borrowed */
