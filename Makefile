@@ -3,11 +3,11 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 # C sources count: `pip install -e .` compiles them in place (parsers/*/_speedups.c).
 CSRC := $(wildcard parsers/*/*.c parsers/*.h)
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml Makefile $(CSRC) | sha1sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml setup.py Makefile $(CSRC) | sha1sum | cut -c1-12)
 
 .PHONY: install run test bench clean
 
-$(STAMP): pyproject.toml Makefile $(CSRC)
+$(STAMP): pyproject.toml setup.py Makefile $(CSRC)
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
@@ -26,7 +26,7 @@ test: install
 
 bench: install
 	$(PY) -m pip install --quiet -e '.[bench]'
-	$(PY) -m evals.benchmarks
+	$(PY) -m breakdesk.evals.benchmarks
 
 clean:
 	rm -rf $(VENV) .breakdesk .pytest_cache build

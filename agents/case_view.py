@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from agents.cases import BreakCase
-from parsers.currency import money_text
+from breakdesk.agents.cases import BreakCase
+from breakdesk.parsers.currency import money_text
 
 
 def case_to_dict(case: BreakCase) -> dict[str, Any]:

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
-from agents.lifecycle import PaymentThread, Step, thread_messages
-from parsers.canonical import Message, Transaction
-from parsers.currency import format_money
+from breakdesk.agents.lifecycle import PaymentThread, Step, thread_messages
+from breakdesk.parsers.canonical import Message, Transaction
+from breakdesk.parsers.currency import format_money
 
 CaseKind = Literal[
     "rejected", "returned", "recall",

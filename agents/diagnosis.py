@@ -99,8 +99,8 @@ def _code_set_docs(kb_dir: Path) -> dict[str, list[tuple[str, str, str]]]:
     by the knowledge base's own loader and chunker, so a catalogue entry cites exactly the passage that
     retrieval returns for that code. A passage counts when its heading starts with the code itself
     (`AC04 — Closed account number`, `R01 — …`), not with a bank transaction code path (`ACMT/MDOP/CHRG`)."""
-    from knowledge_base.chunker import chunk_document
-    from knowledge_base.documents import discover, load_document
+    from breakdesk.knowledge_base.chunker import chunk_document
+    from breakdesk.knowledge_base.documents import discover, load_document
 
     out: dict[str, list[tuple[str, str, str]]] = {}
     for path in discover(kb_dir / "docs"):

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from agents.case_view import payment_label
-from agents.diagnosis import RECON_BREAKS
-from agents.grounding import GroundingResult, check_grounding
-from agents.llm import CallRecorder, LLMError, Provider, generate
-from agents.llm.fencing import fence, looks_like_injection
-from agents.prompts import load_prompt
+from breakdesk.agents.case_view import payment_label
+from breakdesk.agents.diagnosis import RECON_BREAKS
+from breakdesk.agents.grounding import GroundingResult, check_grounding
+from breakdesk.agents.llm import CallRecorder, LLMError, Provider, generate
+from breakdesk.agents.llm.fencing import fence, looks_like_injection
+from breakdesk.agents.prompts import load_prompt
 
 @dataclass
 class Explanation:

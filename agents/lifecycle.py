@@ -15,8 +15,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from parsers.canonical import Entry, EntryReferences, Message, Provenance, Reason
-from parsers.currency import format_money
+from breakdesk.parsers.canonical import Entry, EntryReferences, Message, Provenance, Reason
+from breakdesk.parsers.currency import format_money
 
 Stage = Literal["initiated", "sent", "status", "booked", "returned", "recall_requested", "recall_answered", "notice"]
 STAGE_ORDER = {s: i for i, s in enumerate(

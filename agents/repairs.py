@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-from parsers.canonical import Agent, Message, Party, PostalAddress, Transaction
+from breakdesk.parsers.canonical import Agent, Message, Party, PostalAddress, Transaction
 
 SETTLED_OR_PENDING = frozenset({"ACSC", "ACCC", "ACSP", "ACTC", "ACCP", "ACWC", "PDNG"})
 MESSAGE_KINDS = frozenset({
@@ -155,7 +155,7 @@ def propose_repair(
     diff.append({"field": "requested_execution_date", "before": str(tx.requested_execution_date or ""), "after": exec_date.isoformat()})
     tx = tx.model_copy(update={"end_to_end_id": new_e2e, "instruction_id": new_instr, "requested_execution_date": exec_date,
                                "uetr": None, "message_id": None})
-    from parsers.writers import WriteError, write_pain001
+    from breakdesk.parsers.writers import WriteError, write_pain001
 
     try:
         xml = write_pain001([tx], version="pain.001.001.09",
@@ -174,8 +174,8 @@ def revalidate_repair(repair: dict[str, Any]) -> dict[str, Any]:
     """Parse the regenerated message back and validate it (XSD, IBAN/BIC, sums). Invalid → not applicable."""
     if not repair.get("message"):
         return repair
-    import parsers
-    from parsers.iso20022.xsd import xsd_findings
+    from breakdesk import parsers
+    from breakdesk.parsers.iso20022.xsd import xsd_findings
 
     data = repair["message"].encode("utf-8")
     try:

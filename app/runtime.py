@@ -6,6 +6,6 @@ must switch the hubs off itself before it loads a model; `app` keeps this name f
 
 from __future__ import annotations
 
-from knowledge_base.runtime import OFFLINE_DEFAULTS, apply_offline_defaults
+from breakdesk.knowledge_base.runtime import OFFLINE_DEFAULTS, apply_offline_defaults
 
 __all__ = ["OFFLINE_DEFAULTS", "apply_offline_defaults"]

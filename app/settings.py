@@ -59,14 +59,14 @@ class Settings(BaseSettings):
     @field_validator("ledger_columns")
     @classmethod
     def _known_ledger_fields(cls, value: str) -> str:
-        from agents.recon.ledger import parse_column_map
+        from breakdesk.agents.recon.ledger import parse_column_map
 
         parse_column_map(value)  # a typo fails at start-up, naming the pair
         return value
 
     @property
     def ledger_column_map(self) -> dict[str, str]:
-        from agents.recon.ledger import parse_column_map
+        from breakdesk.agents.recon.ledger import parse_column_map
 
         return parse_column_map(self.ledger_columns)
 

@@ -16,7 +16,7 @@ from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from evals.kb_passages import citation_ids
+from breakdesk.evals.kb_passages import citation_ids
 
 DATASET_DIR = Path(__file__).resolve().parent / "datasets"
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -13,10 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from knowledge_base.chunker import Passage, chunk_document
-from knowledge_base.documents import PACKAGED_DOCS as DOCS_DIR
-from knowledge_base.documents import discover, load_document
-from knowledge_base.keyword_index import KeywordIndex
+from breakdesk.knowledge_base.chunker import Passage, chunk_document
+from breakdesk.knowledge_base.documents import PACKAGED_DOCS as DOCS_DIR
+from breakdesk.knowledge_base.documents import discover, load_document
+from breakdesk.knowledge_base.keyword_index import KeywordIndex
 
 
 @lru_cache(maxsize=2)

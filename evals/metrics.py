@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from agents.grounding import CITATION_RE
-from evals.stats import Estimate, bootstrap_mean, wilson
+from breakdesk.agents.grounding import CITATION_RE
+from breakdesk.evals.stats import Estimate, bootstrap_mean, wilson
 
 #: Metrics where lower is better; every other metric is higher-is-better.
 LOWER_IS_BETTER = frozenset({"false_auto_match_rate"})

@@ -28,16 +28,16 @@ from typing import Any, Literal
 
 from langgraph.checkpoint.memory import InMemorySaver
 
-import parsers
-from agents.case_view import case_to_dict
-from agents.cases import detect_cases
-from agents.graph.case_graph import CaseDeps, build_case_graph
-from agents.graph.chat_graph import ChatDeps, ask, build_chat_graph
-from agents.llm import CallRecorder, Provider
-from agents.recon import bank_items_from_messages, book_items_from_ledger_csv, match
-from agents.repairs import propose_repair, revalidate_repair
-from evals.kb_passages import LexicalRetriever
-from evals.recon.quality import run as recon_quality_run
+from breakdesk import parsers
+from breakdesk.agents.case_view import case_to_dict
+from breakdesk.agents.cases import detect_cases
+from breakdesk.agents.graph.case_graph import CaseDeps, build_case_graph
+from breakdesk.agents.graph.chat_graph import ChatDeps, ask, build_chat_graph
+from breakdesk.agents.llm import CallRecorder, Provider
+from breakdesk.agents.recon import bank_items_from_messages, book_items_from_ledger_csv, match
+from breakdesk.agents.repairs import propose_repair, revalidate_repair
+from breakdesk.evals.kb_passages import LexicalRetriever
+from breakdesk.evals.recon.quality import run as recon_quality_run
 
 Retrieve = Callable[[str, int], list[dict[str, Any]]]
 RetrieverKind = Literal["auto", "hybrid", "lexical"]
@@ -69,9 +69,9 @@ def make_retriever(kind: RetrieverKind = "auto") -> tuple[Retrieve, str]:
     """(retrieve(query, k) -> passages as dicts, name). `auto` is the hybrid retriever (the choice is
     kept so `--retriever auto` still works); `lexical` is the in-process BM25 the baselines use."""
     if kind in ("hybrid", "auto"):
-        from knowledge_base.errors import StoreError
-        from knowledge_base.retrieval import retrieve as kb_retrieve
-        from knowledge_base.store import KBStore, StoreConfig
+        from breakdesk.knowledge_base.errors import StoreError
+        from breakdesk.knowledge_base.retrieval import retrieve as kb_retrieve
+        from breakdesk.knowledge_base.store import KBStore, StoreConfig
 
         config = StoreConfig.from_env()
         if not KBStore(config).count():  # an empty store would score every citation 0 instead of failing
@@ -121,7 +121,7 @@ def explain_messages(messages: list, rt: EvalRuntime) -> list[dict[str, Any]]:
 
 def explain_files_via_workflow(files: list[tuple[str, bytes]], rt: EvalRuntime) -> list[dict[str, Any]]:
     """The store-backed path: `app.services.workflow.explain_files` in its throw-away workspace."""
-    from app.services.workflow import Runtime, explain_files
+    from breakdesk.app.services.workflow import Runtime, explain_files
 
     with tempfile.TemporaryDirectory(prefix="breakdesk-eval-") as tmp:
         paths = []

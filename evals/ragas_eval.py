@@ -20,8 +20,8 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
-from evals.metrics import metric
-from evals.stats import bootstrap_mean
+from breakdesk.evals.metrics import metric
+from breakdesk.evals.stats import bootstrap_mean
 
 NON_LLM_KEYS = {
     "id_based_context_precision": "ragas_id_context_precision",

@@ -14,13 +14,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from agents.llm import LLMSettings, MemoryRecorder, Provider, load_chat_model
-from agents.prompts import load_prompt, prompt_dir, prompt_hashes
-from evals import metrics as m
-from evals import pipeline
-from evals.golden import REPO_ROOT, CaseExample, ChatExample, Dataset, DatasetError, load_dataset
-from evals.kb_passages import load_passages
-from evals.ragas_eval import JudgeConfig, judge_scores, non_llm_scores
+from breakdesk.agents.llm import LLMSettings, MemoryRecorder, Provider, load_chat_model
+from breakdesk.agents.prompts import load_prompt, prompt_dir, prompt_hashes
+from breakdesk.evals import metrics as m
+from breakdesk.evals import pipeline
+from breakdesk.evals.golden import REPO_ROOT, CaseExample, ChatExample, Dataset, DatasetError, load_dataset
+from breakdesk.evals.kb_passages import load_passages
+from breakdesk.evals.ragas_eval import JudgeConfig, judge_scores, non_llm_scores
 
 SUITES = ("cases", "chat")
 SCHEMA_VERSION = 1

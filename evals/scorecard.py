@@ -38,7 +38,7 @@ def save_json(card: dict[str, Any], data_dir: Path, *, scorecard_id: int | None 
 
 def store(session, card: dict[str, Any]):
     """One Scorecard row; `passed` stays None until a gate run decides it."""
-    from app.store.repositories.llm import add_scorecard
+    from breakdesk.app.store.repositories.llm import add_scorecard
 
     return add_scorecard(session, suite=card["suite"], payload=card, prompt_hashes=card["prompt_hashes"],
                          model=card["provider_label"], passed=card.get("gate", {}).get("passed"))
@@ -74,7 +74,7 @@ def approval_dir(baseline_dir: Path | None = None) -> Path:
     """Where an approval writes: `baseline_dir`, else `BREAKDESK_BASELINE_DIR`, else `evals/baselines`
     in a checkout. An installed package has no default: writing into site-packages would be lost on the
     next upgrade and never reviewed, so the caller is told to choose a folder."""
-    from app.services.errors import ServiceError
+    from breakdesk.app.services.errors import ServiceError
 
     folder = baseline_dir or _team_dir()
     if folder is not None:
@@ -104,9 +104,9 @@ def write_baseline(baseline: dict[str, Any], baseline_dir: Path | None = None) -
 def approve(session, *, scorecard_id: int, user: str, reason: str | None = None,
             baseline_dir: Path | None = None) -> tuple[Any, Path]:
     """Compliance approves a stored scorecard (role-checked, audited); its payload becomes the baseline."""
-    from app.services.errors import ConflictError, NotFound
-    from app.services.scorecards import approve_scorecard
-    from app.store.repositories.llm import get_scorecard
+    from breakdesk.app.services.errors import ConflictError, NotFound
+    from breakdesk.app.services.scorecards import approve_scorecard
+    from breakdesk.app.store.repositories.llm import get_scorecard
 
     folder = approval_dir(baseline_dir)  # before anything is approved: an approval never lacks its file
     existing = get_scorecard(session, scorecard_id=scorecard_id)

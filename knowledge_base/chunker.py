@@ -14,7 +14,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from knowledge_base.documents import Document, slugify
+from breakdesk.knowledge_base.documents import Document, slugify
 
 CHUNKER_VERSION = "2"  # part of every stored hash: bump it when chunk or embedded text changes
 INTRO_ANCHOR = "intro"

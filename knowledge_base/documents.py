@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from knowledge_base.errors import DocumentError
+from breakdesk.knowledge_base.errors import DocumentError
 
 KINDS = frozenset({"rulebook", "code-set", "sop"})
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})

@@ -17,7 +17,7 @@ from typing import Any, Iterator, Protocol, Sequence
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
-from knowledge_base.runtime import apply_offline_defaults
+from breakdesk.knowledge_base.runtime import apply_offline_defaults
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIMENSIONS = 384

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from knowledge_base.chunker import CHUNKER_VERSION, Passage, chunk_document
-from knowledge_base.documents import PACKAGED_DOCS, discover, load_document
-from knowledge_base.embeddings import Embedder
-from knowledge_base.errors import DocumentError
-from knowledge_base.store import KBStore
+from breakdesk.knowledge_base.chunker import CHUNKER_VERSION, Passage, chunk_document
+from breakdesk.knowledge_base.documents import PACKAGED_DOCS, discover, load_document
+from breakdesk.knowledge_base.embeddings import Embedder
+from breakdesk.knowledge_base.errors import DocumentError
+from breakdesk.knowledge_base.store import KBStore
 
 EMBED_BATCH = 128
 FLUSH_AT = 4 * EMBED_BATCH  # passages gathered across documents before embedding and storing them
@@ -120,7 +120,7 @@ def _embed_and_replace(store: KBStore, embedder: Embedder, pending: list[_Pendin
 
     Embedding first means a failure while embedding leaves the old passages in place. Batches span
     documents because most documents are smaller than a batch: one model call per document cost a
-    call's overhead each time (measured with `python -m evals.benchmarks kb`).
+    call's overhead each time (measured with `python -m breakdesk.evals.benchmarks kb`).
     """
     texts = [p.indexed_text for item in pending for p in item.passages]
     vectors: list[list[float]] = []
@@ -157,8 +157,8 @@ def ingest_paths(
     progress: Callable[[Iterable[Path], int], Iterable[Path]] | None = None,
 ) -> IngestReport:
     """Open (or rebuild) the configured store and synchronise it with `paths`."""
-    from knowledge_base.retrieval import invalidate_index, shared_embedder
-    from knowledge_base.store import StoreConfig
+    from breakdesk.knowledge_base.retrieval import invalidate_index, shared_embedder
+    from breakdesk.knowledge_base.store import StoreConfig
 
     config = store.config if store is not None else StoreConfig.from_env()
     if rebuild:

@@ -87,7 +87,7 @@ class KeywordIndex:
         """Index each passage's text together with its document title, heading and tags."""
         import bm25s
 
-        from knowledge_base.chunker import indexed_text
+        from breakdesk.knowledge_base.chunker import indexed_text
 
         matrix = None
         if vectors is not None and len(ids):

@@ -31,10 +31,10 @@ from typing import Any, Iterator, Mapping
 import numpy as np
 from pydantic import BaseModel, Field
 
-from knowledge_base.embeddings import Embedder, MiniLMEmbedder
-from knowledge_base.errors import StoreError
-from knowledge_base.keyword_index import KeywordIndex
-from knowledge_base.store import REBUILD_HINT, KBStore, StoreConfig
+from breakdesk.knowledge_base.embeddings import Embedder, MiniLMEmbedder
+from breakdesk.knowledge_base.errors import StoreError
+from breakdesk.knowledge_base.keyword_index import KeywordIndex
+from breakdesk.knowledge_base.store import REBUILD_HINT, KBStore, StoreConfig
 
 FILTER_KEYS = ("scheme", "kind", "doc_id", "code")
 

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 from urllib.parse import urlparse
 
-from knowledge_base.errors import StoreError
-from knowledge_base.runtime import apply_offline_defaults
+from breakdesk.knowledge_base.errors import StoreError
+from breakdesk.knowledge_base.runtime import apply_offline_defaults
 
 COLLECTION = "breakdesk_kb"
 REBUILD_HINT = "run `breakdesk kb ingest --rebuild` to recreate it from the documents"
@@ -89,7 +89,7 @@ class KBStore:
     """One collection of passages with cosine distance; ids are citation ids."""
 
     def __init__(self, config: StoreConfig) -> None:
-        from knowledge_base.embeddings import MiniLMEmbeddingFunction
+        from breakdesk.knowledge_base.embeddings import MiniLMEmbeddingFunction
 
         self.config = config
         self._client = _client(config)
@@ -120,7 +120,7 @@ class KBStore:
 
     def signature(self) -> str:
         """Changes whenever any process changed the passages (count + the generation ingest stamps)."""
-        from knowledge_base.embeddings import MiniLMEmbeddingFunction
+        from breakdesk.knowledge_base.embeddings import MiniLMEmbeddingFunction
 
         fresh = self._client.get_collection(self.config.collection, embedding_function=MiniLMEmbeddingFunction())
         return f"{fresh.count()}:{(fresh.metadata or {}).get('generation', '')}"

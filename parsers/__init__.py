@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from parsers.canonical import (
+from breakdesk.parsers.canonical import (
     Agent,
     Balance,
     BankTransactionCode,
@@ -39,8 +39,8 @@ from parsers.canonical import (
     Transaction,
     message_json_schema,
 )
-from parsers.collector import collector_paused
-from parsers.errors import (
+from breakdesk.parsers.collector import collector_paused
+from breakdesk.parsers.errors import (
     EncodingError,
     FieldError,
     InputTooLargeError,
@@ -50,8 +50,8 @@ from parsers.errors import (
     UnknownMessageTypeError,
     UnsafeXMLError,
 )
-from parsers.findings import Finding
-from parsers.source import Source, read_source, sniff_syntax
+from breakdesk.parsers.findings import Finding
+from breakdesk.parsers.source import Source, read_source, sniff_syntax
 
 
 def iter_messages(source: Source, *, filename: str | None = None) -> Iterator[Message]:
@@ -59,11 +59,11 @@ def iter_messages(source: Source, *, filename: str | None = None) -> Iterator[Me
     raw = read_source(source, filename=filename)
     syntax = sniff_syntax(raw.data, filename=raw.filename)
     if syntax == "mt":
-        from parsers.swift import parse_mt
+        from breakdesk.parsers.swift import parse_mt
 
         yield from parse_mt(raw.data, filename=raw.filename)
     else:
-        from parsers.iso20022 import parse_mx
+        from breakdesk.parsers.iso20022 import parse_mx
 
         yield from parse_mx(raw.data, filename=raw.filename)
 
@@ -82,14 +82,14 @@ def parse_file(path: str | Path) -> list[Message]:
 
 
 def validate(message: Message) -> list[Finding]:
-    from parsers.validation import validate_message
+    from breakdesk.parsers.validation import validate_message
 
     return validate_message(message)
 
 
 def validate_messages(messages: Iterable[Message]) -> list[Finding]:
     """Findings for all messages of one file, including statement chains and duplicate references."""
-    from parsers.validation import validate_messages as _validate_messages
+    from breakdesk.parsers.validation import validate_messages as _validate_messages
 
     return _validate_messages(messages)
 

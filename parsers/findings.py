@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from parsers.canonical import Provenance
+from breakdesk.parsers.canonical import Provenance
 
 Severity = Literal["error", "warning", "info"]
 

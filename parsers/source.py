@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal, Union
 
-from parsers.errors import EncodingError, InputTooLargeError, UnknownMessageTypeError
+from breakdesk.parsers.errors import EncodingError, InputTooLargeError, UnknownMessageTypeError
 
 Source = Union[str, bytes, Path, IO[bytes], IO[str]]
 Syntax = Literal["mt", "mx"]

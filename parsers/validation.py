@@ -28,9 +28,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from parsers.canonical import Message
-from parsers.checks import COLLECTION_CHECKS, MESSAGE_CHECKS
-from parsers.findings import Finding
+from breakdesk.parsers.canonical import Message
+from breakdesk.parsers.checks import COLLECTION_CHECKS, MESSAGE_CHECKS
+from breakdesk.parsers.findings import Finding
 
 
 def validate_message(message: Message) -> list[Finding]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.runtime import apply_offline_defaults
+from breakdesk.app.runtime import apply_offline_defaults
 
 apply_offline_defaults()
 
@@ -39,7 +39,7 @@ def load_manifest() -> list[CorpusFile]:
 def require_postgres() -> None:
     """PostgreSQL is part of the product, so a server that does not answer fails the test; a machine
     without one opts out explicitly with BREAKDESK_SKIP_POSTGRES=1."""
-    from app.store.testing import postgres_available
+    from breakdesk.app.store.testing import postgres_available
 
     reason = postgres_available()
     if reason is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from parsers.canonical import (
+from breakdesk.parsers.canonical import (
     BankTransactionCode,
     Entry,
     EntryDetail,

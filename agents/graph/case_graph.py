@@ -15,10 +15,10 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import interrupt
 
-from agents.diagnosis import diagnose_case
-from agents.explain import explain_case
-from agents.graph.state import CaseInput, CaseState
-from agents.llm import CallRecorder, Provider
+from breakdesk.agents.diagnosis import diagnose_case
+from breakdesk.agents.explain import explain_case
+from breakdesk.agents.graph.state import CaseInput, CaseState
+from breakdesk.agents.llm import CallRecorder, Provider
 
 Retrieve = Callable[[str, int], list[dict[str, Any]]]
 ProposeRepair = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]

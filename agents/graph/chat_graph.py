@@ -19,10 +19,10 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.message import add_messages
 
-from agents.diagnosis import diagnose_code
-from agents.explain import facts_block, guarded_generate
-from agents.llm import CallRecorder, LLMError, Provider
-from parsers.currency import is_known_currency
+from breakdesk.agents.diagnosis import diagnose_code
+from breakdesk.agents.explain import facts_block, guarded_generate
+from breakdesk.agents.llm import CallRecorder, LLMError, Provider
+from breakdesk.parsers.currency import is_known_currency
 
 FindFacts = Callable[[str, dict[str, list[str]]], list[dict[str, Any]]]
 Retrieve = Callable[[str, int], list[dict[str, Any]]]

@@ -1,9 +1,9 @@
 """LLM providers behind one factory, with error translation, masking and call records."""
 
-from agents.llm.config import LLMSettings
-from agents.llm.errors import LLMAuthError, LLMBadResponse, LLMError, LLMRateLimited, LLMUnavailable
-from agents.llm.invoke import CallRecorder, Generation, LLMCallRecord, MemoryRecorder, generate
-from agents.llm.providers import Provider, load_chat_model
+from breakdesk.agents.llm.config import LLMSettings
+from breakdesk.agents.llm.errors import LLMAuthError, LLMBadResponse, LLMError, LLMRateLimited, LLMUnavailable
+from breakdesk.agents.llm.invoke import CallRecorder, Generation, LLMCallRecord, MemoryRecorder, generate
+from breakdesk.agents.llm.providers import Provider, load_chat_model
 
 __all__ = [
     "CallRecorder",

@@ -8,10 +8,10 @@ from typing import Protocol
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from agents.llm.errors import LLMError, map_llm_errors
-from agents.llm.masking import Masker
-from agents.llm.providers import Provider
-from agents.prompts import Prompt
+from breakdesk.agents.llm.errors import LLMError, map_llm_errors
+from breakdesk.agents.llm.masking import Masker
+from breakdesk.agents.llm.providers import Provider
+from breakdesk.agents.prompts import Prompt
 
 
 @dataclass

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from agents.llm.config import LLMSettings
+from breakdesk.agents.llm.config import LLMSettings
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 
@@ -36,7 +36,7 @@ def load_chat_model(settings: LLMSettings | None = None) -> Provider:
         case "none":
             return Provider("none", None, None, False, False)
         case "local":
-            from agents.llm.local_model import MODEL_NAME, LocalChatModel
+            from breakdesk.agents.llm.local_model import MODEL_NAME, LocalChatModel
 
             chat = LocalChatModel(
                 cache_dir=str(Path(settings.data_dir) / "models"), max_new_tokens=settings.local_max_new_tokens

@@ -3,17 +3,17 @@
 No LLM and no database here: graph nodes, services and the CLI call these functions.
 """
 
-from agents.recon.config import MatchConfig, Weights
-from agents.recon.engine import explain_pair, match
-from agents.recon.items import (
+from breakdesk.agents.recon.config import MatchConfig, Weights
+from breakdesk.agents.recon.engine import explain_pair, match
+from breakdesk.agents.recon.items import (
     BankItem,
     BatchDetail,
     BookItem,
     bank_items_from_messages,
     book_items_from_messages,
 )
-from agents.recon.ledger import LedgerError, LedgerLine, book_items_from_ledger_csv, read_ledger_csv
-from agents.recon.results import BREAK_CLASSES, Break, MatchResult, Reason, Suggestion
+from breakdesk.agents.recon.ledger import LedgerError, LedgerLine, book_items_from_ledger_csv, read_ledger_csv
+from breakdesk.agents.recon.results import BREAK_CLASSES, Break, MatchResult, Reason, Suggestion
 
 __all__ = [
     "BREAK_CLASSES",

@@ -17,8 +17,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 
-from agents.recon.config import MatchConfig
-from agents.recon.scoring import UNITS, Profile
+from breakdesk.agents.recon.config import MatchConfig
+from breakdesk.agents.recon.scoring import UNITS, Profile
 
 #: A reference shared by more book items than this says nothing about any one of them.
 MAX_REF_FANOUT = 50

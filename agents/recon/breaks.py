@@ -19,12 +19,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from agents.recon.blocking import BookIndex
-from agents.recon.config import MatchConfig
-from agents.recon.items import BankItem
-from agents.recon.normalize import norm_ref
-from agents.recon.results import Break
-from agents.recon.scoring import PairScore, Profile
+from breakdesk.agents.recon.blocking import BookIndex
+from breakdesk.agents.recon.config import MatchConfig
+from breakdesk.agents.recon.items import BankItem
+from breakdesk.agents.recon.normalize import norm_ref
+from breakdesk.agents.recon.results import Break
+from breakdesk.agents.recon.scoring import PairScore, Profile
 
 
 def _dup_key(p: Profile) -> tuple | None:

@@ -25,20 +25,20 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
-from agents.recon.blocking import BookIndex
-from agents.recon.breaks import classify, is_strong_near_miss
-from agents.recon.config import MatchConfig
-from agents.recon.grouping import (
+from breakdesk.agents.recon.blocking import BookIndex
+from breakdesk.agents.recon.breaks import classify, is_strong_near_miss
+from breakdesk.agents.recon.config import MatchConfig
+from breakdesk.agents.recon.grouping import (
     FreePool,
     batch_reasons,
     find_subset,
     resolve_batch_details,
     resolve_reference_group,
 )
-from agents.recon.items import BankItem, BookItem
-from agents.recon.results import MatchResult, Reason, Suggestion
-from agents.recon.scoring import PairScore, Profile, profile, score_pair
-from parsers.collector import collector_paused
+from breakdesk.agents.recon.items import BankItem, BookItem
+from breakdesk.agents.recon.results import MatchResult, Reason, Suggestion
+from breakdesk.agents.recon.scoring import PairScore, Profile, profile, score_pair
+from breakdesk.parsers.collector import collector_paused
 
 
 def _status(conf: float, cfg: MatchConfig, auto_confirm: bool) -> tuple[str, bool]:

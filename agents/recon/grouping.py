@@ -22,11 +22,11 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from decimal import Decimal
 
-from agents.recon.blocking import BookIndex
-from agents.recon.config import MatchConfig
-from agents.recon.items import BankItem
-from agents.recon.results import Reason
-from agents.recon.scoring import Profile, name_similarity
+from breakdesk.agents.recon.blocking import BookIndex
+from breakdesk.agents.recon.config import MatchConfig
+from breakdesk.agents.recon.items import BankItem
+from breakdesk.agents.recon.results import Reason
+from breakdesk.agents.recon.scoring import Profile, name_similarity
 
 
 def resolve_batch_details(bank: Profile, index: BookIndex, used: set[int]) -> list[int] | None:

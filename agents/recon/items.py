@@ -21,8 +21,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from agents.recon.normalize import EMPTY_REFERENCES, norm_iban, norm_name, norm_ref, refs_in_text
-from parsers.canonical import Entry, EntryDetail, Message, Party, Statement, Transaction
+from breakdesk.agents.recon.normalize import EMPTY_REFERENCES, norm_iban, norm_name, norm_ref, refs_in_text
+from breakdesk.parsers.canonical import Entry, EntryDetail, Message, Party, Statement, Transaction
 
 Direction = Literal["CRDT", "DBIT"]
 

@@ -53,10 +53,10 @@ from pathlib import Path
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
-from agents.recon.items import BookItem, Direction
-from agents.recon.normalize import refs_in_text
-from parsers.currency import is_known_currency, minor_units
-from parsers.errors import ParseError
+from breakdesk.agents.recon.items import BookItem, Direction
+from breakdesk.agents.recon.normalize import refs_in_text
+from breakdesk.parsers.currency import is_known_currency, minor_units
+from breakdesk.parsers.errors import ParseError
 
 REQUIRED = ("id", "date", "amount", "currency", "counterparty", "reference", "description")
 OPTIONAL = ("iban", "end_to_end_id", "direction", "value_date", "account")

@@ -13,10 +13,10 @@ from decimal import Decimal
 
 from rapidfuzz import fuzz
 
-from agents.recon.config import MatchConfig
-from agents.recon.items import BankItem, BookItem, _Side
-from agents.recon.normalize import name_key
-from agents.recon.results import Reason
+from breakdesk.agents.recon.config import MatchConfig
+from breakdesk.agents.recon.items import BankItem, BookItem, _Side
+from breakdesk.agents.recon.normalize import name_key
+from breakdesk.agents.recon.results import Reason
 
 
 @dataclass(slots=True)

@@ -1,3 +1,3 @@
-from app.cli.main import cli
+from breakdesk.app.cli.main import cli
 
 cli()

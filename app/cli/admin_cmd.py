@@ -10,8 +10,8 @@ import sys
 
 import click
 
-from app.services.errors import ServiceError
-from app.services.roles import ROLES
+from breakdesk.app.services.errors import ServiceError
+from breakdesk.app.services.roles import ROLES
 
 
 @click.group("db")
@@ -23,7 +23,7 @@ def db_group() -> None:
 @click.option("--url", envvar="DATABASE_URL", help="SQLAlchemy URL (default: DATABASE_URL or the embedded SQLite file).")
 def db_upgrade(url: str | None) -> None:
     """Create the schema or bring it to the latest version."""
-    from app.store.migrate import current_revision, upgrade
+    from breakdesk.app.store.migrate import current_revision, upgrade
 
     upgrade(url or None)
     click.echo(f"database at revision {current_revision(url or None)}")
@@ -41,9 +41,9 @@ def users_group() -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
 def users_add(username: str, role: str, display_name: str | None, password_stdin: bool) -> None:
     """Create USERNAME with a role (prompts for the password unless --password-stdin)."""
-    from app.services.users import bootstrap_user
-    from app.store.db import get_engine, session_scope
-    from app.store.migrate import upgrade
+    from breakdesk.app.services.users import bootstrap_user
+    from breakdesk.app.store.db import get_engine, session_scope
+    from breakdesk.app.store.migrate import upgrade
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -64,9 +64,9 @@ def users_add(username: str, role: str, display_name: str | None, password_stdin
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
 def users_init_admin(username: str, display_name: str | None, password_stdin: bool) -> None:
     """First run: write the first admin into $BREAKDESK_DATA_DIR/users.toml and sync it into the database."""
-    from app.services.users_file import UsersFileError, init_admin, sync_users_file, users_file_path
-    from app.store.db import get_engine, session_scope
-    from app.store.migrate import upgrade
+    from breakdesk.app.services.users_file import UsersFileError, init_admin, sync_users_file, users_file_path
+    from breakdesk.app.store.db import get_engine, session_scope
+    from breakdesk.app.store.migrate import upgrade
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")

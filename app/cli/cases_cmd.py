@@ -14,8 +14,8 @@ from pathlib import Path
 
 import click
 
-from app.cli.ledger_option import ledger_columns_option
-from app.cli.parse_cmds import expand_paths
+from breakdesk.app.cli.ledger_option import ledger_columns_option
+from breakdesk.app.cli.parse_cmds import expand_paths
 
 CASE_KEY = re.compile(r"^CASE-[0-9A-F]{10}$")
 
@@ -29,8 +29,8 @@ def _dump(data, as_json: bool, text: str) -> None:
 
 
 def _session():
-    from app.store.db import session_scope
-    from app.store.migrate import upgrade
+    from breakdesk.app.store.db import session_scope
+    from breakdesk.app.store.migrate import upgrade
 
     upgrade()
     return session_scope()
@@ -68,7 +68,7 @@ def cases_group() -> None:
 @ledger_columns_option
 def cases_ingest(paths: tuple[str, ...], user: str | None, as_json: bool, ledger_columns: dict[str, str]) -> None:
     """Import MT/MX/CSV files and open a case for every break found."""
-    from app.services.workflow import ingest_files
+    from breakdesk.app.services.workflow import ingest_files
 
     files = [(str(p), p.read_bytes()) for p in expand_paths(paths, ledgers=True)]
     with _session() as session:
@@ -86,7 +86,7 @@ def cases_ingest(paths: tuple[str, ...], user: str | None, as_json: bool, ledger
 @click.option("--json", "as_json", is_flag=True)
 def cases_list(kind: str | None, state: str | None, as_json: bool) -> None:
     """List cases."""
-    from app.services.workflow import list_cases
+    from breakdesk.app.services.workflow import list_cases
 
     with _session() as session:
         rows = list_cases(session, kind=kind, state=state)
@@ -100,8 +100,8 @@ def cases_list(kind: str | None, state: str | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def explain_cmd(targets: tuple[str, ...], as_json: bool) -> None:
     """Explain a stored case (CASE-…), or every break found in the given files."""
-    from app.services.errors import NotFound
-    from app.services.workflow import Runtime, explain_case, explain_files
+    from breakdesk.app.services.errors import NotFound
+    from breakdesk.app.services.workflow import Runtime, explain_case, explain_files
 
     runtime = Runtime.from_settings()
     if all(CASE_KEY.match(t) for t in targets):
@@ -133,8 +133,8 @@ def explain_cmd(targets: tuple[str, ...], as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def decide_cmd(case_id: str, action: str, user: str, reason: str | None, repair_id: int | None, as_json: bool) -> None:
     """Approve or reject a case's proposed repair (maker-checker, audited)."""
-    from app.services.errors import ConflictError, NotFound, PermissionDenied
-    from app.services.workflow import Runtime, decide_case
+    from breakdesk.app.services.errors import ConflictError, NotFound, PermissionDenied
+    from breakdesk.app.services.workflow import Runtime, decide_case
 
     try:
         with _session() as session:

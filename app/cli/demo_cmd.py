@@ -13,10 +13,10 @@ from pathlib import Path
 
 import click
 
-import parsers
-from app.cli.parse_cmds import expand_paths
-from app.samples import DEMO_DAY_DIR
-from parsers.errors import ParseError
+from breakdesk import parsers
+from breakdesk.app.cli.parse_cmds import expand_paths
+from breakdesk.app.samples import DEMO_DAY_DIR
+from breakdesk.parsers.errors import ParseError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

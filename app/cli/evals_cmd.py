@@ -22,7 +22,7 @@ SUITE_CHOICES = ("cases", "chat", "all")
 def _judge(no_judge: bool, config):
     if no_judge:
         return None
-    from evals.ragas_eval import JudgeConfig
+    from breakdesk.evals.ragas_eval import JudgeConfig
 
     return JudgeConfig.from_env(k=int(config.judge.get("k", 3)), sample_threshold=float(config.judge.get("sample_threshold", 0.5)))
 
@@ -33,11 +33,11 @@ def _score(suite: str, provider: str, model: str | None, retriever: str, dataset
     use (hybrid retrieval, the workflow) — becomes a clear error naming the module, and so does a dataset
     that cannot be scored whole, so a broken build fails the run instead of producing a scorecard that
     covers less."""
-    from knowledge_base.errors import StoreError  # light: no chromadb or torch
+    from breakdesk.knowledge_base.errors import StoreError  # light: no chromadb or torch
 
     try:
-        from evals.golden import DatasetError
-        from evals.runner import SUITES, make_runtime, run_suite
+        from breakdesk.evals.golden import DatasetError
+        from breakdesk.evals.runner import SUITES, make_runtime, run_suite
 
         suites = list(SUITES) if suite == "all" else [suite]
         rt = make_runtime(provider, retriever=retriever, model=model, pipeline_kind=pipeline)
@@ -98,9 +98,9 @@ def evals_group() -> None:
 @click.option("--no-store", is_flag=True, help="Do not write to the database.")
 def run_cmd(provider, model, suite, dataset, retriever, pipeline, no_judge, gate_config, out, no_store) -> None:
     """Score the golden suites and store each scorecard."""
-    from app.settings import get_settings
-    from evals.gate import GateConfig, gate_suite
-    from evals.scorecard import load_baseline, save_json, store
+    from breakdesk.app.settings import get_settings
+    from breakdesk.evals.gate import GateConfig, gate_suite
+    from breakdesk.evals.scorecard import load_baseline, save_json, store
 
     if dataset and suite == "all":
         raise click.UsageError("--dataset needs one --suite")
@@ -113,8 +113,8 @@ def run_cmd(provider, model, suite, dataset, retriever, pipeline, no_judge, gate
             card["gate"] = {**verdict.as_dict(), "passed": verdict.passed}
         card_id = None
         if not no_store:
-            from app.store.db import get_engine, session_scope
-            from app.store.migrate import upgrade
+            from breakdesk.app.store.db import get_engine, session_scope
+            from breakdesk.app.store.migrate import upgrade
 
             upgrade()
             with session_scope(get_engine()) as session:
@@ -135,8 +135,8 @@ def run_cmd(provider, model, suite, dataset, retriever, pipeline, no_judge, gate
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the verdicts as JSON.")
 def gate_cmd(provider, model, suite, dataset, retriever, pipeline, no_judge, gate_config, baseline_dir, out) -> None:
     """Compare the current prompts and model with the approved baselines; exit 1 on a regression."""
-    from evals.gate import GateConfig, format_table, gate_suite
-    from evals.scorecard import load_baseline
+    from breakdesk.evals.gate import GateConfig, format_table, gate_suite
+    from breakdesk.evals.scorecard import load_baseline
 
     config = GateConfig.load(gate_config)
     cards = _score(suite, provider, model, retriever, dataset, _judge(no_judge, config), pipeline)
@@ -158,9 +158,9 @@ def gate_cmd(provider, model, suite, dataset, retriever, pipeline, no_judge, gat
 @click.option("--baseline-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
 def approve_cmd(scorecard_id: int, user: str, reason: str | None, baseline_dir: Path | None) -> None:
     """Approve a stored scorecard as the baseline for its suite (compliance; audited)."""
-    from app.services.errors import ServiceError
-    from app.store.db import get_engine, session_scope
-    from evals.scorecard import approve
+    from breakdesk.app.services.errors import ServiceError
+    from breakdesk.app.store.db import get_engine, session_scope
+    from breakdesk.evals.scorecard import approve
 
     try:
         with session_scope(get_engine()) as session:
@@ -177,9 +177,9 @@ def list_cmd(suite: str | None, limit: int) -> None:
     """Stored scorecards, newest first."""
     from sqlalchemy import select
 
-    from app.store.db import get_engine, session_scope
-    from app.store.migrate import upgrade
-    from app.store.models import Scorecard
+    from breakdesk.app.store.db import get_engine, session_scope
+    from breakdesk.app.store.migrate import upgrade
+    from breakdesk.app.store.models import Scorecard
 
     upgrade()
     with session_scope(get_engine()) as session:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from knowledge_base.errors import KnowledgeBaseError, StoreError
+from breakdesk.knowledge_base.errors import KnowledgeBaseError, StoreError
 
 
 def _fail_store(exc: KnowledgeBaseError) -> None:
@@ -34,7 +34,7 @@ def ingest_cmd(paths: tuple[Path, ...], rebuild: bool) -> None:
     Folders are searched for Markdown, text, HTML and PDF files (a PDF is cited by page)."""
     from tqdm import tqdm
 
-    from knowledge_base.ingestion import ingest_paths
+    from breakdesk.knowledge_base.ingestion import ingest_paths
 
     def progress(items, total):  # type: ignore[no-untyped-def]
         return tqdm(items, total=total, desc="ingest", unit="doc", file=sys.stderr, leave=False)
@@ -62,7 +62,7 @@ def ingest_cmd(paths: tuple[Path, ...], rebuild: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help='Print {"query": ..., "hits": [...]}.')
 def search_cmd(query: str, k: int, scheme: str | None, kind: str | None, as_json: bool) -> None:
     """Hybrid search (exact code/tag, vector, BM25) over the ingested passages."""
-    from knowledge_base.retrieval import make_retriever
+    from breakdesk.knowledge_base.retrieval import make_retriever
 
     try:
         with make_retriever() as retriever:
@@ -91,8 +91,8 @@ def search_cmd(query: str, k: int, scheme: str | None, kind: str | None, as_json
 @click.option("--k", "k", default=5, show_default=True, type=click.IntRange(min=1))
 def eval_cmd(dataset: Path | None, k: int) -> None:
     """Recall@k and MRR of the hybrid retriever on the labelled question set, with the misses."""
-    from evals.retrieval_eval import DEFAULT_DATASET, evaluate, format_report, load_dataset
-    from knowledge_base.retrieval import make_retriever
+    from breakdesk.evals.retrieval_eval import DEFAULT_DATASET, evaluate, format_report, load_dataset
+    from breakdesk.knowledge_base.retrieval import make_retriever
 
     dataset = dataset or DEFAULT_DATASET
     if not dataset.is_file():

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import click
 
-from agents.recon.ledger import parse_column_map
+from breakdesk.agents.recon.ledger import parse_column_map
 
 
 def _resolve(ctx: click.Context, param: click.Parameter, value: str | None) -> dict[str, str]:
     if value is None:
-        from app.settings import get_settings
+        from breakdesk.app.settings import get_settings
 
         return get_settings().ledger_column_map
     try:

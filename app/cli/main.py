@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from app.runtime import apply_offline_defaults
+from breakdesk.app.runtime import apply_offline_defaults
 
 apply_offline_defaults()
 
@@ -14,7 +14,7 @@ class _Breakdesk(click.Group):
     the person at the terminal, not a traceback: it becomes `Error: ...` and exit 1 for every command."""
 
     def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
-        from app.services.errors import ServiceError
+        from breakdesk.app.services.errors import ServiceError
 
         try:
             return super().invoke(ctx)
@@ -30,7 +30,7 @@ def cli() -> None:
 
 def _register() -> None:
     # One line per command module; each module exposes `commands` (a list of click commands).
-    from app.cli import admin_cmd, cases_cmd, demo_cmd, evals_cmd, kb_cmd, parse_cmds, recon_cmd, ui_cmd
+    from breakdesk.app.cli import admin_cmd, cases_cmd, demo_cmd, evals_cmd, kb_cmd, parse_cmds, recon_cmd, ui_cmd
 
     for module in (parse_cmds, demo_cmd, admin_cmd, kb_cmd, cases_cmd, recon_cmd, evals_cmd, ui_cmd):
         for command in module.commands:

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import click
 
-import parsers
-from parsers.errors import ParseError
-from parsers.iso20022.xsd import xsd_findings
-from parsers.source import sniff_syntax
+from breakdesk import parsers
+from breakdesk.parsers.errors import ParseError
+from breakdesk.parsers.iso20022.xsd import xsd_findings
+from breakdesk.parsers.source import sniff_syntax
 
 #: Files in a folder that are not messages (a named file is always tried).
 NOT_MESSAGES = {".md", ".csv", ".tsv", ".json", ".yaml", ".yml", ".py", ".pdf", ".html"}

@@ -16,16 +16,16 @@ from pathlib import Path
 
 import click
 
-from agents.recon import (
+from breakdesk.agents.recon import (
     MatchConfig,
     bank_items_from_messages,
     book_items_from_ledger_csv,
     book_items_from_messages,
     match,
 )
-from app.cli.ledger_option import ledger_columns_option
-from parsers.canonical import Message
-from parsers.errors import ParseError
+from breakdesk.app.cli.ledger_option import ledger_columns_option
+from breakdesk.parsers.canonical import Message
+from breakdesk.parsers.errors import ParseError
 
 
 def _messages(path: Path) -> list[Message]:
@@ -39,8 +39,7 @@ def _messages(path: Path) -> list[Message]:
                     raise ParseError(f"not a canonical message: {str(exc).splitlines()[0]}", file=str(path),
                                      line=n) from None
         return out
-    import parsers
-
+    from breakdesk import parsers
     return parsers.parse_file(path)
 
 
@@ -97,8 +96,8 @@ def run_cmd(bank_files, book_files, as_json: bool, auto_confirm: bool, threshold
 
 
 def _store_session():
-    from app.store.db import session_scope
-    from app.store.migrate import upgrade
+    from breakdesk.app.store.db import session_scope
+    from breakdesk.app.store.migrate import upgrade
 
     upgrade()
     return session_scope()
@@ -110,7 +109,7 @@ def _store_session():
 @click.option("--threshold", type=click.FloatRange(0, 1), default=None)
 def match_cmd(user: str, auto_confirm: bool, threshold: float | None) -> None:
     """Match what is open in the database (imported with `cases ingest`); store suggestions and breaks."""
-    from app.services.reconciliation import run_matching
+    from breakdesk.app.services.reconciliation import run_matching
 
     with _store_session() as session:
         summary = run_matching(session, user=user, auto_confirm=auto_confirm, threshold=threshold)
@@ -122,8 +121,8 @@ def match_cmd(user: str, auto_confirm: bool, threshold: float | None) -> None:
 @click.option("--threshold", type=click.FloatRange(0, 1), default=0.9, show_default=True)
 def train_cmd(user: str, threshold: float) -> None:
     """Learn a scorer from the clerks' decisions; prints its backtest. It stays inactive until activated."""
-    from app.services.errors import ConflictError
-    from app.services.scorers import train_scorer
+    from breakdesk.app.services.errors import ConflictError
+    from breakdesk.app.services.scorers import train_scorer
 
     try:
         with _store_session() as session:
@@ -140,7 +139,7 @@ def train_cmd(user: str, threshold: float) -> None:
 @click.option("--reason", required=True)
 def activate_cmd(version: str, user: str, reason: str) -> None:
     """Make a learned scorer the one matching uses (`none` for the fixed weights). Audited."""
-    from app.services.scorers import activate_scorer
+    from breakdesk.app.services.scorers import activate_scorer
 
     with _store_session() as session:
         activate_scorer(session, version=None if version == "none" else version, user=user, reason=reason)

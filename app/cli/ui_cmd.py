@@ -29,14 +29,14 @@ def streamlit_command(port: int) -> list[str]:
 def database_is_empty(session) -> bool:
     from sqlalchemy import func, select
 
-    from app.store.models import Case, ImportBatch
+    from breakdesk.app.store.models import Case, ImportBatch
 
     return not any(session.execute(select(func.count()).select_from(m)).scalar_one() for m in (ImportBatch, Case))
 
 
 def seed_demo_day(session, runtime) -> None:
     """The demo day (app/samples/demo-day): imported, reconciled and explained, as the demo admin."""
-    from app.services.workflow import seed_demo
+    from breakdesk.app.services.workflow import seed_demo
 
     summary = seed_demo(session, runtime=runtime, user=SEED_USER)
     if summary.get("errors"):
@@ -45,10 +45,10 @@ def seed_demo_day(session, runtime) -> None:
 
 def prepare(*, seed: bool, echo=click.echo) -> None:
     """Everything `breakdesk ui` does before serving: migrate, users file, demo seed, demo credentials."""
-    from app.services.users_file import demo_credentials, ensure_demo_users, load_users_file, sync_users_file, users_file_path
-    from app.settings import get_settings
-    from app.store.db import get_engine, session_scope
-    from app.store.migrate import upgrade
+    from breakdesk.app.services.users_file import demo_credentials, ensure_demo_users, load_users_file, sync_users_file, users_file_path
+    from breakdesk.app.settings import get_settings
+    from breakdesk.app.store.db import get_engine, session_scope
+    from breakdesk.app.store.migrate import upgrade
 
     settings = get_settings()
     upgrade()
@@ -60,7 +60,7 @@ def prepare(*, seed: bool, echo=click.echo) -> None:
     with session_scope(get_engine()) as session:
         sync_users_file(session, path)
     if seed and empty:
-        from app.ui.state import runtime
+        from breakdesk.app.ui.state import runtime
 
         echo("Seeding the demo day (app/samples/demo-day) …")
         with session_scope(get_engine()) as session:
@@ -80,8 +80,8 @@ def prepare(*, seed: bool, echo=click.echo) -> None:
 @click.option("--no-seed", is_flag=True, help="Do not load the demo day into an empty database.")
 def ui_cmd(port: int, no_seed: bool) -> None:
     """Start the Breakdesk web UI on 127.0.0.1 (migrates the database and seeds the demo day first)."""
-    from app.services.errors import ServiceError
-    from app.services.users_file import UsersFileError
+    from breakdesk.app.services.errors import ServiceError
+    from breakdesk.app.services.users_file import UsersFileError
 
     try:
         prepare(seed=not no_seed)

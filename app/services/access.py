@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from app.services.errors import PermissionDenied
-from app.services.roles import PERMISSIONS, is_system_actor
-from app.store.models import User
-from app.store.repositories.users import get_user
+from breakdesk.app.services.errors import PermissionDenied
+from breakdesk.app.services.roles import PERMISSIONS, is_system_actor
+from breakdesk.app.store.models import User
+from breakdesk.app.store.repositories.users import get_user
 
 
 def username_of(user: str | User) -> str:

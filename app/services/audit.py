@@ -23,9 +23,9 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.store.models import GENESIS_HASH, AuditChainHead, AuditRecord
-from app.store.repositories.locks import lock_by_id
-from app.store.types import utcnow
+from breakdesk.app.store.models import GENESIS_HASH, AuditChainHead, AuditRecord
+from breakdesk.app.store.repositories.locks import lock_by_id
+from breakdesk.app.store.types import utcnow
 
 HEAD_ID = 1
 

@@ -13,13 +13,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.services import audit
-from app.services.access import require, require_person_or_system, username_of
-from app.services.errors import ConflictError, NotFound, PermissionDenied
-from app.store.models import Break, Case, CaseEvent, CaseIdent, Repair, User
-from app.store.repositories.chunks import in_chunks
-from app.store.repositories.locks import lock_by_id
-from app.store.types import utcnow
+from breakdesk.app.services import audit
+from breakdesk.app.services.access import require, require_person_or_system, username_of
+from breakdesk.app.services.errors import ConflictError, NotFound, PermissionDenied
+from breakdesk.app.store.models import Break, Case, CaseEvent, CaseIdent, Repair, User
+from breakdesk.app.store.repositories.chunks import in_chunks
+from breakdesk.app.store.repositories.locks import lock_by_id
+from breakdesk.app.store.types import utcnow
 
 CASE_STATES = ("open", "investigating", "repair_proposed", "resolved", "closed")
 SEVERITIES = ("low", "medium", "high", "critical")

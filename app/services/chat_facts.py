@@ -35,11 +35,11 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from agents.recon.normalize import norm_name
-from app.services.item_facts import item_fact
-from app.store.models import BankEntry, BookItem, Break, Case, CaseIdent, MatchSuggestion
-from app.store.repositories.chunks import in_chunks
-from app.store.repositories.matching import suggestion_link
+from breakdesk.agents.recon.normalize import norm_name
+from breakdesk.app.services.item_facts import item_fact
+from breakdesk.app.store.models import BankEntry, BookItem, Break, Case, CaseIdent, MatchSuggestion
+from breakdesk.app.store.repositories.chunks import in_chunks
+from breakdesk.app.store.repositories.matching import suggestion_link
 
 FindFacts = Callable[[str, dict[str, list[str]]], list[dict[str, Any]]]
 

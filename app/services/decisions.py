@@ -27,14 +27,14 @@ from typing import Any, Literal
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.services import audit, cases
-from app.services.access import require
-from app.services.errors import ConflictError, NotFound
-from app.settings import get_settings
-from app.store.models import BankEntry, BookItem, MatchDecision, MatchSuggestion, User
-from app.store.repositories.locks import lock_by_id
-from app.store.repositories.matching import add_suggestion, latest_decision
-from app.store.types import utcnow
+from breakdesk.app.services import audit, cases
+from breakdesk.app.services.access import require
+from breakdesk.app.services.errors import ConflictError, NotFound
+from breakdesk.app.settings import get_settings
+from breakdesk.app.store.models import BankEntry, BookItem, MatchDecision, MatchSuggestion, User
+from breakdesk.app.store.repositories.locks import lock_by_id
+from breakdesk.app.store.repositories.matching import add_suggestion, latest_decision
+from breakdesk.app.store.types import utcnow
 
 Action = Literal["approve", "reject", "split", "unmatch"]
 

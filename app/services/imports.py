@@ -26,15 +26,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from agents.recon.ledger import read_ledger_csv
-from app.services import audit
-from app.services.access import require
-from app.services.errors import ConflictError
-from app.store.models import BankEntry, BookItem, ImportBatch, StoredMessage, User
-from app.store.repositories.batches import find_batch
-from app.store.repositories.chunks import in_chunks
-from parsers.canonical import Entry, EntryDetail, Message, Party, Provenance, Remittance, Statement, Transaction
-from parsers.errors import FieldError
+from breakdesk.agents.recon.ledger import read_ledger_csv
+from breakdesk.app.services import audit
+from breakdesk.app.services.access import require
+from breakdesk.app.services.errors import ConflictError
+from breakdesk.app.store.models import BankEntry, BookItem, ImportBatch, StoredMessage, User
+from breakdesk.app.store.repositories.batches import find_batch
+from breakdesk.app.store.repositories.chunks import in_chunks
+from breakdesk.parsers.canonical import Entry, EntryDetail, Message, Party, Provenance, Remittance, Statement, Transaction
+from breakdesk.parsers.errors import FieldError
 
 KIND_MESSAGES = "messages"
 KIND_LEDGER = "ledger_csv"

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import parsers
-from app.store.models import BankEntry, BookItem
-from parsers.currency import format_money
+from breakdesk import parsers
+from breakdesk.app.store.models import BankEntry, BookItem
+from breakdesk.parsers.currency import format_money
 
 _NO_REF = ("NOTPROVIDED", "NONREF")
 

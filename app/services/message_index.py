@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import false, select
 from sqlalchemy.orm import Session
 
-import parsers
-from agents.lifecycle import Step, steps_from_message
-from app.store.models import MessageIdent, StoredMessage
-from app.store.repositories.batches import message_payloads
-from app.store.repositories.chunks import in_chunks
+from breakdesk import parsers
+from breakdesk.agents.lifecycle import Step, steps_from_message
+from breakdesk.app.store.models import MessageIdent, StoredMessage
+from breakdesk.app.store.repositories.batches import message_payloads
+from breakdesk.app.store.repositories.chunks import in_chunks
 
 #: Stored messages read so far, by row id, with their lifecycle steps.
 Loaded = dict[int, tuple[parsers.Message, list[Step]]]

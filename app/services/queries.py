@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.store.models import AuditRecord, BankEntry, BookItem, Break, Case, LlmCall, MatchSuggestion, Scorecard
-from app.store.repositories.chunks import in_chunks
+from breakdesk.app.store.models import AuditRecord, BankEntry, BookItem, Break, Case, LlmCall, MatchSuggestion, Scorecard
+from breakdesk.app.store.repositories.chunks import in_chunks
 
 # ------------------------------------------------------------------------------ audit log and LLM calls
 
@@ -224,7 +224,7 @@ def suggestions(session: Session, *, decision_states: Sequence[str] = ("pending"
 
 def _money(amount, currency: str | None) -> str:
     """Written with the currency's minor units (ISO 4217), e.g. EUR 6150.00 rather than 6150.00000000."""
-    from parsers.currency import money_text
+    from breakdesk.parsers.currency import money_text
 
     return money_text(amount, currency)
 
@@ -280,8 +280,8 @@ def payment_lifecycle(session: Session, *, reference: str) -> list[dict[str, Any
     stored message would give. Messages not yet threaded (their import's case refresh has not run) are
     read along rather than indexed here: this query writes nothing, and indexing marks a message
     threaded, which promises its cases were refreshed too."""
-    from agents.lifecycle import thread_steps
-    from app.services.message_index import steps_threading_with
+    from breakdesk.agents.lifecycle import thread_steps
+    from breakdesk.app.services.message_index import steps_threading_with
 
     ref = reference.strip()
     if not ref:

@@ -20,25 +20,25 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-import parsers
-from agents.recon import BankItem, LedgerLine, MatchConfig, bank_items_from_messages, book_items_from_messages, match
-from agents.recon import BookItem as ReconBook
-from parsers.currency import quantize
-from app.services import cases as case_service
-from app.services import decisions
-from app.services.access import require
-from app.services.errors import ConflictError
-from app.services.item_facts import describe_provenance, item_fact, item_ref
-from app.services.scorers import active_scorer
-from app.store.models import (
+from breakdesk import parsers
+from breakdesk.agents.recon import BankItem, LedgerLine, MatchConfig, bank_items_from_messages, book_items_from_messages, match
+from breakdesk.agents.recon import BookItem as ReconBook
+from breakdesk.parsers.currency import quantize
+from breakdesk.app.services import cases as case_service
+from breakdesk.app.services import decisions
+from breakdesk.app.services.access import require
+from breakdesk.app.services.errors import ConflictError
+from breakdesk.app.services.item_facts import describe_provenance, item_fact, item_ref
+from breakdesk.app.services.scorers import active_scorer
+from breakdesk.app.store.models import (
     BankEntry,
     BookItem,
     Case,
     MatchSuggestion,
 )
-from app.store.repositories.batches import message_payloads
-from app.store.repositories.chunks import in_chunks
-from app.store.repositories.matching import (
+from breakdesk.app.store.repositories.batches import message_payloads
+from breakdesk.app.store.repositories.chunks import in_chunks
+from breakdesk.app.store.repositories.matching import (
     add_break, add_suggestion, create_run, finish_run, suggestion_link, supersede_breaks,
 )
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from app.services import audit
-from app.services.access import require
-from app.services.errors import ConflictError, NotFound
-from app.store.models import Scorecard, User
-from app.store.repositories.locks import lock_by_id
-from app.store.types import utcnow
+from breakdesk.app.services import audit
+from breakdesk.app.services.access import require
+from breakdesk.app.services.errors import ConflictError, NotFound
+from breakdesk.app.store.models import Scorecard, User
+from breakdesk.app.store.repositories.locks import lock_by_id
+from breakdesk.app.store.types import utcnow
 
 
 def approve_scorecard(session: Session, *, scorecard_id: int, user: str | User, reason: str | None = None) -> Scorecard:

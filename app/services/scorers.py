@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agents.recon.learning import Decision, LearnedScorer, backtest, fit
-from app.services import audit
-from app.services.access import require
-from app.services.errors import ConflictError, NotFound
-from app.store.models import MatchDecision, MatchScorer, MatchSuggestion
-from app.store.types import utcnow
+from breakdesk.agents.recon.learning import Decision, LearnedScorer, backtest, fit
+from breakdesk.app.services import audit
+from breakdesk.app.services.access import require
+from breakdesk.app.services.errors import ConflictError, NotFound
+from breakdesk.app.store.models import MatchDecision, MatchScorer, MatchSuggestion
+from breakdesk.app.store.types import utcnow
 
 MIN_DECISIONS = 40
 

@@ -11,13 +11,13 @@ import re
 import bcrypt
 from sqlalchemy.orm import Session
 
-from app.services import audit
-from app.services.access import require, username_of
-from app.services.errors import ConflictError, NotFound
-from app.services.roles import ROLES, SYSTEM_PREFIX
-from app.settings import get_settings
-from app.store.models import User
-from app.store.repositories.users import count_active_with_role, get_user
+from breakdesk.app.services import audit
+from breakdesk.app.services.access import require, username_of
+from breakdesk.app.services.errors import ConflictError, NotFound
+from breakdesk.app.services.roles import ROLES, SYSTEM_PREFIX
+from breakdesk.app.settings import get_settings
+from breakdesk.app.store.models import User
+from breakdesk.app.store.repositories.users import count_active_with_role, get_user
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD_LENGTH = 8

@@ -26,12 +26,12 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from app.services import audit
-from app.services.roles import ROLES
-from app.services.users import USERNAME_RE, hash_password, validate_username_and_role, verify_password
-from app.settings import Settings, get_settings
-from app.store.models import User
-from app.store.repositories.users import get_user
+from breakdesk.app.services import audit
+from breakdesk.app.services.roles import ROLES
+from breakdesk.app.services.users import USERNAME_RE, hash_password, validate_username_and_role, verify_password
+from breakdesk.app.settings import Settings, get_settings
+from breakdesk.app.store.models import User
+from breakdesk.app.store.repositories.users import get_user
 
 USERS_FILE_NAME = "users.toml"
 SYNC_ACTOR = "system:users-file"

@@ -21,23 +21,23 @@ from langgraph.types import Command
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-import parsers
-from agents.case_view import case_to_dict, payment_label
-from agents.cases import CaseBook, detect_cases
-from agents.graph.case_graph import CaseDeps, build_case_graph
-from agents.graph.chat_graph import ChatDeps, ask as ask_graph, build_chat_graph
-from agents.graph.checkpoint import open_checkpointer
-from agents.llm import LLMCallRecord, LLMSettings, Provider, load_chat_model
-from agents.repairs import propose_repair as build_repair, revalidate_repair
-from app.samples import DEMO_DAY_DIR
-from app.services import audit, cases as case_service
-from app.services.chat_facts import find_facts
-from app.services.errors import ConflictError, NotFound
-from app.services.imports import import_ledger_csv, import_messages
-from app.services.message_index import take_unthreaded
-from app.settings import Settings, get_settings
-from app.store.models import BookItem, Case, Repair
-from app.store.repositories.llm import record_llm_call
+from breakdesk import parsers
+from breakdesk.agents.case_view import case_to_dict, payment_label
+from breakdesk.agents.cases import CaseBook, detect_cases
+from breakdesk.agents.graph.case_graph import CaseDeps, build_case_graph
+from breakdesk.agents.graph.chat_graph import ChatDeps, ask as ask_graph, build_chat_graph
+from breakdesk.agents.graph.checkpoint import open_checkpointer
+from breakdesk.agents.llm import LLMCallRecord, LLMSettings, Provider, load_chat_model
+from breakdesk.agents.repairs import propose_repair as build_repair, revalidate_repair
+from breakdesk.app.samples import DEMO_DAY_DIR
+from breakdesk.app.services import audit, cases as case_service
+from breakdesk.app.services.chat_facts import find_facts
+from breakdesk.app.services.errors import ConflictError, NotFound
+from breakdesk.app.services.imports import import_ledger_csv, import_messages
+from breakdesk.app.services.message_index import take_unthreaded
+from breakdesk.app.settings import Settings, get_settings
+from breakdesk.app.store.models import BookItem, Case, Repair
+from breakdesk.app.store.repositories.llm import record_llm_call
 
 AGENT = "system:breakdesk"
 Retrieve = Callable[[str, int], list[dict[str, Any]]]
@@ -46,14 +46,13 @@ Retrieve = Callable[[str, int], list[dict[str, Any]]]
 def _default_retrieve() -> Retrieve:
     """Hybrid retrieval over the configured knowledge base; the first use on an empty store ingests
     the packaged documents (a fresh install explains with citations without a separate step)."""
-    import knowledge_base
-
+    from breakdesk import knowledge_base
     ready = False
 
     def retrieve(query: str, k: int) -> list[dict[str, Any]]:
         nonlocal ready
         if not ready:
-            from knowledge_base.store import KBStore, StoreConfig
+            from breakdesk.knowledge_base.store import KBStore, StoreConfig
 
             if KBStore(StoreConfig.from_env()).count() == 0:
                 knowledge_base.ingest_paths()
@@ -379,9 +378,9 @@ def ask(session: Session, *, question: str, thread_id: str, runtime: Runtime) ->
 
 def explain_files(paths: list[Path], *, runtime: Runtime | None = None, user: str = "cli") -> dict[str, Any]:
     """Explain every break in the given files, in a throw-away workspace (nothing persists)."""
-    from app.services.users import bootstrap_user
-    from app.store.db import make_engine, session_scope
-    from app.store.migrate import upgrade
+    from breakdesk.app.services.users import bootstrap_user
+    from breakdesk.app.store.db import make_engine, session_scope
+    from breakdesk.app.store.migrate import upgrade
 
     with tempfile.TemporaryDirectory(prefix="breakdesk-explain-") as tmp:
         url = f"sqlite:///{Path(tmp) / 'workspace.sqlite3'}"
@@ -405,7 +404,7 @@ def explain_files(paths: list[Path], *, runtime: Runtime | None = None, user: st
 
 def seed_demo(session: Session, *, runtime: Runtime, user: str = "admin", folder: Path | None = None) -> dict[str, Any]:
     """Load the demo day once: import it, reconcile it, explain every case. Safe to call again."""
-    from app.services.reconciliation import run_matching
+    from breakdesk.app.services.reconciliation import run_matching
 
     folder = folder or DEMO_DAY_DIR
     files = [(p.name, p.read_bytes()) for p in sorted(folder.iterdir()) if p.suffix.lower() in {".xml", ".csv", ".txt", ".sta"}]

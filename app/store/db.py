@@ -21,7 +21,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.settings import get_settings, normalise_database_url
+from breakdesk.app.settings import get_settings, normalise_database_url
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 

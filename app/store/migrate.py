@@ -12,7 +12,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from app.settings import get_settings, normalise_database_url
+from breakdesk.app.settings import get_settings, normalise_database_url
 
 SCRIPT_LOCATION = Path(__file__).resolve().parent / "migrations"
 
@@ -34,7 +34,7 @@ def upgrade(url: str | None = None, revision: str = "head") -> None:
 def current_revision(url: str | None = None) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
-    from app.store.db import make_engine
+    from breakdesk.app.store.db import make_engine
 
     engine = make_engine(url)
     try:

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from app.store.db import session_scope
+from breakdesk.app.store.db import session_scope
 
 
 def race(engine: Engine, calls: list[Callable[[Any], Any]], *, timeout: float = 60.0) -> list[tuple[str, Any]]:

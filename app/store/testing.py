@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from app.store.migrate import upgrade
+from breakdesk.app.store.migrate import upgrade
 
 #: Server for integration tests; any database on it works as the admin connection.
 TEST_POSTGRES_URL = os.environ.get("BREAKDESK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -74,7 +74,7 @@ def temporary_postgres_database(url: str = TEST_POSTGRES_URL, *, migrate: bool =
 
 def seed_users(session, *, password: str = "correct horse battery", **users: str) -> None:
     """`seed_users(s, alice="clerk", ada="admin")`: create users directly (bootstrap path, audited)."""
-    from app.services.users import bootstrap_user
+    from breakdesk.app.services.users import bootstrap_user
 
     for username, role in users.items():
         bootstrap_user(session, username=username, role=role, password=password, origin="test")
@@ -86,7 +86,7 @@ def seed_pair(session, *, amount: str = "100.00", currency: str = "EUR", referen
     from datetime import date
     from decimal import Decimal
 
-    from app.store.models import BankEntry, BookItem, ImportBatch, StoredMessage
+    from breakdesk.app.store.models import BankEntry, BookItem, ImportBatch, StoredMessage
 
     ref = reference or uuid.uuid4().hex[:16]
     batch = ImportBatch(file_name=f"seed-{ref}", sha256=hashlib.sha256(ref.encode()).hexdigest(), kind="seed",
@@ -110,8 +110,8 @@ def seed_pair(session, *, amount: str = "100.00", currency: str = "EUR", referen
 
 def seed_suggestion(session, *, bank_entry_ids=None, book_item_ids=None, confidence: float = 0.9):
     """A pending suggestion over the given items (or a fresh matching pair)."""
-    from app.store.models import BankEntry, BookItem
-    from app.store.repositories.matching import add_suggestion, create_run
+    from breakdesk.app.store.models import BankEntry, BookItem
+    from breakdesk.app.store.repositories.matching import add_suggestion, create_run
 
     if bank_entry_ids is None and book_item_ids is None:
         entry, item = seed_pair(session)

@@ -16,10 +16,10 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from app.services.errors import PermissionDenied, ServiceError
-from app.services.roles import PERMISSIONS
-from app.settings import get_settings
-from app.store.db import get_engine, read_scope, session_scope
+from breakdesk.app.services.errors import PermissionDenied, ServiceError
+from breakdesk.app.services.roles import PERMISSIONS
+from breakdesk.app.settings import get_settings
+from breakdesk.app.store.db import get_engine, read_scope, session_scope
 
 T = TypeVar("T")
 _sync_lock = threading.Lock()
@@ -47,7 +47,7 @@ PAGES: tuple[PageSpec, ...] = (
 
 def startup() -> None:
     """Sync `users.toml` into the users table once per process (and again when the file changes)."""
-    from app.services.users_file import sync_users_file, users_file_path
+    from breakdesk.app.services.users_file import sync_users_file, users_file_path
 
     settings = get_settings()
     path = users_file_path(settings)
@@ -65,7 +65,7 @@ def current_user() -> dict[str, Any] | None:
 
 
 def sign_in(username: str, password: str) -> bool:
-    from app.services.users import authenticate
+    from breakdesk.app.services.users import authenticate
 
     with read_scope(get_engine()) as session:
         user = authenticate(session, username=username.strip().lower(), password=password)
@@ -88,7 +88,7 @@ def can(permission: str) -> bool:
 
 def require(permission: str) -> dict[str, Any]:
     """The signed-in user if their role (re-read from the database) allows `permission`; else stop the page."""
-    from app.services.access import require as require_role
+    from breakdesk.app.services.access import require as require_role
 
     user = current_user()
     if user is None:
@@ -132,7 +132,7 @@ def reading():
 
 @lru_cache(maxsize=4)
 def _runtime_for(database_url: str, llm: str):
-    from app.services.workflow import Runtime
+    from breakdesk.app.services.workflow import Runtime
 
     return Runtime.from_settings(get_settings())
 

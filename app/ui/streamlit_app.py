@@ -13,13 +13,13 @@ _REPO_ROOT = str(Path(__file__).resolve().parents[2])
 if _REPO_ROOT not in sys.path:  # `streamlit run app/ui/streamlit_app.py` from a clone without install
     sys.path.insert(0, _REPO_ROOT)
 
-from app.runtime import apply_offline_defaults  # noqa: E402
+from breakdesk.app.runtime import apply_offline_defaults  # noqa: E402
 
 apply_offline_defaults()
 
 import streamlit as st  # noqa: E402
 
-from app.ui import state  # noqa: E402
+from breakdesk.app.ui import state  # noqa: E402
 
 st.set_page_config(page_title="Breakdesk", page_icon=":material/account_balance:", layout="wide")
 try:

@@ -1,4 +1,4 @@
-"""Performance benchmarks, run by name: `python -m evals.benchmarks [NAME ...] [-- ARGS]`.
+"""Performance benchmarks, run by name: `python -m breakdesk.evals.benchmarks [NAME ...] [-- ARGS]`.
 
 Each benchmark is a module with `main(argv) -> int` that prints its own table; adding one is a new
 module plus one line in `MODULES`. Modules are imported on demand (they pull heavy dependencies).
@@ -11,11 +11,11 @@ from typing import Callable
 
 Benchmark = Callable[[list[str]], int]
 MODULES = {
-    "parsers": "evals.benchmarks.parsers_bench",
-    "kb": "evals.benchmarks.kb_bench",
-    "recon": "evals.benchmarks.recon_bench",
-    "explain": "evals.benchmarks.explain_bench",
-    "store": "evals.benchmarks.store_bench",
+    "parsers": "breakdesk.evals.benchmarks.parsers_bench",
+    "kb": "breakdesk.evals.benchmarks.kb_bench",
+    "recon": "breakdesk.evals.benchmarks.recon_bench",
+    "explain": "breakdesk.evals.benchmarks.explain_bench",
+    "store": "breakdesk.evals.benchmarks.store_bench",
 }
 
 

@@ -1,16 +1,16 @@
-"""`python -m evals.benchmarks [NAME ...] [-- ARGS]`: run the named benchmarks (default: all)."""
+"""`python -m breakdesk.evals.benchmarks [NAME ...] [-- ARGS]`: run the named benchmarks (default: all)."""
 
 from __future__ import annotations
 
 import sys
 
-from evals.benchmarks import MODULES, get
+from breakdesk.evals.benchmarks import MODULES, get
 
 
 def main(argv: list[str]) -> int:
     names, extra = (argv[: argv.index("--")], argv[argv.index("--") + 1:]) if "--" in argv else (argv, [])
     if names and names[0] in {"-h", "--help"}:
-        print(f"usage: python -m evals.benchmarks [NAME ...] [-- ARGS]\nbenchmarks: {', '.join(sorted(MODULES))}")
+        print(f"usage: python -m breakdesk.evals.benchmarks [NAME ...] [-- ARGS]\nbenchmarks: {', '.join(sorted(MODULES))}")
         return 0
     status = 0
     for name in names or sorted(MODULES):

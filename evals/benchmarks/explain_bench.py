@@ -1,6 +1,6 @@
 """Explain-one-case latency: the case graph from diagnosis to the proposed, re-validated repair.
 
-    python -m evals.benchmarks explain [-- --repeat 3]
+    python -m breakdesk.evals.benchmarks explain [-- --repeat 3]
 
 Runs on the demo day's AC04 reject (a pain.001 and its pain.002) in a throw-away workspace, with the
 deterministic provider (`none`) and with the local SmolLM2 model, using the real hybrid retrieval.
@@ -16,23 +16,23 @@ import tempfile
 import time
 from pathlib import Path
 
-from app.samples import DEMO_DAY_DIR as DEMO
+from breakdesk.app.samples import DEMO_DAY_DIR as DEMO
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m evals.benchmarks explain")
+    ap = argparse.ArgumentParser(prog="python -m breakdesk.evals.benchmarks explain")
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="bd-explain-bench-"))
     os.environ.setdefault("BREAKDESK_DATA_DIR", str(tmp))
     os.environ.setdefault("BREAKDESK_BCRYPT_ROUNDS", "4")
 
-    from agents.llm import LLMSettings, load_chat_model
-    from app.services.users import bootstrap_user
-    from app.services.workflow import Runtime, explain_case, ingest_files, list_cases
-    from app.settings import reload_settings
-    from app.store.db import make_engine, session_scope
-    from app.store.migrate import upgrade
+    from breakdesk.agents.llm import LLMSettings, load_chat_model
+    from breakdesk.app.services.users import bootstrap_user
+    from breakdesk.app.services.workflow import Runtime, explain_case, ingest_files, list_cases
+    from breakdesk.app.settings import reload_settings
+    from breakdesk.app.store.db import make_engine, session_scope
+    from breakdesk.app.store.migrate import upgrade
 
     settings = reload_settings()
     t0 = time.perf_counter()

@@ -6,7 +6,7 @@ vector search all do real work. The store grows incrementally (1k, then +9k), wh
 incremental path too. Everything uses the real MiniLM model and an embedded Chroma in a temp dir.
 Target: hybrid p95 < 50 ms at 10k passages.
 
-    python -m evals.benchmarks kb [-- --sizes 1000,10000 --queries 200]
+    python -m breakdesk.evals.benchmarks kb [-- --sizes 1000,10000 --queries 200]
 """
 
 from __future__ import annotations
@@ -80,16 +80,16 @@ def _pct(values: list[float], q: float) -> float:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m evals.benchmarks kb")
+    parser = argparse.ArgumentParser(prog="python -m breakdesk.evals.benchmarks kb")
     parser.add_argument("--sizes", default="1000,10000", help="passage counts, ascending (default 1000,10000)")
     parser.add_argument("--queries", type=int, default=200)
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(","))
 
-    from knowledge_base.embeddings import get_model
-    from knowledge_base.ingestion import ingest_paths
-    from knowledge_base.retrieval import Retriever, load_index, shared_embedder
-    from knowledge_base.store import KBStore, StoreConfig
+    from breakdesk.knowledge_base.embeddings import get_model
+    from breakdesk.knowledge_base.ingestion import ingest_paths
+    from breakdesk.knowledge_base.retrieval import Retriever, load_index, shared_embedder
+    from breakdesk.knowledge_base.store import KBStore, StoreConfig
 
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
     t0 = time.perf_counter()

@@ -1,6 +1,6 @@
 """Parser throughput and memory, side by side with the peer libraries on the same generated files.
 
-    python -m evals.benchmarks parsers [--sizes 10000,100000] [--stream-mb 50,500] [--repeat 3]
+    python -m breakdesk.evals.benchmarks parsers [--sizes 10000,100000] [--stream-mb 50,500] [--repeat 3]
 
 * MT940 entries/s: Breakdesk (`parsers.parse_file`) vs the `mt-940` PyPI library (`mt940.parse`).
 * camt.053 entries/s: Breakdesk vs the `camt053` PyPI library (`camt053.parse_document`, which takes
@@ -143,8 +143,7 @@ def write_large_camt053(path: Path, size_mb: int) -> int:
 # --- the parsers under test (imported before timing) -------------------------------------------
 
 def ours(path: Path) -> int:
-    import parsers
-
+    from breakdesk import parsers
     return sum(len(s.entries) for m in parsers.parse_file(path) for s in m.statements)
 
 
@@ -163,7 +162,7 @@ def peer_camt(path: Path) -> int:
 def paused(peer: Callable[[Path], int], path: Path) -> int:
     """The peer with the cyclic collector paused as `parsers.parse` pauses it: the like-for-like
     comparison of the parsing itself (footnote 3)."""
-    from parsers.collector import collector_paused
+    from breakdesk.parsers.collector import collector_paused
 
     with collector_paused():
         return peer(path)
@@ -188,7 +187,7 @@ def best_of(runs: dict[str, Callable[[], int]], repeat: int) -> dict[str, tuple[
 
 STREAM_CHILD = """
 import resource, sys, time
-from parsers.iso20022.stream import iter_statement_entries
+from breakdesk.parsers.iso20022.stream import iter_statement_entries
 
 def peak_mb():
     try:
@@ -215,7 +214,7 @@ def stream_rss(path: Path) -> tuple[int, int, int, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m evals.benchmarks parsers")
+    ap = argparse.ArgumentParser(prog="python -m breakdesk.evals.benchmarks parsers")
     ap.add_argument("--sizes", default="10000,100000", help="entries per generated file")
     ap.add_argument("--stream-mb", default="50,500", help="sizes (MB) of camt.053 files to stream")
     ap.add_argument("--repeat", type=int, default=3, help="timed runs per parser; the best counts")

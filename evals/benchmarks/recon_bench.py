@@ -1,7 +1,7 @@
 """Reconciliation benchmark: matching time and memory at 1k / 10k / 100k items per side, and a
 side-by-side with the `reconcile-mcp` package on the same generated inputs.
 
-    python -m evals.benchmarks.recon_bench [--sizes 1000 10000 100000] [--peer-sizes 1000 2000]
+    python -m breakdesk.evals.benchmarks.recon_bench [--sizes 1000 10000 100000] [--peer-sizes 1000 2000]
 
 Each size runs in its own process so peak RSS belongs to that size only. Reported per size:
 generation and item-building time (not part of matching), matching wall time and CPU time (the
@@ -59,8 +59,8 @@ def _hwm_mb() -> float | None:
 
 def _one(n: int, seed: int, engine: str) -> dict:
     """Run one size in this process; returns a JSON-able row."""
-    from evals.recon.generator import generate
-    from evals.recon.quality import evaluate, label
+    from breakdesk.evals.recon.generator import generate
+    from breakdesk.evals.recon.quality import evaluate, label
 
     t0 = time.perf_counter()
     ds = generate(n, seed)
@@ -73,7 +73,7 @@ def _one(n: int, seed: int, engine: str) -> dict:
     reset = _reset_hwm()
     c0 = time.process_time()
     if engine == "breakdesk":
-        from agents.recon import match
+        from breakdesk.agents.recon import match
 
         result = match(lab.bank_items, lab.book_items)
     else:
@@ -98,7 +98,7 @@ def _peer(lab):
     """reconcile-mcp on the same items; its output mapped onto our `MatchResult` for scoring."""
     from reconcile_mcp.engine import reconcile
 
-    from agents.recon.results import MatchResult, Reason, Suggestion
+    from breakdesk.agents.recon.results import MatchResult, Reason, Suggestion
 
     def rec(it, bank: bool) -> dict:
         ref = it.end_to_end_id or (it.other_references[0] if it.other_references else "")
@@ -122,7 +122,7 @@ def _peer(lab):
 
 
 def _spawn(n: int, seed: int, engine: str, timeout: float) -> dict:
-    cmd = [sys.executable, "-m", "evals.benchmarks.recon_bench", "--one", str(n), "--seed", str(seed),
+    cmd = [sys.executable, "-m", "breakdesk.evals.benchmarks.recon_bench", "--one", str(n), "--seed", str(seed),
            "--engine", engine]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
@@ -153,7 +153,7 @@ def run(sizes: Sequence[int] = DEFAULT_SIZES, peer_sizes: Sequence[int] = DEFAUL
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m evals.benchmarks.recon_bench")
+    ap = argparse.ArgumentParser(prog="python -m breakdesk.evals.benchmarks.recon_bench")
     ap.add_argument("--sizes", type=int, nargs="*", default=list(DEFAULT_SIZES))
     ap.add_argument("--peer-sizes", type=int, nargs="*", default=list(DEFAULT_PEER_SIZES))
     ap.add_argument("--seed", type=int, default=7)

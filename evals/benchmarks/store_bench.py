@@ -1,6 +1,6 @@
 """Matching and lifecycle look-ups on a stored history: how much of the history each call reads.
 
-    python -m evals.benchmarks store [-- --entries 10000 --repeat 3]
+    python -m breakdesk.evals.benchmarks store [-- --entries 10000 --repeat 3]
 
 Seeds a SQLite database (in a temporary directory) with the demo day, a generated camt.053 of
 `--entries` entries with a ledger CSV that pays every one of them, and a generated MT940 of a fifth as
@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from evals.benchmarks.parsers_bench import _rows, write_camt053, write_mt940
+from breakdesk.evals.benchmarks.parsers_bench import _rows, write_camt053, write_mt940
 
 
 def _ledger_csv(n: int) -> bytes:
@@ -41,11 +41,11 @@ def _ledger_csv(n: int) -> bytes:
 
 
 def _seed(url: str, entries: int, tmp: Path) -> Any:
-    from app.samples import DEMO_DAY_DIR
-    from app.services.users import bootstrap_user
-    from app.services.workflow import ingest_files
-    from app.store.db import make_engine, session_scope
-    from app.store.migrate import upgrade
+    from breakdesk.app.samples import DEMO_DAY_DIR
+    from breakdesk.app.services.users import bootstrap_user
+    from breakdesk.app.services.workflow import ingest_files
+    from breakdesk.app.store.db import make_engine, session_scope
+    from breakdesk.app.store.migrate import upgrade
 
     upgrade(url)
     engine = make_engine(url)
@@ -82,7 +82,7 @@ class _Selects:
 
 def _timed_items() -> tuple[list[float], Callable[[], None]]:
     """Wrap `reconciliation._items` to record its wall time; returns (times, undo)."""
-    from app.services import reconciliation
+    from breakdesk.app.services import reconciliation
 
     real = reconciliation._items
     times: list[float] = []
@@ -99,16 +99,16 @@ def _timed_items() -> tuple[list[float], Callable[[], None]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m evals.benchmarks store")
+    ap = argparse.ArgumentParser(prog="python -m breakdesk.evals.benchmarks store")
     ap.add_argument("--entries", type=int, default=10_000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--auto-confirm", action="store_true", help="the first run confirms at 0.9")
     args = ap.parse_args(argv or [])
     os.environ.setdefault("BREAKDESK_BCRYPT_ROUNDS", "4")
 
-    from app.services.queries import payment_lifecycle
-    from app.services.reconciliation import run_matching
-    from app.store.db import session_scope
+    from breakdesk.app.services.queries import payment_lifecycle
+    from breakdesk.app.services.reconciliation import run_matching
+    from breakdesk.app.store.db import session_scope
 
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()

@@ -1,6 +1,6 @@
 """Author `cases.jsonl`: break cases with their input messages inline, and the truth to score against.
 
-    python -m evals.datasets.build_cases            # rewrites evals/datasets/cases.jsonl
+    python -m breakdesk.evals.datasets.build_cases            # rewrites evals/datasets/cases.jsonl
 
 Messages are written here from small templates (fictitious parties; IBANs with valid check digits
 from schwifty). The truth does NOT come from the code under test: retry class and repair kind come

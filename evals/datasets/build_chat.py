@@ -1,6 +1,6 @@
 """Author `chat.jsonl`: ops questions with reference answers and reference contexts (citation ids).
 
-    python -m evals.datasets.build_chat            # rewrites evals/datasets/chat.jsonl
+    python -m breakdesk.evals.datasets.build_chat            # rewrites evals/datasets/chat.jsonl
 
 Two parts. Reason-code questions take their reference answer from `knowledge_base/reason_codes.yaml`
 (read directly, with its stated never-retry rule) and cite the code-set passage for the message the

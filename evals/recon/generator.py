@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from schwifty import IBAN
 
-from parsers.canonical import (
+from breakdesk.parsers.canonical import (
     BankTransactionCode,
     Entry,
     EntryDetail,

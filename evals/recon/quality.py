@@ -1,6 +1,6 @@
 """Quality of the matcher on generated, labelled data.
 
-    python -m evals.recon.quality [--n 2000] [--seed 7] [--threshold 0.9]
+    python -m breakdesk.evals.recon.quality [--n 2000] [--seed 7] [--threshold 0.9]
 
 Metrics (a suggestion is *correct* when its bank ids and book ids equal one truth group exactly):
 * precision_auto   correct auto-eligible suggestions / auto-eligible suggestions
@@ -17,9 +17,9 @@ import argparse
 from collections import Counter
 from dataclasses import dataclass, field
 
-from agents.recon import MatchConfig, MatchResult, bank_items_from_messages, book_items_from_ledger_csv, match
-from agents.recon.items import BankItem, BookItem
-from evals.recon.generator import Dataset, generate
+from breakdesk.agents.recon import MatchConfig, MatchResult, bank_items_from_messages, book_items_from_ledger_csv, match
+from breakdesk.agents.recon.items import BankItem, BookItem
+from breakdesk.evals.recon.generator import Dataset, generate
 
 
 @dataclass
@@ -141,8 +141,8 @@ def decisions(lab: Labelled, result: MatchResult) -> list:
     direction with the nearest amount, scored against the same bank line (rejected)."""
     from bisect import bisect_left
 
-    from agents.recon.engine import explain_pair
-    from agents.recon.learning import Decision
+    from breakdesk.agents.recon.engine import explain_pair
+    from breakdesk.agents.recon.learning import Decision
 
     bank = {b.id: b for b in lab.bank_items}
     book = {b.id: b for b in lab.book_items}
@@ -172,7 +172,7 @@ def decisions(lab: Labelled, result: MatchResult) -> list:
 
 def learn_and_backtest(n: int, train_seed: int, test_seed: int, threshold: float) -> list[str]:
     """Fit a scorer on one generated set's decisions, backtest it on another's."""
-    from agents.recon.learning import backtest, fit
+    from breakdesk.agents.recon.learning import backtest, fit
 
     train = label(generate(n, train_seed))
     model = fit(decisions(train, match(train.bank_items, train.book_items)))
@@ -190,7 +190,7 @@ def run(n: int = 2000, seed: int = 7, config: MatchConfig | None = None) -> Repo
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m evals.recon.quality", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m breakdesk.evals.recon.quality", description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=2000, help="book items to generate")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--threshold", type=float, default=None, help="auto threshold (default: MatchConfig)")

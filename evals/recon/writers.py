@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from lxml import etree
 
-from evals.recon.generator import BankSpec, Dataset
+from breakdesk.evals.recon.generator import BankSpec, Dataset
 
 NS = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"
 OPENING = Decimal("1000000")

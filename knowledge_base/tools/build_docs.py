@@ -11,7 +11,7 @@ re-run the generator and demand byte-identical files.
 
 Usage::
 
-    python -m knowledge_base.tools.build_docs [--code-sets DIR] [--out DIR] [--check]
+    python -m breakdesk.knowledge_base.tools.build_docs [--code-sets DIR] [--out DIR] [--check]
 """
 
 from __future__ import annotations

@@ -14,15 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from parsers.canonical import Message
-from parsers.checks.balances import check_balance_continuity, check_statement_chain
-from parsers.checks.control_sums import check_message_totals, check_statement_totals
-from parsers.checks.currency import check_currencies
-from parsers.checks.duplicates import check_duplicate_references
-from parsers.checks.identifiers import check_identifiers
-from parsers.checks.mt_rules import check_charset, check_mt_mandatory
-from parsers.checks.payments import check_payments
-from parsers.findings import Finding
+from breakdesk.parsers.canonical import Message
+from breakdesk.parsers.checks.balances import check_balance_continuity, check_statement_chain
+from breakdesk.parsers.checks.control_sums import check_message_totals, check_statement_totals
+from breakdesk.parsers.checks.currency import check_currencies
+from breakdesk.parsers.checks.duplicates import check_duplicate_references
+from breakdesk.parsers.checks.identifiers import check_identifiers
+from breakdesk.parsers.checks.mt_rules import check_charset, check_mt_mandatory
+from breakdesk.parsers.checks.payments import check_payments
+from breakdesk.parsers.findings import Finding
 
 MessageCheck = Callable[[Message], Iterable[Finding]]
 CollectionCheck = Callable[[Sequence[Message]], Iterable[Finding]]

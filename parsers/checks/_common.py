@@ -10,9 +10,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from parsers.canonical import Message, Provenance
-from parsers.currency import minor_units
-from parsers.findings import Finding, Severity
+from breakdesk.parsers.canonical import Message, Provenance
+from breakdesk.parsers.currency import minor_units
+from breakdesk.parsers.findings import Finding, Severity
 
 #: Placeholder references that say "no reference" and must never count as duplicates or matches.
 NO_REFERENCE = frozenset({"NOTPROVIDED", "NONREF", "NONE", "N/A", "NA", "UNKNOWN"})

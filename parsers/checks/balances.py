@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
-from parsers.canonical import Message, Statement
-from parsers.checks._common import finding, money
-from parsers.findings import Finding
+from breakdesk.parsers.canonical import Message, Statement
+from breakdesk.parsers.checks._common import finding, money
+from breakdesk.parsers.findings import Finding
 
 BOOKED = (None, "BOOK")
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
-from parsers.canonical import Entry, Message, Provenance, Statement
-from parsers.checks._common import finding, money
-from parsers.findings import Finding
+from breakdesk.parsers.canonical import Entry, Message, Provenance, Statement
+from breakdesk.parsers.checks._common import finding, money
+from breakdesk.parsers.findings import Finding
 
 
 def _counted_items(message: Message) -> tuple[str, Sequence, list[Decimal | None]] | None:

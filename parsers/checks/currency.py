@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from parsers.canonical import Message, Money, Provenance, Transaction
-from parsers.checks._common import finding
-from parsers.currency import decimals, is_known_currency, minor_units
-from parsers.findings import Finding
+from breakdesk.parsers.canonical import Message, Money, Provenance, Transaction
+from breakdesk.parsers.checks._common import finding
+from breakdesk.parsers.currency import decimals, is_known_currency, minor_units
+from breakdesk.parsers.findings import Finding
 
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from parsers.canonical import Message, Provenance
-from parsers.checks._common import finding, is_reference
-from parsers.findings import Finding
+from breakdesk.parsers.canonical import Message, Provenance
+from breakdesk.parsers.checks._common import finding, is_reference
+from breakdesk.parsers.findings import Finding
 
 _TX_REFERENCES = (("end_to_end_id", "EndToEndId"), ("instruction_id", "InstrId"), ("uetr", "UETR"))
 

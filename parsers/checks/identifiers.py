@@ -16,10 +16,10 @@ from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 from schwifty.registry import get_iban_spec
 
-from parsers.canonical import Message, Provenance
-from parsers.checks._common import finding
-from parsers.checks.walk import iter_agents, iter_parties
-from parsers.findings import Finding
+from breakdesk.parsers.canonical import Message, Provenance
+from breakdesk.parsers.checks._common import finding
+from breakdesk.parsers.checks.walk import iter_agents, iter_parties
+from breakdesk.parsers.findings import Finding
 
 _IBAN_SHAPE = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}$")
 

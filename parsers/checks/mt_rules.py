@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from parsers.canonical import Message, Party, Transaction
-from parsers.checks._common import finding, is_mt
-from parsers.findings import Finding
+from breakdesk.parsers.canonical import Message, Party, Transaction
+from breakdesk.parsers.checks._common import finding, is_mt
+from breakdesk.parsers.findings import Finding
 
 #: SWIFT X character set: a-z A-Z 0-9 / - ? : ( ) . , ' + space CR LF.
 _X_CHARSET = re.compile(r"[^A-Za-z0-9/\-?:().,'+ \r\n]")

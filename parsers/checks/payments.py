@@ -15,9 +15,9 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
-from parsers.canonical import Agent, Message, Provenance, Transaction
-from parsers.checks._common import finding
-from parsers.findings import Finding
+from breakdesk.parsers.canonical import Agent, Message, Provenance, Transaction
+from breakdesk.parsers.checks._common import finding
+from breakdesk.parsers.findings import Finding
 
 _UETR = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 _PAYMENT_FAMILIES = {"pain.001", "pacs.008", "MT103"}

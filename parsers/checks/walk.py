@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from parsers.canonical import Agent, Message, Party, Provenance, Transaction
+from breakdesk.parsers.canonical import Agent, Message, Party, Provenance, Transaction
 
 _PARTY_ROLES = ("debtor", "creditor", "ultimate_debtor", "ultimate_creditor", "initiating_party")
 _AGENT_ROLES = ("instructing_agent", "instructed_agent")

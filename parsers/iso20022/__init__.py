@@ -15,14 +15,14 @@ from collections.abc import Iterator
 
 from pydantic import ValidationError
 
-from parsers.canonical import Message, Provenance
-from parsers.errors import FieldError
-from parsers.iso20022.header import read_header
-from parsers.iso20022.locate import Located, element_xpath, locate
-from parsers.iso20022.node import Context, Node
-from parsers.iso20022.registry import READERS
-from parsers.iso20022.xml import parse_xml
-from parsers.source import DEFAULT_MAX_BYTES
+from breakdesk.parsers.canonical import Message, Provenance
+from breakdesk.parsers.errors import FieldError
+from breakdesk.parsers.iso20022.header import read_header
+from breakdesk.parsers.iso20022.locate import Located, element_xpath, locate
+from breakdesk.parsers.iso20022.node import Context, Node
+from breakdesk.parsers.iso20022.registry import READERS
+from breakdesk.parsers.iso20022.xml import parse_xml
+from breakdesk.parsers.source import DEFAULT_MAX_BYTES
 
 _INFRASTRUCTURE = {"stream", "xsd"}  # imported on demand
 

@@ -1189,7 +1189,7 @@ entry(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     if (out == NULL && cx.bail && !PyErr_Occurred())
         Py_RETURN_NONE;
     if (out == NULL && !PyErr_Occurred())
-        PyErr_SetString(PyExc_SystemError, "parsers.iso20022._speedups: entry failed without an error");
+        PyErr_SetString(PyExc_SystemError, "breakdesk.parsers.iso20022._speedups: entry failed without an error");
     return out;
 }
 
@@ -1228,7 +1228,7 @@ entries(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         if (e == NULL) {
             if (!cx.bail || PyErr_Occurred()) {
                 if (!PyErr_Occurred())
-                    PyErr_SetString(PyExc_SystemError, "parsers.iso20022._speedups: entry failed without an error");
+                    PyErr_SetString(PyExc_SystemError, "breakdesk.parsers.iso20022._speedups: entry failed without an error");
                 Py_DECREF(out);
                 return NULL;
             }
@@ -1294,7 +1294,7 @@ static PyMethodDef methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "parsers.iso20022._speedups", NULL, -1, methods};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "breakdesk.parsers.iso20022._speedups", NULL, -1, methods};
 
 
 PyMODINIT_FUNC

@@ -6,10 +6,10 @@ with `CxlStsRsnInf`. Without transaction details the message gives one answer fr
 
 from __future__ import annotations
 
-from parsers.canonical import CancellationAnswer, Message
-from parsers.iso20022.node import Node
-from parsers.iso20022.original import original_ids, reason_fields, reasons
-from parsers.iso20022.registry import register
+from breakdesk.parsers.canonical import CancellationAnswer, Message
+from breakdesk.parsers.iso20022.node import Node
+from breakdesk.parsers.iso20022.original import original_ids, reason_fields, reasons
+from breakdesk.parsers.iso20022.registry import register
 
 
 @register("camt.029", kind="cancellation_answer", roots=("RsltnOfInvstgtn",))

@@ -7,11 +7,11 @@ on the transaction later.
 
 from __future__ import annotations
 
-from parsers.canonical import CancellationRequest, Message
-from parsers.iso20022.common import party
-from parsers.iso20022.node import Node
-from parsers.iso20022.original import original_ids, reason_fields, reasons
-from parsers.iso20022.registry import register
+from breakdesk.parsers.canonical import CancellationRequest, Message
+from breakdesk.parsers.iso20022.common import party
+from breakdesk.parsers.iso20022.node import Node
+from breakdesk.parsers.iso20022.original import original_ids, reason_fields, reasons
+from breakdesk.parsers.iso20022.registry import register
 
 
 @register("camt.056", kind="cancellation_request", roots=("FIToFIPmtCxlReq",))

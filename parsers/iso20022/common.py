@@ -12,9 +12,9 @@ Version differences handled here, once:
 
 from __future__ import annotations
 
-from parsers.canonical import Agent, Money, Party, PostalAddress, Reason, Remittance, StructuredRemittance
-from parsers.construct import construct
-from parsers.iso20022.node import Node
+from breakdesk.parsers.canonical import Agent, Money, Party, PostalAddress, Reason, Remittance, StructuredRemittance
+from breakdesk.parsers.construct import construct
+from breakdesk.parsers.iso20022.node import Node
 
 _ADDRESS_FIELDS = {
     "StrtNm": "street_name",

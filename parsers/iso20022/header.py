@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from parsers.canonical import Header, Money
-from parsers.iso20022.common import agent, party
-from parsers.iso20022.locate import message_type_from_namespace
-from parsers.iso20022.node import Node, namespace_of
+from breakdesk.parsers.canonical import Header, Money
+from breakdesk.parsers.iso20022.common import agent, party
+from breakdesk.parsers.iso20022.locate import message_type_from_namespace
+from breakdesk.parsers.iso20022.node import Node, namespace_of
 
 _DN_BIC = re.compile(r"ou=([a-z0-9]{8}|[a-z0-9]{11})(?:,|$)", re.IGNORECASE)
 

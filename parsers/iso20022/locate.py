@@ -21,9 +21,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from parsers.errors import MalformedMessageError, UnknownMessageTypeError
-from parsers.iso20022.node import local_name, namespace_of
-from parsers.iso20022.registry import READERS, ROOT_NAMES
+from breakdesk.parsers.errors import MalformedMessageError, UnknownMessageTypeError
+from breakdesk.parsers.iso20022.node import local_name, namespace_of
+from breakdesk.parsers.iso20022.registry import READERS, ROOT_NAMES
 
 _TYPE_IN_NS = re.compile(r"(?<![a-z])([a-z]{4}\.\d{3})\.(\d{3}\.\d{2})((?:\.[a-z]{2}\.\d{2})?)")
 

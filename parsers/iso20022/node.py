@@ -16,9 +16,9 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
-from parsers.canonical import Provenance
-from parsers.construct import exact
-from parsers.errors import FieldError
+from breakdesk.parsers.canonical import Provenance
+from breakdesk.parsers.construct import exact
+from breakdesk.parsers.errors import FieldError
 
 
 def local_name(el: etree._Element) -> str:

@@ -6,9 +6,9 @@ callers pass the message-level one as the fallback.
 
 from __future__ import annotations
 
-from parsers.canonical import Reason
-from parsers.iso20022.common import reason
-from parsers.iso20022.node import Node
+from breakdesk.parsers.canonical import Reason
+from breakdesk.parsers.iso20022.common import reason
+from breakdesk.parsers.iso20022.node import Node
 
 
 def original_ids(tx: Node, group: Node | None = None) -> dict:

@@ -5,11 +5,11 @@ The returned debtor/creditor are in `RtrChain` from v09 on and in `OrgnlTxRef` b
 
 from __future__ import annotations
 
-from parsers.canonical import Message, PaymentReturn
-from parsers.iso20022.common import charges, party
-from parsers.iso20022.node import Node
-from parsers.iso20022.original import original_ids, reason_fields, reasons
-from parsers.iso20022.registry import register
+from breakdesk.parsers.canonical import Message, PaymentReturn
+from breakdesk.parsers.iso20022.common import charges, party
+from breakdesk.parsers.iso20022.node import Node
+from breakdesk.parsers.iso20022.original import original_ids, reason_fields, reasons
+from breakdesk.parsers.iso20022.registry import register
 
 
 def _side(tx: Node, role: str):

@@ -6,11 +6,11 @@ its `CdtTrfTxInf`. `ReqdExctnDt` is a plain date up to v07 and `ReqdExctnDt/Dt|D
 
 from __future__ import annotations
 
-from parsers.canonical import Message, PaymentGroup, Transaction
-from parsers.iso20022.common import agent, charges, money, party, remittance
-from parsers.iso20022.node import Node
-from parsers.iso20022.payments import _code, _instructions, _parties, _regulatory
-from parsers.iso20022.registry import register
+from breakdesk.parsers.canonical import Message, PaymentGroup, Transaction
+from breakdesk.parsers.iso20022.common import agent, charges, money, party, remittance
+from breakdesk.parsers.iso20022.node import Node
+from breakdesk.parsers.iso20022.payments import _code, _instructions, _parties, _regulatory
+from breakdesk.parsers.iso20022.registry import register
 
 
 @register("pain.001", kind="payment", roots=("CstmrCdtTrfInitn",))

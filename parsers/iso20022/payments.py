@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from parsers.canonical import Agent, Message, Party, Transaction
-from parsers.iso20022.common import agent, charges, money, party, remittance
-from parsers.iso20022.node import Node
+from breakdesk.parsers.canonical import Agent, Message, Party, Transaction
+from breakdesk.parsers.iso20022.common import agent, charges, money, party, remittance
+from breakdesk.parsers.iso20022.node import Node
 
 
 def _code(node: Node, path: str) -> str | None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from parsers.canonical import Message, MessageKind
-from parsers.iso20022.node import Node
+from breakdesk.parsers.canonical import Message, MessageKind
+from breakdesk.parsers.iso20022.node import Node
 
 #: A reader fills `message` (already carrying its header and provenance) from the message element
 #: (the Document's only child, e.g. `BkToCstmrStmt`).

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
-from parsers.canonical import (
+from breakdesk.parsers.canonical import (
     Agent,
     Balance,
     BankTransactionCode,
@@ -33,10 +33,10 @@ from parsers.canonical import (
     StatementKind,
     TransactionsSummary,
 )
-from parsers.construct import construct, exact, model_spec
-from parsers.iso20022.common import account, agent, charges, money, party, reason, remittance
-from parsers.iso20022.node import Node, parse_xs_datetime
-from parsers.iso20022.xml import make_parser
+from breakdesk.parsers.construct import construct, exact, model_spec
+from breakdesk.parsers.iso20022.common import account, agent, charges, money, party, reason, remittance
+from breakdesk.parsers.iso20022.node import Node, parse_xs_datetime
+from breakdesk.parsers.iso20022.xml import make_parser
 
 #: message element → (repeating element, kind, additional-info element)
 STATEMENT_SHAPES: dict[str, tuple[str, StatementKind, str]] = {
@@ -236,7 +236,7 @@ def _compiled_entry():
     """`_speedups.entry` (parsers/iso20022/_speedups.c, built by `pip install`), configured with the
     canonical classes; None where it is not built or its check of lxml's tree layout fails."""
     try:
-        from parsers.iso20022 import _speedups
+        from breakdesk.parsers.iso20022 import _speedups
     except ImportError:
         return None
 

@@ -8,10 +8,10 @@
 
 from __future__ import annotations
 
-from parsers.canonical import Message, Status
-from parsers.iso20022.common import party
-from parsers.iso20022.node import Node
-from parsers.iso20022.original import original_ids, reason_fields, reasons
+from breakdesk.parsers.canonical import Message, Status
+from breakdesk.parsers.iso20022.common import party
+from breakdesk.parsers.iso20022.node import Node
+from breakdesk.parsers.iso20022.original import original_ids, reason_fields, reasons
 
 
 def _group_status(g: Node) -> Status | None:

@@ -21,12 +21,12 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from parsers.canonical import Entry, Statement
-from parsers.errors import UnknownMessageTypeError, UnsafeXMLError
-from parsers.iso20022.locate import element_xpath, message_type_from_namespace
-from parsers.iso20022.node import Context, Node, local_name, namespace_of
-from parsers.iso20022.statements import STATEMENT_SHAPES, message_page, read_entry, read_statement_head
-from parsers.iso20022.xml import HARDENED_PARSER_OPTIONS, XINCLUDE_NS, map_lxml_errors, refuse_unsafe_prolog
+from breakdesk.parsers.canonical import Entry, Statement
+from breakdesk.parsers.errors import UnknownMessageTypeError, UnsafeXMLError
+from breakdesk.parsers.iso20022.locate import element_xpath, message_type_from_namespace
+from breakdesk.parsers.iso20022.node import Context, Node, local_name, namespace_of
+from breakdesk.parsers.iso20022.statements import STATEMENT_SHAPES, message_page, read_entry, read_statement_head
+from breakdesk.parsers.iso20022.xml import HARDENED_PARSER_OPTIONS, XINCLUDE_NS, map_lxml_errors, refuse_unsafe_prolog
 
 _ITERPARSE_OPTIONS = {k: v for k, v in HARDENED_PARSER_OPTIONS.items() if k != "dtd_validation"}
 _FAMILIES = {"BkToCstmrAcctRpt": "camt.052", "BkToCstmrStmt": "camt.053", "BkToCstmrDbtCdtNtfctn": "camt.054"}

@@ -24,14 +24,14 @@ from contextlib import contextmanager
 
 from lxml import etree
 
-from parsers.errors import (
+from breakdesk.parsers.errors import (
     InputTooLargeError,
     MalformedMessageError,
     ParseError,
     SchemaViolation,
     UnsafeXMLError,
 )
-from parsers.source import DEFAULT_MAX_BYTES
+from breakdesk.parsers.source import DEFAULT_MAX_BYTES
 
 XINCLUDE_NS = "http://www.w3.org/2001/XInclude"
 

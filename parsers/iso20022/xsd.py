@@ -19,12 +19,12 @@ from pathlib import Path
 
 from lxml import etree
 
-from parsers.canonical import Provenance
-from parsers.errors import ParseError, UnsafeXMLError
-from parsers.findings import Finding
-from parsers.iso20022.locate import Located, locate
-from parsers.iso20022.node import local_name, namespace_of
-from parsers.iso20022.xml import parse_xml
+from breakdesk.parsers.canonical import Provenance
+from breakdesk.parsers.errors import ParseError, UnsafeXMLError
+from breakdesk.parsers.findings import Finding
+from breakdesk.parsers.iso20022.locate import Located, locate
+from breakdesk.parsers.iso20022.node import local_name, namespace_of
+from breakdesk.parsers.iso20022.xml import parse_xml
 
 _REPO_ROOT = Path(__file__).resolve().parents[2]
 

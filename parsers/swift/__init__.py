@@ -15,15 +15,15 @@ from collections.abc import Iterator, Mapping
 
 from pydantic import ValidationError
 
-from parsers.canonical import Header, Message
-from parsers.errors import MalformedMessageError, UnknownMessageTypeError
-from parsers.source import decode_mt
-from parsers.swift import mt9xx, mt19x, mt103, mt199
-from parsers.swift.blocks import Envelope, normalize_newlines, split_envelopes
-from parsers.swift.fields import FieldRun, tokenize
-from parsers.swift.header import infer_mt, read_header
-from parsers.swift.processors import Processor, merged
-from parsers.swift.reading import MessageContext
+from breakdesk.parsers.canonical import Header, Message
+from breakdesk.parsers.errors import MalformedMessageError, UnknownMessageTypeError
+from breakdesk.parsers.source import decode_mt
+from breakdesk.parsers.swift import mt9xx, mt19x, mt103, mt199
+from breakdesk.parsers.swift.blocks import Envelope, normalize_newlines, split_envelopes
+from breakdesk.parsers.swift.fields import FieldRun, tokenize
+from breakdesk.parsers.swift.header import infer_mt, read_header
+from breakdesk.parsers.swift.processors import Processor, merged
+from breakdesk.parsers.swift.reading import MessageContext
 
 __all__ = ["parse_mt"]
 

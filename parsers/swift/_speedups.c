@@ -1040,7 +1040,7 @@ statement_line(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     if (!configured) {
-        PyErr_SetString(PyExc_RuntimeError, "parsers.swift._speedups is not configured");
+        PyErr_SetString(PyExc_RuntimeError, "breakdesk.parsers.swift._speedups is not configured");
         return NULL;
     }
     value = args[0]; text86 = args[1]; currency = args[2]; units_o = args[3];
@@ -1570,7 +1570,7 @@ scan_fields(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     if (RAW_FIELD == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "parsers.swift._speedups is not configured");
+        PyErr_SetString(PyExc_RuntimeError, "breakdesk.parsers.swift._speedups is not configured");
         return NULL;
     }
     text = args[0];
@@ -1667,7 +1667,7 @@ static PyMethodDef methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "parsers.swift._speedups", NULL, -1, methods};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "breakdesk.parsers.swift._speedups", NULL, -1, methods};
 
 #define KEY(name) INTERN(K_##name, #name)
 

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from parsers.errors import MalformedMessageError
+from breakdesk.parsers.errors import MalformedMessageError
 
 _SKIP = re.compile(r"[\s$]*")
 _BLOCK_START = re.compile(r"\{([0-9A-Z]{1,3}):")

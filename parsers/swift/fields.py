@@ -107,7 +107,7 @@ def scan(text: str, first_line: int) -> tuple[str, list[RawField]]:
 
 
 try:  # the compiled scanner (parsers/swift/_speedups.c), configured by parsers.swift.mt9xx
-    from parsers.swift._speedups import scan_fields as _scan_fields
+    from breakdesk.parsers.swift._speedups import scan_fields as _scan_fields
 except ImportError:
     _scan_fields = None
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from parsers.canonical import Header
-from parsers.errors import MalformedMessageError, UnknownMessageTypeError
-from parsers.swift import values as v
-from parsers.swift.blocks import Envelope
-from parsers.swift.fields import RawField
-from parsers.swift.values import ValueProblem
+from breakdesk.parsers.canonical import Header
+from breakdesk.parsers.errors import MalformedMessageError, UnknownMessageTypeError
+from breakdesk.parsers.swift import values as v
+from breakdesk.parsers.swift.blocks import Envelope
+from breakdesk.parsers.swift.fields import RawField
+from breakdesk.parsers.swift.values import ValueProblem
 
 _BLOCK1 = re.compile(r"(?P<app>[A-Z])(?P<service>\d{2})(?P<lt>[A-Z0-9]{12})(?P<session>\d{4})?(?P<isn>\d{6})?")
 #: Quirk: some samples (GoPlasmatic's MT942) write the 11-character BIC without the terminal letter.

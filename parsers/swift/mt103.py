@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 
-from parsers.canonical import Agent, Money, Party, PaymentReturn, Remittance, Transaction
-from parsers.swift import values as v
-from parsers.swift.fields import RawField
-from parsers.swift.parties import read_agent, read_party
-from parsers.swift.reading import MessageContext
+from breakdesk.parsers.canonical import Agent, Money, Party, PaymentReturn, Remittance, Transaction
+from breakdesk.parsers.swift import values as v
+from breakdesk.parsers.swift.fields import RawField
+from breakdesk.parsers.swift.parties import read_agent, read_party
+from breakdesk.parsers.swift.reading import MessageContext
 
 _CHARGE_BEARER = {"OUR": "DEBT", "SHA": "SHAR", "BEN": "CRED"}
 _ROC = re.compile(r"/ROC/([^/\n]+)")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from parsers.canonical import FreeFormat
-from parsers.swift.reading import MessageContext
-from parsers.swift.reasons import mentioned_codes
+from breakdesk.parsers.canonical import FreeFormat
+from breakdesk.parsers.swift.reading import MessageContext
+from breakdesk.parsers.swift.reasons import mentioned_codes
 
 
 def read_free_format(ctx: MessageContext) -> FreeFormat:

@@ -6,12 +6,12 @@ Identifiers follow the CBPR+ translation: the request's :20: is the case (and ca
 
 from __future__ import annotations
 
-from parsers.canonical import CancellationAnswer, CancellationRequest
-from parsers.swift.parties import read_party
-from parsers.swift.reading import MessageContext
-from parsers.swift.reasons import CANCELLATION_REASONS, leading_code
-from parsers.swift import values as v
-from parsers.swift.values import ValueProblem
+from breakdesk.parsers.canonical import CancellationAnswer, CancellationRequest
+from breakdesk.parsers.swift.parties import read_party
+from breakdesk.parsers.swift.reading import MessageContext
+from breakdesk.parsers.swift.reasons import CANCELLATION_REASONS, leading_code
+from breakdesk.parsers.swift import values as v
+from breakdesk.parsers.swift.values import ValueProblem
 
 
 def _lines(text: str) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
-from parsers.canonical import (
+from breakdesk.parsers.canonical import (
     Agent,
     Balance,
     BankTransactionCode,
@@ -26,15 +26,15 @@ from parsers.canonical import (
     StructuredRemittance,
     TransactionsSummary,
 )
-from parsers.construct import construct, exact, model_spec
-from parsers.currency import minor_units
-from parsers.swift import values as v
-from parsers.swift.fields import RawField, drop_spaces_before_newlines
-from parsers.swift.narrative import parse_narrative
-from parsers.swift.parties import read_agent, read_party
-from parsers.swift.processors import DEFAULT_PROCESSORS
-from parsers.swift.reading import MessageContext
-from parsers.swift.values import ValueProblem
+from breakdesk.parsers.construct import construct, exact, model_spec
+from breakdesk.parsers.currency import minor_units
+from breakdesk.parsers.swift import values as v
+from breakdesk.parsers.swift.fields import RawField, drop_spaces_before_newlines
+from breakdesk.parsers.swift.narrative import parse_narrative
+from breakdesk.parsers.swift.parties import read_agent, read_party
+from breakdesk.parsers.swift.processors import DEFAULT_PROCESSORS
+from breakdesk.parsers.swift.reading import MessageContext
+from breakdesk.parsers.swift.values import ValueProblem
 
 _ORDER = {
     "20": 0, "21": 1, "25": 2, "25P": 2, "28C": 3, "28": 3, "34F": 4, "13D": 5, "60F": 6, "60M": 6,
@@ -52,7 +52,7 @@ _NO_PARTY = {
 
 
 try:  # the compiled fast path of `_entry` (parsers/swift/_speedups.c), built by `pip install`
-    from parsers.swift import _speedups
+    from breakdesk.parsers.swift import _speedups
 except ImportError:  # a source tree nobody built: `_entry` alone gives the same objects, slower
     _speedups = None
 else:

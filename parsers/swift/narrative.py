@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from parsers.swift import values as v
+from breakdesk.parsers.swift import values as v
 
 _GERMAN_START = re.compile(r"\s*(\d{3})?\s*\?\d\d")
 _GERMAN_SPLIT = re.compile(r"\?(\d\d)")

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 
-from parsers.canonical import Agent, Party, PostalAddress
-from parsers.swift import values as v
-from parsers.swift.fields import RawField
-from parsers.swift.reading import MessageContext
-from parsers.swift.values import ValueProblem
+from breakdesk.parsers.canonical import Agent, Party, PostalAddress
+from breakdesk.parsers.swift import values as v
+from breakdesk.parsers.swift.fields import RawField
+from breakdesk.parsers.swift.reading import MessageContext
+from breakdesk.parsers.swift.values import ValueProblem
 
 _DC_PREFIX = re.compile(r"/[CD](?=/|$)")
 _STRUCTURED_LINE = re.compile(r"([1-8])/(.*)")

@@ -32,8 +32,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from parsers.swift import values as v
-from parsers.swift.fields import RawField
+from breakdesk.parsers.swift import values as v
+from breakdesk.parsers.swift.fields import RawField
 
 Processor = Callable[[Any], Any]
 

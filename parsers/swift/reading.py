@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from parsers.canonical import Provenance
-from parsers.errors import FieldError
-from parsers.construct import construct
-from parsers.swift.fields import RawField
-from parsers.swift.tags import TAG_BY_ID
-from parsers.swift.values import ValueProblem
+from breakdesk.parsers.canonical import Provenance
+from breakdesk.parsers.errors import FieldError
+from breakdesk.parsers.construct import construct
+from breakdesk.parsers.swift.fields import RawField
+from breakdesk.parsers.swift.tags import TAG_BY_ID
+from breakdesk.parsers.swift.values import ValueProblem
 
 
 @dataclass(slots=True)

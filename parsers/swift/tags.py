@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from parsers.swift import values as v
-from parsers.swift.values import ValueProblem
+from breakdesk.parsers.swift import values as v
+from breakdesk.parsers.swift.values import ValueProblem
 
 
 class Tag:

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
-from parsers.currency import minor_units
+from breakdesk.parsers.currency import minor_units
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 

@@ -7,8 +7,8 @@ valid. Import as `parsers.writers`.
 
 from __future__ import annotations
 
-from parsers.writers.errors import WriteError
-from parsers.writers.pacs008 import write_pacs008
-from parsers.writers.pain001 import write_pain001
+from breakdesk.parsers.writers.errors import WriteError
+from breakdesk.parsers.writers.pacs008 import write_pacs008
+from breakdesk.parsers.writers.pain001 import write_pain001
 
 __all__ = ["WriteError", "write_pacs008", "write_pain001"]

@@ -16,10 +16,10 @@ from decimal import Decimal
 
 from lxml import etree
 
-from parsers.canonical import Transaction
-from parsers.currency import is_known_currency, minor_units
+from breakdesk.parsers.canonical import Transaction
+from breakdesk.parsers.currency import is_known_currency, minor_units
 
-from parsers.writers.errors import WriteError
+from breakdesk.parsers.writers.errors import WriteError
 
 IBAN_RE = re.compile(r"^[A-Z]{2}[0-9]{2}[a-zA-Z0-9]{1,30}$")
 UETR_RE = re.compile(r"^[a-f0-9]{8}-[a-f0-9]{4}-4[a-f0-9]{3}-[89ab][a-f0-9]{3}-[a-f0-9]{12}$")

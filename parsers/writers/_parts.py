@@ -11,8 +11,8 @@ import re
 
 from lxml import etree
 
-from parsers.canonical import Agent, Party, PostalAddress, Remittance, StructuredRemittance
-from parsers.writers._build import COUNTRY_RE, CREDITOR_REFERENCE_TYPES, CURRENCY_RE, IBAN_RE, LEI_RE, Builder
+from breakdesk.parsers.canonical import Agent, Party, PostalAddress, Remittance, StructuredRemittance
+from breakdesk.parsers.writers._build import COUNTRY_RE, CREDITOR_REFERENCE_TYPES, CURRENCY_RE, IBAN_RE, LEI_RE, Builder
 
 NOT_PROVIDED = "NOTPROVIDED"
 

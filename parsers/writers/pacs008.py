@@ -14,9 +14,9 @@ from decimal import Decimal
 
 from lxml import etree
 
-from parsers.canonical import Message, Money, Transaction
-from parsers.writers import _parts as parts
-from parsers.writers._build import (
+from breakdesk.parsers.canonical import Message, Money, Transaction
+from breakdesk.parsers.writers import _parts as parts
+from breakdesk.parsers.writers._build import (
     CHARGE_BEARERS,
     DIALECTS,
     UETR_RE,
@@ -25,7 +25,7 @@ from parsers.writers._build import (
     document,
     serialize,
 )
-from parsers.writers.errors import WriteError
+from breakdesk.parsers.writers.errors import WriteError
 
 SETTLEMENT_METHODS = frozenset({"INDA", "INGA", "COVE", "CLRG"})
 

@@ -15,10 +15,10 @@ from decimal import Decimal
 
 from lxml import etree
 
-from parsers.canonical import Message, Party, PaymentGroup, Transaction
-from parsers.writers import _parts as parts
-from parsers.writers._build import CHARGE_BEARERS, DIALECTS, UETR_RE, Builder, decimal_number, document, serialize
-from parsers.writers.errors import WriteError
+from breakdesk.parsers.canonical import Message, Party, PaymentGroup, Transaction
+from breakdesk.parsers.writers import _parts as parts
+from breakdesk.parsers.writers._build import CHARGE_BEARERS, DIALECTS, UETR_RE, Builder, decimal_number, document, serialize
+from breakdesk.parsers.writers.errors import WriteError
 
 PAYMENT_METHODS = frozenset({"TRF", "CHK", "TRA"})
 

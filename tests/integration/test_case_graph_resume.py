@@ -9,8 +9,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from agents.graph.case_graph import build_case_graph
-from agents.graph.checkpoint import open_checkpointer
+from breakdesk.agents.graph.case_graph import build_case_graph
+from breakdesk.agents.graph.checkpoint import open_checkpointer
 from tests.conftest import require_postgres
 from tests.support.case_graph_deps import CASE, make_deps
 

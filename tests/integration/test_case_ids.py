@@ -12,14 +12,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from agents.case_view import case_to_dict
-from agents.cases import scan_cases
-from app.services import audit, cases as case_service
-from app.services.imports import import_messages
-from app.services.workflow import refresh_cases
-from app.store.db import session_scope
-from app.store.models import Case, CaseIdent
-from parsers.canonical import CancellationRequest, Message, PaymentReturn, Provenance, Status
+from breakdesk.agents.case_view import case_to_dict
+from breakdesk.agents.cases import scan_cases
+from breakdesk.app.services import audit, cases as case_service
+from breakdesk.app.services.imports import import_messages
+from breakdesk.app.services.workflow import refresh_cases
+from breakdesk.app.store.db import session_scope
+from breakdesk.app.store.models import Case, CaseIdent
+from breakdesk.parsers.canonical import CancellationRequest, Message, PaymentReturn, Provenance, Status
 from tests.support.workflow import make_workspace
 
 pytestmark = pytest.mark.integration
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def workspace(request, tmp_path):
-    from app.store.testing import temporary_postgres_database
+    from breakdesk.app.store.testing import temporary_postgres_database
     from tests.conftest import require_postgres
 
     if request.param == "postgresql":
@@ -132,7 +132,7 @@ def test_a_message_joining_two_threads_merges_the_newer_case_into_the_older(engi
         [merge] = s.execute(select(audit.AuditRecord).where(audit.AuditRecord.action == "case.merge")).scalars().all()
         assert (merge.object_id, merge.after) == (str(newer.id), {"state": "closed", "merged_into": x})
         assert audit.verify_chain(s).ok
-        from app.services.workflow import list_cases
+        from breakdesk.app.services.workflow import list_cases
 
         assert {r["key"]: r["merged_into"] for r in list_cases(s)} == {x: None, y: x}  # what the queue shows
         expected = {bc.case_id: case_to_dict(bc) for bc in scan_cases([[a], [b], [c], [d]])}
@@ -145,11 +145,11 @@ def test_cases_stored_before_the_upgrade_keep_their_id(tmp_path, database):
     first late message after the upgrade updates them too; a reconciliation case gets none."""
     import sqlalchemy as sa
 
-    from agents.cases import detect_cases
-    from app.store.db import make_engine
-    from app.store.migrate import upgrade
-    from app.store.testing import temporary_postgres_database
-    from app.store.types import JSONDoc, UtcDateTime, utcnow
+    from breakdesk.agents.cases import detect_cases
+    from breakdesk.app.store.db import make_engine
+    from breakdesk.app.store.migrate import upgrade
+    from breakdesk.app.store.testing import temporary_postgres_database
+    from breakdesk.app.store.types import JSONDoc, UtcDateTime, utcnow
     from tests.conftest import require_postgres
 
     if database == "postgresql":
@@ -187,8 +187,8 @@ def test_cases_stored_before_the_upgrade_keep_their_id(tmp_path, database):
 
 
 def test_a_changed_break_is_analysed_again_and_its_old_proposal_cannot_be_approved(workspace):
-    from app.services.errors import ConflictError
-    from app.services.workflow import decide_case, explain_case
+    from breakdesk.app.services.errors import ConflictError
+    from breakdesk.app.services.workflow import decide_case, explain_case
 
     engine, runtime = workspace
     [x] = _ingest(engine, _reject("a.xml", "E2E-9"))
@@ -227,10 +227,10 @@ def test_two_imports_starting_the_same_thread_at_once_open_one_case(monkeypatch)
     refresh would find no case of the other's (not committed yet) and open one, unless refreshes are
     serialised (`refresh_cases` holds the audit chain's lock from its start). The import's own audit
     record takes that lock before the refresh too, so it is switched off here to test the refresh's."""
-    import app.services.imports as imports
-    from app.store.db import make_engine
-    from app.store.race import race
-    from app.store.testing import seed_users, temporary_postgres_database
+    import breakdesk.app.services.imports as imports
+    from breakdesk.app.store.db import make_engine
+    from breakdesk.app.store.race import race
+    from breakdesk.app.store.testing import seed_users, temporary_postgres_database
     from tests.conftest import require_postgres
 
     require_postgres()

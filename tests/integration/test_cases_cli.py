@@ -7,10 +7,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from app.cli.main import cli
-from app.services.cases import get_case_by_key, reanalyse_case
-from app.settings import reload_settings
-from app.store.db import session_scope
+from breakdesk.app.cli.main import cli
+from breakdesk.app.services.cases import get_case_by_key, reanalyse_case
+from breakdesk.app.settings import reload_settings
+from breakdesk.app.store.db import session_scope
 from tests.support.workflow import demo_files, make_workspace
 
 pytestmark = pytest.mark.integration
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.integration
 def cli_workspace(tmp_path):
     """The CLI on a workspace database with the offline runtime (it would build the embedding one); the
     cached settings are read again once the environment is restored."""
-    from app.services import workflow
+    from breakdesk.app.services import workflow
 
     engine, runtime = make_workspace(tmp_path)
     with pytest.MonkeyPatch.context() as mp:

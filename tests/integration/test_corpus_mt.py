@@ -15,11 +15,11 @@ from decimal import Decimal
 import pytest
 from click.testing import CliRunner
 
-import parsers
-from parsers.canonical import Message
-from parsers.errors import FieldError, ParseError, UnknownMessageTypeError
-from parsers.swift import parse_mt
-from parsers.swift.fields import tokenize
+from breakdesk import parsers
+from breakdesk.parsers.canonical import Message
+from breakdesk.parsers.errors import FieldError, ParseError, UnknownMessageTypeError
+from breakdesk.parsers.swift import parse_mt
+from breakdesk.parsers.swift.fields import tokenize
 from tests.conftest import CORPUS, load_manifest
 from tests.support.reference_readers import assert_reads_alike
 
@@ -341,7 +341,7 @@ def test_self_provided():
 
 
 def test_cli_parse_json_prints_one_object_per_message():
-    from app.cli.main import cli
+    from breakdesk.app.cli.main import cli
 
     path = CORPUS / "goplasmatic-swiftmt/mt940_test.txt"
     result = CliRunner().invoke(cli, ["parse", "--json", str(path)])
@@ -358,7 +358,7 @@ def test_cli_parse_json_prints_one_object_per_message():
 
 
 def test_cli_parse_json_sepa_references():
-    from app.cli.main import cli
+    from breakdesk.app.cli.main import cli
 
     result = CliRunner().invoke(cli, ["parse", "--json", str(CORPUS / "wolph-mt940/betterplace/sepa_mt9401.sta")])
     docs = [json.loads(x) for x in result.stdout.strip().split("\n")]
@@ -369,7 +369,7 @@ def test_cli_parse_json_sepa_references():
 
 
 def test_cli_malformed_file_exits_2_and_still_prints_the_good_one():
-    from app.cli.main import cli
+    from breakdesk.app.cli.main import cli
 
     bad = CORPUS / "wolph-mt940/self-provided/february_30.sta"
     good = CORPUS / "goplasmatic-swiftmt/mt950_test.txt"

@@ -12,8 +12,8 @@ from decimal import Decimal
 
 import pytest
 
-from parsers import Message, ParseError, parse_file
-from parsers.iso20022.xsd import xsd_findings
+from breakdesk.parsers import Message, ParseError, parse_file
+from breakdesk.parsers.iso20022.xsd import xsd_findings
 from tests.conftest import CORPUS, load_manifest
 from tests.support.reference_readers import assert_reads_alike
 
@@ -285,7 +285,7 @@ def test_cli_parse_json_on_a_statement_a_status_report_and_a_payment():
 
     from click.testing import CliRunner
 
-    from app.cli.main import cli
+    from breakdesk.app.cli.main import cli
 
     files = [
         CORPUS / "genkgo-camt/camt053.v8.xml",
@@ -314,7 +314,7 @@ def test_cli_parse_json_on_a_statement_a_status_report_and_a_payment():
 def test_cli_reports_the_invalid_file_and_goes_on():
     from click.testing import CliRunner
 
-    from app.cli.main import cli
+    from breakdesk.app.cli.main import cli
 
     bad = CORPUS / "genkgo-camt/camt053.v2.wrong.xml"
     good = CORPUS / "genkgo-camt/camt053.v3.xml"

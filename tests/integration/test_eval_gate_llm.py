@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from app.cli.main import cli
-from app.settings import get_settings
-from evals.gate import GateConfig, gate_suite
-from evals.golden import DATASET_DIR
-from evals.ragas_eval import JudgeConfig
-from evals.runner import make_runtime, run_suite
+from breakdesk.app.cli.main import cli
+from breakdesk.app.settings import get_settings
+from breakdesk.evals.gate import GateConfig, gate_suite
+from breakdesk.evals.golden import DATASET_DIR
+from breakdesk.evals.ragas_eval import JudgeConfig
+from breakdesk.evals.runner import make_runtime, run_suite
 from tests.support.eval_models import copy_prompts, degrade_prompts, obedient_model
 from tests.support.openai_stub import OpenAIStub
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from evals.retrieval_eval import DEFAULT_DATASET, evaluate, format_report, load_dataset
-from knowledge_base.ingestion import PACKAGED_DOCS, ingest_paths
-from knowledge_base.retrieval import make_retriever, shared_embedder
-from knowledge_base.store import KBStore, StoreConfig
+from breakdesk.evals.retrieval_eval import DEFAULT_DATASET, evaluate, format_report, load_dataset
+from breakdesk.knowledge_base.ingestion import PACKAGED_DOCS, ingest_paths
+from breakdesk.knowledge_base.retrieval import make_retriever, shared_embedder
+from breakdesk.knowledge_base.store import KBStore, StoreConfig
 
 pytestmark = pytest.mark.integration
 

@@ -18,11 +18,11 @@ from typing import Iterator
 
 import pytest
 
-from knowledge_base.embeddings import model_load_count
-from knowledge_base.ingestion import ingest_paths
-from knowledge_base.retrieval import make_retriever, retrieve, shared_embedder
-from knowledge_base.runtime import OFFLINE_DEFAULTS
-from knowledge_base.store import KBStore, StoreConfig
+from breakdesk.knowledge_base.embeddings import model_load_count
+from breakdesk.knowledge_base.ingestion import ingest_paths
+from breakdesk.knowledge_base.retrieval import make_retriever, retrieve, shared_embedder
+from breakdesk.knowledge_base.runtime import OFFLINE_DEFAULTS
+from breakdesk.knowledge_base.store import KBStore, StoreConfig
 
 pytestmark = pytest.mark.integration
 

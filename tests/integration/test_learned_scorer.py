@@ -3,16 +3,16 @@
 import pytest
 from sqlalchemy import select
 
-from app.services import decisions
-from app.services.audit import verify_chain
-from app.services.errors import ConflictError, PermissionDenied
-from app.services.reconciliation import run_matching
-from app.services.scorers import activate_scorer, list_scorers, train_scorer
-from app.services.workflow import ingest_files
-from app.store.db import session_scope
-from app.store.models import AuditRecord, MatchSuggestion
-from evals.recon.generator import generate
-from evals.recon.writers import camt053_xml
+from breakdesk.app.services import decisions
+from breakdesk.app.services.audit import verify_chain
+from breakdesk.app.services.errors import ConflictError, PermissionDenied
+from breakdesk.app.services.reconciliation import run_matching
+from breakdesk.app.services.scorers import activate_scorer, list_scorers, train_scorer
+from breakdesk.app.services.workflow import ingest_files
+from breakdesk.app.store.db import session_scope
+from breakdesk.app.store.models import AuditRecord, MatchSuggestion
+from breakdesk.evals.recon.generator import generate
+from breakdesk.evals.recon.writers import camt053_xml
 from tests.integration.test_workflow_demo_day import _cheap_bcrypt  # noqa: F401 - fixture
 from tests.support.workflow import make_workspace
 

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from agents.llm import LLMSettings, MemoryRecorder, generate, load_chat_model
-from agents.llm.errors import LLMBadResponse, LLMUnavailable
-from agents.prompts import load_prompt
+from breakdesk.agents.llm import LLMSettings, MemoryRecorder, generate, load_chat_model
+from breakdesk.agents.llm.errors import LLMBadResponse, LLMUnavailable
+from breakdesk.agents.prompts import load_prompt
 from tests.support.openai_stub import OpenAIStub
 
 VALUES = {"facts": "Creditor ACME Trading GmbH, account DE89370400440532013000, reason AC04", "passages": "-", "kind": "rejected"}

@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import delete, func, select, update
 
-import parsers
-from agents.case_view import case_to_dict
-from agents.cases import detect_cases, scan_cases
-from app.services import message_index
-from app.services.imports import import_messages
-from app.services.workflow import ingest_files, refresh_cases
-from app.store.db import session_scope
-from app.store.models import Case, MessageIdent, StoredMessage
+from breakdesk import parsers
+from breakdesk.agents.case_view import case_to_dict
+from breakdesk.agents.cases import detect_cases, scan_cases
+from breakdesk.app.services import message_index
+from breakdesk.app.services.imports import import_messages
+from breakdesk.app.services.workflow import ingest_files, refresh_cases
+from breakdesk.app.store.db import session_scope
+from breakdesk.app.store.models import Case, MessageIdent, StoredMessage
 from tests.conftest import load_manifest
 from tests.support.workflow import demo_files, make_workspace
 
@@ -116,8 +116,8 @@ def test_two_refreshes_at_once_index_each_message_once(tmp_path, database):
     (a primary-key violation)."""
     from contextlib import nullcontext
 
-    from app.store.race import race
-    from app.store.testing import temporary_postgres_database
+    from breakdesk.app.store.race import race
+    from breakdesk.app.store.testing import temporary_postgres_database
     from tests.conftest import require_postgres
 
     if database == "postgresql":

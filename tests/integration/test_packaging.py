@@ -15,7 +15,6 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-import tomllib
 import zipfile
 from pathlib import Path
 
@@ -30,18 +29,18 @@ PIP = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--no-input"]
 
 def runtime_paths() -> dict[str, Path]:
     """Every file or folder the product reads at run time, as the code names it."""
-    from agents.diagnosis import KB_DIR
-    from agents.prompts import PROMPT_DIR
-    from app.cli.ui_cmd import APP_SCRIPT
-    from app.samples import DEMO_DAY_DIR
-    from app.store.migrate import SCRIPT_LOCATION
-    from app.ui.state import PAGES
-    from evals.gate import GATE_FILE
-    from evals.golden import DATASET_DIR
-    from evals.kb_passages import DOCS_DIR
-    from evals.retrieval_eval import DEFAULT_DATASET
-    from evals.scorecard import BASELINE_DIR
-    from knowledge_base.ingestion import PACKAGED_DOCS
+    from breakdesk.agents.diagnosis import KB_DIR
+    from breakdesk.agents.prompts import PROMPT_DIR
+    from breakdesk.app.cli.ui_cmd import APP_SCRIPT
+    from breakdesk.app.samples import DEMO_DAY_DIR
+    from breakdesk.app.store.migrate import SCRIPT_LOCATION
+    from breakdesk.app.ui.state import PAGES
+    from breakdesk.evals.gate import GATE_FILE
+    from breakdesk.evals.golden import DATASET_DIR
+    from breakdesk.evals.kb_passages import DOCS_DIR
+    from breakdesk.evals.retrieval_eval import DEFAULT_DATASET
+    from breakdesk.evals.scorecard import BASELINE_DIR
+    from breakdesk.knowledge_base.ingestion import PACKAGED_DOCS
 
     paths = {
         "agents.diagnosis.KB_DIR/reason_codes.yaml": KB_DIR / "reason_codes.yaml",
@@ -60,6 +59,13 @@ def runtime_paths() -> dict[str, Path]:
     }
     paths.update({f"app.ui.state.PAGES {p.title}": APP_SCRIPT.parent / p.path for p in PAGES})
     return paths
+
+
+def in_wheel(rel: str) -> str:
+    """Where a checkout file lands in the wheel: the stage folders install under `breakdesk/`."""
+    from breakdesk import STAGES
+
+    return f"breakdesk/{rel}" if rel.split("/", 1)[0] in STAGES else rel
 
 
 def checkout_files() -> list[str]:
@@ -100,28 +106,29 @@ def test_the_wheel_holds_every_file_the_code_opens(built):
         wanted = [f for f in files if f == rel or f.startswith(rel + "/")]
         if not wanted:
             problems.append(f"{name}: {rel} holds no file in the checkout")
-        problems += [f"{name}: {f} is not in {wheel.name}" for f in wanted if f not in shipped]
+        problems += [f"{name}: {f} is not in {wheel.name}" for f in wanted if in_wheel(f) not in shipped]
     assert not problems, "\n".join(problems)
 
 
-def test_the_wheel_holds_every_module_and_no_stray_top_level_folder(built):
-    """Folders without __init__.py (agents/graph, app/ui/views) are easy to drop; a top-level folder
-    that is not one of ours (an `alembic/` of migrations) would overwrite a library on install."""
+def test_the_wheel_holds_every_module_under_one_top_level_name(built):
+    """One top-level package (`breakdesk`): generic names such as `app` or `parsers` would collide with
+    other projects in one environment. Folders without __init__.py (agents/graph, app/ui/views) are easy
+    to drop, so every module of the checkout must be in the wheel."""
+    from breakdesk import STAGES
+
     wheel, files = built
-    config = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    packages = {pattern.rstrip("*") for pattern in config["tool"]["setuptools"]["packages"]["find"]["include"]}
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
     top_level = {n.split("/", 1)[0] for n in names if "/" in n and not n.split("/", 1)[0].endswith(".dist-info")}
-    assert top_level == packages
-    modules = [f for f in files if f.endswith(".py") and f.split("/", 1)[0] in packages]
-    assert [f for f in modules if f not in names] == []
+    assert top_level == {"breakdesk"}
+    modules = [f for f in files if f.endswith(".py") and f.split("/", 1)[0] in (*STAGES, "breakdesk")]
+    assert [f for f in modules if in_wheel(f) not in names] == []
 
 
 def test_the_installed_wheel_migrates_and_reads_its_demo_day_and_eval_data(built, tmp_path):
     """Run from outside the checkout with only the installed wheel and the environment's dependencies."""
-    from app.cli.parse_cmds import expand_paths
-    from app.samples import DEMO_DAY_DIR
+    from breakdesk.app.cli.parse_cmds import expand_paths
+    from breakdesk.app.samples import DEMO_DAY_DIR
 
     wheel, _ = built
     site = (tmp_path / "site").resolve()
@@ -144,23 +151,24 @@ def test_the_installed_wheel_migrates_and_reads_its_demo_day_and_eval_data(built
     env.pop("BREAKDESK_PROMPT_DIR", None)
 
     def breakdesk(*args: str) -> str:
-        run = subprocess.run([sys.executable, "-S", "-m", "app.cli", *args], cwd=workdir, env=env,
+        run = subprocess.run([sys.executable, "-S", "-m", "breakdesk.app.cli", *args], cwd=workdir, env=env,
                              capture_output=True, text=True)
         assert run.returncode == 0, f"breakdesk {' '.join(args)}:\n{run.stdout}\n{run.stderr}"
         return run.stdout
 
-    where = subprocess.run([sys.executable, "-S", "-c", "import app, agents, evals, knowledge_base, parsers, alembic;"
-                            "print(app.__file__, agents.__file__, evals.__file__, knowledge_base.__file__,"
-                            " parsers.__file__); print(alembic.__file__)"],
+    where = subprocess.run([sys.executable, "-S", "-c", "import importlib, alembic; import breakdesk as b;"
+                            "print(*(importlib.import_module('breakdesk.' + s).__file__ for s in b.STAGES));"
+                            " print(alembic.__file__); print(importlib.util.find_spec('app'))"],
                            cwd=workdir, env=env, capture_output=True, text=True, check=True).stdout.splitlines()
     assert all(Path(p).is_relative_to(site) for p in where[0].split()), where
     assert not Path(where[1]).is_relative_to(site), f"the wheel shadows the alembic library: {where[1]}"
+    assert where[2] == "None", f"the wheel installs a top-level `app`: {where[2]}"
     # An installed package is not a checkout: `evals approve` must not default to writing into site-packages.
-    installed = subprocess.run([sys.executable, "-S", "-c", "import evals.scorecard as s; print(s.in_checkout())"],
+    installed = subprocess.run([sys.executable, "-S", "-c", "import breakdesk.evals.scorecard as s; print(s.in_checkout())"],
                                cwd=workdir, env=env, capture_output=True, text=True, check=True).stdout.strip()
     assert installed == "False"
 
     assert "database at revision" in breakdesk("db", "upgrade")
     n = len(expand_paths((str(DEMO_DAY_DIR),)))
-    assert f"from {n} of {n} files in {site / 'app' / 'samples' / 'demo-day'}" in breakdesk("demo")
+    assert f"from {n} of {n} files in {site / 'breakdesk' / 'app' / 'samples' / 'demo-day'}" in breakdesk("demo")
     assert "gate: passed" in breakdesk("evals", "gate", "--provider", "none", "--no-judge")

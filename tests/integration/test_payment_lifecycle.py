@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 from sqlalchemy import delete, func, select, update
 
-import parsers
-from agents.lifecycle import steps_from_message, thread_messages
-from app.services import message_index
-from app.services.queries import lifecycle_row, payment_lifecycle
-from app.services.workflow import ingest_files
-from app.store.db import session_scope
-from app.store.models import MessageIdent, StoredMessage
+from breakdesk import parsers
+from breakdesk.agents.lifecycle import steps_from_message, thread_messages
+from breakdesk.app.services import message_index
+from breakdesk.app.services.queries import lifecycle_row, payment_lifecycle
+from breakdesk.app.services.workflow import ingest_files
+from breakdesk.app.store.db import session_scope
+from breakdesk.app.store.models import MessageIdent, StoredMessage
 from tests.integration.test_message_index import _message_files
 from tests.support.workflow import demo_files, make_workspace
 

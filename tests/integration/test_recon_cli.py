@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from app.cli.main import cli
+from breakdesk.app.cli.main import cli
 from tests.conftest import CORPUS
 from tests.recon_factories import entry, ledger, statement
 
@@ -62,8 +62,8 @@ def test_recon_run_bad_ledger_names_file_and_line(tmp_path: Path):
 @pytest.mark.parametrize("statement_file", ["gs-devportal/camt053_001_02.xml", "wolph-mt940/betterplace/sepa_mt9401.sta"])
 def test_recon_run_on_corpus_statement(tmp_path: Path, statement_file: str):
     """Book half of a real statement's lines into a ledger; those match, the rest are breaks."""
-    import parsers
-    from agents.recon import bank_items_from_messages
+    from breakdesk import parsers
+    from breakdesk.agents.recon import bank_items_from_messages
 
     path = CORPUS / statement_file
     items = bank_items_from_messages(parsers.parse_file(path))
@@ -93,11 +93,11 @@ def test_recon_run_on_corpus_statement(tmp_path: Path, statement_file: str):
 
 @pytest.mark.integration
 def test_generated_camt053_through_the_real_parser_keeps_the_quality_floors():
-    import parsers
-    from agents.recon import match
-    from evals.recon.generator import generate
-    from evals.recon.quality import evaluate, label
-    from evals.recon.writers import camt053_xml
+    from breakdesk import parsers
+    from breakdesk.agents.recon import match
+    from breakdesk.evals.recon.generator import generate
+    from breakdesk.evals.recon.quality import evaluate, label
+    from breakdesk.evals.recon.writers import camt053_xml
 
     ds = generate(1150, seed=7)
     lab = label(ds, parsers.parse(camt053_xml(ds), filename="generated-camt053.xml"))
@@ -122,7 +122,7 @@ def test_recon_run_reads_a_ledger_with_its_own_column_names(tmp_path: Path, monk
     assert res.exit_code == 0, res.output
     assert [s["book"] for s in json.loads(res.output)["suggestions"]] == [["L1"]]
 
-    from app.settings import reload_settings
+    from breakdesk.app.settings import reload_settings
 
     monkeypatch.setenv("BREAKDESK_LEDGER_COLUMNS", GERMAN_COLUMNS)  # the environment is the default
     reload_settings()
@@ -139,7 +139,7 @@ def test_recon_run_reads_a_ledger_with_its_own_column_names(tmp_path: Path, monk
 def test_a_mistyped_ledger_column_setting_fails_at_start_up(monkeypatch):
     from pydantic import ValidationError
 
-    from app.settings import Settings
+    from breakdesk.app.settings import Settings
 
     monkeypatch.setenv("BREAKDESK_LEDGER_COLUMNS", "amount")
     with pytest.raises(ValidationError, match="not field=Header"):

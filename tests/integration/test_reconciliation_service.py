@@ -3,12 +3,12 @@
 import pytest
 from sqlalchemy import func, select
 
-from app.services import decisions
-from app.services.errors import PermissionDenied
-from app.services.reconciliation import run_matching
-from app.services.workflow import ingest_files, list_cases
-from app.store.db import session_scope
-from app.store.models import BankEntry, Break, MatchSuggestion
+from breakdesk.app.services import decisions
+from breakdesk.app.services.errors import PermissionDenied
+from breakdesk.app.services.reconciliation import run_matching
+from breakdesk.app.services.workflow import ingest_files, list_cases
+from breakdesk.app.store.db import session_scope
+from breakdesk.app.store.models import BankEntry, Break, MatchSuggestion
 from tests.integration.test_workflow_demo_day import _cheap_bcrypt, workspace  # noqa: F401 - fixtures
 from tests.support.workflow import demo_files
 
@@ -87,8 +87,8 @@ def test_matching_reads_only_the_messages_its_open_rows_come_from(workspace):
     payloads may be anything, and the items and the run come out the same."""
     from sqlalchemy import update
 
-    from app.services.reconciliation import _items
-    from app.store.models import StoredMessage
+    from breakdesk.app.services.reconciliation import _items
+    from breakdesk.app.store.models import StoredMessage
 
     engine, _ = workspace
     with session_scope(engine) as s:
@@ -114,7 +114,7 @@ def test_matching_reads_only_the_messages_its_open_rows_come_from(workspace):
 def test_two_statements_of_the_same_file_name_keep_their_own_lines(workspace):
     """A bank's daily `statement.sta`: both days' lines are offered, each with its own row (provenance names
     the file and line, not the import, so matching rows by it alone mixed the two)."""
-    from app.services.reconciliation import _items
+    from breakdesk.app.services.reconciliation import _items
 
     engine, _ = workspace
     second = PAID_STATEMENT.replace("PAID", "NEXT").replace("C261129", "C261130").replace("2611291129", "2611301130")
@@ -168,7 +168,7 @@ def _open_breaks(s) -> list[tuple[str, int, str]]:
 def test_a_rerun_replaces_the_breaks_of_the_items_it_looked_at(workspace):
     """Each run classifies the open items again: their earlier breaks are superseded (kept, not deleted), so
     the open breaks are one per unmatched item, and an item a later run matched has none left open."""
-    from app.store.models import BookItem
+    from breakdesk.app.store.models import BookItem
 
     engine, _ = workspace
     with session_scope(engine) as s:
@@ -206,9 +206,9 @@ def test_matching_a_break_item_resolves_its_case_and_unmatching_reopens_it(works
     """AR-125's 'missing booking' case follows the clerk's decisions on the late line that pays it: resolved
     when the match is approved, reopened when it is undone, each an audited state change that names the
     suggestion and the clerk."""
-    from app.services.audit import verify_chain
-    from app.services.workflow import explain_case
-    from app.store.models import AuditRecord, BookItem, Case, Repair
+    from breakdesk.app.services.audit import verify_chain
+    from breakdesk.app.services.workflow import explain_case
+    from breakdesk.app.store.models import AuditRecord, BookItem, Case, Repair
 
     engine, runtime = workspace
     with session_scope(engine) as s:

@@ -8,13 +8,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-import parsers
-from app.services.imports import import_messages
-from app.settings import get_settings, reload_settings
-from app.store.db import make_engine, session_scope
-from app.store.models import BankEntry, BookItem, StoredMessage
-from app.store.testing import copy_sqlite, migrated_sqlite_template, seed_users
-from parsers.errors import ParseError
+from breakdesk import parsers
+from breakdesk.app.services.imports import import_messages
+from breakdesk.app.settings import get_settings, reload_settings
+from breakdesk.app.store.db import make_engine, session_scope
+from breakdesk.app.store.models import BankEntry, BookItem, StoredMessage
+from breakdesk.app.store.testing import copy_sqlite, migrated_sqlite_template, seed_users
+from breakdesk.parsers.errors import ParseError
 from tests.conftest import load_manifest
 
 pytestmark = pytest.mark.integration

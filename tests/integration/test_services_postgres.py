@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from app.services import audit, cases, decisions
-from app.services.errors import ConflictError
-from app.services.imports import import_ledger_csv
-from app.settings import get_settings, reload_settings
-from app.store.db import make_engine, session_scope
-from app.store.models import AuditRecord, BookItem, MatchDecision, MatchSuggestion
-from app.store.race import race
-from app.store.testing import seed_pair, seed_suggestion, seed_users, temporary_postgres_database
+from breakdesk.app.services import audit, cases, decisions
+from breakdesk.app.services.errors import ConflictError
+from breakdesk.app.services.imports import import_ledger_csv
+from breakdesk.app.settings import get_settings, reload_settings
+from breakdesk.app.store.db import make_engine, session_scope
+from breakdesk.app.store.models import AuditRecord, BookItem, MatchDecision, MatchSuggestion
+from breakdesk.app.store.race import race
+from breakdesk.app.store.testing import seed_pair, seed_suggestion, seed_users, temporary_postgres_database
 from tests.conftest import require_postgres
 
 pytestmark = pytest.mark.integration

@@ -9,10 +9,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select, text
 
-from app.store.db import make_engine, session_scope
-from app.store.migrate import current_revision, upgrade
-from app.store.models import AuditChainHead, Base, BookItem
-from app.store.testing import seed_pair, temporary_postgres_database
+from breakdesk.app.store.db import make_engine, session_scope
+from breakdesk.app.store.migrate import current_revision, upgrade
+from breakdesk.app.store.models import AuditChainHead, Base, BookItem
+from breakdesk.app.store.testing import seed_pair, temporary_postgres_database
 from tests.conftest import require_postgres
 
 pytestmark = pytest.mark.integration

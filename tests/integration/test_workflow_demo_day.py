@@ -6,14 +6,14 @@ import psycopg
 import pytest
 from lxml import etree
 
-from app.services.audit import verify_chain
-from app.services.chat_facts import find_facts
-from app.services.errors import ConflictError, PermissionDenied
-from app.services.workflow import (
+from breakdesk.app.services.audit import verify_chain
+from breakdesk.app.services.chat_facts import find_facts
+from breakdesk.app.services.errors import ConflictError, PermissionDenied
+from breakdesk.app.services.workflow import (
     ask, case_facets, decide_case, edit_repair, explain_case, ingest_files, list_cases,
 )
-from app.store.db import session_scope
-from app.store.models import AuditRecord
+from breakdesk.app.store.db import session_scope
+from breakdesk.app.store.models import AuditRecord
 from tests.conftest import REFERENCE, require_postgres
 from tests.support.workflow import demo_files, make_workspace
 
@@ -23,7 +23,7 @@ BCRYPT = {"BREAKDESK_BCRYPT_ROUNDS": "4"}
 
 @pytest.fixture(autouse=True)
 def _cheap_bcrypt(monkeypatch):
-    from app.settings import reload_settings
+    from breakdesk.app.settings import reload_settings
 
     monkeypatch.setenv("BREAKDESK_BCRYPT_ROUNDS", "4")
     reload_settings()
@@ -137,7 +137,7 @@ def test_prompt_injection_in_remittance_is_data(workspace):
 
 
 def test_seed_demo_is_idempotent(tmp_path):
-    from app.services.workflow import seed_demo
+    from breakdesk.app.services.workflow import seed_demo
 
     engine, runtime = make_workspace(tmp_path)
     with session_scope(engine) as s:

@@ -14,8 +14,8 @@ from decimal import Decimal
 import pytest
 from tests.conftest import CORPUS, load_manifest
 
-import parsers
-from parsers.canonical import (
+from breakdesk import parsers
+from breakdesk.parsers.canonical import (
     Agent,
     Header,
     Message,
@@ -27,7 +27,7 @@ from parsers.canonical import (
     StructuredRemittance,
     Transaction,
 )
-from parsers.writers import write_pacs008, write_pain001
+from breakdesk.parsers.writers import write_pacs008, write_pain001
 
 
 
@@ -174,7 +174,7 @@ CORPUS_CASES = [f for f in load_manifest() if f.message_type in WRITABLE and "sc
 
 
 def test_nameless_minimal_example_is_refused_with_every_problem(shared_dir):
-    from parsers.writers import WriteError
+    from breakdesk.parsers.writers import WriteError
 
     message = parsers.parse_file(CORPUS / "phoughton-cbpr/y2025/pain.001.min.xml")[0]
     with pytest.raises(WriteError) as err:

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pytest
 
-import parsers
-from parsers.errors import UnsafeXMLError
-from parsers.iso20022 import parse_mx
-from parsers.iso20022.stream import iter_statement_entries
-from parsers.iso20022.xsd import xsd_findings
+from breakdesk import parsers
+from breakdesk.parsers.errors import UnsafeXMLError
+from breakdesk.parsers.iso20022 import parse_mx
+from breakdesk.parsers.iso20022.stream import iter_statement_entries
+from breakdesk.parsers.iso20022.xsd import xsd_findings
 
 pytestmark = pytest.mark.integration
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from agents.graph.case_graph import CaseDeps
-from agents.llm import LLMSettings, load_chat_model
+from breakdesk.agents.graph.case_graph import CaseDeps
+from breakdesk.agents.llm import LLMSettings, load_chat_model
 
 PASSAGES = [
     {"citation_id": "iso-status-reason-codes#ac04", "title": "AC04", "text": "AC04 Closed account number: the creditor account is closed."},
@@ -44,8 +44,8 @@ CASE = {"case_id": "CASE-TEST1", "kind": "rejected", "reason_code": "AC04",
 def resume_in_this_process(url: str, outbox: str, decision_json: str) -> dict:
     from langgraph.types import Command
 
-    from agents.graph.case_graph import build_case_graph
-    from agents.graph.checkpoint import open_checkpointer
+    from breakdesk.agents.graph.case_graph import build_case_graph
+    from breakdesk.agents.graph.checkpoint import open_checkpointer
 
     with open_checkpointer(url) as saver:
         graph = build_case_graph(make_deps(outbox), saver)

@@ -14,7 +14,7 @@ import re
 import shutil
 from pathlib import Path
 
-from agents.prompts import PROMPT_DIR
+from breakdesk.agents.prompts import PROMPT_DIR
 
 INVENTED = "The likely cause is a sanctions screening hold at an intermediary bank."
 _PASSAGE_ID = re.compile(r"^\[([a-z0-9][a-z0-9._-]*#[a-z0-9][a-z0-9._-]*)\][^\n]*\n([^\n]+)", re.M)

@@ -12,9 +12,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from parsers.errors import ParseError
-from parsers.iso20022 import statements
-from parsers.swift import fields, mt9xx
+from breakdesk.parsers.errors import ParseError
+from breakdesk.parsers.iso20022 import statements
+from breakdesk.parsers.swift import fields, mt9xx
 
 
 @contextmanager

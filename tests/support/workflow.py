@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agents.llm import LLMSettings, load_chat_model
-from app.samples import DEMO_DAY_DIR as DEMO
-from app.services.users import bootstrap_user
-from app.services.workflow import Runtime
-from app.store.db import make_engine, session_scope
-from app.store.migrate import upgrade
+from breakdesk.agents.llm import LLMSettings, load_chat_model
+from breakdesk.app.samples import DEMO_DAY_DIR as DEMO
+from breakdesk.app.services.users import bootstrap_user
+from breakdesk.app.services.workflow import Runtime
+from breakdesk.app.store.db import make_engine, session_scope
+from breakdesk.app.store.migrate import upgrade
 
 USERS = {"olivia": "ops", "oscar": "ops", "carl": "clerk", "chloe": "compliance", "ada": "admin"}
 
 
 def keyword_retrieve():
     """Deterministic retrieval over the real documents without the embedding model (fast tests)."""
-    from evals.kb_passages import LexicalRetriever
+    from breakdesk.evals.kb_passages import LexicalRetriever
 
     return LexicalRetriever()
 

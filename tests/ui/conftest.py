@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app.services.users_file import add_to_users_file, users_file_path
-from app.settings import get_settings, reload_settings
-from app.store.db import make_engine, session_scope
-from app.store.testing import copy_sqlite, migrated_sqlite_template
+from breakdesk.app.services.users_file import add_to_users_file, users_file_path
+from breakdesk.app.settings import get_settings, reload_settings
+from breakdesk.app.store.db import make_engine, session_scope
+from breakdesk.app.store.testing import copy_sqlite, migrated_sqlite_template
 
 APP = Path(__file__).resolve().parents[2] / "app" / "ui" / "streamlit_app.py"
 PASSWORD = "correct horse battery"
@@ -38,9 +38,9 @@ def ui_env(tmp_path, monkeypatch, ui_template):
     for name, role in USERS.items():
         add_to_users_file(users_file_path(settings), username=name, role=role, password=PASSWORD)
 
-    from agents.llm import LLMSettings, load_chat_model
-    from app.services.workflow import Runtime
-    from app.ui import state
+    from breakdesk.agents.llm import LLMSettings, load_chat_model
+    from breakdesk.app.services.workflow import Runtime
+    from breakdesk.app.ui import state
 
     runtime = Runtime(provider=load_chat_model(LLMSettings(provider="none")), retrieve=keyword_retrieve(),
                       checkpoint_url=f"sqlite:///{tmp_path / 'checkpoints.sqlite3'}", outbox=tmp_path / "outbox")
@@ -54,13 +54,13 @@ def ui_env(tmp_path, monkeypatch, ui_template):
 @pytest.fixture
 def demo_day(ui_env):
     """The demo-day files imported (cases opened) by olivia."""
-    from app.services.workflow import ingest_files
-    from app.ui import state
+    from breakdesk.app.services.workflow import ingest_files
+    from breakdesk.app.ui import state
     from tests.support.workflow import demo_files
 
     with session_scope(ui_env) as s:
         # users.toml is synced by the app at start-up; do it here too so the import has its user
-        from app.services.users_file import sync_users_file
+        from breakdesk.app.services.users_file import sync_users_file
 
         sync_users_file(s)
         report = ingest_files(s, files=demo_files(), user="olivia")

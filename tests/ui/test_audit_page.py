@@ -5,9 +5,9 @@ import io
 
 from sqlalchemy import select
 
-from app.store.db import session_scope
-from app.store.models import AuditRecord
-from app.store.repositories.llm import record_llm_call
+from breakdesk.app.store.db import session_scope
+from breakdesk.app.store.models import AuditRecord
+from breakdesk.app.store.repositories.llm import record_llm_call
 from tests.ui.conftest import open_app
 
 
@@ -28,7 +28,7 @@ def test_log_lists_filters_and_exports(ui_env):
 
 
 def test_csv_export_holds_the_filtered_rows(ui_env):
-    from app.services import queries
+    from breakdesk.app.services import queries
 
     open_app("views/audit.py", user="chloe")
     with session_scope(ui_env) as s:

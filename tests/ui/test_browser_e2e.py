@@ -44,7 +44,7 @@ def server(tmp_path_factory):
     env.update(BREAKDESK_DATA_DIR=str(data), BREAKDESK_LLM="none", BREAKDESK_BCRYPT_ROUNDS="4",
                PYTHONPATH=str(REPO))
     log = open(data / "server.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "ui", "--port", str(port)], cwd=REPO, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "breakdesk.app.cli", "ui", "--port", str(port)], cwd=REPO, env=env,
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 240

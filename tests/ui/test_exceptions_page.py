@@ -3,8 +3,8 @@ people (maker-checker refusal shown), and the decisions in the audit log."""
 
 from sqlalchemy import select
 
-from app.store.db import session_scope
-from app.store.models import AuditRecord, Case
+from breakdesk.app.store.db import session_scope
+from breakdesk.app.store.models import AuditRecord, Case
 from tests.ui.conftest import open_app
 
 NEW_IBAN = "DE74100200300987654321"
@@ -132,9 +132,9 @@ def test_an_invalid_iban_is_refused_by_revalidation(ui_env, demo_day):
 def test_a_repair_superseded_while_on_screen_is_not_decided(ui_env, demo_day):
     """oscar has the proposal on screen; a later message changes the break (the old proposal is superseded
     and a new one made) before he clicks. His click must not approve or reject a repair he has not read."""
-    from app.services.cases import get_case_by_key, reanalyse_case
-    from app.services.workflow import explain_case
-    from app.ui import state
+    from breakdesk.app.services.cases import get_case_by_key, reanalyse_case
+    from breakdesk.app.services.workflow import explain_case
+    from breakdesk.app.ui import state
 
     at, key = _open("oscar", ref="E2E-4472")
     with session_scope(ui_env) as s:
@@ -151,7 +151,7 @@ def test_a_repair_superseded_while_on_screen_is_not_decided(ui_env, demo_day):
 
 
 def test_a_merged_case_says_which_case_carries_on(ui_env, demo_day):
-    from app.services.cases import get_case_by_key, merge_case
+    from breakdesk.app.services.cases import get_case_by_key, merge_case
 
     at, older = _open("oscar", ref="E2E-4471")
     at, newer = _open("oscar", ref="E2E-4472")

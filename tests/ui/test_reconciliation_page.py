@@ -5,10 +5,10 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from app.store.db import session_scope
-from app.store.models import AuditRecord, ImportBatch, MatchSuggestion
-from app.store.repositories.matching import add_break
-from app.store.testing import seed_pair, seed_suggestion
+from breakdesk.app.store.db import session_scope
+from breakdesk.app.store.models import AuditRecord, ImportBatch, MatchSuggestion
+from breakdesk.app.store.repositories.matching import add_break
+from breakdesk.app.store.testing import seed_pair, seed_suggestion
 from tests.support.workflow import DEMO
 from tests.ui.conftest import open_app
 

@@ -2,9 +2,9 @@
 
 from sqlalchemy import select
 
-from app.store.db import session_scope
-from app.store.models import AuditRecord, Scorecard
-from app.store.repositories.llm import add_scorecard
+from breakdesk.app.store.db import session_scope
+from breakdesk.app.store.models import AuditRecord, Scorecard
+from breakdesk.app.store.repositories.llm import add_scorecard
 from tests.ui.conftest import open_app
 
 
@@ -60,13 +60,13 @@ def test_compliance_approves_a_new_baseline(ui_env):
 def test_an_eval_run_shows_gate_floors_and_its_approval_writes_the_baseline(ui_env, monkeypatch, tmp_path):
     import json
 
-    import evals.scorecard
+    import breakdesk.evals.scorecard
     from tests.ui.conftest import APP
 
     baseline = json.loads((APP.parents[2] / "evals" / "baselines" / "cases.json").read_text())
     card = {k: v for k, v in baseline.items() if k != "approval"} | {"status": "scored"}
     with session_scope(ui_env) as s:
-        row = evals.scorecard.store(s, card)
+        row = breakdesk.evals.scorecard.store(s, card)
         card_id = row.id
     monkeypatch.setenv("BREAKDESK_BASELINE_DIR", str(tmp_path / "baselines"))  # never touch the committed file
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from app.services.users_file import add_to_users_file, users_file_path
-from app.store.db import session_scope
-from app.store.repositories.users import get_user
+from breakdesk.app.services.users_file import add_to_users_file, users_file_path
+from breakdesk.app.store.db import session_scope
+from breakdesk.app.store.repositories.users import get_user
 from tests.ui.conftest import PASSWORD, open_app
 
 

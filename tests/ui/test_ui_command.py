@@ -2,10 +2,10 @@
 
 from sqlalchemy import func, select
 
-from app.cli import ui_cmd
-from app.services.users_file import load_users_file, users_file_path
-from app.store.db import session_scope
-from app.store.models import Case, ImportBatch
+from breakdesk.app.cli import ui_cmd
+from breakdesk.app.services.users_file import load_users_file, users_file_path
+from breakdesk.app.store.db import session_scope
+from breakdesk.app.store.models import Case, ImportBatch
 
 
 def test_streamlit_is_bound_to_localhost_headless_without_usage_stats():
@@ -43,9 +43,9 @@ def test_no_seed_leaves_the_database_empty(ui_env):
 def test_prepare_on_postgresql(ui_env, monkeypatch):
     import pytest
 
-    from app.settings import reload_settings
-    from app.store.db import make_engine
-    from app.store.testing import temporary_postgres_database
+    from breakdesk.app.settings import reload_settings
+    from breakdesk.app.store.db import make_engine
+    from breakdesk.app.store.testing import temporary_postgres_database
     from tests.conftest import require_postgres
 
     require_postgres()
@@ -60,7 +60,7 @@ def test_prepare_on_postgresql(ui_env, monkeypatch):
                 assert s.execute(select(func.count()).select_from(ImportBatch)).scalar_one() == 8
         finally:
             engine.dispose()
-        from app.store.db import _engine_for
+        from breakdesk.app.store.db import _engine_for
 
         _engine_for.cache_clear()  # let the database be dropped
     assert any("Database:" in line and "breakdesk_test_" in line for line in lines)

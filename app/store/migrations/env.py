@@ -6,9 +6,9 @@ from logging.config import fileConfig
 
 from alembic import context
 
-from app.settings import get_settings
-from app.store.db import make_engine
-from app.store.models import Base
+from breakdesk.app.settings import get_settings
+from breakdesk.app.store.db import make_engine
+from breakdesk.app.store.models import Base
 
 config = context.config
 if config.config_file_name and config.attributes.get("configure_logging", True):

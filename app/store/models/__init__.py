@@ -1,11 +1,11 @@
 """ORM models, split by area. Import from here: `from app.store.models import BankEntry`."""
 
-from app.store.models.audit import GENESIS_HASH, AuditChainHead, AuditRecord
-from app.store.models.base import Base
-from app.store.models.cases import Case, CaseEvent, CaseIdent, Repair
-from app.store.models.imports import BankEntry, BookItem, ImportBatch, MessageIdent, StoredMessage
-from app.store.models.llm import LlmCall, Scorecard
-from app.store.models.matching import (
+from breakdesk.app.store.models.audit import GENESIS_HASH, AuditChainHead, AuditRecord
+from breakdesk.app.store.models.base import Base
+from breakdesk.app.store.models.cases import Case, CaseEvent, CaseIdent, Repair
+from breakdesk.app.store.models.imports import BankEntry, BookItem, ImportBatch, MessageIdent, StoredMessage
+from breakdesk.app.store.models.llm import LlmCall, Scorecard
+from breakdesk.app.store.models.matching import (
     Break,
     MatchDecision,
     MatchRun,
@@ -14,7 +14,7 @@ from app.store.models.matching import (
     suggestion_bank_entries,
     suggestion_book_items,
 )
-from app.store.models.users import User
+from breakdesk.app.store.models.users import User
 
 __all__ = [
     "GENESIS_HASH",

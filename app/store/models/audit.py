@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import BigInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.store.models.base import Base
-from app.store.types import BigIntPK, JSONDoc, UtcDateTime, utcnow
+from breakdesk.app.store.models.base import Base
+from breakdesk.app.store.types import BigIntPK, JSONDoc, UtcDateTime, utcnow
 
 GENESIS_HASH = "0" * 64
 

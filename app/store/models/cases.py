@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.store.models.base import Base
-from app.store.types import BigIntPK, JSONDoc, UtcDateTime, utcnow
+from breakdesk.app.store.models.base import Base
+from breakdesk.app.store.types import BigIntPK, JSONDoc, UtcDateTime, utcnow
 
 
 class Case(Base):

@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.store.models.base import Base
-from app.store.types import Amount, BigIntPK, JSONDoc, UtcDateTime, utcnow
+from breakdesk.app.store.models.base import Base
+from breakdesk.app.store.types import Amount, BigIntPK, JSONDoc, UtcDateTime, utcnow
 
 
 class ImportBatch(Base):

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.store.models.base import Base
-from app.store.types import BigIntPK, JSONDoc, UtcDateTime, utcnow
+from breakdesk.app.store.models.base import Base
+from breakdesk.app.store.types import BigIntPK, JSONDoc, UtcDateTime, utcnow
 
 
 class LlmCall(Base):

@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import Boolean, Column, Float, ForeignKey, Integer, LargeBinary, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.store.models.base import Base
-from app.store.models.imports import BankEntry, BookItem
-from app.store.types import Amount, BigIntPK, JSONDoc, UtcDateTime, utcnow
+from breakdesk.app.store.models.base import Base
+from breakdesk.app.store.models.imports import BankEntry, BookItem
+from breakdesk.app.store.types import Amount, BigIntPK, JSONDoc, UtcDateTime, utcnow
 
 suggestion_bank_entries = Table(
     "suggestion_bank_entries",

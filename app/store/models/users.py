@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.store.models.base import Base
-from app.store.types import BigIntPK, UtcDateTime, utcnow
+from breakdesk.app.store.models.base import Base
+from breakdesk.app.store.types import BigIntPK, UtcDateTime, utcnow
 
 
 class User(Base):

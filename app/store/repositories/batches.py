@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.store.models import ImportBatch, StoredMessage
-from app.store.repositories.chunks import in_chunks
+from breakdesk.app.store.models import ImportBatch, StoredMessage
+from breakdesk.app.store.repositories.chunks import in_chunks
 
 
 def get_batch(session: Session, *, batch_id: int) -> ImportBatch | None:

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.store.models import BankEntry, BookItem
+from breakdesk.app.store.models import BankEntry, BookItem
 
 
 def get_bank_entry(session: Session, *, entry_id: int) -> BankEntry | None:

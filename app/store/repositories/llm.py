@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.store.models import LlmCall, Scorecard
+from breakdesk.app.store.models import LlmCall, Scorecard
 
 
 def record_llm_call(

@@ -12,11 +12,11 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.store.models import (
+from breakdesk.app.store.models import (
     BankEntry, BookItem, Break, MatchDecision, MatchRun, MatchSuggestion, suggestion_bank_entries, suggestion_book_items,
 )
-from app.store.repositories.chunks import in_chunks
-from app.store.types import utcnow
+from breakdesk.app.store.repositories.chunks import in_chunks
+from breakdesk.app.store.types import utcnow
 
 SUGGESTION_STATUSES = ("auto", "review", "none")
 

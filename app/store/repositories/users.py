@@ -3,7 +3,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.store.models import User
+from breakdesk.app.store.models import User
 
 
 def get_user(session: Session, *, username: str) -> User | None:

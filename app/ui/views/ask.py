@@ -6,8 +6,8 @@ import uuid
 import pandas as pd
 import streamlit as st
 
-from app.services import queries, workflow
-from app.ui import state
+from breakdesk.app.services import queries, workflow
+from breakdesk.app.ui import state
 
 user = state.require("chat")
 st.header("Ask")

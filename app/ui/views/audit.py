@@ -6,9 +6,9 @@ from datetime import datetime, time, timedelta, timezone
 import pandas as pd
 import streamlit as st
 
-from app.services import queries
-from app.services.audit import verify_chain
-from app.ui import state
+from breakdesk.app.services import queries
+from breakdesk.app.services.audit import verify_chain
+from breakdesk.app.ui import state
 
 user = state.require("audit.read")
 st.header("Audit")

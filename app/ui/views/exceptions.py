@@ -7,11 +7,11 @@ from datetime import datetime, timezone
 import pandas as pd
 import streamlit as st
 
-from agents.case_view import payment_label
-from app.services import workflow
-from app.services.cases import assign_case
-from app.store.repositories.users import list_users
-from app.ui import state
+from breakdesk.agents.case_view import payment_label
+from breakdesk.app.services import workflow
+from breakdesk.app.services.cases import assign_case
+from breakdesk.app.store.repositories.users import list_users
+from breakdesk.app.ui import state
 
 user = state.require("case.read")
 st.header("Exceptions")

@@ -4,12 +4,12 @@ bulk above a confidence), and see what is left unmatched, by break class."""
 import pandas as pd
 import streamlit as st
 
-from app.services import decisions, queries, workflow
-from app.services.reconciliation import run_matching
-from app.services.errors import ServiceError
-from app.settings import get_settings
-from app.store.db import get_engine, session_scope
-from app.ui import state
+from breakdesk.app.services import decisions, queries, workflow
+from breakdesk.app.services.reconciliation import run_matching
+from breakdesk.app.services.errors import ServiceError
+from breakdesk.app.settings import get_settings
+from breakdesk.app.store.db import get_engine, session_scope
+from breakdesk.app.ui import state
 
 user = state.require("match.read")
 st.header("Reconciliation")

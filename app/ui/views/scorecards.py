@@ -4,10 +4,10 @@ per-case drill-down, and the compliance approval of a new baseline (app.services
 import pandas as pd
 import streamlit as st
 
-from app.services import queries
-from app.services.scorecards import approve_scorecard
-from app.store.models import Scorecard
-from app.ui import state
+from breakdesk.app.services import queries
+from breakdesk.app.services.scorecards import approve_scorecard
+from breakdesk.app.store.models import Scorecard
+from breakdesk.app.ui import state
 
 user = state.require("scorecard.read")
 st.header("Scorecards")
@@ -26,7 +26,7 @@ suite = st.selectbox("Suite", suites, key="sc_suite")
 def _gate_thresholds(name: str) -> dict[str, float]:
     """Floors (or ceilings) per metric from evals/gate.toml, when the evals package is present."""
     try:
-        from evals.gate import GateConfig
+        from breakdesk.evals.gate import GateConfig
 
         rules = GateConfig.load().rules.get(name, {})
     except (ImportError, OSError, ValueError):
@@ -86,7 +86,7 @@ def _approve(session, scorecard_id: int, reason: str | None):
     calls app.services.scorecards.approve_scorecard (compliance role, audited); other rows: the service."""
     raw = session.get(Scorecard, scorecard_id)
     if raw is not None and "dataset" in (raw.payload or {}):
-        from evals.scorecard import approve
+        from breakdesk.evals.scorecard import approve
 
         return approve(session, scorecard_id=scorecard_id, user=user["username"], reason=reason)[0]
     return approve_scorecard(session, scorecard_id=scorecard_id, user=user["username"], reason=reason)

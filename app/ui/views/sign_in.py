@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app.ui import state
+from breakdesk.app.ui import state
 
 st.header("Sign in")
 st.caption("Payments exception handling and reconciliation. Accounts come from `users.toml` in the data directory.")

@@ -3,8 +3,8 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
-from agents.graph.case_graph import build_case_graph
-from agents.llm import Provider
+from breakdesk.agents.graph.case_graph import build_case_graph
+from breakdesk.agents.llm import Provider
 from tests.support.case_graph_deps import CASE, make_deps
 
 CFG = {"configurable": {"thread_id": CASE["case_id"]}}

@@ -1,10 +1,10 @@
 from datetime import date
 from decimal import Decimal
 
-from agents.cases import CaseBook, Placement, detect_cases, scan_cases
-from agents.diagnosis import diagnose_code, load_catalog
-from agents.lifecycle import thread_messages
-from parsers.canonical import (
+from breakdesk.agents.cases import CaseBook, Placement, detect_cases, scan_cases
+from breakdesk.agents.diagnosis import diagnose_code, load_catalog
+from breakdesk.agents.lifecycle import thread_messages
+from breakdesk.parsers.canonical import (
     Agent, Entry, EntryReferences, Message, Party, PaymentReturn, Provenance, Reason, Statement, Status, Transaction,
 )
 
@@ -68,8 +68,8 @@ def test_pacs004_return_and_mt_reject():
 def test_a_return_of_a_payment_not_seen_is_named_by_the_ids_it_quotes():
     """Only the pacs.004 arrived: the case is about OrgnlEndToEndId E2E-0404 (its title, the Exceptions page's
     payment column, the explanation), not about its own CASE-… hash, and its amount has USD's two decimals."""
-    from agents.case_view import case_to_dict
-    from agents.explain import deterministic_answer
+    from breakdesk.agents.case_view import case_to_dict
+    from breakdesk.agents.explain import deterministic_answer
 
     r = PaymentReturn(provenance=P("r.xml"), original_end_to_end_id="E2E-0404", original_uetr="174c245f-2682-4291-ad67-2a41e530cd27",
                       original_instruction_id="NOTPROVIDED", reason_code="AC04", returned_amount=Decimal("136480"), currency="USD")
@@ -141,7 +141,7 @@ def test_returns_without_identifiers_are_cases_of_their_own():
 def test_a_batch_booking_is_one_step_per_payment_and_its_returned_details_are_returns():
     """A direct debit batch reporting two of its collections returned (TxDtls/RtrInf AC01 and CUST, as in
     the Finnish camt.054 sample): two returned cases, and the batch's payments are not threaded together."""
-    from parsers.canonical import EntryDetail
+    from breakdesk.parsers.canonical import EntryDetail
 
     details = [EntryDetail(provenance=P("n.xml", xpath=f"/Document/Ntry[1]/NtryDtls[1]/TxDtls[{i}]"),
                            references=EntryReferences(end_to_end_id=e2e), amount=Decimal(a), currency="EUR",
@@ -159,7 +159,7 @@ def test_a_batch_booking_is_one_step_per_payment_and_its_returned_details_are_re
 
 
 def test_payment_label_falls_back_from_end_to_end_id_to_any_id():
-    from agents.case_view import payment_label
+    from breakdesk.agents.case_view import payment_label
 
     assert payment_label({"end_to_end_id": None, "instruction_id": "I-1", "ids": ["A"]}) == "I-1"
     assert payment_label({"reference": "AR-125"}) == "AR-125"  # a reconciliation break's item
@@ -196,8 +196,8 @@ def test_diagnosis_from_catalog(tmp_path):
 def test_every_reconciliation_break_class_is_diagnosed_and_cites_an_existing_sop_section():
     import re
 
-    from agents.diagnosis import KB_DIR, RECON_BREAKS, diagnose_case
-    from agents.recon import BREAK_CLASSES
+    from breakdesk.agents.diagnosis import KB_DIR, RECON_BREAKS, diagnose_case
+    from breakdesk.agents.recon import BREAK_CLASSES
 
     sop = (KB_DIR / "docs" / "sops" / "sop-reconciliation-breaks.md").read_text(encoding="utf-8")
     anchors = {f"sop-reconciliation-breaks#{a}" for a in re.findall(r"^##.*\{#([a-z0-9-]+)\}", sop, re.M)}

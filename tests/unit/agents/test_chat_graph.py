@@ -2,8 +2,8 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langgraph.checkpoint.memory import InMemorySaver
 
-from agents.graph.chat_graph import ChatDeps, ask, build_chat_graph, extract_terms
-from agents.llm import LLMSettings, Provider, load_chat_model
+from breakdesk.agents.graph.chat_graph import ChatDeps, ask, build_chat_graph, extract_terms
+from breakdesk.agents.llm import LLMSettings, Provider, load_chat_model
 
 PASSAGES = {"AC04": {"citation_id": "iso-status-reason-codes#ac04", "title": "AC04", "text": "AC04 Closed account number: the account is closed."}}
 FACTS = [{"text": "E2E-4471 EUR 1250.00 rejected with AC04 by pain.002", "source": "p2.xml /Document/.../TxInfAndSts[1]"}]

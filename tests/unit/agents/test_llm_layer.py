@@ -2,12 +2,12 @@ import openai
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from agents.grounding import check_grounding
-from agents.llm import LLMSettings, MemoryRecorder, Provider, generate, load_chat_model
-from agents.llm.errors import LLMAuthError, LLMBadResponse, LLMError, LLMUnavailable, _openai_mapping, map_llm_errors
-from agents.llm.fencing import CLOSE, fence, looks_like_injection
-from agents.llm.masking import Masker
-from agents.prompts import load_prompt, prompt_hashes
+from breakdesk.agents.grounding import check_grounding
+from breakdesk.agents.llm import LLMSettings, MemoryRecorder, Provider, generate, load_chat_model
+from breakdesk.agents.llm.errors import LLMAuthError, LLMBadResponse, LLMError, LLMUnavailable, _openai_mapping, map_llm_errors
+from breakdesk.agents.llm.fencing import CLOSE, fence, looks_like_injection
+from breakdesk.agents.llm.masking import Masker
+from breakdesk.agents.prompts import load_prompt, prompt_hashes
 
 
 def test_settings_from_env(monkeypatch):
@@ -136,7 +136,7 @@ class _Saves:
 
 
 def test_dequantised_copy_is_renamed_into_place_and_leaves_no_temp_folders(tmp_path):
-    from agents.llm.local_model import _save_dequantised
+    from breakdesk.agents.llm.local_model import _save_dequantised
 
     saved = tmp_path / "models" / "M"
     _save_dequantised(_Saves("tokenizer.json"), _Saves("config.json"), saved)
@@ -149,7 +149,7 @@ def test_dequantised_copy_is_renamed_into_place_and_leaves_no_temp_folders(tmp_p
 
 
 def test_failing_to_cache_the_copy_does_not_fail_the_model(tmp_path):
-    from agents.llm.local_model import _save_dequantised
+    from breakdesk.agents.llm.local_model import _save_dequantised
 
     saved = tmp_path / "M"
     _save_dequantised(_Saves("tokenizer.json"), _Saves("config.json", fail=True), saved)  # no exception

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from lxml import etree
 
-from agents.diagnosis import diagnose_code
-from agents.repairs import duplicate_guard, next_business_day, propose_repair, resend_id
-from parsers.canonical import Agent, Party, PostalAddress, Provenance, Transaction
+from breakdesk.agents.diagnosis import diagnose_code
+from breakdesk.agents.repairs import duplicate_guard, next_business_day, propose_repair, resend_id
+from breakdesk.parsers.canonical import Agent, Party, PostalAddress, Provenance, Transaction
 from tests.conftest import REFERENCE
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.settings import get_settings, reload_settings
-from app.store.db import make_engine, make_session_factory, session_scope
-from app.store.testing import copy_sqlite, migrated_sqlite_template, seed_users
+from breakdesk.app.settings import get_settings, reload_settings
+from breakdesk.app.store.db import make_engine, make_session_factory, session_scope
+from breakdesk.app.store.testing import copy_sqlite, migrated_sqlite_template, seed_users
 
 
 @pytest.fixture(autouse=True)

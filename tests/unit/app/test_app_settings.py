@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from app.settings import Settings, get_settings, normalise_database_url, reload_settings
+from breakdesk.app.settings import Settings, get_settings, normalise_database_url, reload_settings
 
 
 def test_default_database_is_sqlite_in_the_data_dir(monkeypatch, tmp_path):

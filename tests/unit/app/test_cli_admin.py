@@ -1,9 +1,9 @@
 from click.testing import CliRunner
 
-from app.cli.main import cli
-from app.services import audit, users
-from app.settings import reload_settings
-from app.store.db import make_engine, session_scope
+from breakdesk.app.cli.main import cli
+from breakdesk.app.services import audit, users
+from breakdesk.app.settings import reload_settings
+from breakdesk.app.store.db import make_engine, session_scope
 
 
 def test_db_upgrade_and_users_add(tmp_path, monkeypatch):
@@ -34,7 +34,7 @@ def test_db_upgrade_and_users_add(tmp_path, monkeypatch):
 
 
 def test_a_service_refusal_is_an_error_message_not_a_traceback(tmp_path, monkeypatch):
-    from app.samples import DEMO_DAY_DIR
+    from breakdesk.app.samples import DEMO_DAY_DIR
 
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
     monkeypatch.setenv("BREAKDESK_DATA_DIR", str(tmp_path))

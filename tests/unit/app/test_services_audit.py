@@ -3,8 +3,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
-from app.services import audit
-from app.store.models import AuditRecord
+from breakdesk.app.services import audit
+from breakdesk.app.store.models import AuditRecord
 
 
 def _append_three(scope):

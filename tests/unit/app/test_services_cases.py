@@ -1,11 +1,11 @@
 import pytest
 
-from app.services import audit, cases
-from app.services.errors import ConflictError, NotFound, PermissionDenied
-from app.store.models import Case, Repair
-from app.store.repositories import chunks
-from app.store.repositories.matching import add_break
-from app.store.testing import seed_pair
+from breakdesk.app.services import audit, cases
+from breakdesk.app.services.errors import ConflictError, NotFound, PermissionDenied
+from breakdesk.app.store.models import Case, Repair
+from breakdesk.app.store.repositories import chunks
+from breakdesk.app.store.repositories.matching import add_break
+from breakdesk.app.store.testing import seed_pair
 
 REPAIR = {"action": "resend", "changes": [{"field": "creditor.account", "from": "DE00", "to": "DE89370400440532013000"}]}
 

@@ -1,11 +1,11 @@
 import pytest
 from sqlalchemy import func, select
 
-from app.services import audit, decisions
-from app.services.errors import ConflictError, NotFound, PermissionDenied
-from app.store.models import BankEntry, BookItem, MatchDecision, MatchSuggestion
-from app.store.race import race
-from app.store.testing import seed_pair, seed_suggestion
+from breakdesk.app.services import audit, decisions
+from breakdesk.app.services.errors import ConflictError, NotFound, PermissionDenied
+from breakdesk.app.store.models import BankEntry, BookItem, MatchDecision, MatchSuggestion
+from breakdesk.app.store.race import race
+from breakdesk.app.store.testing import seed_pair, seed_suggestion
 
 
 @pytest.fixture
@@ -136,7 +136,7 @@ def test_simultaneous_decisions_on_sqlite(engine, scope, people, same_user):
 
 
 def test_auto_confirm_only_for_auto_verdicts_above_the_threshold(scope, people):
-    from app.store.repositories.matching import add_suggestion, create_run
+    from breakdesk.app.store.repositories.matching import add_suggestion, create_run
 
     with scope() as s:
         run = create_run(s, started_by="system:matcher")

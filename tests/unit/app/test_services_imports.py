@@ -4,15 +4,15 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from app.services import audit
-from agents.recon import LedgerError
-from app.services.errors import PermissionDenied
-from app.services.imports import import_ledger_csv, import_messages
-from app.store.models import BankEntry, BookItem, ImportBatch, StoredMessage
-from parsers.canonical import (
+from breakdesk.app.services import audit
+from breakdesk.agents.recon import LedgerError
+from breakdesk.app.services.errors import PermissionDenied
+from breakdesk.app.services.imports import import_ledger_csv, import_messages
+from breakdesk.app.store.models import BankEntry, BookItem, ImportBatch, StoredMessage
+from breakdesk.parsers.canonical import (
     Agent, Entry, EntryDetail, EntryReferences, Message, Party, Provenance, Reason, Remittance, Statement, Transaction,
 )
-from parsers.errors import FieldError
+from breakdesk.parsers.errors import FieldError
 
 ACCOUNT = "DE89370400440532013000"
 

@@ -1,8 +1,8 @@
 import pytest
 
-from app.services import audit, users
-from app.services.errors import ConflictError, PermissionDenied
-from app.store.repositories.users import get_user
+from breakdesk.app.services import audit, users
+from breakdesk.app.services.errors import ConflictError, PermissionDenied
+from breakdesk.app.store.repositories.users import get_user
 
 
 def test_first_admin_then_admin_creates_users(scope):

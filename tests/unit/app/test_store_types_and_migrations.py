@@ -7,11 +7,11 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select, text
 
-from app.store.db import make_engine, session_scope
-from app.store.migrate import alembic_config, current_revision, upgrade
-from app.store.models import AuditChainHead, Base, BookItem
-from app.store.testing import seed_pair
-from app.store.types import to_amount
+from breakdesk.app.store.db import make_engine, session_scope
+from breakdesk.app.store.migrate import alembic_config, current_revision, upgrade
+from breakdesk.app.store.models import AuditChainHead, Base, BookItem
+from breakdesk.app.store.testing import seed_pair
+from breakdesk.app.store.types import to_amount
 
 
 def test_upgrade_creates_every_table_on_a_fresh_file(tmp_path):
@@ -68,8 +68,8 @@ def test_times_come_back_aware_utc(scope):
 
 
 def test_a_reader_does_not_block_a_writer_on_sqlite(engine):
-    from app.store.db import read_scope
-    from app.store.models import AuditChainHead as Head
+    from breakdesk.app.store.db import read_scope
+    from breakdesk.app.store.models import AuditChainHead as Head
 
     with read_scope(engine) as reader:
         assert reader.get(Head, 1).seq == 0  # read transaction open...

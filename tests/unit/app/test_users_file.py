@@ -4,9 +4,9 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from app.cli.main import cli
-from app.services.users import authenticate
-from app.services.users_file import (
+from breakdesk.app.cli.main import cli
+from breakdesk.app.services.users import authenticate
+from breakdesk.app.services.users_file import (
     DEMO_USERS,
     UsersFileError,
     add_to_users_file,
@@ -17,9 +17,9 @@ from app.services.users_file import (
     sync_users_file,
     users_file_path,
 )
-from app.settings import reload_settings
-from app.store.models import AuditRecord
-from app.store.repositories.users import get_user
+from breakdesk.app.settings import reload_settings
+from breakdesk.app.store.models import AuditRecord
+from breakdesk.app.store.repositories.users import get_user
 
 
 def test_round_trip_and_hashes_only(tmp_path):
@@ -95,7 +95,7 @@ def test_cli_init_admin_writes_the_file_and_syncs(tmp_path, monkeypatch, db_url,
     result = runner.invoke(cli, ["users", "init-admin", "--username", "boss", "--password-stdin"], input="a strong password\n")
     assert result.exit_code == 0, result.output
     assert [u.username for u in load_users_file(users_file_path())] == ["boss"]
-    from app.store.db import session_scope
+    from breakdesk.app.store.db import session_scope
 
     with session_scope(engine) as s:
         assert get_user(s, username="boss").role == "admin"

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-import evals.scorecard as sc
-from app.services.errors import ServiceError
+import breakdesk.evals.scorecard as sc
+from breakdesk.app.services.errors import ServiceError
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import pytest
 import yaml
 from lxml import etree
 
-from evals.datasets import build_cases, build_chat
-from evals.golden import DATASET_DIR, REPO_ROOT, DatasetError, load_dataset
+from breakdesk.evals.datasets import build_cases, build_chat
+from breakdesk.evals.golden import DATASET_DIR, REPO_ROOT, DatasetError, load_dataset
 
 CATALOGUE = {r["code"]: r for r in yaml.safe_load((REPO_ROOT / "knowledge_base" / "reason_codes.yaml").read_text())["codes"]}
 
@@ -43,7 +43,7 @@ def test_expected_truth_matches_the_reason_code_catalogue():
 
 def test_committed_files_are_the_builders_output():
     rebuilt = "".join(json.dumps(c, ensure_ascii=False, sort_keys=True) + "\n" for c in build_cases.build())
-    assert rebuilt == (DATASET_DIR / "cases.jsonl").read_text(encoding="utf-8"), "run python -m evals.datasets.build_cases"
+    assert rebuilt == (DATASET_DIR / "cases.jsonl").read_text(encoding="utf-8"), "run python -m breakdesk.evals.datasets.build_cases"
     assert len(build_chat.CODE_QUESTIONS) + len(build_chat.OPS_QUESTIONS) == len(load_dataset("chat").examples)
 
 

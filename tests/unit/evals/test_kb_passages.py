@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from evals.kb_passages import LexicalRetriever
+from breakdesk.evals.kb_passages import LexicalRetriever
 
 EXACT = 100.0  # the score LexicalRetriever gives an exact code or tag match
 

@@ -12,8 +12,8 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from app.cli.main import cli
-from evals.scorecard import load_baseline
+from breakdesk.app.cli.main import cli
+from breakdesk.evals.scorecard import load_baseline
 
 
 def test_offline_gate_passes_against_the_committed_baselines(tmp_path, monkeypatch):
@@ -37,7 +37,7 @@ def test_committed_baselines_name_what_they_were_approved_for():
 
 
 def test_an_edited_prompt_file_fails_the_offline_gate_until_approved(tmp_path, monkeypatch):
-    from agents.prompts import PROMPT_DIR
+    from breakdesk.agents.prompts import PROMPT_DIR
 
     edited = tmp_path / "prompts"
     edited.mkdir()
@@ -53,17 +53,16 @@ def test_an_edited_prompt_file_fails_the_offline_gate_until_approved(tmp_path, m
 
 
 @pytest.mark.parametrize("module, args", [
-    ("agents.recon", []),  # imported with the pipeline: fails before anything is scored
+    ("breakdesk.agents.recon", []),  # imported with the pipeline: fails before anything is scored
     ("parsers", ["--suite", "cases"]),
-    ("knowledge_base.retrieval", ["--suite", "chat", "--retriever", "hybrid"]),  # imported on use
+    ("breakdesk.knowledge_base.retrieval", ["--suite", "chat", "--retriever", "hybrid"]),  # imported on use
 ])
 def test_a_module_that_cannot_be_imported_fails_the_gate(module, args, tmp_path, monkeypatch):
     """What the gate must never do: report a suite it could not run as skipped and exit 0."""
     monkeypatch.setenv("BREAKDESK_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("BREAKDESK_PROMPT_DIR", raising=False)
     monkeypatch.setitem(sys.modules, module, None)  # `import module` now raises ImportError
-    import evals
-
+    from breakdesk import evals
     for cached in ("pipeline", "runner"):  # re-imported inside the command, against the broken module
         monkeypatch.delitem(sys.modules, f"evals.{cached}", raising=False)
         monkeypatch.delattr(evals, cached, raising=False)  # else `from evals import pipeline` reuses the old one
@@ -75,8 +74,7 @@ def test_a_module_that_cannot_be_imported_fails_the_gate(module, args, tmp_path,
 
 def test_a_parser_that_refuses_golden_input_fails_the_gate(tmp_path, monkeypatch):
     """The old "not available in this build" parse error used to skip every case and pass on chat alone."""
-    import parsers
-
+    from breakdesk import parsers
     def refuse(data, *, filename=None):
         raise parsers.ParseError("parser not available in this build", file=filename)
 

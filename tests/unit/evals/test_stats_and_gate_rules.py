@@ -4,9 +4,9 @@ import copy
 
 import pytest
 
-from evals.gate import GateConfig, MetricRule, compare_metric, format_table, gate_suite
-from evals.metrics import cited_ids, precision_recall
-from evals.stats import bootstrap_mean, estimate, wilson
+from breakdesk.evals.gate import GateConfig, MetricRule, compare_metric, format_table, gate_suite
+from breakdesk.evals.metrics import cited_ids, precision_recall
+from breakdesk.evals.stats import bootstrap_mean, estimate, wilson
 
 
 def test_wilson_stays_inside_zero_one_and_is_not_a_point_at_the_edges():

@@ -14,9 +14,9 @@ from typing import Sequence
 import numpy as np
 import pytest
 
-from knowledge_base import retrieval
-from knowledge_base.keyword_index import tokenize
-from knowledge_base.store import KBStore, StoreConfig
+from breakdesk.knowledge_base import retrieval
+from breakdesk.knowledge_base.keyword_index import tokenize
+from breakdesk.knowledge_base.store import KBStore, StoreConfig
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "kb"
 DIM = 64

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from knowledge_base.chunker import chunk_document, heading_code, heading_tags
-from knowledge_base.documents import Document, load_document
+from breakdesk.knowledge_base.chunker import chunk_document, heading_code, heading_tags
+from breakdesk.knowledge_base.documents import Document, load_document
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "kb"
 

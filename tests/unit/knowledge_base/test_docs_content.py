@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from knowledge_base.tools import build_docs
+from breakdesk.knowledge_base.tools import build_docs
 
 REPO = Path(__file__).resolve().parents[3]
 DOCS = REPO / "knowledge_base" / "docs"
@@ -158,7 +158,7 @@ def test_generator_reproduces_committed_code_set_docs():
     committed = {p.name: p.read_text(encoding="utf-8") for p in build_docs.DEFAULT_OUT.glob("*.md")}
     assert sorted(generated) == sorted(committed)
     for name, text in generated.items():
-        assert committed[name] == text, f"{name} is stale: run python -m knowledge_base.tools.build_docs"
+        assert committed[name] == text, f"{name} is stale: run python -m breakdesk.knowledge_base.tools.build_docs"
 
 
 @needs_reference

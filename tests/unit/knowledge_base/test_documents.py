@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from knowledge_base.documents import load_document, slugify
-from knowledge_base.errors import DocumentError
+from breakdesk.knowledge_base.documents import load_document, slugify
+from breakdesk.knowledge_base.errors import DocumentError
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "kb"
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from knowledge_base.documents import load_document
-from knowledge_base.errors import DocumentError
-from knowledge_base.ingestion import ingest_paths
-from knowledge_base.store import KBStore
+from breakdesk.knowledge_base.documents import load_document
+from breakdesk.knowledge_base.errors import DocumentError
+from breakdesk.knowledge_base.ingestion import ingest_paths
+from breakdesk.knowledge_base.store import KBStore
 
 
 def _escape(text: str) -> str:

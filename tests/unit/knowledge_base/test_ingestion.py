@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from knowledge_base.errors import StoreError
-from knowledge_base.ingestion import ingest_paths
-from knowledge_base.store import KBStore, StoreConfig
+from breakdesk.knowledge_base.errors import StoreError
+from breakdesk.knowledge_base.ingestion import ingest_paths
+from breakdesk.knowledge_base.store import KBStore, StoreConfig
 
 
 def _doc_ids(store: KBStore) -> set[str]:
@@ -77,8 +77,8 @@ def test_batches_across_documents_keep_each_vector_with_its_passage(  # type: ig
         store: KBStore, fake_embedder, docs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import numpy as np
 
-    from knowledge_base import ingestion
-    from knowledge_base.chunker import indexed_text
+    from breakdesk.knowledge_base import ingestion
+    from breakdesk.knowledge_base.chunker import indexed_text
 
     monkeypatch.setattr(ingestion, "FLUSH_AT", 3)  # several flushes, each spanning documents
     monkeypatch.setattr(ingestion, "EMBED_BATCH", 2)

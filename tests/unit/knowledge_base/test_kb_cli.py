@@ -5,7 +5,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from app.cli.main import cli
+from breakdesk.app.cli.main import cli
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "kb"
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from knowledge_base.keyword_index import KeywordIndex, tokenize
+from breakdesk.knowledge_base.keyword_index import KeywordIndex, tokenize
 
 
 def test_tokenize_keeps_codes_and_tags_and_stems_words() -> None:

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from knowledge_base.ingestion import ingest_paths
-from knowledge_base.retrieval import Retriever, make_retriever, normalise_filters
+from breakdesk.knowledge_base.ingestion import ingest_paths
+from breakdesk.knowledge_base.retrieval import Retriever, make_retriever, normalise_filters
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "kb"
 
@@ -85,9 +85,9 @@ def test_index_is_cached_per_process_and_refreshed_after_ingest(store, fake_embe
 
 
 def test_index_notices_an_ingest_by_another_process(store, fake_embedder, docs: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from knowledge_base.ingestion import ingest
-    from knowledge_base.retrieval import load_index
-    from knowledge_base.store import KBStore
+    from breakdesk.knowledge_base.ingestion import ingest
+    from breakdesk.knowledge_base.retrieval import load_index
+    from breakdesk.knowledge_base.store import KBStore
 
     ingest_paths([docs], store=store, embedder=fake_embedder)
     first = load_index(store)
@@ -117,7 +117,7 @@ def test_a_passage_bm25_is_sure_of_beats_one_moderate_on_both_sides() -> None:
     combination puts `a` (BM25's only strong match) first."""
     import numpy as np
 
-    from knowledge_base.retrieval import FusionWeights, _min_max, _scaled
+    from breakdesk.knowledge_base.retrieval import FusionWeights, _min_max, _scaled
 
     cosine = np.array([0.40, 0.52, 0.55, 0.20, 0.50], dtype=np.float32)
     bm25 = np.array([9.0, 3.0, 0.0, 0.0, 2.5], dtype=np.float32)
@@ -134,7 +134,7 @@ def test_a_passage_bm25_is_sure_of_beats_one_moderate_on_both_sides() -> None:
 
 
 def test_a_store_from_another_embedder_is_a_clear_error(retriever: Retriever) -> None:
-    from knowledge_base.errors import StoreError
+    from breakdesk.knowledge_base.errors import StoreError
 
     class Wider:
         def embed_query(self, text: str) -> list[float]:
@@ -147,7 +147,7 @@ def test_a_store_from_another_embedder_is_a_clear_error(retriever: Retriever) ->
 
 def test_without_stored_vectors_no_hit_claims_a_vector_match(retriever: Retriever) -> None:
     """Every cosine is 0 then, so 'fewer than depth passages score higher' would hold for all of them."""
-    from knowledge_base.keyword_index import KeywordIndex
+    from breakdesk.knowledge_base.keyword_index import KeywordIndex
 
     index = retriever.index
     bare = Retriever(retriever.store, retriever.embedder,

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.retrieval_eval import EvalCase, evaluate, format_report, load_dataset, score_case
+from breakdesk.evals.retrieval_eval import EvalCase, evaluate, format_report, load_dataset, score_case
 
 
 def test_recall_and_reciprocal_rank() -> None:

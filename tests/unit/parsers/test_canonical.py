@@ -1,8 +1,8 @@
 import json
 from decimal import Decimal
 
-import parsers
-from parsers.canonical import Balance, Entry, Message, Party, Agent, Provenance, Statement, Transaction
+from breakdesk import parsers
+from breakdesk.parsers.canonical import Balance, Entry, Message, Party, Agent, Provenance, Statement, Transaction
 
 
 def _prov(**kw):

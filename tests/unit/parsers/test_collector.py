@@ -8,8 +8,8 @@ import threading
 
 import pytest
 
-import parsers
-from parsers.collector import collector_paused
+from breakdesk import parsers
+from breakdesk.parsers.collector import collector_paused
 
 
 @pytest.fixture(autouse=True)

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from validation_factories import bal, camt053, entry, pain001, party, prov, statement, tx
 
-import parsers
-from parsers.canonical import (
+from breakdesk import parsers
+from breakdesk.parsers.canonical import (
     Agent,
     EntryDetail,
     EntryReferences,
@@ -24,7 +24,7 @@ from parsers.canonical import (
     Status,
     TransactionsSummary,
 )
-from parsers.validation import validate_message, validate_messages
+from breakdesk.parsers.validation import validate_message, validate_messages
 
 
 def codes(findings, severity=None):

@@ -12,7 +12,7 @@ from tests.conftest import REFERENCE
 from lxml import etree
 from validation_factories import pain001, party, structured_address, tx
 
-from parsers.canonical import (
+from breakdesk.parsers.canonical import (
     Agent,
     Money,
     Party,
@@ -21,7 +21,7 @@ from parsers.canonical import (
     Remittance,
     StructuredRemittance,
 )
-from parsers.writers import WriteError, write_pacs008, write_pain001
+from breakdesk.parsers.writers import WriteError, write_pacs008, write_pain001
 
 CREATED = datetime(2026, 11, 27, 10, 30, tzinfo=timezone.utc)
 UETR = "eb6305c9-1f7f-49de-aed0-16487c27b42d"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from parsers.canonical import (
+from breakdesk.parsers.canonical import (
     Agent,
     Balance,
     Entry,

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from agents.recon import MatchConfig, bank_items_from_messages, book_items_from_ledger_csv, explain_pair, match
+from breakdesk.agents.recon import MatchConfig, bank_items_from_messages, book_items_from_ledger_csv, explain_pair, match
 from tests.recon_factories import entry, ledger, statement
 
 D = date(2026, 11, 2)
@@ -190,7 +190,7 @@ def test_confidence_is_in_unit_interval(threshold):
 
 
 def test_suggestions_carry_learning_features_and_a_scorer_replaces_the_weights():
-    from agents.recon.learning import FEATURES
+    from breakdesk.agents.recon.learning import FEATURES
 
     entries = [entry("10.00", asr="B1", e2e="E1", name="A")]
     rows = ["L1,2026-11-02,-10.00,EUR,A,,,,E1"]
@@ -202,7 +202,7 @@ def test_suggestions_carry_learning_features_and_a_scorer_replaces_the_weights()
 
 
 def test_mt_reference_echoed_in_61_matches_the_mt103_reference():
-    from agents.recon import BankItem, BookItem
+    from breakdesk.agents.recon import BankItem, BookItem
 
     bank = BankItem(id="B1", amount=Decimal("5.00"), currency="EUR", direction="DBIT", value_date=D,
                     mt_reference="ref 123")

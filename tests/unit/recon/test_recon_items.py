@@ -1,8 +1,8 @@
 from datetime import date
 from decimal import Decimal
 
-from agents.recon import bank_items_from_messages, book_items_from_messages
-from parsers.canonical import Message, Party, Provenance, Remittance, Transaction
+from breakdesk.agents.recon import bank_items_from_messages, book_items_from_messages
+from breakdesk.parsers.canonical import Message, Party, Provenance, Remittance, Transaction
 from tests.recon_factories import entry, statement
 
 

@@ -2,7 +2,7 @@ import random
 
 import pytest
 
-from agents.recon.learning import Decision, LearnedScorer, _version, backtest, fit
+from breakdesk.agents.recon.learning import Decision, LearnedScorer, _version, backtest, fit
 
 
 def _decisions(n: int = 300, seed: int = 1) -> list[Decision]:

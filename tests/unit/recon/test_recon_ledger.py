@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from agents.recon import LedgerError, book_items_from_ledger_csv, read_ledger_csv
-from agents.recon.ledger import MAX_REPORTED_PROBLEMS, parse_column_map
+from breakdesk.agents.recon import LedgerError, book_items_from_ledger_csv, read_ledger_csv
+from breakdesk.agents.recon.ledger import MAX_REPORTED_PROBLEMS, parse_column_map
 from tests.recon_factories import LEDGER_HEADER, ledger
 
 FULL_HEADER = "id,date,amount,currency,counterparty,reference,description,iban,direction,value_date,account\n"

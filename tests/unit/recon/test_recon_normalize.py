@@ -1,4 +1,4 @@
-from agents.recon.normalize import name_key, norm_name, norm_ref, refs_in_text
+from breakdesk.agents.recon.normalize import name_key, norm_name, norm_ref, refs_in_text
 
 
 def test_norm_ref_ignores_case_spaces_and_punctuation():

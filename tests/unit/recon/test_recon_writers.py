@@ -1,7 +1,7 @@
 import pytest
 
-from evals.recon.generator import generate
-from evals.recon.writers import camt053_xml
+from breakdesk.evals.recon.generator import generate
+from breakdesk.evals.recon.writers import camt053_xml
 from tests.conftest import REFERENCE
 
 

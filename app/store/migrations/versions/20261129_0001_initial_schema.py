@@ -13,8 +13,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
-import app.store.types
-
+import breakdesk.app.store.types
 revision: str = '0001'
 down_revision: str | Sequence[str] | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -26,19 +25,19 @@ def upgrade() -> None:
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('seq', sa.BigInteger(), nullable=False),
     sa.Column('hash', sa.String(length=64), nullable=False),
-    sa.Column('updated_at', app.store.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', breakdesk.app.store.types.UtcDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_chain_head'))
     )
     # The chain head every audit append locks; seq 0 and the genesis hash mean "no record yet".
     op.bulk_insert(
         sa.table('audit_chain_head', sa.column('id', sa.Integer), sa.column('seq', sa.BigInteger),
-                 sa.column('hash', sa.String), sa.column('updated_at', app.store.types.UtcDateTime())),
+                 sa.column('hash', sa.String), sa.column('updated_at', breakdesk.app.store.types.UtcDateTime())),
         [{'id': 1, 'seq': 0, 'hash': '0' * 64, 'updated_at': datetime.now(timezone.utc)}],
     )
     op.create_table('audit_log',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('seq', sa.BigInteger(), nullable=False),
-    sa.Column('at', app.store.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('at', breakdesk.app.store.types.UtcDateTime(timezone=True), nullable=False),
     sa.Column('actor', sa.String(length=64), nullable=False),
     sa.Column('action', sa.String(length=64), nullable=False),
     sa.Column('object_type', sa.String(length=32), nullable=False),
@@ -66,8 +65,8 @@ def upgrade() -> None:
     sa.Column('severity', sa.String(length=8), nullable=False),
     sa.Column('assignee', sa.String(length=64), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', app.store.types.UtcDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', app.store.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', breakdesk.app.store.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', breakdesk.app.store.types.UtcDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cases'))
     )
     with op.batch_alter_table('cases', schema=None) as batch_op:
@@ -82,7 +81,7 @@ def upgrade() -> None:
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('kind', sa.String(length=32), nullable=False),
     sa.Column('size_bytes', sa.Integer(), nullable=False),
-    sa.Column('imported_at', app.store.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('imported_at', breakdesk.app.store.types.UtcDateTime(timezone=True), nullable=False),
     sa.Column('imported_by', sa.String(length=64), nullable=False),
     sa.Column('message_count', sa.Integer(), nullable=False),
     sa.Column('bank_entry_count', sa.Integer(), nullable=False),
@@ -93,8 +92,8 @@ def upgrade() -> None:
     )
     op.create_table('match_runs',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('started_at', app.store.types.UtcDateTime(timezone=True), nullable=False),
-    sa.Column('finished_at', app.store.types.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('started_at', breakdesk.app.store.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', breakdesk.app.store.types.UtcDateTime(timezone=True), nullable=True),
     sa.Column('started_by', sa.String(length=64), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('matcher_version', sa.String(length=64), nullable=True),
@@ -110,9 +109,9 @@ def upgrade() -> None:
     sa.Column('payload', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('prompt_hashes', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('passed', sa.Boolean(), nullable=True),
-    sa.Column('created_at', app.store.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', breakdesk.app.store.types.UtcDateTime(timezone=True), nullable=False),
     sa.Column('approved_by', sa.String(length=64), nullable=True),
-    sa.Column('approved_at', app.store.types.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('approved_at', breakdesk.app.store.types.UtcDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_scorecards'))
     )
     with op.batch_alter_table('scorecards', schema=None) as batch_op:
@@ -125,14 +124,14 @@ def upgrade() -> None:
     sa.Column('role', sa.String(length=16), nullable=False),
     sa.Column('password_hash', sa.String(length=80), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', app.store.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', breakdesk.app.store.types.UtcDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('username', name=op.f('uq_users_username'))
     )
     op.create_table('case_events',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('case_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('at', app.store.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('at', breakdesk.app.store.types.UtcDateTime(timezone=True), nullable=False),
     sa.Column('actor', sa.String(length=64), nullable=False),
     sa.Column('event_type', sa.String(length=32), nullable=False),
     sa.Column('payload', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
@@ -153,7 +152,7 @@ def upgrade() -> None:
     sa.Column('latency_ms', sa.Integer(), nullable=True),
     sa.Column('case_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('error', sa.Text(), nullable=True),
-    sa.Column('created_at', app.store.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', breakdesk.app.store.types.UtcDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_llm_calls_case_id_cases'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_llm_calls'))
     )
@@ -170,9 +169,9 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=8), nullable=False),
     sa.Column('decision_state', sa.String(length=12), nullable=False),
     sa.Column('decided_by', sa.String(length=64), nullable=True),
-    sa.Column('decided_at', app.store.types.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('decided_at', breakdesk.app.store.types.UtcDateTime(timezone=True), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', app.store.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', breakdesk.app.store.types.UtcDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['parent_id'], ['match_suggestions.id'], name=op.f('fk_match_suggestions_parent_id_match_suggestions'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['run_id'], ['match_runs.id'], name=op.f('fk_match_suggestions_run_id_match_runs'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_match_suggestions'))
@@ -210,11 +209,11 @@ def upgrade() -> None:
     sa.Column('proposed_by', sa.String(length=64), nullable=False),
     sa.Column('editors', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('decided_by', sa.String(length=64), nullable=True),
-    sa.Column('decided_at', app.store.types.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('decided_at', breakdesk.app.store.types.UtcDateTime(timezone=True), nullable=True),
     sa.Column('decision_reason', sa.Text(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', app.store.types.UtcDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', app.store.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', breakdesk.app.store.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', breakdesk.app.store.types.UtcDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_repairs_case_id_cases'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_repairs'))
     )
@@ -222,7 +221,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_repairs_case_id'), ['case_id'], unique=False)
 
     op.create_table('bank_entries',
-    sa.Column('amount', app.store.types.Amount(precision=28, scale=8), nullable=True),
+    sa.Column('amount', breakdesk.app.store.types.Amount(precision=28, scale=8), nullable=True),
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('batch_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('account', sa.String(length=64), nullable=True),
@@ -244,7 +243,7 @@ def upgrade() -> None:
     sa.Column('remittance_text', sa.Text(), nullable=True),
     sa.Column('provenance', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('idempotency_key', sa.String(length=64), nullable=False),
-    sa.Column('created_at', app.store.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', breakdesk.app.store.types.UtcDateTime(timezone=True), nullable=False),
     sa.Column('message_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('parent_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('level', sa.String(length=8), nullable=False),
@@ -288,7 +287,7 @@ def upgrade() -> None:
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('batch_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('account', sa.String(length=64), nullable=True),
-    sa.Column('amount', app.store.types.Amount(precision=28, scale=8), nullable=False),
+    sa.Column('amount', breakdesk.app.store.types.Amount(precision=28, scale=8), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('credit_debit', sa.String(length=4), nullable=False),
     sa.Column('booking_date', sa.Date(), nullable=True),
@@ -307,7 +306,7 @@ def upgrade() -> None:
     sa.Column('remittance_text', sa.Text(), nullable=True),
     sa.Column('provenance', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('idempotency_key', sa.String(length=64), nullable=False),
-    sa.Column('created_at', app.store.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', breakdesk.app.store.types.UtcDateTime(timezone=True), nullable=False),
     sa.Column('message_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('source', sa.String(length=20), nullable=False),
     sa.Column('external_id', sa.String(length=64), nullable=True),
@@ -339,7 +338,7 @@ def upgrade() -> None:
     sa.Column('suggestion_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('action', sa.String(length=8), nullable=False),
     sa.Column('decided_by', sa.String(length=64), nullable=False),
-    sa.Column('decided_at', app.store.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('decided_at', breakdesk.app.store.types.UtcDateTime(timezone=True), nullable=False),
     sa.Column('reason', sa.Text(), nullable=True),
     sa.Column('from_version', sa.Integer(), nullable=False),
     sa.Column('payload', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
@@ -358,12 +357,12 @@ def upgrade() -> None:
     sa.Column('break_class', sa.String(length=32), nullable=False),
     sa.Column('reason_code', sa.String(length=35), nullable=True),
     sa.Column('description', sa.Text(), nullable=True),
-    sa.Column('amount', app.store.types.Amount(precision=28, scale=8), nullable=True),
+    sa.Column('amount', breakdesk.app.store.types.Amount(precision=28, scale=8), nullable=True),
     sa.Column('currency', sa.String(length=3), nullable=True),
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('case_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('details', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
-    sa.Column('created_at', app.store.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', breakdesk.app.store.types.UtcDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['bank_entry_id'], ['bank_entries.id'], name=op.f('fk_breaks_bank_entry_id_bank_entries'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['book_item_id'], ['book_items.id'], name=op.f('fk_breaks_book_item_id_book_items'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_breaks_case_id_cases'), ondelete='SET NULL'),

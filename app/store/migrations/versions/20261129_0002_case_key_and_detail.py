@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from app.store.types import JSONDoc
+from breakdesk.app.store.types import JSONDoc
 
 revision: str = "0002"
 down_revision: str | Sequence[str] | None = "0001"

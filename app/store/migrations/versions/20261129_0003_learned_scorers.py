@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import app.store.types
-from app.store.types import JSONDoc
+import breakdesk.app.store.types
+from breakdesk.app.store.types import JSONDoc
 
 revision: str = "0003"
 down_revision: str | Sequence[str] | None = "0002"
@@ -31,10 +31,10 @@ def upgrade() -> None:
         sa.Column("meta", JSONDoc, nullable=False),
         sa.Column("backtest", JSONDoc, nullable=False),
         sa.Column("trained_by", sa.String(length=64), nullable=False),
-        sa.Column("trained_at", app.store.types.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("trained_at", breakdesk.app.store.types.UtcDateTime(timezone=True), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("activated_by", sa.String(length=64), nullable=True),
-        sa.Column("activated_at", app.store.types.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("activated_at", breakdesk.app.store.types.UtcDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_match_scorers")),
         sa.UniqueConstraint("version", name=op.f("uq_match_scorers_version")),
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-import parsers
-from parsers.errors import (
+from breakdesk import parsers
+from breakdesk.parsers.errors import (
     FieldError,
     InputTooLargeError,
     MalformedMessageError,
@@ -14,10 +14,10 @@ from parsers.errors import (
     UnknownMessageTypeError,
     UnsafeXMLError,
 )
-from parsers.iso20022 import parse_mx
-from parsers.iso20022.locate import message_type_from_namespace
-from parsers.iso20022.registry import READERS, ROOT_NAMES
-from parsers.iso20022.xml import LXML_ERROR_MAP, map_lxml_errors, mapped_error_class
+from breakdesk.parsers.iso20022 import parse_mx
+from breakdesk.parsers.iso20022.locate import message_type_from_namespace
+from breakdesk.parsers.iso20022.registry import READERS, ROOT_NAMES
+from breakdesk.parsers.iso20022.xml import LXML_ERROR_MAP, map_lxml_errors, mapped_error_class
 from tests.unit.parsers.iso20022 import docs
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from parsers.iso20022 import parse_mx
+from breakdesk.parsers.iso20022 import parse_mx
 from tests.unit.parsers.iso20022 import docs
 
 
@@ -27,8 +27,8 @@ def test_hot_path_field_dicts_match_the_canonical_model(drop):
     """`exact` builds these from complete hand-written dicts (`_BTC_EMPTY`, `Node.provenance`, the lifted
     TxDtls references); a new model field must be added there too. The MT side: test_mt9xx.
     Half the code is dropped so that the defaults, not the values read, supply the other half."""
-    from parsers.canonical import BankTransactionCode, EntryReferences, Provenance
-    from parsers.construct import check_exact_fields
+    from breakdesk.parsers.canonical import BankTransactionCode, EntryReferences, Provenance
+    from breakdesk.parsers.construct import check_exact_fields
 
     text = docs.camt053_v2()
     assert drop in text

@@ -6,9 +6,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parsers.errors import ParseError
-from parsers.iso20022 import parse_mx
-from parsers.iso20022.xsd import xsd_findings
+from breakdesk.parsers.errors import ParseError
+from breakdesk.parsers.iso20022 import parse_mx
+from breakdesk.parsers.iso20022.xsd import xsd_findings
 from tests.conftest import CORPUS
 from tests.unit.parsers.iso20022 import docs
 

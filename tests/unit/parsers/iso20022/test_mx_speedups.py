@@ -11,9 +11,9 @@ from decimal import Decimal
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from parsers import parse
-from parsers.iso20022 import statements
-from parsers.iso20022.stream import iter_statement_entries
+from breakdesk.parsers import parse
+from breakdesk.parsers.iso20022 import statements
+from breakdesk.parsers.iso20022.stream import iter_statement_entries
 from tests.support.reference_readers import assert_reads_alike, assert_same, reference_reader
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -60,7 +60,7 @@ PLAIN = (
 def test_the_compiled_entry_reader_is_built_and_used():
     """`make install` builds it; a missing build (or lxml's layout check failing) would pass every
     other test, only slower."""
-    from parsers.iso20022 import _speedups
+    from breakdesk.parsers.iso20022 import _speedups
 
     assert statements._fast_entry is _speedups.entry and statements._fast_entries is _speedups.entries
     (msg,) = parse(document([PLAIN, PLAIN.replace("CRDT", "DBIT")]), filename="x.xml")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from parsers.errors import UnknownMessageTypeError
-from parsers.iso20022 import parse_mx
-from parsers.iso20022.stream import iter_statement_entries
+from breakdesk.parsers.errors import UnknownMessageTypeError
+from breakdesk.parsers.iso20022 import parse_mx
+from breakdesk.parsers.iso20022.stream import iter_statement_entries
 from tests.unit.parsers.iso20022 import docs
 
 

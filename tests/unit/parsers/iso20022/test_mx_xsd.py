@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from parsers.errors import ParseError
-from parsers.iso20022 import xsd
-from parsers.iso20022.xsd import xsd_findings
+from breakdesk.parsers.errors import ParseError
+from breakdesk.parsers.iso20022 import xsd
+from breakdesk.parsers.iso20022.xsd import xsd_findings
 from tests.conftest import REFERENCE
 from tests.unit.parsers.iso20022 import docs
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from parsers.canonical import Message
-from parsers.swift import parse_mt
+from breakdesk.parsers.canonical import Message
+from breakdesk.parsers.swift import parse_mt
 
 
 def parse(text: str, *, filename: str = "t.fin", encoding: str = "utf-8") -> list[Message]:

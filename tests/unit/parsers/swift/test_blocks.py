@@ -1,7 +1,7 @@
 import pytest
 
-from parsers.errors import MalformedMessageError, ParseError
-from parsers.swift.blocks import normalize_newlines, split_envelopes
+from breakdesk.parsers.errors import MalformedMessageError, ParseError
+from breakdesk.parsers.swift.blocks import normalize_newlines, split_envelopes
 
 ONE = "{1:F01BANKBEBBAXXX0000000000}{2:I103BANKDEFFXXXXN}{3:{108:MUR}{121:180f1e65-90e0-44d5-a49a-92b55eb3025f}}{4:\n:20:R1\n-}{5:{CHK:ABC}}"
 

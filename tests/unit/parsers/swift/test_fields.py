@@ -1,4 +1,4 @@
-from parsers.swift.fields import tokenize
+from breakdesk.parsers.swift.fields import tokenize
 
 
 def test_fields_with_multiline_values_and_line_numbers():

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from parsers.errors import FieldError
+from breakdesk.parsers.errors import FieldError
 from mt_helpers import parse, wrap
 
 MT103 = """\

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from parsers.errors import FieldError, MalformedMessageError, ParseError, UnknownMessageTypeError
+from breakdesk.parsers.errors import FieldError, MalformedMessageError, ParseError, UnknownMessageTypeError
 from mt_helpers import STATEMENT, parse, wrap
 
 
@@ -103,7 +103,7 @@ def test_mt900_and_mt910_confirmations():
 def test_several_messages_crlf_bom_and_latin1():
     two = STATEMENT + "-\n" + STATEMENT.replace("STMT1", "STMT2").replace("ACME BV", "CAFÉ MÜLLER")
     raw = codecs.BOM_UTF8 + two.replace("\n", "\r\n").encode("utf-8")
-    from parsers.swift import parse_mt
+    from breakdesk.parsers.swift import parse_mt
 
     msgs = list(parse_mt(raw, filename="x"))
     assert [m.statements[0].statement_id for m in msgs] == ["STMT1", "STMT2"]
@@ -152,8 +152,8 @@ def test_not_mt_at_all_and_stray_text():
 
 def test_hot_path_field_dicts_match_the_canonical_model():
     """`_entry` builds Entry & co. from complete dicts; a new model field must be added there too."""
-    from parsers.canonical import BankTransactionCode, Entry, EntryReferences, Provenance, Remittance
-    from parsers.construct import check_exact_fields
+    from breakdesk.parsers.canonical import BankTransactionCode, Entry, EntryReferences, Provenance, Remittance
+    from breakdesk.parsers.construct import check_exact_fields
 
     (st,) = parse(STATEMENT)[0].statements
     for e in st.entries:
@@ -161,7 +161,7 @@ def test_hot_path_field_dicts_match_the_canonical_model():
                          (e.bank_transaction_code, BankTransactionCode), (e.remittance, Remittance)):
             check_exact_fields(cls, set(obj.__dict__))
             cls.model_validate(obj.model_dump())  # the values have the model's types
-    from parsers.canonical import Party
-    from parsers.swift.mt9xx import _NO_PARTY
+    from breakdesk.parsers.canonical import Party
+    from breakdesk.parsers.swift.mt9xx import _NO_PARTY
 
     check_exact_fields(Party, set(_NO_PARTY))

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from parsers.swift import fields, mt9xx, parse_mt
-from parsers.swift.fields import scan, tokenize
-from parsers.swift.processors import DEFAULT_PROCESSORS
+from breakdesk.parsers.swift import fields, mt9xx, parse_mt
+from breakdesk.parsers.swift.fields import scan, tokenize
+from breakdesk.parsers.swift.processors import DEFAULT_PROCESSORS
 from mt_helpers import STATEMENT, parse, wrap
 from tests.support.reference_readers import assert_reads_alike, assert_same
 
@@ -24,7 +24,7 @@ SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[Heal
 
 def test_the_compiled_fast_path_is_built_and_used():
     """`make install` builds it; a missing build would pass every other test, only slower."""
-    from parsers.swift import _speedups
+    from breakdesk.parsers.swift import _speedups
 
     assert mt9xx._speedups is _speedups and fields._scan_fields is _speedups.scan_fields
     entry = _speedups.statement_line("2402010201D250,50NTRFINV-77//BANKREF1", "/EREF/E2E-1/NAME/ACME BV", "EUR", 2, "f", 0, 9)
@@ -53,7 +53,7 @@ def test_the_compiled_fast_path_is_built_and_used():
     ],
 )
 def test_lines_left_to_the_reference_reader(value, text86, why):
-    from parsers.swift import _speedups
+    from breakdesk.parsers.swift import _speedups
 
     assert _speedups.statement_line(value, text86, "EUR", 2, "f", 0, 1) is None, why
 
@@ -170,7 +170,7 @@ def block4_texts(draw) -> str:
 @SETTINGS
 @given(block4_texts(), st.integers(1, 50))
 def test_scanned_fields_match_the_python_scanner(text, first_line):
-    from parsers.swift._speedups import scan_fields
+    from breakdesk.parsers.swift._speedups import scan_fields
 
     (head, tokens), (ref_head, ref_tokens) = scan_fields(text, first_line), scan(text, first_line)
     assert head == ref_head

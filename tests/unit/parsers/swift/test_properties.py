@@ -10,10 +10,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parsers.errors import ParseError
-from parsers.swift import parse_mt
-from parsers.swift.blocks import normalize_newlines, split_envelopes
-from parsers.swift.fields import tokenize
+from breakdesk.parsers.errors import ParseError
+from breakdesk.parsers.swift import parse_mt
+from breakdesk.parsers.swift.blocks import normalize_newlines, split_envelopes
+from breakdesk.parsers.swift.fields import tokenize
 from mt_helpers import STATEMENT, wrap
 
 SEEDS = [

@@ -3,9 +3,9 @@ from decimal import Decimal
 
 import pytest
 
-from parsers.swift.processors import blank_entry_date, rabobank_counterparty, split_account_identification, time_in_entry_date
-from parsers.swift.tags import TAG_BY_ID
-from parsers.swift.values import ValueProblem, amount, yymmdd
+from breakdesk.parsers.swift.processors import blank_entry_date, rabobank_counterparty, split_account_identification, time_in_entry_date
+from breakdesk.parsers.swift.tags import TAG_BY_ID
+from breakdesk.parsers.swift.values import ValueProblem, amount, yymmdd
 
 
 def line61(value: str) -> dict:
