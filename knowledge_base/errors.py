@@ -7,10 +7,12 @@
 
 from __future__ import annotations
 
+from breakdesk.errors import BreakdeskError
+
 from pathlib import Path
 
 
-class KnowledgeBaseError(Exception):
+class KnowledgeBaseError(BreakdeskError):
     """Base of every knowledge-base error."""
 
 

@@ -15,8 +15,10 @@ Validation *findings* (IBAN checksum, control sums, balance continuity …) are 
 
 from __future__ import annotations
 
+from breakdesk.errors import BreakdeskError
 
-class ParseError(ValueError):
+
+class ParseError(BreakdeskError, ValueError):
     """Input that cannot be parsed. Carries the location as attributes, not only in the text."""
 
     def __init__(

@@ -11,11 +11,13 @@ Every one of them means "fall back to the deterministic answer", never "crash th
 
 from __future__ import annotations
 
+from breakdesk.errors import BreakdeskError
+
 import contextlib
 from collections.abc import Iterator
 
 
-class LLMError(RuntimeError):
+class LLMError(BreakdeskError, RuntimeError):
     """Base of all LLM failures."""
 
 

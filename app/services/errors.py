@@ -11,8 +11,10 @@ every bad line), from the one ledger reader the store and the matcher share.
 
 from __future__ import annotations
 
+from breakdesk.errors import BreakdeskError
 
-class ServiceError(Exception):
+
+class ServiceError(BreakdeskError):
     """Base of the use-case errors."""
 
 

@@ -18,6 +18,8 @@ Every change is audited as `system:users-file`.
 
 from __future__ import annotations
 
+from breakdesk.errors import BreakdeskError
+
 import json
 import os
 import tomllib
@@ -46,7 +48,7 @@ DEMO_USERS: dict[str, tuple[str, str, str]] = {
 }
 
 
-class UsersFileError(ValueError):
+class UsersFileError(BreakdeskError, ValueError):
     """The users file is unreadable or holds an invalid entry (the message names the file and the user)."""
 
 

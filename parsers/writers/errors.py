@@ -6,8 +6,10 @@ currency …) so a repair can fix them all in one go instead of discovering them
 
 from __future__ import annotations
 
+from breakdesk.errors import BreakdeskError
 
-class WriteError(ValueError):
+
+class WriteError(BreakdeskError, ValueError):
     """The canonical payment cannot be written as a valid message; `problems` says why."""
 
     def __init__(self, message_type: str, problems: list[str]) -> None:

@@ -54,7 +54,7 @@ def test_an_edited_prompt_file_fails_the_offline_gate_until_approved(tmp_path, m
 
 @pytest.mark.parametrize("module, args", [
     ("breakdesk.agents.recon", []),  # imported with the pipeline: fails before anything is scored
-    ("parsers", ["--suite", "cases"]),
+    ("breakdesk.parsers", ["--suite", "cases"]),
     ("breakdesk.knowledge_base.retrieval", ["--suite", "chat", "--retriever", "hybrid"]),  # imported on use
 ])
 def test_a_module_that_cannot_be_imported_fails_the_gate(module, args, tmp_path, monkeypatch):
@@ -62,9 +62,11 @@ def test_a_module_that_cannot_be_imported_fails_the_gate(module, args, tmp_path,
     monkeypatch.setenv("BREAKDESK_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("BREAKDESK_PROMPT_DIR", raising=False)
     monkeypatch.setitem(sys.modules, module, None)  # `import module` now raises ImportError
+    parent, _, name = module.rpartition(".")  # and so does `from parent import name`
+    monkeypatch.delattr(sys.modules[parent], name, raising=False)
     from breakdesk import evals
     for cached in ("pipeline", "runner"):  # re-imported inside the command, against the broken module
-        monkeypatch.delitem(sys.modules, f"evals.{cached}", raising=False)
+        monkeypatch.delitem(sys.modules, f"breakdesk.evals.{cached}", raising=False)
         monkeypatch.delattr(evals, cached, raising=False)  # else `from evals import pipeline` reuses the old one
     result = CliRunner().invoke(cli, ["evals", "gate", "--provider", "none", "--no-judge", *args])
     assert result.exit_code == 1, result.output
