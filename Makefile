@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 CSRC := $(wildcard parsers/*/*.c parsers/*.h)
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml setup.py Makefile $(CSRC) | sha1sum | cut -c1-12)
 
-.PHONY: install run test bench clean
+.PHONY: install run test test-unit check bench clean
 
 $(STAMP): pyproject.toml setup.py Makefile $(CSRC)
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -23,6 +23,10 @@ run: install
 
 test: install
 	$(PY) -m pytest
+
+# Fast tests that need no PostgreSQL, browser, Chroma server or ../shared (under a minute on two cores).
+test-unit: install
+	$(PY) -m pytest tests/unit -m "not integration and not shared"
 
 bench: install
 	$(PY) -m pip install --quiet -e '.[bench]'

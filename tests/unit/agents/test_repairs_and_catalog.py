@@ -63,6 +63,7 @@ def test_closed_account_without_new_iban_says_what_is_missing():
     assert r["message"] is None
 
 
+@pytest.mark.shared
 def test_closed_account_with_new_iban_regenerates_a_valid_pain001():
     r = propose_repair(_case(), diagnose_code("AC04", context="status").as_dict(),
                        corrections={"creditor.account": "DE74 1002 0030 0987 6543 21"}, today=date(2026, 11, 27))
@@ -73,11 +74,13 @@ def test_closed_account_with_new_iban_regenerates_a_valid_pain001():
     assert "<IBAN>DE74100200300987654321</IBAN>" in r["message"] and _xsd_valid(r["message"])
 
 
+@pytest.mark.shared
 def test_cut_off_reject_is_resent_with_a_new_end_to_end_id():
     r = propose_repair(_case(code="TM01"), diagnose_code("TM01", context="status").as_dict(), today=date(2026, 11, 25))
     assert r["message"] and _xsd_valid(r["message"]) and "<EndToEndId>E2E-4471-R1</EndToEndId>" in r["message"]
 
 
+@pytest.mark.shared
 def test_missing_address_derives_country_but_not_town():
     tx = _tx(creditor=Party(name="Verdi Consulting Srl", account="IT60X0542811101000000123456", account_scheme="IBAN",
                             agent=Agent(bic="BCITITMMXXX")))

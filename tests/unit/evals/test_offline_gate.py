@@ -16,6 +16,7 @@ from breakdesk.app.cli.main import cli
 from breakdesk.evals.scorecard import load_baseline
 
 
+@pytest.mark.shared
 def test_offline_gate_passes_against_the_committed_baselines(tmp_path, monkeypatch):
     monkeypatch.setenv("BREAKDESK_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("BREAKDESK_PROMPT_DIR", raising=False)
@@ -74,6 +75,7 @@ def test_a_module_that_cannot_be_imported_fails_the_gate(module, args, tmp_path,
     assert "gate: passed" not in result.output and "PASSED" not in result.output
 
 
+@pytest.mark.shared
 def test_a_parser_that_refuses_golden_input_fails_the_gate(tmp_path, monkeypatch):
     """The old "not available in this build" parse error used to skip every case and pass on chat alone."""
     from breakdesk import parsers

@@ -23,6 +23,8 @@ from breakdesk.parsers.canonical import (
 )
 from breakdesk.parsers.writers import WriteError, write_pacs008, write_pain001
 
+pytestmark = pytest.mark.shared  # every written message is validated against the official XSD in ../shared
+
 CREATED = datetime(2026, 11, 27, 10, 30, tzinfo=timezone.utc)
 UETR = "eb6305c9-1f7f-49de-aed0-16487c27b42d"
 PAIN_VERSIONS = ["pain.001.001.09", "pain.001.001.03"]
