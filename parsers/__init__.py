@@ -53,6 +53,10 @@ from breakdesk.parsers.errors import (
 from breakdesk.parsers.findings import Finding
 from breakdesk.parsers.source import Source, read_source, sniff_syntax
 
+from breakdesk.parsers import speedups  # noqa: E402  (the public switch of the compiled readers)
+
+speedups.apply_environment()
+
 
 def iter_messages(source: Source, *, filename: str | None = None) -> Iterator[Message]:
     """Parse MT or MX input lazily. `str` is message text; pass a `Path` for a file."""

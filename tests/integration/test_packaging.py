@@ -172,3 +172,28 @@ def test_the_installed_wheel_migrates_and_reads_its_demo_day_and_eval_data(built
     n = len(expand_paths((str(DEMO_DAY_DIR),)))
     assert f"from {n} of {n} files in {site / 'breakdesk' / 'app' / 'samples' / 'demo-day'}" in breakdesk("demo")
     assert "gate: passed" in breakdesk("evals", "gate", "--provider", "none", "--no-judge")
+
+
+def test_without_a_c_compiler_the_wheel_builds_and_the_python_readers_do_the_work(tmp_path):
+    """The compiled readers are optional extensions: a machine without a compiler still installs Breakdesk."""
+    src, out, site = tmp_path / "src", tmp_path / "dist", (tmp_path / "site").resolve()
+    for rel in checkout_files():
+        (src / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO_ROOT / rel, src / rel)
+    build = subprocess.run([*PIP, "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-w", str(out), str(src)],
+                           capture_output=True, text=True, env={**os.environ, "CC": "/bin/false"})
+    assert build.returncode == 0, build.stdout + build.stderr
+    (wheel,) = out.glob("breakdesk-*.whl")
+    with zipfile.ZipFile(wheel) as zf:
+        assert not [n for n in zf.namelist() if n.endswith(".so")]
+    install = subprocess.run([*PIP, "install", "--no-deps", "--no-index", "--target", str(site), str(wheel)],
+                             capture_output=True, text=True)
+    assert install.returncode == 0, install.stdout + install.stderr
+    deps = dict.fromkeys([sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])
+    sample = REPO_ROOT / "app" / "samples" / "demo-day" / "03_camt053_acme_2026-11-27.xml"
+    code = ("from breakdesk import parsers; from breakdesk.parsers import speedups;"
+            f"m = parsers.parse_file({str(sample)!r}); print(speedups.available(), len(m[0].statements[0].entries))")
+    run = subprocess.run([sys.executable, "-S", "-c", code], cwd=tmp_path, capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": os.pathsep.join([str(site), *deps])})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["False", "9"]

@@ -12,20 +12,15 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from breakdesk.parsers import speedups
 from breakdesk.parsers.errors import ParseError
-from breakdesk.parsers.iso20022 import statements
-from breakdesk.parsers.swift import fields, mt9xx
 
 
 @contextmanager
 def reference_reader() -> Iterator[None]:
     """Run the pure-Python readers: no compiled MT statement lines or field scanner, no compiled camt entries."""
-    saved = mt9xx._speedups, fields._scan_fields, statements._fast_entry, statements._fast_entries
-    mt9xx._speedups, fields._scan_fields, statements._fast_entry, statements._fast_entries = None, None, None, None
-    try:
+    with speedups.disabled():
         yield
-    finally:
-        mt9xx._speedups, fields._scan_fields, statements._fast_entry, statements._fast_entries = saved
 
 
 def outcome(run: Callable[[], Any]) -> Any:
