@@ -28,6 +28,15 @@ test: install
 test-unit: install
 	$(PY) -m pytest tests/unit -m "not integration and not shared"
 
+# Lint and types. mypy reads the stage folders through build/typecheck/breakdesk (links to them), the
+# layout the installed package has, since it cannot follow setup.py's package mapping by itself.
+check: install
+	$(VENV)/bin/ruff check .
+	rm -rf build/typecheck && mkdir -p build/typecheck/breakdesk
+	cp breakdesk/*.py build/typecheck/breakdesk/
+	for stage in parsers knowledge_base agents app evals; do ln -s ../../../$$stage build/typecheck/breakdesk/$$stage; done
+	cd build/typecheck && ../../$(VENV)/bin/mypy --config-file ../../pyproject.toml -p breakdesk
+
 bench: install
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) -m breakdesk.evals.benchmarks
