@@ -1,10 +1,16 @@
 """Parser throughput and memory, side by side with the peer libraries on the same generated files.
 
-    python -m breakdesk.evals.benchmarks parsers [--sizes 10000,100000] [--stream-mb 50,500] [--repeat 3]
+    python -m breakdesk.evals.benchmarks parsers [--input realistic|plain] [--sizes 10000,100000]
+                                                 [--stream-mb 50,500] [--repeat 3] [--memory]
+
+The default input is `realistic` (evals/benchmarks/statements.py): the mix of entries a bank's day holds
+(structured remittance, charges, batch bookings, returns, party ids, non-ASCII names, two `:86:`
+dialects). `plain` is the earlier one-shape ASCII file, kept to compare with old figures.
 
 * MT940 entries/s: Breakdesk (`parsers.parse_file`) vs the `mt-940` PyPI library (`mt940.parse`).
 * camt.053 entries/s: Breakdesk vs the `camt053` PyPI library (`camt053.parse_document`, which takes
   the whole document as a string, so its time includes reading the file, as ours does).
+* Peak RSS of each parser on the largest file, each in a fresh process (`--memory`).
 * Peak RSS while streaming a large camt.053 with `iter_statement_entries`, in a fresh subprocess per
   size.
 
@@ -37,8 +43,8 @@ NAMES = ["ACME Trading GmbH", "Globex Corporation", "Initech SARL", "Umbrella Lt
          "Dupont SARL", "Nordwind Logistik GmbH", "Kontor Buero GmbH", "Verdi Consulting Srl", "Baltic Supplies UAB"]
 
 FOOTNOTES = [
-    "mt-940 leaves :86: as one string (it splits only German ?NN subfields, this file uses /EREF/ "
-    "style) and records no line numbers; Breakdesk splits :86: into references, counterparty and "
+    "mt-940 splits only German ?NN subfields of :86: (a /EREF/-style narrative stays one string) and "
+    "records no line numbers; Breakdesk splits both dialects into references, counterparty and "
     "remittance and gives every entry its provenance.",
     "camt053 keeps amounts and dates as strings and reads no remittance or bank transaction code; "
     "Breakdesk builds Decimal/date values, remittance, bank transaction codes and an XPath+line "
@@ -185,6 +191,27 @@ def best_of(runs: dict[str, Callable[[], int]], repeat: int) -> dict[str, tuple[
     return {name: (counts[name], wall[name], cpu[name]) for name in runs}
 
 
+MEMORY_CHILD = """
+import sys
+from breakdesk.evals.benchmarks import parsers_bench as b
+base = b.peak_mb()
+n = {"breakdesk": b.ours, "mt-940": b.peer_mt940, "camt053": b.peer_camt}[sys.argv[1]](b.Path(sys.argv[2]))
+print(n, base, b.peak_mb())
+"""
+
+
+def peak_mb() -> int:
+    with open("/proc/self/status") as fh:
+        return int(next(line for line in fh if line.startswith("VmHWM:")).split()[1]) // 1024
+
+
+def parse_rss(parser: str, path: Path) -> tuple[int, int, int]:
+    """(entries, RSS MB after imports, peak RSS MB) of one parser reading `path` in a fresh process."""
+    out = subprocess.run([sys.executable, "-c", MEMORY_CHILD, parser, str(path)], capture_output=True, text=True, check=True)
+    n, base, peak = out.stdout.split()
+    return int(n), int(base), int(peak)
+
+
 STREAM_CHILD = """
 import resource, sys, time
 from breakdesk.parsers.iso20022.stream import iter_statement_entries
@@ -218,22 +245,33 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="10000,100000", help="entries per generated file")
     ap.add_argument("--stream-mb", default="50,500", help="sizes (MB) of camt.053 files to stream")
     ap.add_argument("--repeat", type=int, default=3, help="timed runs per parser; the best counts")
+    ap.add_argument("--input", choices=("realistic", "plain"), default="realistic",
+                    help="realistic: a bank's mix of entries (default); plain: the earlier one-shape ASCII file")
+    ap.add_argument("--memory", action="store_true", help="also the peak RSS of each parser on the largest file")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
-    rows = []
+    if args.input == "realistic":
+        from breakdesk.evals.benchmarks import statements
+
+        writers = {"MT940": statements.write_mt940, "camt.053": statements.write_camt053}
+    else:
+        writers = {"MT940": write_mt940, "camt.053": write_camt053}
+    rows, memory = [], []
     with tempfile.TemporaryDirectory(prefix="bd-bench-") as tmp:
         for n in sizes:
-            for fmt, suffix, write, peer_name, peer in (
-                ("MT940", "sta", write_mt940, "mt-940", peer_mt940),
-                ("camt.053", "xml", write_camt053, "camt053", peer_camt),
+            for fmt, suffix, peer_name, peer in (
+                ("MT940", "sta", "mt-940", peer_mt940),
+                ("camt.053", "xml", "camt053", peer_camt),
             ):
                 path = Path(tmp) / f"bench_{n}.{suffix}"
-                write(path, n)
-                res = best_of({"breakdesk": lambda: ours(path), peer_name: lambda: peer(path),
-                               "paused": lambda: paused(peer, path)}, args.repeat)
+                writers[fmt](path, n)
+                res = best_of({"breakdesk": lambda: ours(path), peer_name: lambda: peer(path),  # noqa: B023
+                               "paused": lambda: paused(peer, path)}, args.repeat)  # noqa: B023
                 rows.append((fmt, n, res["breakdesk"], peer_name, res[peer_name], res["paused"]))
+                if args.memory and n == max(sizes):
+                    memory.append((fmt, n, parse_rss("breakdesk", path), peer_name, parse_rss(peer_name, path)))
                 path.unlink()
-        print(f"best of {args.repeat} runs; e/s = entries per wall-clock second (CPU-time e/s in brackets)")
+        print(f"input: {args.input}; best of {args.repeat} runs; e/s = entries per wall-clock second (CPU-time e/s in brackets)")
         print(f"{'format':<9} {'entries':>8} {'breakdesk e/s':>24} {'peer':<8} {'peer e/s':>24} {'ratio':>6} {'(CPU)':>6}"
               f" {'peer, GC paused [3]':>24} {'ratio':>6}")
         for fmt, n, (c_ours, w_ours, p_ours), peer_name, (c_peer, w_peer, p_peer), (_, w_pp, p_pp) in rows:
@@ -247,6 +285,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  note: breakdesk counted {c_ours} entries, {peer_name} {c_peer}")
         for i, note in enumerate(FOOTNOTES, 1):
             print(f"  [{i}] {note}")
+        if memory:
+            print()
+            print(f"{'peak RSS MB':<12} {'entries':>8} {'breakdesk':>10} {'peer':<8} {'peer MB':>8}  (after imports: ours / peer)")
+            for fmt, n, (_, b_ours, p_ours), peer_name, (_, b_peer, p_peer) in memory:
+                print(f"{fmt:<12} {n:>8} {p_ours:>10} {peer_name:<8} {p_peer:>8}  ({b_ours} / {b_peer})")
         print()
         print(f"{'stream camt.053':<16} {'size MB':>8} {'entries':>9} {'RSS after import':>17} {'peak RSS MB':>12} {'seconds':>8} {'e/s':>8}")
         for mb in [int(s) for s in args.stream_mb.split(",") if s]:
