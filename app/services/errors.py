@@ -3,7 +3,8 @@
     ServiceError (Exception)
     ├── PermissionDenied      the user's role (or maker-checker) forbids the action
     ├── NotFound              the object does not exist
-    └── ConflictError         someone else changed it first, or the state does not allow the action
+    ├── ConflictError         someone else changed it first, or the state does not allow the action
+    └── InvalidInput          a value a person typed is not valid (an IBAN that fails its checksum)
 
 A bad ledger CSV raises `agents.recon.LedgerError` (a `parsers.errors.ParseError` naming the file and
 every bad line), from the one ledger reader the store and the matcher share.
@@ -29,3 +30,7 @@ class NotFound(ServiceError):
 class ConflictError(ServiceError):
     """A concurrent or earlier change wins; reload and decide again."""
 
+
+
+class InvalidInput(ServiceError):
+    """A value a person typed is refused before anything is stored."""

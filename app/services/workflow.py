@@ -32,12 +32,14 @@ from breakdesk.agents.repairs import propose_repair as build_repair, revalidate_
 from breakdesk.app.samples import DEMO_DAY_DIR
 from breakdesk.app.services import audit, cases as case_service
 from breakdesk.app.services.chat_facts import find_facts
+from breakdesk.app.services.corrections import checked_corrections
 from breakdesk.app.services.errors import ConflictError, NotFound
 from breakdesk.app.services.imports import import_ledger_csv, import_messages
 from breakdesk.app.services.message_index import take_unthreaded
 from breakdesk.app.settings import Settings, get_settings
-from breakdesk.app.store.models import BookItem, Case, Repair
+from breakdesk.app.store.models import AuditRecord, BookItem, Case, Repair
 from breakdesk.app.store.repositories.llm import record_llm_call
+from breakdesk.parsers.currency import format_money
 
 AGENT = "system:breakdesk"
 Retrieve = Callable[[str, int], list[dict[str, Any]]]
@@ -197,12 +199,13 @@ def _case_row(c: Case) -> dict[str, Any]:
 
 
 def list_cases(session: Session, *, kind: str | None = None, reason_code: str | None = None, state: str | None = None,
-               assignee: str | None = None, severity: str | None = None, min_age_hours: float | None = None) -> list[dict[str, Any]]:
+               assignee: str | None = None, severity: str | None = None, min_age_hours: float | None = None,
+               key: str | None = None) -> list[dict[str, Any]]:
     from datetime import datetime, timedelta
 
     q = select(Case).order_by(Case.id)
     for col, value in ((Case.kind, kind), (Case.reason_code, reason_code), (Case.state, state),
-                       (Case.assignee, assignee), (Case.severity, severity)):
+                       (Case.assignee, assignee), (Case.severity, severity), (Case.key, key)):
         if value:
             q = q.where(col == value)
     if min_age_hours:
@@ -241,12 +244,17 @@ def _known_ids(session: Session) -> set[str]:
 
 # ------------------------------------------------------------------------------------------ the graph
 
+def outbox_file_name(case_key: str, repair: dict[str, Any]) -> str:
+    """The name an approved repair's message gets in the outbox (shown to the approver beforehand)."""
+    return f"{case_key}-{(repair.get('diff') or [{}])[-1].get('after', 'repair')}.xml".replace("/", "_")
+
+
 def _write_outbox(outbox: Path) -> Callable[[dict, dict, dict], dict]:
     def apply(case: dict, repair: dict, decision: dict) -> dict:
         if not repair.get("message"):
             return {"status": "approved", "by": decision.get("user")}
         outbox.mkdir(parents=True, exist_ok=True)
-        path = outbox / f"{case['case_id']}-{repair.get('diff', [{}])[-1].get('after', 'repair')}.xml".replace("/", "_")
+        path = outbox / outbox_file_name(case["case_id"], repair)
         tmp = path.with_suffix(".tmp")
         tmp.write_text(repair["message"], encoding="utf-8")
         tmp.replace(path)  # atomic: the outbox never holds a half-written message
@@ -297,15 +305,21 @@ def _thread_id(case: Case) -> str:
     return case.key if n == 0 else f"{case.key}~{n}"
 
 
-def explain_case(session: Session, *, case_key: str, runtime: Runtime) -> dict[str, Any]:
+def explain_case(session: Session, *, case_key: str, runtime: Runtime, analyse: bool = True) -> dict[str, Any]:
     """Run the case graph up to the person's decision (once per analysis), store its proposal, return the
-    explain JSON."""
+    explain JSON (`analysed` says whether the graph has run for the case's current analysis).
+
+    `analyse=False` is how a page *opens* a case: it reads what the last analysis stored and writes
+    nothing, so looking at a case never changes its state or waits on a model; the analysis itself
+    (explanation, proposal) is a person's explicit action, the CLI's `explain`, or a decision."""
     case = _case(session, case_key)
     thread = _thread_id(case)
     config = {"configurable": {"thread_id": thread}}
     with _graph(session, runtime, case) as graph:
         values = graph.get_state(config).values
         if not values.get("answer"):
+            if not analyse:
+                return {**_explain_json(case, {}), "analysed": False}
             graph.invoke({"case": (case.detail or {})["case"]}, config=config)
             values = graph.get_state(config).values
     # One proposal per analysis; cases stored before analyses were counted proposed under the bare key.
@@ -314,17 +328,43 @@ def explain_case(session: Session, *, case_key: str, runtime: Runtime) -> dict[s
         case_service.propose_repair(session, case_id=case.id, payload=values["repair"], actor=AGENT,
                                     reason=values["repair"].get("summary"))
         case.detail = {**(case.detail or {}), "repair_for": thread}
-    result = _explain_json(case, values)
+    result = {**_explain_json(case, values), "analysed": True}
+    if not analyse:
+        return result
     explanation = {k: result[k] for k in ("answer", "provider", "grounded", "note", "citations")}
     if (case.detail or {}).get("explanation") != explanation:  # a page redraw reads; it must not write
         case.detail = {**(case.detail or {}), "explanation": explanation}
     return result
 
 
+def repair_history(session: Session, *, repair_id: int | None) -> list[dict[str, Any]]:
+    """Who proposed and edited a repair, when and why: the checker reads the makers' reasons before deciding."""
+    if repair_id is None:
+        return []
+    rows = session.execute(select(AuditRecord).where(AuditRecord.object_type == "repair",
+                                                     AuditRecord.object_id == str(repair_id)).order_by(AuditRecord.seq)).scalars()
+    return [{"actor": r.actor, "action": r.action.removeprefix("repair."), "at": r.at.isoformat(timespec="minutes"),
+             "reason": r.reason} for r in rows]
+
+
+def approval_preview(case_key: str, repair: dict[str, Any]) -> dict[str, Any]:
+    """What approving a repair will do, read back from the regenerated message itself (not from the
+    proposal's summary): the outbox file, the payment's amount, beneficiary, account and bank, its new
+    EndToEndId and execution date. Shown to the approver, who confirms it."""
+    if not repair.get("message"):
+        return {"file": None}
+    (tx,) = [t for m in parsers.parse(repair["message"].encode("utf-8"), filename="repair.xml") for t in m.transactions]
+    return {"file": outbox_file_name(case_key, repair), "message_type": repair.get("message_type"),
+            "amount": format_money(tx.amount, tx.currency), "beneficiary": tx.creditor.name,
+            "account": tx.creditor.account, "bic": tx.creditor.agent_bic, "end_to_end_id": tx.end_to_end_id,
+            "execution_date": tx.requested_execution_date.isoformat() if tx.requested_execution_date else None}
+
+
 def edit_repair(session: Session, *, case_key: str, corrections: dict[str, str], user: str, reason: str,
                 runtime: Runtime) -> dict[str, Any]:
     """A person supplies what was missing (e.g. the new IBAN); the repair is rebuilt and re-validated."""
     case = _case(session, case_key)
+    corrections = checked_corrections(corrections, currency=(case.detail or {}).get("case", {}).get("currency"))
     explained = explain_case(session, case_key=case_key, runtime=runtime)
     stored = _open_repair(case)
     if stored is None:

@@ -119,10 +119,36 @@ def run_service(call: Callable[[Any], T], *, success: str | None = None) -> T | 
 
 
 def flash() -> None:
-    """Show (once) the success message of the last action, which a rerun would otherwise hide."""
+    """Show (once) the outcome of the last action (its success, or the service's refusal), which a rerun
+    would otherwise hide."""
     msg = st.session_state.pop("_flash", None)
     if msg:
         st.success(msg)
+    err = st.session_state.pop("_action_error", None)
+    if err:
+        st.error(err)
+
+
+def action(call: Callable[[Any], Any], *, success: str) -> Callable[[], None]:
+    """An `on_click` callback that runs `call(session)` in one committed transaction.
+
+    Why callbacks: Streamlit runs a button's callback with the arguments of the run that drew the
+    button, before the page is drawn again. A decision made this way carries the case, repair and
+    version the person had on screen; reading them from the next run (as `if st.button(...)` does)
+    lets anything that changed in between (a list re-sorted, a selectbox reset by new options, a repair
+    superseded) redirect the action to another object. Build `call` with the values bound (keyword
+    arguments), never with names looked up later."""
+
+    def run() -> None:
+        try:
+            with session_scope(get_engine()) as session:
+                call(session)
+        except (ServiceError, ValueError) as exc:
+            st.session_state["_action_error"] = str(exc)
+            return
+        st.session_state["_flash"] = success
+
+    return run
 
 
 def reading():

@@ -152,15 +152,24 @@ def test_clerk_ops_and_four_eyes_in_chromium(server, browser, shots):
     maker.get_by_role("textbox", name="Reason (who confirmed it, how)").fill("new IBAN confirmed by Nordwind by phone")
     maker.get_by_role("button", name="Save edit").click()
     expect(maker.get_by_text("Re-validated").first).to_be_visible()
-    maker.get_by_role("button", name="Approve repair").click()  # the maker may not approve
+    maker.get_by_role("button", name="Approve repair…").click()  # the maker may not approve
+    maker.get_by_role("button", name="Confirm approval").click()
     expect(maker.get_by_text("maker-checker").first).to_be_visible()
     maker.screenshot(path=str(shots / "4-exception-edited.png"), full_page=True)
     maker.context.close()
 
     checker = _sign_in(browser, base, "demo-admin", "demo-admin-pass")
     _open_case(checker, "E2E-4471")
-    checker.get_by_role("textbox", name="Reason (required to reject)").fill("IBAN checked against the call note")
-    checker.get_by_role("button", name="Approve repair").click()
+    reason = checker.get_by_role("textbox", name="Reason (required to reject)")
+    reason.fill("IBAN checked against the call note")
+    reason.press("Enter")  # Enter keeps the text and decides nothing (it used to approve)
+    expect(checker.get_by_role("button", name="Approve repair…")).to_be_enabled()
+    assert not list((data / "outbox").glob("*.xml"))
+    checker.get_by_role("button", name="Approve repair…").click()
+    expect(checker.get_by_text("to the outbox").first).to_be_visible()  # what will be sent, to confirm
+    expect(checker.get_by_test_id("stMarkdownContainer").filter(has_text=NEW_IBAN).first).to_be_visible()
+    assert not list((data / "outbox").glob("*.xml"))
+    checker.get_by_role("button", name="Confirm approval").click()
     expect(checker.get_by_text("approved by demo-admin").first).to_be_visible()
     checker.screenshot(path=str(shots / "5-exception-approved.png"), full_page=True)
 

@@ -1,6 +1,7 @@
 """Exceptions page on the demo day: queue filters, explanation with citations, edit-then-approve by two
 people (maker-checker refusal shown), and the decisions in the audit log."""
 
+import pytest
 from sqlalchemy import select
 
 from breakdesk.app.store.db import session_scope
@@ -10,16 +11,27 @@ from tests.ui.conftest import open_app
 NEW_IBAN = "DE74100200300987654321"
 
 
-def _open(user, ref="E2E-4471"):
-    at = open_app("views/exceptions.py", user=user)
+def _key_of(at, ref):
     pick = at.selectbox(key="case_pick")
-    key = None
-    for option in pick.options:
-        if ref in option:
-            key = option.split(" · ")[0]
-    assert key, pick.options
-    pick.select(key).run()
+    keys = [o.split(" · ")[0] for o in pick.options if ref in o]
+    assert keys, pick.options
+    return keys[0]
+
+
+def _open(user, ref="E2E-4471", *, analyse=True):
+    """Open the case of payment `ref`; analyse it first (an explicit action) when nobody has yet."""
+    at = open_app("views/exceptions.py", user=user)
+    key = _key_of(at, ref)
+    at.selectbox(key="case_pick").select(key).run()
+    if analyse and [b for b in at.button if b.key == f"analyse:{key}"]:
+        at.button(key=f"analyse:{key}").click().run()
+        assert not at.error, [e.value for e in at.error]
     return at, key
+
+
+def _audit(engine, action):
+    with session_scope(engine) as s:
+        return list(s.execute(select(AuditRecord).where(AuditRecord.action == action)).scalars())
 
 
 def test_queue_filters(ui_env, demo_day):
@@ -48,24 +60,29 @@ def test_case_detail_shows_explanation_citations_facts_and_repair(ui_env, demo_d
 
 def test_edit_then_approve_by_another_person(ui_env, demo_day):
     at, key = _open("olivia")
-    at.button(key="approve_btn").click().run()  # nothing to approve yet: the new IBAN is missing
-    assert any("missing creditor.account" in e.value for e in at.error)
+    assert at.button(key=f"approve_btn:{key}").disabled  # nothing to approve yet: the new IBAN is missing
 
-    at.text_input(key="edit_creditor.account").input(NEW_IBAN)
-    at.text_input(key="edit_reason").input("new IBAN confirmed by Nordwind by phone")
-    at.button(key="save_edit").click().run()
+    at.text_input(key=f"edit_creditor.account:{key}").input(NEW_IBAN)
+    at.text_input(key=f"edit_reason:{key}").input("new IBAN confirmed by Nordwind by phone")
+    at.button(key=f"save_edit:{key}").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     diff = next(df.value for df in at.dataframe if list(df.value.columns) == ["field", "before", "after"])
     assert NEW_IBAN in list(diff["after"])
     assert any("Re-validated" in s.value for s in at.success)
     assert at.code and "<Document" in at.code[0].value and NEW_IBAN in at.code[0].value
 
-    at.button(key="approve_btn").click().run()  # olivia is now a maker
+    at.button(key=f"approve_btn:{key}").click().run()  # olivia is now a maker
+    at.button(key=f"confirm_btn:{key}").click().run()
     assert any("maker-checker" in e.value for e in at.error)
 
     at2, _ = _open("oscar")
-    at2.text_input(key="decide_reason").input("checked against the phone note")
-    at2.button(key="approve_btn").click().run()
+    at2.text_input(key=f"decide_reason:{key}").input("checked against the phone note")
+    at2.button(key=f"approve_btn:{key}").click().run()
+    # approving says what will be sent, and asks to confirm: nothing is decided yet
+    box = " ".join(m.value for m in at2.markdown)
+    assert "to the outbox" in box and NEW_IBAN in box and "Approve repair" in box, box
+    assert not _audit(ui_env, "repair.approve")
+    at2.button(key=f"confirm_btn:{key}").click().run()
     assert not at2.error, [e.value for e in at2.error]
     with session_scope(ui_env) as s:
         assert s.execute(select(Case.state).where(Case.key == key)).scalar_one() == "resolved"
@@ -81,10 +98,10 @@ def test_edit_then_approve_by_another_person(ui_env, demo_day):
 
 def test_reject_needs_a_reason_and_is_recorded(ui_env, demo_day):
     at, key = _open("oscar", ref="E2E-4472")
-    at.button(key="reject_btn").click().run()
+    at.button(key=f"reject_btn:{key}").click().run()
     assert any("needs a reason" in e.value for e in at.error)
-    at.text_input(key="decide_reason").input("creditor asked us to hold")
-    at.button(key="reject_btn").click().run()
+    at.text_input(key=f"decide_reason:{key}").input("creditor asked us to hold")
+    at.button(key=f"reject_btn:{key}").click().run()
     assert not at.error
     with session_scope(ui_env) as s:
         rec = s.execute(select(AuditRecord).where(AuditRecord.action == "repair.reject")).scalar_one()
@@ -93,8 +110,8 @@ def test_reject_needs_a_reason_and_is_recorded(ui_env, demo_day):
 
 def test_assign(ui_env, demo_day):
     at, key = _open("olivia")
-    at.selectbox(key="assign_to").select("oscar")
-    at.button(key="assign_btn").click().run()
+    at.selectbox(key=f"assign_to:{key}").select("oscar")
+    at.button(key=f"assign_btn:{key}").click().run()
     assert not at.error
     with session_scope(ui_env) as s:
         assert s.execute(select(Case.assignee).where(Case.key == key)).scalar_one() == "oscar"
@@ -102,31 +119,86 @@ def test_assign(ui_env, demo_day):
 
 
 def test_compliance_may_decide_but_not_edit(ui_env, demo_day):
-    at, _ = _open("chloe")
-    assert [b for b in at.button if b.key == "approve_btn"]
-    assert not [t for t in at.text_input if t.key == "edit_reason"]
+    at, key = _open("chloe")
+    assert [b for b in at.button if b.key == f"approve_btn:{key}"]
+    assert not [t for t in at.text_input if t.key == f"edit_reason:{key}"]
 
 
 def test_an_edit_needs_a_value_and_a_reason(ui_env, demo_day):
-    at, _ = _open("olivia")
-    at.button(key="save_edit").click().run()
+    at, key = _open("olivia")
+    at.button(key=f"save_edit:{key}").click().run()
     assert any("at least one corrected value" in e.value for e in at.error)
-    at.text_input(key="edit_creditor.account").input(NEW_IBAN)
-    at.button(key="save_edit").click().run()
+    at.text_input(key=f"edit_creditor.account:{key}").input(NEW_IBAN)
+    at.button(key=f"save_edit:{key}").click().run()
     assert any("needs a reason" in e.value for e in at.error)
     with session_scope(ui_env) as s:
         assert not s.execute(select(AuditRecord).where(AuditRecord.action == "repair.edit")).first()
 
 
-def test_an_invalid_iban_is_refused_by_revalidation(ui_env, demo_day):
-    at, _ = _open("olivia")
-    at.text_input(key="edit_creditor.account").input("DE00123456780000000000")
-    at.text_input(key="edit_reason").input("typo test")
-    at.button(key="save_edit").click().run()
-    assert not any("Re-validated" in s.value for s in at.success)
-    at2, _ = _open("oscar")  # not a maker, but the repair did not validate
-    at2.button(key="approve_btn").click().run()
-    assert any("cannot be approved" in e.value for e in at2.error), [e.value for e in at2.error]
+@pytest.mark.parametrize("typed", ["DE00123", "DE00123456780000000000", "XX89370400440532013000"])
+def test_an_invalid_iban_is_refused_as_typed_and_nothing_is_stored(ui_env, demo_day, typed):
+    at, key = _open("olivia")
+    at.text_input(key=f"edit_creditor.account:{key}").input(typed)
+    at.text_input(key=f"edit_reason:{key}").input("typo test")
+    at.button(key=f"save_edit:{key}").click().run()
+    assert any("is not a valid IBAN" in e.value for e in at.error), [e.value for e in at.error]
+    assert not at.success or not any("edited" in s.value for s in at.success)
+    assert not _audit(ui_env, "repair.edit")
+
+
+def test_enter_in_a_reason_field_decides_nothing(ui_env, demo_day):
+    """Typing a reason and pressing Enter (a text input's submit) used to approve the repair."""
+    at, key = _open("oscar", ref="E2E-4472")
+    at.text_input(key=f"decide_reason:{key}").input("creditor asked us to hold").run()  # Enter
+    at.text_input(key=f"decide_reason:{key}").input("creditor asked us to hold, really").run()
+    assert not _audit(ui_env, "repair.approve") and not _audit(ui_env, "repair.reject")
+    with session_scope(ui_env) as s:
+        assert s.execute(select(Case.state).where(Case.key == key)).scalar_one() == "repair_proposed"
+
+
+def test_opening_a_case_changes_nothing_and_needs_no_model(ui_env, demo_day):
+    with session_scope(ui_env) as s:
+        before = {c.key: (c.state, c.version) for c in s.execute(select(Case)).scalars()}
+    at, key = _open("olivia", analyse=False)
+    assert [b for b in at.button if b.key == f"analyse:{key}"]
+    assert any("Not analysed yet" in i.value for i in at.info)
+    with session_scope(ui_env) as s:
+        assert {c.key: (c.state, c.version) for c in s.execute(select(Case)).scalars()} == before
+        assert not s.execute(select(AuditRecord).where(AuditRecord.action == "repair.propose")).first()
+
+
+def test_an_action_stays_on_the_open_case_across_reruns(ui_env, demo_day):
+    """Opening (analysing) a case nobody had viewed changed its state and so the picker's options; the
+    picker reset to the first case and "Assign" assigned that one."""
+    at = open_app("views/exceptions.py", user="olivia")
+    keys = [o.split(" · ")[0] for o in at.selectbox(key="case_pick").options]
+    target = keys[-1]
+    at.selectbox(key="case_pick").select(target).run()
+    at.button(key=f"analyse:{target}").click().run()  # its state and label change
+    assert at.selectbox(key="case_pick").value == target
+    assert at.query_params["case"] == [target] or at.query_params["case"] == target
+    at.selectbox(key=f"assign_to:{target}").select("oscar")
+    at.button(key=f"assign_btn:{target}").click().run()
+    with session_scope(ui_env) as s:
+        assignees = dict(s.execute(select(Case.key, Case.assignee)).all())
+    assert assignees[target] == "oscar"
+    assert [k for k, a in assignees.items() if a] == [target]
+
+
+def test_a_link_opens_its_case(ui_env, demo_day):
+    at = open_app("views/exceptions.py", user="olivia")
+    target = _key_of(at, "E2E-4472")
+    linked = open_app(None, user="olivia")
+    linked.query_params["case"] = target
+    linked.switch_page("views/exceptions.py").run()
+    assert linked.selectbox(key="case_pick").value == target
+    assert any(target in h.value for h in linked.subheader)
+
+
+def test_a_case_no_message_can_fix_shows_its_next_step_not_an_approve_button(ui_env, demo_day):
+    at, key = _open("oscar", ref="E2E-4477")  # AM05 duplicate: re-sending would pay twice
+    assert any(i.value.startswith("Next step: No message can fix this") for i in at.info), [i.value for i in at.info]
+    assert not [b for b in at.button if b.key in (f"approve_btn:{key}", f"reject_btn:{key}")]
 
 
 def test_a_repair_superseded_while_on_screen_is_not_decided(ui_env, demo_day):
@@ -142,8 +214,8 @@ def test_a_repair_superseded_while_on_screen_is_not_decided(ui_env, demo_day):
         [shown] = [r.id for r in case.repairs if r.state == "proposed"]
         reanalyse_case(s, case_id=case.id, actor="system:breakdesk", reason="a later message changed the break")
         explain_case(s, case_key=key, runtime=state.runtime())  # the new analysis proposes again
-    at.text_input(key="decide_reason").input("creditor asked us to hold")
-    at.button(key="reject_btn").click().run()
+    at.text_input(key=f"decide_reason:{key}").input("creditor asked us to hold")
+    at.button(key=f"reject_btn:{key}").click().run()
     assert any(f"repair {shown} of case {key} is no longer the open one" in e.value for e in at.error), at.error
     with session_scope(ui_env) as s:
         assert not s.execute(select(AuditRecord).where(AuditRecord.action == "repair.reject")).first()

@@ -43,8 +43,9 @@ def test_clerk_approves_one_and_bulk_approves_above_a_confidence(ui_env):
     table = at.dataframe[0].value
     assert list(table["id"]) == [top, high, mid, low] and list(table["confidence"]) == [0.99, 0.96, 0.8, 0.55]
 
-    at.selectbox(key="one_pick").select(mid)
-    at.button(key="one_approve").click().run()
+    at.selectbox(key="one_pick").select(mid).run()
+    assert at.query_params["suggestion"] in (str(mid), [str(mid)])  # the URL names the suggestion on screen
+    at.button(key=f"one_approve:{mid}").click().run()
     assert not at.error
     at.slider(key="bulk_threshold").set_value(0.95).run()
     at.button(key="bulk_approve").click().run()
@@ -62,7 +63,7 @@ def test_ops_reads_suggestions_but_cannot_decide(ui_env):
     _suggestions(ui_env, [0.97])
     at = open_app("views/reconciliation.py", user="olivia")
     assert len(at.dataframe[0].value) == 1
-    assert not [b for b in at.button if b.key in ("one_approve", "bulk_approve")]
+    assert not [b for b in at.button if b.key.startswith(("one_approve", "bulk_approve"))]
     assert any("Clerks (and admins) decide matches" in c.value for c in at.caption)
 
 
@@ -102,10 +103,12 @@ def test_clerk_runs_matching_on_the_demo_day(ui_env, demo_day):
 def test_reject_one_needs_a_reason(ui_env):
     [sid] = _suggestions(ui_env, [0.7])
     at = open_app("views/reconciliation.py", user="carl")
-    at.button(key="one_reject").click().run()
+    at.button(key=f"one_reject:{sid}").click().run()
     assert any("reject needs a reason" in e.value for e in at.error)
-    at.text_input(key="one_reason").input("different invoice")
-    at.button(key="one_reject").click().run()
+    at.text_input(key=f"one_reason:{sid}").input("different invoice").run()  # Enter: decides nothing
+    with session_scope(ui_env) as s:
+        assert not s.execute(select(AuditRecord).where(AuditRecord.action.like("match.%"))).first()
+    at.button(key=f"one_reject:{sid}").click().run()
     with session_scope(ui_env) as s:
         rec = s.execute(select(AuditRecord).where(AuditRecord.action == "match.reject")).scalar_one()
     assert (rec.actor, rec.object_id, rec.reason) == ("carl", str(sid), "different invoice")
@@ -118,3 +121,21 @@ def test_compliance_cannot_open_reconciliation_nor_run_matching(ui_env):
         open_app("views/reconciliation.py", user="chloe")
     at = open_app("views/reconciliation.py", user="olivia")  # ops reads, but does not run the matcher
     assert not [b for b in at.button if b.key == "run_matching"]
+
+
+def test_a_link_opens_its_suggestion_and_a_decision_stays_on_the_one_shown(ui_env):
+    """The decision carries the suggestion on screen: when another suggestion is decided meanwhile (the
+    list changes), the click still decides the one the clerk read, never the list's new first row."""
+    first, second = _suggestions(ui_env, [0.97, 0.9])
+    at = open_app(None, user="carl")
+    at.query_params["suggestion"] = str(second)
+    at.switch_page("views/reconciliation.py").run()
+    assert at.selectbox(key="one_pick").value == second
+    other = open_app("views/reconciliation.py", user="carl")  # someone decides the first one meanwhile
+    other.selectbox(key="one_pick").select(first).run()
+    other.button(key=f"one_approve:{first}").click().run()
+    at.button(key=f"one_approve:{second}").click().run()
+    assert not at.error, [e.value for e in at.error]
+    with session_scope(ui_env) as s:
+        states = dict(s.execute(select(MatchSuggestion.id, MatchSuggestion.decision_state)).all())
+    assert states[first] == "approved" and states[second] == "approved"

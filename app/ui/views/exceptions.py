@@ -60,21 +60,52 @@ def _age(created: str | None) -> str:
     return f"{hours:.0f} h" if hours < 48 else f"{hours / 24:.0f} d"
 
 
+SEVERITY_RANK = {"high": 3, "medium": 2, "low": 1}
 queue = pd.DataFrame([{
-    "case": r["key"], "kind": r["kind"], "reason": r["reason_code"] or "", "state": r["state"], "severity": r["severity"],
-    "assignee": r["assignee"] or "", "payment": payment_label(r["payment"]) or "",
-    "amount": f"{r['currency'] or ''} {r['amount'] or ''}".strip(), "age": _age(r["created_at"]), "title": r["title"] or "",
+    "case": r["key"], "kind": r["kind"], "reason": r["reason_code"] or "", "state": r["state"],
+    "severity": r["severity"], "rank": SEVERITY_RANK.get(r["severity"], 0),
+    "assignee": r["assignee"] or "", "payment": payment_label(r["payment"]) or "", "currency": r["currency"] or "",
+    "amount": float(r["amount"]) if r["amount"] not in (None, "") else None,  # a number, so it sorts as one
+    "age": _age(r["created_at"]), "title": r["title"] or "",
 } for r in rows])
 st.caption(f"{len(rows)} of {facets['total']} case(s)")
-st.dataframe(queue, hide_index=True, width="stretch", key="q_table")
+st.dataframe(queue, hide_index=True, width="stretch", key="q_table",
+             column_config={"rank": st.column_config.NumberColumn("sev. rank", help="high 3, medium 2, low 1"),
+                            "amount": st.column_config.NumberColumn("amount", format="%.2f")})
 
 if not rows:
     st.stop()
+
+# ------------------------------------------------------------------------------ the open case
+# The open case is the URL's `?case=CASE-…` (a link opens it, a refresh keeps it); the picker follows it
+# and sets it. Its value is a case key, never a position in the queue, so a queue that re-sorts or loses
+# a row between two runs cannot move the person to another case.
+keys = [r["key"] for r in rows]
 labels = {r["key"]: f"{r['key']} · {r['title'] or r['kind']} · {r['state']}" for r in rows}
-key = st.selectbox("Open case", list(labels), format_func=labels.get, key="case_pick")
+wanted = st.query_params.get("case")
+if wanted and wanted not in labels:
+    with state.reading() as s:
+        linked = workflow.list_cases(s, key=wanted)
+    if linked:  # a link to a case the filters hide still opens it
+        rows, keys = [*rows, *linked], [*keys, wanted]
+        labels[wanted] = f"{wanted} · {linked[0]['title'] or linked[0]['kind']} · {linked[0]['state']} (filtered out)"
+    else:
+        st.warning(f"No case {wanted}.")
+if wanted in labels:
+    st.session_state["case_pick"] = wanted
+elif st.session_state.get("case_pick") not in labels:
+    st.session_state["case_pick"] = keys[0]
+
+
+def _follow_pick() -> None:
+    st.query_params["case"] = st.session_state["case_pick"]
+
+
+key = st.selectbox("Open case", keys, format_func=labels.get, key="case_pick", on_change=_follow_pick)
+st.query_params["case"] = key
 
 runtime = state.runtime()
-ex = state.run_service(lambda s: workflow.explain_case(s, case_key=key, runtime=runtime))
+ex = state.run_service(lambda s: workflow.explain_case(s, case_key=key, runtime=runtime, analyse=False))
 if ex is None:
     st.stop()
 row = next(r for r in rows if r["key"] == key)
@@ -89,20 +120,30 @@ m2.metric("Severity", row["severity"])
 m3.metric("Amount", f"{ex.get('currency') or ''} {ex.get('amount') or ''}".strip() or "—")
 m4.metric("Assignee", row["assignee"] or "—")
 
+if not ex.get("analysed"):
+    st.info("Not analysed yet: no explanation or repair has been proposed for this case. Opening a case changes "
+            "nothing; analysing it explains the break with citations and proposes a repair.")
+    if state.can("case.update") or state.can("repair.decide"):
+        st.button("Analyse: explain and propose a repair", key=f"analyse:{key}", type="primary",
+                  on_click=state.action(
+                      lambda s, k=key: workflow.explain_case(s, case_key=k, runtime=runtime),
+                      success=f"{key} analysed."))
+
 left, right = st.columns([3, 2])
 with left:
-    st.markdown("#### Explanation")
-    st.write(ex.get("answer") or "")
-    grounded = ex.get("grounded")
-    st.caption(f"Answered by **{ex.get('provider') or 'none'}** · "
-               + ("grounded in the case facts and cited passages" if grounded else "**not grounded**: model text withheld"))
-    if ex.get("note"):
-        st.info(ex["note"])
-    passages = {p["citation_id"]: p for p in ex.get("passages") or []}
-    for cid in ex.get("citations") or []:
-        p = passages.get(cid, {})
-        with st.expander(f"[{cid}] {p.get('title', '')}"):
-            st.markdown(p.get("text") or "(passage text not available)")
+    if ex.get("analysed"):
+        st.markdown("#### Explanation")
+        st.write(ex.get("answer") or "")
+        grounded = ex.get("grounded")
+        st.caption(f"Answered by **{ex.get('provider') or 'none'}** · "
+                   + ("grounded in the case facts and cited passages" if grounded else "**not grounded**: model text withheld"))
+        if ex.get("note"):
+            st.info(ex["note"])
+        passages = {p["citation_id"]: p for p in ex.get("passages") or []}
+        for cid in ex.get("citations") or []:
+            p = passages.get(cid, {})
+            with st.expander(f"[{cid}] {p.get('title', '')}"):
+                st.markdown(p.get("text") or "(passage text not available)")
 
     st.markdown("#### Facts")
     st.dataframe(pd.DataFrame(ex.get("facts") or [], columns=["text", "source"]), hide_index=True, width="stretch",
@@ -114,100 +155,144 @@ with left:
 
 with right:
     d = ex.get("diagnosis") or {}
-    st.markdown("#### Diagnosis")
-    st.markdown(f"**{d.get('reason_code') or '—'}** — {d.get('meaning') or ''}")
-    st.markdown(f"Retry class: `{d.get('retry_class') or '—'}`")
-    if d.get("root_cause"):
-        st.markdown(f"Likely cause: {d['root_cause']}")
-    for item in d.get("what_to_check") or []:
-        st.markdown(f"- {item}")
+    if ex.get("analysed"):
+        st.markdown("#### Diagnosis")
+        st.markdown(f"**{d.get('reason_code') or '—'}** — {d.get('meaning') or ''}")
+        st.markdown(f"Retry class: `{d.get('retry_class') or '—'}`")
+        if d.get("root_cause"):
+            st.markdown(f"Likely cause: {d['root_cause']}")
+        for item in d.get("what_to_check") or []:
+            st.markdown(f"- {item}")
     if state.can("case.update"):
         options = ["(unassigned)"] + people
         current = row["assignee"] if row["assignee"] in people else "(unassigned)"
-        who = st.selectbox("Assign to", options, index=options.index(current), key="assign_to")
-        if st.button("Assign", key="assign_btn"):
-            target = None if who == "(unassigned)" else who
-            if state.run_service(lambda s: assign_case(s, case_id=row["id"], assignee=target, actor=user["username"]),
-                                 success=f"{key} assigned to {target or 'nobody'}."):
-                st.rerun()
+        # keyed by the case: the box shows this case's assignee, and the button assigns this case
+        st.selectbox("Assign to", options, index=options.index(current), key=f"assign_to:{key}")
+
+        def _assign(s, case_id=row["id"], case_key=key):
+            who = st.session_state[f"assign_to:{case_key}"]
+            return assign_case(s, case_id=case_id, assignee=None if who == "(unassigned)" else who, actor=user["username"])
+
+        st.button("Assign", key=f"assign_btn:{key}", on_click=state.action(_assign, success=f"{key} assigned."))
 
 repair = ex.get("repair") or {}
+if not ex.get("analysed"):
+    st.stop()
 st.markdown("#### Proposed repair")
 if not repair:
     st.write("No repair proposed for this case.")
     st.stop()
 st.write(repair.get("summary") or "")
 valid = repair.get("valid")
-if valid:
+sends_message = bool(repair.get("message"))
+if valid and sends_message:
     st.success("Re-validated: the corrected message parses and passes validation.")
 elif repair.get("guard"):
     st.error(f"Guard: {repair['guard']}")
 elif repair.get("missing"):
     st.warning("Missing: " + ", ".join(repair["missing"])
                + (f" — to be provided by {repair['who_must_provide']}" if repair.get("who_must_provide") else ""))
+elif not sends_message and not repair.get("missing"):
+    # nothing to approve: no message can fix this case; say what a person does next
+    st.info("Next step: " + (repair.get("summary") or "a person must investigate")
+            + (f" (by {repair['who_must_provide']})" if repair.get("who_must_provide") else "")
+            + (" — see the Reconciliation page." if repair.get("kind") == "reconciliation" else ""))
 else:
     st.warning("Not applicable as proposed.")
 diff = pd.DataFrame(repair.get("diff") or [], columns=["field", "before", "after"]).astype(str)
-st.dataframe(diff, hide_index=True, width="stretch", key="diff_table")
+if not diff.empty:
+    st.dataframe(diff, hide_index=True, width="stretch", key="diff_table")
 findings = repair.get("findings") or []
 if findings:
     with st.expander(f"Validation findings ({len(findings)})"):
         st.dataframe(pd.DataFrame(findings).astype(str), hide_index=True, width="stretch", key="findings_table")
-if repair.get("message"):
+if sends_message:
     with st.expander(f"Regenerated message ({repair.get('message_type') or 'XML'})"):
         st.code(repair["message"], language="xml")
 makers = [repair.get("proposed_by"), *(repair.get("editors") or [])]
-st.caption(f"Repair {repair.get('repair_id')} · state {repair.get('repair_state', 'proposed')} · makers: "
-           + ", ".join(m for m in makers if m) + " (a maker cannot approve)")
+st.caption(f"Repair {repair.get('repair_id')} · version {repair.get('repair_version')} · state "
+           f"{repair.get('repair_state', 'proposed')} · makers: " + ", ".join(m for m in makers if m)
+           + " (a maker cannot approve)")
+with state.reading() as s:
+    history = workflow.repair_history(s, repair_id=repair.get("repair_id"))
+if history:
+    with st.expander(f"Maker's reasons ({len(history)})", expanded=state.can("repair.decide")):
+        for h in history:
+            st.markdown(f"- **{h['actor']}** {h['action']} · {h['at']}: {h['reason'] or '(no reason given)'}")
 
-if repair.get("repair_state", "proposed") != "proposed":
+fixable = sends_message or bool(repair.get("missing"))  # a message, or one once a person supplies a value
+if repair.get("repair_state", "proposed") != "proposed" or not fixable:
     st.stop()
 
+shown = {"case_key": key, "repair_id": repair.get("repair_id"), "repair_version": repair.get("repair_version")}
 fields = list(dict.fromkeys([*(repair.get("missing") or []),
                              *(r["field"] for r in repair.get("diff") or [] if r["field"] not in AUTO_FIELDS)]))
-fields = [f for f in fields if f in EDITABLE] or (["creditor.account", "creditor.agent_bic"] if repair.get("message") else [])
+fields = [f for f in fields if f in EDITABLE] or ["creditor.account", "creditor.agent_bic"]
 edit_col, decide_col = st.columns(2)
 with edit_col:
-    if state.can("repair.edit") and not fields:
-        st.caption("Nothing in this repair takes a corrected value.")
-    elif state.can("repair.edit"):
+    if state.can("repair.edit"):
         st.markdown("**Edit the repair** (you become a maker: someone else must approve)")
-        with st.form("edit_repair", clear_on_submit=False):
-            values = {f: st.text_input(f"New {f}", key=f"edit_{f}") for f in fields}
-            edit_reason = st.text_input("Reason (who confirmed it, how)", key="edit_reason")
-            if st.form_submit_button("Save edit", key="save_edit"):
-                corrections = {f: v.strip() for f, v in values.items() if v.strip()}
-                if not corrections:
-                    st.error("Enter at least one corrected value.")
-                elif not edit_reason.strip():
-                    st.error("An edit needs a reason.")
-                elif state.run_service(lambda s: workflow.edit_repair(s, case_key=key, corrections=corrections,
-                                                                      user=user["username"], reason=edit_reason.strip(),
-                                                                      runtime=runtime),
-                                       success=f"Repair of {key} edited by {user['username']}; another person must approve."):
-                    st.rerun()
+        for f in fields:
+            st.text_input(f"New {f}", key=f"edit_{f}:{key}")
+        st.text_input("Reason (who confirmed it, how)", key=f"edit_reason:{key}")
+
+        def _edit(s, case_key=key, fields=tuple(fields)):
+            corrections = {f: st.session_state.get(f"edit_{f}:{case_key}", "").strip() for f in fields}
+            corrections = {f: v for f, v in corrections.items() if v}
+            reason = st.session_state.get(f"edit_reason:{case_key}", "").strip()
+            if not corrections:
+                raise ValueError("Enter at least one corrected value.")
+            if not reason:
+                raise ValueError("An edit needs a reason.")
+            return workflow.edit_repair(s, case_key=case_key, corrections=corrections, user=user["username"],
+                                        reason=reason, runtime=runtime)
+
+        st.button("Save edit", key=f"save_edit:{key}",
+                  on_click=state.action(_edit, success=f"Repair of {key} edited by {user['username']}; "
+                                                       "another person must approve."))
 with decide_col:
     if state.can("repair.decide"):
         st.markdown("**Decide**")
-        with st.form("decide_repair"):  # a form sends the reason together with the button press
-            decide_reason = st.text_input("Reason (required to reject)", key="decide_reason")
-            a, r = st.columns(2)
-            approve = a.form_submit_button("Approve repair", type="primary", key="approve_btn")
-            reject = r.form_submit_button("Reject repair", key="reject_btn")
-        # A click reruns the page, which reads the case again: decide on what the previous run put on the
-        # screen, so a repair superseded or edited in between is refused instead of approved unread.
-        now_shown = (repair.get("repair_id"), repair.get("repair_version"))
-        shown_id, shown_version = st.session_state.setdefault("repair_shown", {}).get(key, now_shown)
-        st.session_state["repair_shown"][key] = now_shown
-        if approve:
-            if state.run_service(lambda s: workflow.decide_case(s, case_key=key, action="approve", user=user["username"],
-                                                                reason=decide_reason or None, runtime=runtime, repair_id=shown_id,
-                                                                repair_version=shown_version),
-                                 success=f"Repair of {key} approved by {user['username']}."):
-                st.rerun()
-        if reject:
-            if state.run_service(lambda s: workflow.decide_case(s, case_key=key, action="reject", user=user["username"],
-                                                                reason=decide_reason, runtime=runtime, repair_id=shown_id,
-                                                                repair_version=shown_version),
-                                 success=f"Repair of {key} rejected by {user['username']}."):
-                st.rerun()
+        # No form: Enter in the reason field only keeps the text. Approve asks to confirm what will be sent;
+        # reject needs the reason. Both carry the repair id and version shown here (refused if changed).
+        st.text_input("Reason (required to reject)", key=f"decide_reason:{key}")
+        confirming = st.session_state.get("confirm_approval") == shown
+
+        def _reject(s, shown=shown):
+            reason = st.session_state.get(f"decide_reason:{shown['case_key']}", "").strip()
+            if not reason:
+                raise ValueError("A rejection needs a reason.")
+            st.session_state.pop("confirm_approval", None)
+            return workflow.decide_case(s, action="reject", user=user["username"], reason=reason, runtime=runtime, **shown)
+
+        a, r = st.columns(2)
+        a.button("Approve repair…", key=f"approve_btn:{key}", type="primary", disabled=not valid or confirming,
+                 on_click=lambda shown=shown: st.session_state.__setitem__("confirm_approval", shown))
+        r.button("Reject repair", key=f"reject_btn:{key}", on_click=state.action(
+            _reject, success=f"Repair of {key} rejected by {user['username']}."))
+        if not valid:
+            st.caption("Approval is not possible: the repair does not validate.")
+        if confirming:
+            try:
+                preview = workflow.approval_preview(key, repair)
+            except Exception as exc:  # noqa: BLE001 - a message that does not parse back is shown, not approved
+                st.error(f"The regenerated message cannot be read back: {exc}")
+                st.stop()
+            with st.container(border=True):
+                st.markdown(f"**Approve repair {shown['repair_id']} of {key}?** This writes "
+                            f"`{preview['file']}` ({preview['message_type']}) to the outbox:")
+                st.markdown(f"- **{preview['amount']}** to **{preview['beneficiary'] or '—'}**, account "
+                            f"`{preview['account'] or '—'}` at `{preview['bic'] or '—'}`\n"
+                            f"- new EndToEndId `{preview['end_to_end_id']}`, execution date {preview['execution_date']}")
+
+                def _approve(s, shown=shown):
+                    st.session_state.pop("confirm_approval", None)
+                    reason = st.session_state.get(f"decide_reason:{shown['case_key']}", "").strip() or None
+                    return workflow.decide_case(s, action="approve", user=user["username"], reason=reason,
+                                                runtime=runtime, **shown)
+
+                c1, c2 = st.columns(2)
+                c1.button("Confirm approval", key=f"confirm_btn:{key}", type="primary", on_click=state.action(
+                    _approve, success=f"Repair of {key} approved by {user['username']}."))
+                c2.button("Cancel", key=f"cancel_btn:{key}",
+                          on_click=lambda: st.session_state.pop("confirm_approval", None))

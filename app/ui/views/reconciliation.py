@@ -78,25 +78,36 @@ if state.can("match.decide") and shown:
     one, bulk = st.columns(2)
     with one:
         st.markdown("**Decide one**")
-        sid = st.selectbox("Suggestion", [p["id"] for p in shown], key="one_pick",
+        # The picked suggestion is the URL's `?suggestion=N` (a link opens it); its id, never a position.
+        ids = [p["id"] for p in shown]
+        linked = st.query_params.get("suggestion")
+        if linked and linked.isdigit() and int(linked) in ids:
+            st.session_state["one_pick"] = int(linked)
+        elif st.session_state.get("one_pick") not in ids:
+            st.session_state["one_pick"] = ids[0]
+        sid = st.selectbox("Suggestion", ids, key="one_pick",
+                           on_change=lambda: st.query_params.__setitem__("suggestion", str(st.session_state["one_pick"])),
                            format_func=lambda i: next(f"#{p['id']} ({p['confidence']:.2f}) {p['bank']} ↔ {p['book']}"
                                                       for p in shown if p["id"] == i))
-        version = next(p["version"] for p in shown if p["id"] == sid)
-        with st.form("decide_one"):  # the reason travels with the button press
-            one_reason = st.text_input("Reason (required to reject)", key="one_reason")
-            a, r = st.columns(2)
-            approve = a.form_submit_button("Approve", key="one_approve", type="primary")
-            reject = r.form_submit_button("Reject", key="one_reject")
-        if approve:
-            if state.run_service(lambda s: decisions.approve(s, suggestion_id=sid, user=user["username"],
-                                                             reason=one_reason or None, expected_version=version),
-                                 success=f"Suggestion #{sid} approved."):
-                st.rerun()
-        if reject:
-            if state.run_service(lambda s: decisions.reject(s, suggestion_id=sid, user=user["username"],
-                                                            reason=one_reason, expected_version=version),
-                                 success=f"Suggestion #{sid} rejected."):
-                st.rerun()
+        st.query_params["suggestion"] = str(sid)
+        picked = next(p for p in shown if p["id"] == sid)
+        st.caption("Why: " + (picked.get("reasons") or "—"))
+        # No form: Enter in the reason only keeps the text. The buttons carry the suggestion and version
+        # shown here; the service refuses them if it changed meanwhile.
+        st.text_input("Reason (required to reject)", key=f"one_reason:{sid}")
+
+        def _decide(s, action, sid=sid, version=picked["version"]):
+            reason = st.session_state.get(f"one_reason:{sid}", "").strip()
+            if action == "reject":  # the service refuses a reject without a reason
+                return decisions.reject(s, suggestion_id=sid, user=user["username"], reason=reason, expected_version=version)
+            return decisions.approve(s, suggestion_id=sid, user=user["username"], reason=reason or None,
+                                     expected_version=version)
+
+        a, r = st.columns(2)
+        a.button("Approve", key=f"one_approve:{sid}", type="primary",
+                  on_click=state.action(lambda s: _decide(s, "approve"), success=f"Suggestion #{sid} approved."))
+        r.button("Reject", key=f"one_reject:{sid}",
+                 on_click=state.action(lambda s: _decide(s, "reject"), success=f"Suggestion #{sid} rejected."))
     with bulk:
         st.markdown("**Bulk approve**")
         threshold = st.slider("Approve every shown suggestion with confidence at least", 0.5, 1.0, 0.95, 0.01,
