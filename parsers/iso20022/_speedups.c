@@ -393,7 +393,7 @@ date_of_text(Ctx *cx, PyObject *t)
         BAIL(cx);
     s = (const char *)PyUnicode_1BYTE_DATA(t);
     n = PyUnicode_GET_LENGTH(t);
-    if (n >= 10 && s[4] == '-' && s[7] == '-') {
+    if (n == 10 && s[4] == '-' && s[7] == '-') {  /* exactly YYYY-MM-DD; a zone or junk after it is the reference's */
         int ok = 1, y, m, d;
         static const int dim[] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
         for (int i = 0; i < 10; i++)

@@ -8,6 +8,8 @@ concatenation per element we actually visit.
 
 from __future__ import annotations
 
+import re
+
 import datetime as _dt
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -276,7 +278,7 @@ class Node:
                     continue
             if "T" not in text:
                 try:
-                    return _dt.date.fromisoformat(text[:10])
+                    return parse_xs_date(text)
                 except ValueError:
                     pass
             return self._date_at(p)
@@ -307,7 +309,7 @@ class Node:
         try:
             if "T" in text:
                 return parse_xs_datetime(text).date()
-            return _dt.date.fromisoformat(text[:10])
+            return parse_xs_date(text)
         except ValueError:
             raise self.error("not an ISO date") from None
 
@@ -315,7 +317,7 @@ class Node:
         text = self.value or ""
         try:
             if "T" not in text:
-                return _dt.datetime.combine(_dt.date.fromisoformat(text[:10]), _dt.time())
+                return _dt.datetime.combine(parse_xs_date(text), _dt.time())
             return parse_xs_datetime(text)
         except ValueError:
             raise self.error("not an ISO date-time") from None
@@ -354,18 +356,33 @@ def _index(el: etree._Element) -> tuple[dict[str, etree._Element], dict[str, lis
     return kids, more
 
 
-def parse_xs_datetime(text: str) -> _dt.datetime:
-    try:
-        return _dt.datetime.fromisoformat(text)
-    except ValueError:
-        # xs:dateTime allows a bare "+hh" offset or more than 6 fraction digits; normalise them.
-        import re
+#: xs:date: YYYY-MM-DD with an optional time zone (ISODate); nothing before or after it.
+_XS_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})?")
+#: xs:dateTime as banks write it: seconds and fraction optional, more than 6 fraction digits, a bare
+#: "+hh" offset. Matched whole, so `2026-11-27T10:00:00junk` is refused instead of read by prefix.
+_XS_DATETIME = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(\.\d+)?(Z|[+-]\d{2}(?::?\d{2})?)?")
 
-        m = re.fullmatch(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(\.\d+)?(Z|[+-]\d{2}(?::?\d{2})?)?", text)
-        if not m:
-            raise
-        base, frac, tz = m.groups()
-        frac = (frac or "")[:7]
-        if tz and tz != "Z" and len(tz) == 3:
-            tz += ":00"
-        return _dt.datetime.fromisoformat(base + frac + (tz or ""))
+
+def parse_xs_date(text: str) -> _dt.date:
+    """An ISODate, exactly: `2026-11-2712` or `2026-11-27junk` is a ValueError, never 2026-11-27.
+
+    A time zone suffix (allowed by xs:date) does not move the calendar date. `date.fromisoformat` alone
+    is not enough: it also takes the basic form `20261127` and week dates, which XML never carries."""
+    m = _XS_DATE.fullmatch(text)
+    if m is None:
+        raise ValueError(f"{text!r} is not an xs:date (YYYY-MM-DD)")
+    return _dt.date.fromisoformat(m.group(1))
+
+
+def parse_xs_datetime(text: str) -> _dt.datetime:
+    """An ISODateTime, exactly (see `_XS_DATETIME`); anything else is a ValueError."""
+    m = _XS_DATETIME.fullmatch(text)
+    if m is None:
+        raise ValueError(f"{text!r} is not an xs:dateTime (YYYY-MM-DDThh:mm:ss)")
+    base, frac, tz = m.groups()
+    frac = (frac or "")[:7]
+    if tz and tz != "Z" and len(tz) == 3:
+        tz += ":00"
+    elif tz and tz != "Z" and len(tz) == 5:
+        tz = tz[:3] + ":" + tz[3:]
+    return _dt.datetime.fromisoformat(base + frac + (tz or ""))
