@@ -128,6 +128,8 @@ def test_headless_continuation_after_dash_keeps_account_and_currency():
         ((":61:2402010201D", ":61:2402300201D"), 5, "61", FieldError),  # Feb 30 value date
         ((":61:2402010201D", ":61:2402010230D"), 5, "61", FieldError),  # Feb 30 entry date
         (("D250,50NTRF", "D250.50NTRF"), 5, "61", FieldError),  # malformed amount
+        (("D250,50NTRF", "D25050NTRF"), 5, "61", FieldError),  # no decimal comma (issue #21)
+        (("EUR849,50", "EUR849"), 8, "62F", FieldError),  # closing balance cut before its comma
         ((":60F:C240131EUR1000,00", ":60F:C240131EURO1000,00"), 4, "60F", FieldError),  # bad currency
         ((":62F:", ":25:X\n:62F:"), 8, "25", FieldError),  # :25: after the entries
         ((":28C:7/2", ":28C:7/2\n:99:X"), 4, "99", FieldError),  # tag foreign to MT940

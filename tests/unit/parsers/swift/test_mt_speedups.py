@@ -47,6 +47,7 @@ def test_the_compiled_fast_path_is_built_and_used():
         ("2402310201D250,50NTRFX", None, "an impossible value date"),
         ("2402010201D250,505NTRFX", None, "more decimals than EUR has"),
         ("2402010201D2,50,5NTRFX", None, "two decimal commas"),
+        ("2402010201D250NTRFX", None, "no decimal comma: the reference refuses it (issue #21)"),
         ("2402010201X250,50NTRFX", None, "no credit/debit mark"),
         ("2402010201D250,50NTRF0440121470966      W.P. Jansen", None, "Rabobank's counterparty after the type"),
         ("2402010201D250,50NTRFKÖLN", None, "non-ASCII in :61:"),
