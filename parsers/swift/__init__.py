@@ -22,6 +22,7 @@ from breakdesk.parsers.swift import mt9xx, mt19x, mt103, mt199
 from breakdesk.parsers.swift.blocks import Envelope, normalize_newlines, split_envelopes
 from breakdesk.parsers.swift.fields import FieldRun, tokenize
 from breakdesk.parsers.swift.header import infer_mt, read_header
+from breakdesk.parsers.swift.mandatory import check_mandatory
 from breakdesk.parsers.swift.processors import Processor, merged
 from breakdesk.parsers.swift.reading import MessageContext
 
@@ -53,18 +54,16 @@ def parse_mt(
         runs = tokenize(env.block4, env.block4_line, bare=env.bare)
         if not runs and not env.bare:
             raise MalformedMessageError("message has no fields in block 4", file=filename, line=env.line)
-        previous: Message | None = None
         for run in runs:
-            msg = _message(env, run, index, filename, procs, previous if env.bare else None)
+            msg = _message(env, run, index, filename, procs)
             if msg is None:
                 continue
             yield msg
-            previous = msg
             index += 1
 
 
 def _message(
-    env: Envelope, run: FieldRun, index: int, filename: str | None, procs: dict, previous: Message | None
+    env: Envelope, run: FieldRun, index: int, filename: str | None, procs: dict
 ) -> Message | None:
     preamble = run.preamble
     for p in procs.get("pre_preamble", ()):
@@ -86,14 +85,10 @@ def _message(
             raise MalformedMessageError("a '-' line inside block 4", file=filename, line=f.line, fragment="-")
     line = run.line if env.bare else env.line
     header, mt = read_header(env, filename) if not env.bare else (Header(), None)
-    continues = None
     if mt is None:
+        # Bare text: statement lines after a '-' without a new :20: are not a statement (no :20:, no
+        # balances); `check_mandatory` refuses them instead of continuing the previous one.
         mt = infer_mt(fields, filename=filename, line=line)
-        # Bare text: statement lines after a '-' without a new :20: continue the previous statement
-        # (wolph's multiline.sta); they become their own message on the same account and currency.
-        if fields[0].tag != "20" and mt in ("940", "942", "950") and previous is not None and previous.statements:
-            continues = previous.statements[0]
-            mt = previous.family[2:]
     kind = _FAMILY_KIND.get(mt)
     if kind is None:
         raise UnknownMessageTypeError(f"MT{mt} is not a message type Breakdesk reads", file=filename, line=line)
@@ -102,15 +97,17 @@ def _message(
         message_type = "MT202COV"
     ctx = MessageContext(
         file=filename, message_index=index, message_type=message_type, fields=fields, processors=procs, line=line,
-        continues=continues,
     )
     try:
-        return _build(ctx, header, mt, kind, family)
+        msg = _build(ctx, header, mt, kind, family)
     except ValidationError as exc:  # a value our grammar let through but the model refuses
         raise MalformedMessageError(
             f"value refused by the canonical model: {exc.errors()[0].get('msg')}", file=filename, line=line,
             message_type=message_type, message_index=index,
         ) from None
+    # After the fields are read, so a bad field is reported where it is before what is missing.
+    check_mandatory(message_type, fields, file=filename, line=line, message_index=index)
+    return msg
 
 
 def _build(ctx: MessageContext, header: Header, mt: str, kind: str, family: str) -> Message:

@@ -22,8 +22,6 @@ are listed here so every deviation we accept is documented in one place:
 * a :61: funds code letter after the C/D mark (`CR`, `DD`, `CF` …) is recognised and not stored;
 * block 1 with an 11-character BIC and no terminal letter (GoPlasmatic MT942) (`header._BLOCK1_BIC11`);
 * :NS: fields (Sberbank/Hungarian exports) are kept as narratives (`mt9xx.read_statement`);
-* statement lines after a `-` without a new :20: continue the previous statement's account as a
-  message of their own (`parse_mt`, wolph's multiline.sta);
 * a second line of :25: holding a BIC.
 """
 
