@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from pydantic import ValidationError
 
 from breakdesk.parsers.canonical import Header, Message
+from breakdesk.parsers.controls import refuse_controls
 from breakdesk.parsers.errors import MalformedMessageError, UnknownMessageTypeError
 from breakdesk.parsers.source import decode_mt
 from breakdesk.parsers.swift import mt9xx, mt19x, mt103, mt199
@@ -49,6 +50,7 @@ def parse_mt(
     for p in procs.get("pre_text", ()):
         text = p(text)
     text = normalize_newlines(text)
+    refuse_controls(text, file=filename, mt_fields=True)
     index = 0
     for env in split_envelopes(text, filename=filename):
         runs = tokenize(env.block4, env.block4_line, bare=env.bare)
