@@ -155,8 +155,8 @@ def statements(draw) -> str:
 
 @SETTINGS
 @given(statements())
-@example(":20:S\n:25:X\n:60F:C240131EUR1,\n:61:2402010201D250,50NTRFINV//B\n:86:/ORDP//NAME/A/IBAN/NL91ABNA0417164300/REMI/STRD/CUR/RF18539007547034/X\n")
-@example(":20:S\n:25:X\n:60F:C240131EUR1,\n:61:2402010201C1,NTRF\n:86:/RTRN/MD06/reason/ /BENM//NAME/B/CNTP/NL91ABNA0417164300/ABNANL2A/Shop/AMS/\n")
+@example(":20:S\n:25:X\n:28C:1\n:60F:C240131EUR1,\n:61:2402010201D250,50NTRFINV//B\n:86:/ORDP//NAME/A/IBAN/NL91ABNA0417164300/REMI/STRD/CUR/RF18539007547034/X\n:62F:C240131EUR1,\n")
+@example(":20:S\n:25:X\n:28C:1\n:60F:C240131EUR1,\n:61:2402010201C1,NTRF\n:86:/RTRN/MD06/reason/ /BENM//NAME/B/CNTP/NL91ABNA0417164300/ABNANL2A/Shop/AMS/\n:62F:C240131EUR1,\n")
 def test_generated_statements_read_the_same_with_and_without_the_fast_path(text):
     assert_reads_alike(lambda: list(parse_mt(text.encode("utf-8"), filename="gen.sta")))
 
