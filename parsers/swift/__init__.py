@@ -23,7 +23,7 @@ from breakdesk.parsers.swift import mt9xx, mt19x, mt103, mt199
 from breakdesk.parsers.swift.blocks import Envelope, normalize_newlines, split_envelopes
 from breakdesk.parsers.swift.fields import FieldRun, tokenize
 from breakdesk.parsers.swift.header import infer_mt, read_header
-from breakdesk.parsers.swift.mandatory import check_mandatory
+from breakdesk.parsers.swift.mandatory import check_bare_end, check_mandatory
 from breakdesk.parsers.swift.processors import Processor, merged
 from breakdesk.parsers.swift.reading import MessageContext
 
@@ -109,6 +109,7 @@ def _message(
         ) from None
     # After the fields are read, so a bad field is reported where it is before what is missing.
     check_mandatory(message_type, fields, file=filename, line=line, message_index=index)
+    check_bare_end(message_type, fields, closed=run.closed, file=filename, message_index=index)
     return msg
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from breakdesk.parsers.errors import MissingFieldError
+from breakdesk.parsers.errors import MissingFieldError, TruncatedMessageError
 from breakdesk.parsers.swift.fields import RawField
 
 #: What a name in `MANDATORY` stands for.
@@ -69,3 +69,24 @@ def check_mandatory(
             why = f"{message_type} lacks its mandatory field :{name}:"
         raise MissingFieldError(why, file=file, line=at, tag=name, message_type=message_type,
                                 message_index=message_index)
+
+
+#: Families whose last mandatory field does not come last: nothing proves a bare message whole but its
+#: '-' line or, for the MT942, the 90D/90C summary that follows every entry.
+_END_PROOF = {"MT942": frozenset({"90D", "90C"})}
+
+
+def check_bare_end(
+    message_type: str, fields: Sequence[RawField], *, closed: bool, file: str | None, message_index: int
+) -> None:
+    """An MT942 has no closing balance: cut after any entry, bare text still has every mandatory field.
+    So a bare MT942 must end with its '-' line or with its 90D/90C summary (wolph's mt942.sta does),
+    else it is a `TruncatedMessageError` at its last line. Braced messages are always `closed`."""
+    proof = _END_PROOF.get(message_type)
+    if proof is None or closed or not fields or any(f.tag in proof for f in fields):
+        return
+    raise TruncatedMessageError(
+        f"{message_type} ends at line {fields[-1].line} without its '-' line or a :90D:/:90C: summary; "
+        "it may have been cut, so none of it is read",
+        file=file, line=fields[-1].line, tag=fields[-1].tag, message_type=message_type, message_index=message_index,
+    )

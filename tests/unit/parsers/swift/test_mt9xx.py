@@ -226,3 +226,21 @@ def test_other_statement_families_need_their_mandatory_fields(mt, text, name):
     with pytest.raises(MissingFieldError) as exc:
         parse(wrap(mt, text), filename="o.fin")
     assert (exc.value.tag, exc.value.message_type) == (name, f"MT{mt}")
+
+
+MT942 = ":20:R\n:25:ACC\n:28C:1\n:34F:EUR0,\n:13D:2401011200+0100\n:61:240101C1,NTRFX\n:86:ONE\n:61:240101C2,NTRFY\n"
+
+
+@pytest.mark.parametrize("tail, whole", [("", False), ("-\n", True), (":90C:2EUR3,\n", True)])
+def test_a_bare_mt942_must_prove_its_end(tail, whole):
+    """An MT942 has no closing balance, so a cut after any entry keeps every mandatory field: bare text
+    must end with '-' or the 90D/90C summary (found by the truncation fuzz over the corpus)."""
+    if whole:
+        (msg,) = parse(MT942 + tail)
+        assert len(msg.statements[0].entries) == 2
+    else:
+        with pytest.raises(TruncatedMessageError) as exc:
+            parse(MT942 + tail, filename="r.sta")
+        assert (exc.value.file, exc.value.line, exc.value.tag) == ("r.sta", 8, "61")
+    (msg,) = parse(wrap("942", MT942))  # in blocks the '-}' proves it
+    assert len(msg.statements[0].entries) == 2
