@@ -222,6 +222,8 @@ class Node:
         text = n.el.text
         if text is None or not (text := text.strip()):
             return None
+        if _XS_DECIMAL.fullmatch(text) is None:  # Decimal() alone takes 1e5, 1_000 and NaN
+            raise n.error("not a decimal amount")
         try:
             d = Decimal(text)
         except InvalidOperation:
@@ -249,7 +251,7 @@ class Node:
             if text is None or not (text := text.strip()):
                 continue
             try:
-                d = Decimal(text)
+                d = Decimal(text) if _XS_DECIMAL.fullmatch(text) else None
             except InvalidOperation:
                 d = None
             if d is None or not d.is_finite():
@@ -356,6 +358,8 @@ def _index(el: etree._Element) -> tuple[dict[str, etree._Element], dict[str, lis
     return kids, more
 
 
+#: xs:decimal: an optional sign, digits with an optional fraction; no exponent, no '_', no NaN.
+_XS_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 #: xs:date: YYYY-MM-DD with an optional time zone (ISODate); nothing before or after it.
 _XS_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})?")
 #: xs:dateTime as banks write it: seconds and fraction optional, more than 6 fraction digits, a bare

@@ -156,6 +156,21 @@ def test_a_date_time_with_anything_after_it_is_an_error_at_its_xpath(junk):
     assert info.value.xpath == "/Document/BkToCstmrStmt/GrpHdr[1]/CreDtTm[1]"
 
 
+@pytest.mark.parametrize("junk", ["5e1", "5_0.00", "50.00e0", "Infinity", "0x32"])
+@pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "reference"])
+def test_an_amount_that_is_not_an_xs_decimal_is_an_error_at_its_xpath(junk, compiled, monkeypatch):
+    """`Decimal()` alone reads 5e1 and 5_0.00 as 50: an amount parses exactly or not at all (issue #21)."""
+    if not compiled:
+        from breakdesk.parsers.iso20022 import statements
+
+        monkeypatch.setattr(statements, "_fast_entries", None)
+        monkeypatch.setattr(statements, "_fast_entry", None)
+    text = docs.camt053_v2().replace(">50.00</Amt><CdtDbtInd>CRDT", f">{junk}</Amt><CdtDbtInd>CRDT")
+    with pytest.raises(FieldError, match="decimal") as info:
+        list(parse_mx(docs.document("camt.053.001.02", text).encode(), filename="amt.xml"))
+    assert info.value.xpath == "/Document/BkToCstmrStmt/Stmt[1]/Ntry[1]/Amt[1]" and info.value.fragment == junk
+
+
 def test_exact_dates_with_a_time_zone_still_read():
     text = docs.camt053_v2().replace("<ValDt><Dt>2024-02-29</Dt>", "<ValDt><Dt>2024-02-29+01:00</Dt>")
     (msg,) = parse_mx(docs.document("camt.053.001.02", text).encode())
