@@ -79,3 +79,23 @@ def test_no_cut_of_a_corpus_file_is_read_as_a_whole_file():
                         f"{name} cut at byte {cut}: a balance changed and nothing says so")
     print(f"\ntruncation fuzz: files={len(files)} tried={tried} refused={refused} accepted={accepted}")
     assert refused > accepted
+
+
+def test_the_cli_refuses_a_cut_corpus_statement_and_reads_it_in_utf16(tmp_path):
+    """The issue's probe: an MT940 cut inside :86: passed `parse` and `validate --strict` with exit 0;
+    a UTF-16 MT file was refused as an "XML error"."""
+    from click.testing import CliRunner
+
+    from breakdesk.app.cli.main import cli
+
+    data = (CORPUS / "wolph-mt940/jejik/abnamro.sta").read_bytes().replace(b"\r\n", b"\n")
+    cut = tmp_path / "cut.sta"
+    cut.write_bytes(data[: data.rindex(b":86:") + 12])  # inside the last :86:, its :62F: gone
+    for args in (["parse", str(cut)], ["validate", "--strict", str(cut)]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2 and f"{cut}:" in result.stderr and ":62a:" in result.stderr, result.output
+    utf16 = tmp_path / "utf16.sta"
+    utf16.write_bytes(data.decode("latin-1").encode("utf-16"))
+    result = CliRunner().invoke(cli, ["parse", "--json", str(utf16)])
+    assert result.exit_code == 0 and "XML" not in result.stderr, result.output
+    assert len(result.stdout.strip().split("\n")) == len(list(parse_mt(data)))
