@@ -236,10 +236,9 @@ class Node:
         n = self.find(path) if path else self
         if n is None or n.value is None:
             return None
-        try:
-            return int(n.value)
-        except ValueError:
-            raise n.error("not an integer") from None
+        if not n.value.isascii() or not n.value.isdigit():  # int() alone takes '1_0', '+5', ' 7'
+            raise n.error("not an integer (digits only)")
+        return int(n.value)
 
     def amount(self, *paths: str) -> tuple[Decimal | None, str | None]:
         """(amount, Ccy attribute) of the first path that exists."""

@@ -171,6 +171,14 @@ def test_an_amount_that_is_not_an_xs_decimal_is_an_error_at_its_xpath(junk, comp
     assert info.value.xpath == "/Document/BkToCstmrStmt/Stmt[1]/Ntry[1]/Amt[1]" and info.value.fragment == junk
 
 
+@pytest.mark.parametrize("junk", ["1_0", "+2", "2.0", "٢"])
+def test_a_count_that_is_not_digits_is_an_error_at_its_xpath(junk):
+    text = docs.camt053_v2().replace("<TtlNtries><NbOfNtries>2</NbOfNtries>", f"<TtlNtries><NbOfNtries>{junk}</NbOfNtries>")
+    with pytest.raises(FieldError, match="integer") as info:
+        list(parse_mx(docs.document("camt.053.001.02", text).encode(), filename="n.xml"))
+    assert info.value.xpath == "/Document/BkToCstmrStmt/Stmt[1]/TxsSummry[1]/TtlNtries[1]/NbOfNtries[1]"
+
+
 def test_exact_dates_with_a_time_zone_still_read():
     text = docs.camt053_v2().replace("<ValDt><Dt>2024-02-29</Dt>", "<ValDt><Dt>2024-02-29+01:00</Dt>")
     (msg,) = parse_mx(docs.document("camt.053.001.02", text).encode())
