@@ -24,6 +24,7 @@ _OPTIONS: dict[str, frozenset[str]] = {
     "50a": frozenset({"50A", "50F", "50K"}),
     "59a": frozenset({"59", "59A", "59F"}),
     "58a": frozenset({"58A", "58D"}),
+    "52a": frozenset({"52A", "52D"}),
     "60a": frozenset({"60F", "60M"}),
     "62a": frozenset({"62F", "62M"}),
 }
@@ -45,6 +46,9 @@ MANDATORY: dict[str, tuple[str, ...]] = {
     "MT900": ("20", "21", "25a", "32A"), "MT910": ("20", "21", "25a", "32A"),
 }
 
+#: Network rules that ask for one field of a group (MT910 rule C1: who paid, 50a or 52a).
+ONE_OF: dict[str, tuple[tuple[str, ...], ...]] = {"MT910": (("50a", "52a"),)}
+
 
 def check_mandatory(
     message_type: str, fields: Sequence[RawField], *, file: str | None, line: int, message_index: int
@@ -53,9 +57,7 @@ def check_mandatory(
 
     The error's line is the message's first line, except for a missing closing balance: that is where
     a truncated statement was cut, so the line is the last field's (what a reader must look at)."""
-    required = MANDATORY.get(message_type)
-    if not required:
-        return
+    required = MANDATORY.get(message_type, ())
     present = {f.tag for f in fields}
     for name in required:
         if present & _OPTIONS.get(name, frozenset({name})):
@@ -69,6 +71,11 @@ def check_mandatory(
             why = f"{message_type} lacks its mandatory field :{name}:"
         raise MissingFieldError(why, file=file, line=at, tag=name, message_type=message_type,
                                 message_index=message_index)
+    for group in ONE_OF.get(message_type, ()):
+        if not any(present & _OPTIONS.get(name, frozenset({name})) for name in group):
+            names = " or ".join(f":{n}:" for n in group)
+            raise MissingFieldError(f"{message_type} needs {names}", file=file, line=line, tag=group[0],
+                                    message_type=message_type, message_index=message_index)
 
 
 #: Families whose last mandatory field does not come last: nothing proves a bare message whole but its

@@ -221,6 +221,7 @@ def test_an_mt940_cut_inside_86_is_refused_not_read_as_shorter():
     ("942", ":20:R\n:25:ACC\n:28C:1\n:34F:EUR0,\n:61:240101C1,NTRFX\n", "13D"),
     ("900", ":20:R\n:25:ACC\n:32A:240101EUR1,\n", "21"),
     ("910", ":20:R\n:21:X\n:32A:240101EUR1,\n:52A:BANKDEFF\n", "25a"),
+    ("910", ":20:R\n:21:X\n:25:ACC\n:32A:240101EUR1,\n", "50a"),  # rule C1: 50a or 52a
 ])
 def test_other_statement_families_need_their_mandatory_fields(mt, text, name):
     with pytest.raises(MissingFieldError) as exc:
