@@ -78,3 +78,21 @@ def test_a_ledger_with_control_characters_is_a_ledger_error_listing_every_line(e
     assert [line for line, _ in exc.value.problems] == [2, 3, 4] and exc.value.file == "three.csv"
     with session_scope(engine) as s:
         assert s.execute(select(func.count()).select_from(BookItem)).scalar_one() == 0
+
+
+def test_a_value_the_database_refuses_costs_only_its_own_file(engine, monkeypatch):
+    """Defence in depth: were a NUL to get past the readers, PostgreSQL's DataError refuses that file
+    alone (its savepoint rolled back) instead of a traceback that loses the good files of the call."""
+    from breakdesk.app.services import imports
+
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite stores NUL; only PostgreSQL refuses it")
+    monkeypatch.setattr(imports, "refuse_ledger_controls", lambda content, file_name: None)
+    files = [("nul.csv", NUL_LEDGER.encode()), ("good.csv", GOOD_LEDGER.encode())]
+    with session_scope(engine) as s:
+        report = ingest_files(s, files=files, user="olivia")
+    assert report.imported == ["good.csv"]
+    (error,) = report.errors
+    assert error.startswith("nul.csv: the database refused the file") and "NUL" in error
+    with session_scope(engine) as s:
+        assert set(s.execute(select(BookItem.external_id)).scalars()) == {"AR-G1"}
