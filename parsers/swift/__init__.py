@@ -7,6 +7,9 @@
     header.py      blocks 1/2/3/5 → Header; MT type inference for bare text
     mt103.py       MT103, MT202, MT202COV (+ returns/rejects)     mt19x.py  MT192/292, MT196/296
     mt199.py       MT199/299 free format                          mt9xx.py  MT940/942/950, MT900/910
+    mandatory.py   each family's mandatory fields; a bare MT942's proof of its end
+
+Text with NUL or other control characters is refused first (`parsers.controls`).
 """
 
 from __future__ import annotations
