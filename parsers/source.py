@@ -53,7 +53,7 @@ def read_source(source: Source, *, filename: str | None = None, max_bytes: int =
     return RawInput(data, filename)
 
 
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def decode_mt(data: bytes, *, filename: str | None = None) -> str:
@@ -62,7 +62,7 @@ def decode_mt(data: bytes, *, filename: str | None = None) -> str:
 
     UTF-16 without a byte-order mark cannot be told from damage reliably; its every other byte is NUL,
     so it is refused as an encoding error here rather than as NUL characters later."""
-    if data[:2] in _UTF16_BOMS:
+    if data[:2] in UTF16_BOMS:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
@@ -85,7 +85,7 @@ def decode_mt(data: bytes, *, filename: str | None = None) -> str:
 def sniff_syntax(data: bytes, *, filename: str | None = None) -> Syntax:
     """Tell ISO 20022 XML from SWIFT MT by the first meaningful characters."""
     head = data[:4096].lstrip(b"\xef\xbb\xbf").lstrip()
-    if head[:2] in _UTF16_BOMS:
+    if head[:2] in UTF16_BOMS:
         # UTF-16 XML or UTF-16 MT: the decoded text tells (an odd cut at 4096 bytes is dropped).
         text = head.decode("utf-16", errors="ignore").lstrip("\ufeff").lstrip()
         if text.startswith("<"):

@@ -34,7 +34,7 @@ from breakdesk.app.store.models import BankEntry, BookItem, ImportBatch, StoredM
 from breakdesk.app.store.repositories.batches import find_batch
 from breakdesk.app.store.repositories.chunks import in_chunks
 from breakdesk.parsers.canonical import Entry, EntryDetail, Message, Party, Provenance, Remittance, Statement, Transaction
-from breakdesk.parsers.controls import CONTROL, describe
+from breakdesk.parsers.controls import CONTROL, describe, may_hold_controls
 from breakdesk.parsers.errors import FieldError
 
 KIND_MESSAGES = "messages"
@@ -324,8 +324,8 @@ def refuse_ledger_controls(content: bytes, file_name: str, *, limit: int = 20) -
     take the other files of the same `ingest_files` call down with it. SQLite would have stored it.
     Either way it is damage, not data, so every backend refuses it the same way. Controls are single
     bytes in UTF-8 (never inside a multi-byte sequence), so the bytes can be searched as latin-1."""
-    if content[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return  # UTF-16: the ledger reader refuses it as not UTF-8, which is the real problem
+    if content[:2] in (b"\xff\xfe", b"\xfe\xff") or not may_hold_controls(content):
+        return  # none; or UTF-16, which the ledger reader refuses as not UTF-8 (the real problem)
     text = content.decode("latin-1")
     problems: list[tuple[int, str]] = []
     for m in CONTROL.finditer(text):

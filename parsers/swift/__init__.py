@@ -19,15 +19,15 @@ from collections.abc import Iterator, Mapping
 from pydantic import ValidationError
 
 from breakdesk.parsers.canonical import Header, Message
-from breakdesk.parsers.controls import refuse_controls
+from breakdesk.parsers.controls import may_hold_controls, refuse_controls
 from breakdesk.parsers.errors import MalformedMessageError, UnknownMessageTypeError
-from breakdesk.parsers.source import decode_mt
+from breakdesk.parsers.source import UTF16_BOMS, decode_mt
 from breakdesk.parsers.swift import mt9xx, mt19x, mt103, mt199
 from breakdesk.parsers.swift.blocks import Envelope, normalize_newlines, split_envelopes
 from breakdesk.parsers.swift.fields import FieldRun, tokenize
 from breakdesk.parsers.swift.header import infer_mt, read_header
 from breakdesk.parsers.swift.mandatory import check_bare_end, check_mandatory
-from breakdesk.parsers.swift.processors import Processor, merged
+from breakdesk.parsers.swift.processors import DEFAULT_PROCESSORS, Processor, merged
 from breakdesk.parsers.swift.reading import MessageContext
 
 __all__ = ["parse_mt"]
@@ -53,7 +53,10 @@ def parse_mt(
     for p in procs.get("pre_text", ()):
         text = p(text)
     text = normalize_newlines(text)
-    refuse_controls(text, file=filename, mt_fields=True)
+    # The text is searched (to locate the character) only when it may hold one: UTF-16, a caller's own
+    # text hooks, or a control byte somewhere in the input (mBank's SOH/ETX framing, removed above).
+    if data[:2] in UTF16_BOMS or procs.get("pre_text") != DEFAULT_PROCESSORS.get("pre_text") or may_hold_controls(data):
+        refuse_controls(text, file=filename, mt_fields=True)
     index = 0
     for env in split_envelopes(text, filename=filename):
         runs = tokenize(env.block4, env.block4_line, bare=env.bare)

@@ -68,3 +68,22 @@ def test_utf16_xml_is_still_xml():
     xml = docs.document("camt.053.001.02", docs.camt053_v2()).replace('encoding="UTF-8"', 'encoding="UTF-16"')
     (msg,) = parsers.parse(xml.encode("utf-16"), filename="u16.xml")
     assert msg.family == "camt.053"
+
+
+def test_a_text_hook_that_adds_a_control_character_is_still_caught():
+    """The fast byte pre-check is skipped for a caller's own text hooks: what they return is searched."""
+    from breakdesk.parsers.swift import parse_mt
+
+    add_nul = lambda text: text.replace("ACME BV", "ACME\x00BV")  # noqa: E731
+    with pytest.raises(ForbiddenCharacterError) as exc:
+        list(parse_mt(STATEMENT.encode(), filename="hook.sta", processors={"pre_text": [add_nul]}))
+    assert (exc.value.line, exc.value.tag) == (6, "86")
+
+
+def test_controls_are_found_in_every_decoding():
+    from breakdesk.parsers.controls import may_hold_controls
+
+    assert not may_hold_controls(STATEMENT.replace("ACME", "AÇMÉ").encode("utf-8"))
+    assert not may_hold_controls(STATEMENT.replace("ACME", "AÇMÉ").encode("cp1252"))
+    for char in ("\x00", "\x1b", "\x7f"):
+        assert may_hold_controls(STATEMENT.replace("ACME", f"A{char}").encode("latin-1"))
