@@ -6,7 +6,10 @@
     ├── EncodingError                 bytes that decode in none of the accepted encodings
     ├── UnknownMessageTypeError       neither a SWIFT MT block structure nor an ISO 20022 Document we know
     ├── MalformedMessageError         the structure is broken (unbalanced blocks, not well-formed XML …)
+    │   ├── TruncatedMessageError     the input ends inside a message (block 4 without its '-}')
+    │   ├── ForbiddenCharacterError   NUL or another control character inside a field or ledger line
     │   └── FieldError                one field's content is wrong (tag, option, date, amount …)
+    │       └── MissingFieldError     a field the message type's standard makes mandatory is absent
     └── SchemaViolation               the document does not satisfy its XSD (only when asked to enforce)
 
 Validation *findings* (IBAN checksum, control sums, balance continuity …) are not exceptions: they are
@@ -95,6 +98,19 @@ class MalformedMessageError(ParseError):
 
 class FieldError(MalformedMessageError):
     """One field's content is invalid."""
+
+
+class TruncatedMessageError(MalformedMessageError):
+    """The input stops inside a message: what was read is not the whole message, so none of it is used."""
+
+
+class ForbiddenCharacterError(MalformedMessageError):
+    """A NUL or other control character in the data. It is refused, never stored: PostgreSQL cannot
+    store NUL in text, and no bank format carries control characters inside a field."""
+
+
+class MissingFieldError(FieldError):
+    """A field the standard makes mandatory is absent; `tag` names it (`62a`, `59a` …)."""
 
 
 class SchemaViolation(ParseError):

@@ -53,8 +53,27 @@ def read_source(source: Source, *, filename: str | None = None, max_bytes: int =
     return RawInput(data, filename)
 
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def decode_mt(data: bytes, *, filename: str | None = None) -> str:
-    """Decode MT bytes: UTF-8 (BOM stripped), then Windows-1252, then latin-1."""
+    """Decode MT bytes: UTF-16 when a byte-order mark says so, else UTF-8 (BOM stripped), then
+    Windows-1252, then latin-1.
+
+    UTF-16 without a byte-order mark cannot be told from damage reliably; its every other byte is NUL,
+    so it is refused as an encoding error here rather than as NUL characters later."""
+    if data[:2] in UTF16_BOMS:
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise EncodingError(
+                f"starts with a UTF-16 byte-order mark but is not UTF-16 (byte {exc.start}: {exc.reason})",
+                file=filename,
+            ) from None
+    head = data[:64]
+    if head.count(b"\x00") * 3 >= len(head) > 0 and (head[0::2].count(b"\x00") == 0 or head[1::2].count(b"\x00") == 0):
+        raise EncodingError("looks like UTF-16 without a byte-order mark; save it as UTF-8 (or UTF-16 with BOM)",
+                            file=filename)
     for enc in MT_ENCODINGS:
         try:
             return data.decode(enc)
@@ -66,11 +85,15 @@ def decode_mt(data: bytes, *, filename: str | None = None) -> str:
 def sniff_syntax(data: bytes, *, filename: str | None = None) -> Syntax:
     """Tell ISO 20022 XML from SWIFT MT by the first meaningful characters."""
     head = data[:4096].lstrip(b"\xef\xbb\xbf").lstrip()
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return "mx"  # UTF-16 XML
-    if head.startswith(b"<"):
+    if head[:2] in UTF16_BOMS:
+        # UTF-16 XML or UTF-16 MT: the decoded text tells (an odd cut at 4096 bytes is dropped).
+        text = head.decode("utf-16", errors="ignore").lstrip("\ufeff").lstrip()
+        if text.startswith("<"):
+            return "mx"
+    elif head.startswith(b"<"):
         return "mx"
-    text = head.decode("latin-1")
+    else:
+        text = head.decode("latin-1")
     if text.startswith("{") or text.startswith(":") or "\n:20:" in text or text.startswith("-}") or "{4:" in text:
         return "mt"
     raise UnknownMessageTypeError(

@@ -26,7 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from breakdesk.agents.recon.ledger import read_ledger_csv
+from breakdesk.agents.recon.ledger import LedgerError, read_ledger_csv
 from breakdesk.app.services import audit
 from breakdesk.app.services.access import require
 from breakdesk.app.services.errors import ConflictError
@@ -34,6 +34,7 @@ from breakdesk.app.store.models import BankEntry, BookItem, ImportBatch, StoredM
 from breakdesk.app.store.repositories.batches import find_batch
 from breakdesk.app.store.repositories.chunks import in_chunks
 from breakdesk.parsers.canonical import Entry, EntryDetail, Message, Party, Provenance, Remittance, Statement, Transaction
+from breakdesk.parsers.controls import CONTROL, describe, may_hold_controls
 from breakdesk.parsers.errors import FieldError
 
 KIND_MESSAGES = "messages"
@@ -315,18 +316,45 @@ def _book_row(batch_id: int, message_id: int, message: Message, tx: Transaction,
 # ---------------------------------------------------------------------------------- ledger CSV
 
 
+def refuse_ledger_controls(content: bytes, file_name: str, *, limit: int = 20) -> None:
+    """A NUL or other control character (not TAB/CR/LF) anywhere in a ledger is a `LedgerError` listing
+    the lines (up to `limit`), before anything is read or written.
+
+    PostgreSQL cannot store NUL in text: such a ledger used to crash the import with a traceback and
+    take the other files of the same `ingest_files` call down with it. SQLite would have stored it.
+    Either way it is damage, not data, so every backend refuses it the same way. Controls are single
+    bytes in UTF-8 (never inside a multi-byte sequence), so the bytes can be searched as latin-1."""
+    if content[:2] in (b"\xff\xfe", b"\xfe\xff") or not may_hold_controls(content):
+        return  # none; or UTF-16, which the ledger reader refuses as not UTF-8 (the real problem)
+    text = content.decode("latin-1")
+    problems: list[tuple[int, str]] = []
+    for m in CONTROL.finditer(text):
+        line = text.count("\n", 0, m.start()) + 1
+        if problems and problems[-1][0] == line:
+            continue
+        column = m.start() - text.rfind("\n", 0, m.start())
+        problems.append((line, f"{describe(m.group())} at column {column}: control characters are not ledger data"))
+        if len(problems) >= limit:
+            break
+    if problems:
+        line, why = problems[0]
+        more = f" (and {len(problems) - 1} more line(s))" if len(problems) > 1 else ""
+        raise LedgerError(f"{why}{more}", file=file_name, problems=problems)
+
+
 def import_ledger_csv(
     session: Session, *, file_name: str, content_bytes: bytes, column_map: Mapping[str, str] | None = None,
     user: str | User,
 ) -> ImportResult:
     """Import ledger lines as book items. The file is read by the one ledger reader
-    (`agents.recon.ledger`, which documents the format); any bad row refuses the whole file with a
-    `LedgerError` before anything is written."""
+    (`agents.recon.ledger`, which documents the format); any bad row, or a control character anywhere
+    (`refuse_ledger_controls`), refuses the whole file with a `LedgerError` before anything is written."""
     actor = require(session, user, "import").username
     digest = _sha256(content_bytes)
     existing = find_batch(session, sha256=digest, kind=KIND_LEDGER)
     if existing is not None:
         return ImportResult.of(existing, created=False)
+    refuse_ledger_controls(content_bytes, file_name)
     lines = read_ledger_csv(content_bytes, column_map, filename=file_name)
     with session.begin_nested():
         batch = _claim_batch(session, file_name=file_name, digest=digest, size=len(content_bytes), kind=KIND_LEDGER, actor=actor)
@@ -359,4 +387,4 @@ def import_ledger_csv(
     return result
 
 
-__all__ = ["ImportResult", "import_ledger_csv", "import_messages"]
+__all__ = ["ImportResult", "import_ledger_csv", "import_messages", "refuse_ledger_controls"]

@@ -19,6 +19,7 @@ from typing import Any
 
 from langgraph.types import Command
 from sqlalchemy import func, select
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
 from breakdesk import parsers
@@ -123,6 +124,12 @@ def ingest_files(session: Session, *, files: list[tuple[str, bytes]], user: str,
                     result = import_messages(session, file_name=name, content_bytes=data, messages=messages, user=user)
         except parsers.ParseError as exc:  # a ledger's LedgerError is one too
             report.errors.append(str(exc) if name in str(exc) else f"{name}: {exc}")
+            continue
+        except DataError as exc:
+            # A value the readers let through but the database cannot store (PostgreSQL: NUL in text).
+            # The savepoint is rolled back, so this file writes nothing and the others still import.
+            why = str(exc.orig).splitlines()[0] if exc.orig is not None else "a value it cannot store"
+            report.errors.append(f"{name}: the database refused the file ({why}); nothing of it was imported")
             continue
         (report.imported if result.created else report.duplicates).append(name)
     report.case_keys = refresh_cases(session)

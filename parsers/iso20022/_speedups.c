@@ -306,12 +306,35 @@ xpath_of(PyObject *parent, XNode *el)
 
 /* --- values -------------------------------------------------------------------------- */
 
-/* Decimal of a stripped text; bails where the reference raises (not a number, not finite) */
+/* xs:decimal's lexical form: optional sign, digits, optional '.' and digits; no exponent, no '_' */
+static int
+is_xs_decimal(PyObject *t)
+{
+    const char *s;
+    Py_ssize_t n, i = 0, digits = 0;
+    if (!PyUnicode_IS_ASCII(t))
+        return 0;
+    s = (const char *)PyUnicode_1BYTE_DATA(t);
+    n = PyUnicode_GET_LENGTH(t);
+    if (i < n && (s[i] == '+' || s[i] == '-'))
+        i++;
+    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+        digits++;
+    if (i < n && s[i] == '.')
+        for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+            digits++;
+    return i == n && digits > 0;
+}
+
+/* Decimal of a stripped text; bails where the reference raises (not an xs:decimal, not finite) */
 static PyObject *
 decimal(Ctx *cx, PyObject *t)
 {
-    PyObject *d = PyObject_CallOneArg(DECIMAL, t), *fin;
+    PyObject *d, *fin;
     int ok;
+    if (!is_xs_decimal(t))
+        BAIL(cx);
+    d = PyObject_CallOneArg(DECIMAL, t);
     if (d == NULL) {
         if (PyErr_ExceptionMatches(INVALID_OPERATION)) {
             PyErr_Clear();
@@ -393,7 +416,7 @@ date_of_text(Ctx *cx, PyObject *t)
         BAIL(cx);
     s = (const char *)PyUnicode_1BYTE_DATA(t);
     n = PyUnicode_GET_LENGTH(t);
-    if (n >= 10 && s[4] == '-' && s[7] == '-') {
+    if (n == 10 && s[4] == '-' && s[7] == '-') {  /* exactly YYYY-MM-DD; a zone or junk after it is the reference's */
         int ok = 1, y, m, d;
         static const int dim[] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
         for (int i = 0; i < 10; i++)

@@ -8,6 +8,8 @@ concatenation per element we actually visit.
 
 from __future__ import annotations
 
+import re
+
 import datetime as _dt
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -220,6 +222,8 @@ class Node:
         text = n.el.text
         if text is None or not (text := text.strip()):
             return None
+        if _XS_DECIMAL.fullmatch(text) is None:  # Decimal() alone takes 1e5, 1_000 and NaN
+            raise n.error("not a decimal amount")
         try:
             d = Decimal(text)
         except InvalidOperation:
@@ -232,10 +236,9 @@ class Node:
         n = self.find(path) if path else self
         if n is None or n.value is None:
             return None
-        try:
-            return int(n.value)
-        except ValueError:
-            raise n.error("not an integer") from None
+        if not n.value.isascii() or not n.value.isdigit():  # int() alone takes '1_0', '+5', ' 7'
+            raise n.error("not an integer (digits only)")
+        return int(n.value)
 
     def amount(self, *paths: str) -> tuple[Decimal | None, str | None]:
         """(amount, Ccy attribute) of the first path that exists."""
@@ -247,7 +250,7 @@ class Node:
             if text is None or not (text := text.strip()):
                 continue
             try:
-                d = Decimal(text)
+                d = Decimal(text) if _XS_DECIMAL.fullmatch(text) else None
             except InvalidOperation:
                 d = None
             if d is None or not d.is_finite():
@@ -276,7 +279,7 @@ class Node:
                     continue
             if "T" not in text:
                 try:
-                    return _dt.date.fromisoformat(text[:10])
+                    return parse_xs_date(text)
                 except ValueError:
                     pass
             return self._date_at(p)
@@ -307,7 +310,7 @@ class Node:
         try:
             if "T" in text:
                 return parse_xs_datetime(text).date()
-            return _dt.date.fromisoformat(text[:10])
+            return parse_xs_date(text)
         except ValueError:
             raise self.error("not an ISO date") from None
 
@@ -315,7 +318,7 @@ class Node:
         text = self.value or ""
         try:
             if "T" not in text:
-                return _dt.datetime.combine(_dt.date.fromisoformat(text[:10]), _dt.time())
+                return _dt.datetime.combine(parse_xs_date(text), _dt.time())
             return parse_xs_datetime(text)
         except ValueError:
             raise self.error("not an ISO date-time") from None
@@ -354,18 +357,35 @@ def _index(el: etree._Element) -> tuple[dict[str, etree._Element], dict[str, lis
     return kids, more
 
 
-def parse_xs_datetime(text: str) -> _dt.datetime:
-    try:
-        return _dt.datetime.fromisoformat(text)
-    except ValueError:
-        # xs:dateTime allows a bare "+hh" offset or more than 6 fraction digits; normalise them.
-        import re
+#: xs:decimal: an optional sign, digits with an optional fraction; no exponent, no '_', no NaN.
+_XS_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+#: xs:date: YYYY-MM-DD with an optional time zone (ISODate); nothing before or after it.
+_XS_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})?")
+#: xs:dateTime as banks write it: seconds and fraction optional, more than 6 fraction digits, a bare
+#: "+hh" offset. Matched whole, so `2026-11-27T10:00:00junk` is refused instead of read by prefix.
+_XS_DATETIME = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(\.\d+)?(Z|[+-]\d{2}(?::?\d{2})?)?")
 
-        m = re.fullmatch(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(\.\d+)?(Z|[+-]\d{2}(?::?\d{2})?)?", text)
-        if not m:
-            raise
-        base, frac, tz = m.groups()
-        frac = (frac or "")[:7]
-        if tz and tz != "Z" and len(tz) == 3:
-            tz += ":00"
-        return _dt.datetime.fromisoformat(base + frac + (tz or ""))
+
+def parse_xs_date(text: str) -> _dt.date:
+    """An ISODate, exactly: `2026-11-2712` or `2026-11-27junk` is a ValueError, never 2026-11-27.
+
+    A time zone suffix (allowed by xs:date) does not move the calendar date. `date.fromisoformat` alone
+    is not enough: it also takes the basic form `20261127` and week dates, which XML never carries."""
+    m = _XS_DATE.fullmatch(text)
+    if m is None:
+        raise ValueError(f"{text!r} is not an xs:date (YYYY-MM-DD)")
+    return _dt.date.fromisoformat(m.group(1))
+
+
+def parse_xs_datetime(text: str) -> _dt.datetime:
+    """An ISODateTime, exactly (see `_XS_DATETIME`); anything else is a ValueError."""
+    m = _XS_DATETIME.fullmatch(text)
+    if m is None:
+        raise ValueError(f"{text!r} is not an xs:dateTime (YYYY-MM-DDThh:mm:ss)")
+    base, frac, tz = m.groups()
+    frac = (frac or "")[:7]
+    if tz and tz != "Z" and len(tz) == 3:
+        tz += ":00"
+    elif tz and tz != "Z" and len(tz) == 5:
+        tz = tz[:3] + ":" + tz[3:]
+    return _dt.datetime.fromisoformat(base + frac + (tz or ""))

@@ -7,6 +7,9 @@
     header.py      blocks 1/2/3/5 → Header; MT type inference for bare text
     mt103.py       MT103, MT202, MT202COV (+ returns/rejects)     mt19x.py  MT192/292, MT196/296
     mt199.py       MT199/299 free format                          mt9xx.py  MT940/942/950, MT900/910
+    mandatory.py   each family's mandatory fields; a bare MT942's proof of its end
+
+Text with NUL or other control characters is refused first (`parsers.controls`).
 """
 
 from __future__ import annotations
@@ -16,13 +19,15 @@ from collections.abc import Iterator, Mapping
 from pydantic import ValidationError
 
 from breakdesk.parsers.canonical import Header, Message
+from breakdesk.parsers.controls import may_hold_controls, refuse_controls
 from breakdesk.parsers.errors import MalformedMessageError, UnknownMessageTypeError
-from breakdesk.parsers.source import decode_mt
+from breakdesk.parsers.source import UTF16_BOMS, decode_mt
 from breakdesk.parsers.swift import mt9xx, mt19x, mt103, mt199
 from breakdesk.parsers.swift.blocks import Envelope, normalize_newlines, split_envelopes
 from breakdesk.parsers.swift.fields import FieldRun, tokenize
 from breakdesk.parsers.swift.header import infer_mt, read_header
-from breakdesk.parsers.swift.processors import Processor, merged
+from breakdesk.parsers.swift.mandatory import check_bare_end, check_mandatory
+from breakdesk.parsers.swift.processors import DEFAULT_PROCESSORS, Processor, merged
 from breakdesk.parsers.swift.reading import MessageContext
 
 __all__ = ["parse_mt"]
@@ -48,23 +53,25 @@ def parse_mt(
     for p in procs.get("pre_text", ()):
         text = p(text)
     text = normalize_newlines(text)
+    # The text is searched (to locate the character) only when it may hold one: UTF-16, a caller's own
+    # text hooks, or a control byte somewhere in the input (mBank's SOH/ETX framing, removed above).
+    if data[:2] in UTF16_BOMS or procs.get("pre_text") != DEFAULT_PROCESSORS.get("pre_text") or may_hold_controls(data):
+        refuse_controls(text, file=filename, mt_fields=True)
     index = 0
     for env in split_envelopes(text, filename=filename):
         runs = tokenize(env.block4, env.block4_line, bare=env.bare)
         if not runs and not env.bare:
             raise MalformedMessageError("message has no fields in block 4", file=filename, line=env.line)
-        previous: Message | None = None
         for run in runs:
-            msg = _message(env, run, index, filename, procs, previous if env.bare else None)
+            msg = _message(env, run, index, filename, procs)
             if msg is None:
                 continue
             yield msg
-            previous = msg
             index += 1
 
 
 def _message(
-    env: Envelope, run: FieldRun, index: int, filename: str | None, procs: dict, previous: Message | None
+    env: Envelope, run: FieldRun, index: int, filename: str | None, procs: dict
 ) -> Message | None:
     preamble = run.preamble
     for p in procs.get("pre_preamble", ()):
@@ -86,14 +93,10 @@ def _message(
             raise MalformedMessageError("a '-' line inside block 4", file=filename, line=f.line, fragment="-")
     line = run.line if env.bare else env.line
     header, mt = read_header(env, filename) if not env.bare else (Header(), None)
-    continues = None
     if mt is None:
+        # Bare text: statement lines after a '-' without a new :20: are not a statement (no :20:, no
+        # balances); `check_mandatory` refuses them instead of continuing the previous one.
         mt = infer_mt(fields, filename=filename, line=line)
-        # Bare text: statement lines after a '-' without a new :20: continue the previous statement
-        # (wolph's multiline.sta); they become their own message on the same account and currency.
-        if fields[0].tag != "20" and mt in ("940", "942", "950") and previous is not None and previous.statements:
-            continues = previous.statements[0]
-            mt = previous.family[2:]
     kind = _FAMILY_KIND.get(mt)
     if kind is None:
         raise UnknownMessageTypeError(f"MT{mt} is not a message type Breakdesk reads", file=filename, line=line)
@@ -102,15 +105,18 @@ def _message(
         message_type = "MT202COV"
     ctx = MessageContext(
         file=filename, message_index=index, message_type=message_type, fields=fields, processors=procs, line=line,
-        continues=continues,
     )
     try:
-        return _build(ctx, header, mt, kind, family)
+        msg = _build(ctx, header, mt, kind, family)
     except ValidationError as exc:  # a value our grammar let through but the model refuses
         raise MalformedMessageError(
             f"value refused by the canonical model: {exc.errors()[0].get('msg')}", file=filename, line=line,
             message_type=message_type, message_index=index,
         ) from None
+    # After the fields are read, so a bad field is reported where it is before what is missing.
+    check_mandatory(message_type, fields, file=filename, line=line, message_index=index)
+    check_bare_end(message_type, fields, closed=run.closed, file=filename, message_index=index)
+    return msg
 
 
 def _build(ctx: MessageContext, header: Header, mt: str, kind: str, family: str) -> Message:

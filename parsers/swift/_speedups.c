@@ -1096,8 +1096,8 @@ statement_line(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     amount_len = p - amount_start;
     if (amount_len < 1 || amount_len > 20 || s[amount_start] == ',')
         Py_RETURN_NONE;
-    if ((comma >= 0 ? comma : p) - amount_start > 15)
-        Py_RETURN_NONE;
+    if (comma < 0 || comma - amount_start > 15)
+        Py_RETURN_NONE; /* no decimal comma: the reference refuses it (values.amount) */
     /* type [A-Z][A-Z0-9 ]{3} */
     if (p + 4 > n || !(s[p] >= 'A' && s[p] <= 'Z'))
         Py_RETURN_NONE;

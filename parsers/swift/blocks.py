@@ -10,8 +10,8 @@ Accepted shapes, all in one file and mixed:
 * bare block-4 text (no braces at all), which most bank statement exports are. Bare text is returned
   as one envelope with `bare=True`; `fields.split_bare` cuts it into messages.
 
-Unbalanced braces, unknown block ids and block 4 without its `-}` terminator raise
-`MalformedMessageError` with the line where the problem starts.
+Unbalanced braces and unknown block ids raise `MalformedMessageError`, block 4 without its `-}`
+terminator `TruncatedMessageError`, each with the line where the problem starts.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from breakdesk.parsers.errors import MalformedMessageError
+from breakdesk.parsers.errors import MalformedMessageError, TruncatedMessageError
 
 _SKIP = re.compile(r"[\s$]*")
 _BLOCK_START = re.compile(r"\{([0-9A-Z]{1,3}):")
@@ -132,8 +132,8 @@ def _read_blocks(text: str, pos: int, line: int, filename: str | None) -> tuple[
         elif block_id == "4" and not text.startswith("{", body):
             close = text.find("\n-}", body - 1)
             if close < 0:
-                raise MalformedMessageError(
-                    "block 4 is not closed by a '-}' line", file=filename, line=line,
+                raise TruncatedMessageError(
+                    "block 4 is not closed by a '-}' line (the file ends inside the message)", file=filename, line=line,
                     fragment=text[pos : pos + 40],
                 )
             content_start = body

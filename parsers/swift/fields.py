@@ -41,6 +41,8 @@ class FieldRun:
     fields: list[RawField]
     line: int
     preamble: list[tuple[int, str]]
+    #: Bare text: a '-' line ended the run (its end is proven). A braced block 4 always has its '-}'.
+    closed: bool = False
 
 
 def drop_spaces_before_newlines(value: str) -> str:
@@ -64,11 +66,13 @@ def tokenize(text: str, first_line: int, *, bare: bool) -> list[FieldRun]:
         if tokens and not current.preamble and tokens[0].tag != "-":
             current.line = tokens[0].line
         current.fields = tokens
+        current.closed = True
         return [current] if tokens or current.preamble else []
     runs: list[FieldRun] = []
     for f in tokens:
         if f.tag == "-":  # ends a message; text after it on its lines is stray
             if current.fields or current.preamble:
+                current.closed = True
                 runs.append(current)
             current = FieldRun([], f.line + 1, [])
             if f.value:

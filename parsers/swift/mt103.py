@@ -120,7 +120,7 @@ def read_transaction(ctx: MessageContext, fields: list[RawField], *, cover_b: bo
         if cover_b:
             data["amount"], data["currency"] = None, None
         else:
-            raise ctx.error(f"an {ctx.message_type} needs field :32A:", line=first_line)
+            raise ctx.missing("32A")  # located at the message, as `mandatory.check_mandatory` does
     bank_transfer = ctx.message_type.startswith(("MT202", "MT205")) and not cover_b
     return _build(ctx, data, remittance, first_line, bank_transfer)
 

@@ -22,6 +22,6 @@ def read_free_format(ctx: MessageContext) -> FreeFormat:
         else:
             raise ctx.error(f"does not belong in an {ctx.message_type}", f)
     if "reference" not in data or not narrative:
-        raise ctx.error(f"an {ctx.message_type} needs fields :20: and :79:", line=ctx.line)
+        raise ctx.missing("20" if "reference" not in data else "79")
     text = "\n".join(narrative)
     return FreeFormat(provenance=ctx.provenance(line), narrative=text, reason_codes=mentioned_codes(text), **data)

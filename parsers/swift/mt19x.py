@@ -59,7 +59,7 @@ def read_cancellation_request(ctx: MessageContext) -> CancellationRequest:
                 raise ctx.error(str(exc), f) from None
         # Any other copied field of the original message is kept out of the model on purpose.
     if "cancellation_id" not in data:
-        raise ctx.error(f"an {ctx.message_type} needs field :20:", line=ctx.line)
+        raise ctx.missing("20")
     return CancellationRequest(provenance=ctx.provenance(line), **data)
 
 
@@ -91,7 +91,7 @@ def read_cancellation_answer(ctx: MessageContext) -> CancellationAnswer:
             g = ctx.read(f)
             data["original_amount"], data["original_currency"] = g["amount"], g["currency"]
     if "assignment_id" not in data:
-        raise ctx.error(f"an {ctx.message_type} needs field :20:", line=ctx.line)
+        raise ctx.missing("20")
     if "76" not in {f.tag for f in ctx.fields}:
-        raise ctx.error(f"an {ctx.message_type} needs field :76: (the answer)", line=ctx.line)
+        raise ctx.missing("76")
     return CancellationAnswer(provenance=ctx.provenance(line), **data)

@@ -98,12 +98,6 @@ def read_statement(ctx: MessageContext, kind: str) -> Statement:
     first_line = ctx.fields[0].line if ctx.fields else ctx.line
     prov = ctx.provenance
     mt = ctx.message_type
-    if ctx.continues is not None:
-        # A headless run after '-' (no :20:) continues the previous statement's account.
-        prev = ctx.continues
-        currency = prev.currency
-        for key in ("statement_id", "related_reference", "account", "account_scheme", "servicer", "sequence_number", "page"):
-            stmt[key] = getattr(prev, key)
 
     pending: list | None = None  # [:61: field, its :86: text, its :NS: text]
     fast = _fast_path(ctx)  # takes runs of plain statement lines; `_entry` reads the others
@@ -136,7 +130,7 @@ def read_statement(ctx: MessageContext, kind: str) -> Statement:
         seen.add(tag)
         if tag == "61":
             if currency is None:
-                raise ctx.error("no currency known for this entry (no :60a: or :34F: before it)", f)
+                raise ctx.missing("60a", line=f.line, why=" before this entry (no currency known: no :60a: or :34F: before it)")
             if fast is not None and i - 1 != refused:
                 units = units if units is not None else minor_units(currency)
                 taken = fast(fields, i - 1, currency, units, ctx.file, ctx.message_index, entries)
@@ -232,7 +226,7 @@ def read_confirmation(ctx: MessageContext, credit: bool) -> Statement:
         else:
             raise ctx.error(f"does not belong in an {ctx.message_type}", f)
     if g32 is None or entry_field is None:
-        raise ctx.error(f"an {ctx.message_type} needs field :32A:", line=ctx.line)
+        raise ctx.missing("32A")
     if agent is not None:
         counterparty = counterparty or Party()
         counterparty.agent = counterparty.agent or agent

@@ -15,14 +15,13 @@ documents the bank habit it absorbs.
 A few tolerances sit in the grammar itself because they are unambiguous and on the hot path; they
 are listed here so every deviation we accept is documented in one place:
 
-* amounts without a decimal comma (`:34F:PLN0`, mBank) are read as whole units (`values.amount`);
+* a :34F: floor limit without its decimal comma (`:34F:PLN0`, mBank) is read as whole units
+  (`tags.FloorLimit`); every other amount without its comma is an error (`values.amount`);
 * the :61: customer reference may exceed 16 characters (ASN Bank puts an IBAN there) and the
   transaction type may be `S   ` (Sberbank) (`tags.StatementLine`);
 * a :61: funds code letter after the C/D mark (`CR`, `DD`, `CF` …) is recognised and not stored;
 * block 1 with an 11-character BIC and no terminal letter (GoPlasmatic MT942) (`header._BLOCK1_BIC11`);
 * :NS: fields (Sberbank/Hungarian exports) are kept as narratives (`mt9xx.read_statement`);
-* statement lines after a `-` without a new :20: continue the previous statement's account as a
-  message of their own (`parse_mt`, wolph's multiline.sta);
 * a second line of :25: holding a BIC.
 """
 

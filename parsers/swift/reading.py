@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from breakdesk.parsers.canonical import Provenance
-from breakdesk.parsers.errors import FieldError
+from breakdesk.parsers.errors import FieldError, MissingFieldError
 from breakdesk.parsers.construct import construct
 from breakdesk.parsers.swift.fields import RawField
 from breakdesk.parsers.swift.tags import TAG_BY_ID
@@ -21,7 +21,6 @@ class MessageContext:
     fields: list[RawField]
     processors: dict[str, list[Any]]
     line: int
-    continues: Any = None  # the Statement a headless bare run continues (see parse_mt)
     _pre: dict[str, list[Any]] = field(default_factory=dict)
     _post: dict[str, list[Any]] = field(default_factory=dict)
 
@@ -44,6 +43,13 @@ class MessageContext:
             fragment=f.value if f is not None else None,
             message_type=self.message_type,
             message_index=self.message_index,
+        )
+
+    def missing(self, name: str, *, line: int | None = None, why: str = "") -> MissingFieldError:
+        """A mandatory field `name` (as the standard writes it: `32A`, `76`, `60a`) is absent."""
+        return MissingFieldError(
+            f"an {self.message_type} needs field :{name}:{why}", file=self.file, line=line or self.line, tag=name,
+            message_type=self.message_type, message_index=self.message_index,
         )
 
     def read(self, f: RawField) -> dict[str, Any]:

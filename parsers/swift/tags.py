@@ -118,11 +118,14 @@ class DateTimeIndication(Tag):
 
 
 class FloorLimit(Tag):
+    """:34F: floor limit of an MT942. mBank writes `PLN0` without the mandatory comma; a floor limit is
+    a reporting threshold, not money booked or a balance, so it is the one amount read without it."""
+
     id, ids, slug = "34F", ("34F",), "floor_limit"
     pattern = r"(?P<currency>[A-Z]{3})(?P<mark>[CD])?(?P<amount>[0-9,]{1,20})"
 
     def convert(self, g):
-        g["amount"] = v.amount(g["amount"], g["currency"])
+        g["amount"] = v.amount(g["amount"], g["currency"], comma_required=False)
         return g
 
 

@@ -84,16 +84,21 @@ def currency(text: str) -> str:
     return text
 
 
-def amount(text: str, ccy: str | None = None) -> Decimal:
+def amount(text: str, ccy: str | None = None, *, comma_required: bool = True) -> Decimal:
     """Comma-decimal MT amount → Decimal, padded to the currency's ISO 4217 minor units.
 
-    More decimals than the currency allows is an error (SWIFT network rule C03). A missing decimal
-    comma is accepted (several banks write `PLN0`): the digits are unambiguous.
+    The decimal comma is mandatory (SWIFT amount format `15d`, network rule T40/T43): `131193` is
+    refused, never read as `131193,00`, because a closing balance cut from `131193,19` looks exactly
+    like that. Only a caller that documents a bank habit passes `comma_required=False` (the :34F:
+    floor limit, see `tags.FloorLimit`). More decimals than the currency allows is an error (rule C03).
     """
     m = _AMOUNT_RE.match(text)
     if m is None:
         raise ValueProblem(f"amount {text!r} is not digits with one decimal comma")
-    whole, frac = m.group(1), m.group(2) or ""
+    whole, frac = m.group(1), m.group(2)
+    if frac is None and comma_required:
+        raise ValueProblem(f"amount {text!r} has no decimal comma (SWIFT amounts always carry one, e.g. '{text},')")
+    frac = frac or ""
     units = minor_units(ccy) if ccy else None
     if units is not None:
         if len(frac) > units:

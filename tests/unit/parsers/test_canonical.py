@@ -57,6 +57,8 @@ PUBLIC = {
     "PostalAddress", "Provenance", "Reason", "Remittance", "SchemaViolation", "Statement", "Status",
     "StructuredRemittance", "Transaction", "UnknownMessageTypeError", "UnsafeXMLError", "iter_messages",
     "message_json_schema", "parse", "parse_file", "validate", "validate_messages",
+    # Issue #21: specific, located damage types, so per-entry leniency (issue #16) can tell them apart.
+    "ForbiddenCharacterError", "MissingFieldError", "TruncatedMessageError",
 }
 
 

@@ -131,6 +131,60 @@ def test_missing_mandatory_elements_are_field_errors():
         list(parse_mx(docs.document("camt.053.001.08", bad_date).encode()))
 
 
+@pytest.mark.parametrize("junk", ["2024-02-2912", "2024-02-29junk", "20240229", "2024-W09-4"])
+@pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "reference"])
+def test_a_date_with_anything_after_it_is_an_error_at_its_xpath_not_a_prefix_read(junk, compiled, monkeypatch):
+    """Issue #21: `2026-11-2712` and `2026-11-27junk` used to read as 2026-11-27 (a `[:10]` slice)."""
+    if not compiled:
+        from breakdesk.parsers.iso20022 import statements
+
+        monkeypatch.setattr(statements, "_fast_entries", None)
+        monkeypatch.setattr(statements, "_fast_entry", None)
+    text = docs.camt053_v2().replace("<ValDt><Dt>2024-02-29</Dt>", f"<ValDt><Dt>{junk}</Dt>")
+    with pytest.raises(FieldError, match="date") as info:
+        list(parse_mx(docs.document("camt.053.001.02", text).encode(), filename="dates.xml"))
+    assert info.value.xpath == "/Document/BkToCstmrStmt/Stmt[1]/Ntry[1]/ValDt[1]/Dt[1]"
+    assert info.value.file == "dates.xml" and info.value.line
+
+
+@pytest.mark.parametrize("junk", ["2024-03-01T06:00:00junk", "2024-03-01T06", "2024-03-01T06:00:00+01:00x"])
+def test_a_date_time_with_anything_after_it_is_an_error_at_its_xpath(junk):
+    text = docs.camt053_v2().replace("<GrpHdr><MsgId>STMT-MSG-1</MsgId><CreDtTm>2024-03-01T06:00:00",
+                                     f"<GrpHdr><MsgId>STMT-MSG-1</MsgId><CreDtTm>{junk}")
+    with pytest.raises(FieldError, match="date-time") as info:
+        list(parse_mx(docs.document("camt.053.001.02", text).encode(), filename="dt.xml"))
+    assert info.value.xpath == "/Document/BkToCstmrStmt/GrpHdr[1]/CreDtTm[1]"
+
+
+@pytest.mark.parametrize("junk", ["5e1", "5_0.00", "50.00e0", "Infinity", "0x32"])
+@pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "reference"])
+def test_an_amount_that_is_not_an_xs_decimal_is_an_error_at_its_xpath(junk, compiled, monkeypatch):
+    """`Decimal()` alone reads 5e1 and 5_0.00 as 50: an amount parses exactly or not at all (issue #21)."""
+    if not compiled:
+        from breakdesk.parsers.iso20022 import statements
+
+        monkeypatch.setattr(statements, "_fast_entries", None)
+        monkeypatch.setattr(statements, "_fast_entry", None)
+    text = docs.camt053_v2().replace(">50.00</Amt><CdtDbtInd>CRDT", f">{junk}</Amt><CdtDbtInd>CRDT")
+    with pytest.raises(FieldError, match="decimal") as info:
+        list(parse_mx(docs.document("camt.053.001.02", text).encode(), filename="amt.xml"))
+    assert info.value.xpath == "/Document/BkToCstmrStmt/Stmt[1]/Ntry[1]/Amt[1]" and info.value.fragment == junk
+
+
+@pytest.mark.parametrize("junk", ["1_0", "+2", "2.0", "٢"])
+def test_a_count_that_is_not_digits_is_an_error_at_its_xpath(junk):
+    text = docs.camt053_v2().replace("<TtlNtries><NbOfNtries>2</NbOfNtries>", f"<TtlNtries><NbOfNtries>{junk}</NbOfNtries>")
+    with pytest.raises(FieldError, match="integer") as info:
+        list(parse_mx(docs.document("camt.053.001.02", text).encode(), filename="n.xml"))
+    assert info.value.xpath == "/Document/BkToCstmrStmt/Stmt[1]/TxsSummry[1]/TtlNtries[1]/NbOfNtries[1]"
+
+
+def test_exact_dates_with_a_time_zone_still_read():
+    text = docs.camt053_v2().replace("<ValDt><Dt>2024-02-29</Dt>", "<ValDt><Dt>2024-02-29+01:00</Dt>")
+    (msg,) = parse_mx(docs.document("camt.053.001.02", text).encode())
+    assert str(msg.statements[0].entries[0].value_date) == "2024-02-29"
+
+
 def test_size_limit():
     with pytest.raises(InputTooLargeError):
         list(parse_mx(b"<Document/>" + b" " * 100, filename="big.xml", max_bytes=50))

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from breakdesk.parsers.errors import FieldError
+from breakdesk.parsers.errors import FieldError, MissingFieldError
 from mt_helpers import parse, wrap
 
 MT103 = """\
@@ -107,7 +107,7 @@ def test_returns_and_rejects_in_field_72(field72, kind, code, info):
 
 
 def test_bare_mt103_type_is_inferred():
-    (msg,) = parse(":20:X\n:32A:240101EUR1,\n:59:BEN\n")
+    (msg,) = parse(":20:X\n:23B:CRED\n:32A:240101EUR1,\n:50K:ORD\n:59:BEN\n:71A:SHA\n")
     assert msg.message_type == "MT103" and not msg.header.has_application_header
 
 
@@ -129,3 +129,33 @@ def test_field_errors_name_file_line_and_tag(bad, tag, line):
     err = exc.value
     assert (err.file, err.line, err.tag) == ("pay.fin", line, tag)
     assert f"pay.fin:{line}" in str(err) and err.fragment
+
+
+@pytest.mark.parametrize("tag, name", [
+    ("20", "20"), ("23B", "23B"), ("32A", "32A"), ("50F", "50a"), ("59", "59a"), ("71A", "71A"),
+])
+def test_an_mt103_without_a_mandatory_field_is_refused_naming_it(tag, name):
+    """Issue #21: an MT103 without :59: was read with a warning only (6/6)."""
+    lines, skip = [], False
+    for ln in MT103.split("\n"):  # drop the field and its continuation lines
+        if ln.startswith(":"):
+            skip = ln.startswith(f":{tag}:")
+        if not skip:
+            lines.append(ln)
+    with pytest.raises(MissingFieldError) as exc:
+        parse(wrap("103", "\n".join(lines)), filename="p.fin")
+    assert (exc.value.file, exc.value.tag, exc.value.message_type, exc.value.line) == ("p.fin", name, "MT103", 1)
+
+
+@pytest.mark.parametrize("mt, text, name", [
+    ("202", ":20:R\n:21:REL\n:32A:240101EUR1,\n", "58a"),
+    ("202", ":20:R\n:32A:240101EUR1,\n:58A:BANKDEFF\n", "21"),
+    ("202", ":20:R\n:21:REL\n:32A:240101EUR1,\n:58A:BANKDEFF\n:50K:ORD\n", "59a"),  # COV sequence B
+    ("192", ":20:R\n:21:REL\n", "11S"),
+    ("196", ":20:R\n:21:REL\n:11R:103\n240101\n", "76"),
+    ("199", ":20:R\n:21:REL\n", "79"),
+])
+def test_other_payment_families_need_their_mandatory_fields(mt, text, name):
+    with pytest.raises(MissingFieldError) as exc:
+        parse(wrap(mt, text), filename="o.fin")
+    assert exc.value.tag == name

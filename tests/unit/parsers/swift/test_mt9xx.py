@@ -4,7 +4,14 @@ from decimal import Decimal
 
 import pytest
 
-from breakdesk.parsers.errors import FieldError, MalformedMessageError, ParseError, UnknownMessageTypeError
+from breakdesk.parsers.errors import (
+    FieldError,
+    MalformedMessageError,
+    MissingFieldError,
+    ParseError,
+    TruncatedMessageError,
+    UnknownMessageTypeError,
+)
 from mt_helpers import STATEMENT, parse, wrap
 
 
@@ -115,11 +122,15 @@ def test_several_messages_crlf_bom_and_latin1():
     assert latin[0].statements[0].entries[0].counterparty.name == "ACME BV"
 
 
-def test_headless_continuation_after_dash_keeps_account_and_currency():
-    msgs = parse(STATEMENT + "-\n:61:2402030203C5,NMSCREF\nDETAIL\n")
-    assert len(msgs) == 2
-    st = msgs[1].statements[0]
-    assert (st.statement_id, st.account, st.currency, st.entries[0].supplementary_details) == ("STMT1", "DE89370400440532013000", "EUR", "DETAIL")
+def test_statement_lines_after_dash_without_a_new_statement_are_refused_not_continued():
+    """Lines after a statement's '-' with no :20: and no balances are no statement: they used to be read
+    as a continuation of the previous one (wolph's multiline.sta), which nothing balances (issue #21)."""
+    with pytest.raises(MissingFieldError, match="no currency") as exc:
+        parse(STATEMENT + "-\n:61:2402030203C5,NMSCREF\nDETAIL\n", filename="cont.sta")
+    assert (exc.value.file, exc.value.line, exc.value.tag) == ("cont.sta", 10, "60a")
+    with pytest.raises(MissingFieldError) as exc:  # with a currency it is still no statement
+        parse(STATEMENT + "-\n:60F:C240202EUR849,50\n:61:2402030203C5,NMSCREF\n", filename="cont.sta")
+    assert (exc.value.line, exc.value.tag) == (10, "20")
 
 
 @pytest.mark.parametrize(
@@ -128,6 +139,8 @@ def test_headless_continuation_after_dash_keeps_account_and_currency():
         ((":61:2402010201D", ":61:2402300201D"), 5, "61", FieldError),  # Feb 30 value date
         ((":61:2402010201D", ":61:2402010230D"), 5, "61", FieldError),  # Feb 30 entry date
         (("D250,50NTRF", "D250.50NTRF"), 5, "61", FieldError),  # malformed amount
+        (("D250,50NTRF", "D25050NTRF"), 5, "61", FieldError),  # no decimal comma (issue #21)
+        (("EUR849,50", "EUR849"), 8, "62F", FieldError),  # closing balance cut before its comma
         ((":60F:C240131EUR1000,00", ":60F:C240131EURO1000,00"), 4, "60F", FieldError),  # bad currency
         ((":62F:", ":25:X\n:62F:"), 8, "25", FieldError),  # :25: after the entries
         ((":28C:7/2", ":28C:7/2\n:99:X"), 4, "99", FieldError),  # tag foreign to MT940
@@ -165,3 +178,70 @@ def test_hot_path_field_dicts_match_the_canonical_model():
     from breakdesk.parsers.swift.mt9xx import _NO_PARTY
 
     check_exact_fields(Party, set(_NO_PARTY))
+
+
+def _without(text: str, tag: str) -> str:
+    return "\n".join(ln for ln in text.split("\n") if not ln.startswith(f":{tag}:"))
+
+
+@pytest.mark.parametrize("tag, name", [("20", "20"), ("25", "25a"), ("28C", "28C"), ("60F", "60a"), ("62F", "62a")])
+def test_a_statement_without_a_mandatory_field_is_refused_naming_it(tag, name):
+    """Issue #21: statements without :20: (26/39), :25: (22/24) or :62F: (15/18 mutated files) were read."""
+    text = _without(STATEMENT, tag)
+    with pytest.raises(MissingFieldError) as exc:
+        parse(text, filename="m.sta")
+    err = exc.value
+    assert (err.file, err.tag, err.message_type) == ("m.sta", name, "MT940")
+    # A missing closing balance is located where the statement stops, a missing opening balance at the
+    # first entry that needed its currency, the others at the statement's first line.
+    assert err.line == {"62a": 7, "60a": 4}.get(name, 1)
+    for mt in ("940", "950"):
+        with pytest.raises(MissingFieldError) as exc:
+            parse(wrap(mt, text), filename="m.fin")
+        assert exc.value.tag == name
+
+
+def test_an_mt940_cut_inside_86_is_refused_not_read_as_shorter():
+    """Issue #21: an MT940 cut inside :86: parsed with exit 0 (8 of 10 entries, no :62F:, the second
+    statement gone). Bare text: the cut statement lacks :62a:. In blocks: block 4 lacks its '-}'."""
+    two = STATEMENT + "-\n" + STATEMENT.replace("STMT1", "STMT2")
+    cut = two[: two.index("/REMI/INVOICE 77", two.index("STMT2"))]
+    with pytest.raises(MissingFieldError) as exc:
+        parse(cut, filename="cut.sta")
+    assert (exc.value.tag, exc.value.line) == ("62a", 15)
+    braced = wrap("940", STATEMENT) + "\n" + wrap("940", STATEMENT.replace("STMT1", "STMT2"))
+    cut = braced[: braced.index("/REMI/INVOICE 77", braced.index("STMT2"))]
+    with pytest.raises(TruncatedMessageError) as exc:
+        parse(cut, filename="cut.fin")
+    assert exc.value.file == "cut.fin" and exc.value.line == 11  # where the cut message starts
+
+
+@pytest.mark.parametrize("mt, text, name", [
+    ("942", ":20:R\n:25:ACC\n:28C:1\n:13D:2401011200+0100\n", "34F"),
+    ("942", ":20:R\n:25:ACC\n:28C:1\n:34F:EUR0,\n:61:240101C1,NTRFX\n", "13D"),
+    ("900", ":20:R\n:25:ACC\n:32A:240101EUR1,\n", "21"),
+    ("910", ":20:R\n:21:X\n:32A:240101EUR1,\n:52A:BANKDEFF\n", "25a"),
+    ("910", ":20:R\n:21:X\n:25:ACC\n:32A:240101EUR1,\n", "50a"),  # rule C1: 50a or 52a
+])
+def test_other_statement_families_need_their_mandatory_fields(mt, text, name):
+    with pytest.raises(MissingFieldError) as exc:
+        parse(wrap(mt, text), filename="o.fin")
+    assert (exc.value.tag, exc.value.message_type) == (name, f"MT{mt}")
+
+
+MT942 = ":20:R\n:25:ACC\n:28C:1\n:34F:EUR0,\n:13D:2401011200+0100\n:61:240101C1,NTRFX\n:86:ONE\n:61:240101C2,NTRFY\n"
+
+
+@pytest.mark.parametrize("tail, whole", [("", False), ("-\n", True), (":90C:2EUR3,\n", True)])
+def test_a_bare_mt942_must_prove_its_end(tail, whole):
+    """An MT942 has no closing balance, so a cut after any entry keeps every mandatory field: bare text
+    must end with '-' or the 90D/90C summary (found by the truncation fuzz over the corpus)."""
+    if whole:
+        (msg,) = parse(MT942 + tail)
+        assert len(msg.statements[0].entries) == 2
+    else:
+        with pytest.raises(TruncatedMessageError) as exc:
+            parse(MT942 + tail, filename="r.sta")
+        assert (exc.value.file, exc.value.line, exc.value.tag) == ("r.sta", 8, "61")
+    (msg,) = parse(wrap("942", MT942))  # in blocks the '-}' proves it
+    assert len(msg.statements[0].entries) == 2

@@ -47,6 +47,7 @@ def test_the_compiled_fast_path_is_built_and_used():
         ("2402310201D250,50NTRFX", None, "an impossible value date"),
         ("2402010201D250,505NTRFX", None, "more decimals than EUR has"),
         ("2402010201D2,50,5NTRFX", None, "two decimal commas"),
+        ("2402010201D250NTRFX", None, "no decimal comma: the reference refuses it (issue #21)"),
         ("2402010201X250,50NTRFX", None, "no credit/debit mark"),
         ("2402010201D250,50NTRF0440121470966      W.P. Jansen", None, "Rabobank's counterparty after the type"),
         ("2402010201D250,50NTRFKÖLN", None, "non-ASCII in :61:"),
@@ -154,8 +155,8 @@ def statements(draw) -> str:
 
 @SETTINGS
 @given(statements())
-@example(":20:S\n:25:X\n:60F:C240131EUR1,\n:61:2402010201D250,50NTRFINV//B\n:86:/ORDP//NAME/A/IBAN/NL91ABNA0417164300/REMI/STRD/CUR/RF18539007547034/X\n")
-@example(":20:S\n:25:X\n:60F:C240131EUR1,\n:61:2402010201C1,NTRF\n:86:/RTRN/MD06/reason/ /BENM//NAME/B/CNTP/NL91ABNA0417164300/ABNANL2A/Shop/AMS/\n")
+@example(":20:S\n:25:X\n:28C:1\n:60F:C240131EUR1,\n:61:2402010201D250,50NTRFINV//B\n:86:/ORDP//NAME/A/IBAN/NL91ABNA0417164300/REMI/STRD/CUR/RF18539007547034/X\n:62F:C240131EUR1,\n")
+@example(":20:S\n:25:X\n:28C:1\n:60F:C240131EUR1,\n:61:2402010201C1,NTRF\n:86:/RTRN/MD06/reason/ /BENM//NAME/B/CNTP/NL91ABNA0417164300/ABNANL2A/Shop/AMS/\n:62F:C240131EUR1,\n")
 def test_generated_statements_read_the_same_with_and_without_the_fast_path(text):
     assert_reads_alike(lambda: list(parse_mt(text.encode("utf-8"), filename="gen.sta")))
 

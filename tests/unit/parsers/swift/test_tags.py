@@ -71,10 +71,25 @@ def test_amounts_follow_iso4217_minor_units():
     assert amount("1234,", "JPY") == Decimal("1234")
     assert amount("7,125", "BHD") == Decimal("7.125")
     assert amount("10,5", "DEM") == Decimal("10.5")  # historic currency: kept as written
-    assert amount("0", "PLN") == Decimal("0.00")
-    for bad, ccy in (("1,234", "USD"), ("1.5", "EUR"), ("1,2,3", "EUR"), (",5", "EUR"), ("", "EUR")):
+    assert amount("0", "PLN", comma_required=False) == Decimal("0.00")
+    for bad, ccy in (("1,234", "USD"), ("1.5", "EUR"), ("1,2,3", "EUR"), (",5", "EUR"), ("", "EUR"), ("0", "PLN")):
         with pytest.raises(ValueProblem):
             amount(bad, ccy)
+
+
+@pytest.mark.parametrize("tag, value", [
+    ("62F", "C240101EUR131193"), ("60F", "C240101EUR0"), ("32A", "240101EUR1000"), ("33B", "EUR5"), ("71F", "EUR5"),
+    ("90D", "2EUR10"), ("36", "1"),
+])
+def test_an_amount_without_its_decimal_comma_is_refused(tag, value):
+    """Issue #21: a closing balance cut from `131193,19` to `131193` read as 131193.00."""
+    with pytest.raises(ValueProblem, match="decimal comma"):
+        TAG_BY_ID[tag].parse(value)
+
+
+def test_the_floor_limit_alone_is_read_without_its_comma():
+    # mBank's MT942 writes `:34F:PLN0` (the corpus file wolph-mt940/mBank/mt942.sta).
+    assert TAG_BY_ID["34F"].parse("PLN0")["amount"] == Decimal("0.00")
 
 
 @pytest.mark.parametrize("tag, value", [("32A", "240101EU1,"), ("32A", "240101eur1,"), ("71A", "ALL"), ("11S", "10324")])
