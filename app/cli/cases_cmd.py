@@ -7,7 +7,6 @@ workspace, so "what is wrong with these three messages?" needs no setup.
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 from pathlib import Path
@@ -16,12 +15,9 @@ import click
 
 from breakdesk.app.cli.ledger_option import ledger_columns_option
 from breakdesk.app.cli.parse_cmds import expand_paths
+from breakdesk.app.cli.signin import signed_in
 
 CASE_KEY = re.compile(r"^CASE-[0-9A-F]{10}$")
-
-
-def _user(value: str | None) -> str:
-    return value or os.environ.get("BREAKDESK_USER") or "admin"
 
 
 def _dump(data, as_json: bool, text: str) -> None:
@@ -63,16 +59,16 @@ def cases_group() -> None:
 
 @cases_group.command("ingest")
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--as", "user", help="Importing user (ops, clerk or admin); default $BREAKDESK_USER or admin.")
+@signed_in("The importing person (ops, clerk or admin).")
 @click.option("--json", "as_json", is_flag=True)
 @ledger_columns_option
-def cases_ingest(paths: tuple[str, ...], user: str | None, as_json: bool, ledger_columns: dict[str, str]) -> None:
+def cases_ingest(paths: tuple[str, ...], actor: str, as_json: bool, ledger_columns: dict[str, str]) -> None:
     """Import MT/MX/CSV files and open a case for every break found."""
     from breakdesk.app.services.workflow import ingest_files
 
     files = [(str(p), p.read_bytes()) for p in expand_paths(paths, ledgers=True)]
     with _session() as session:
-        report = ingest_files(session, files=files, user=_user(user), ledger_columns=ledger_columns)
+        report = ingest_files(session, files=files, user=actor, ledger_columns=ledger_columns)
     for err in report.errors:
         click.echo(f"error: {err}", err=True)
     _dump(report.__dict__, as_json, f"imported {len(report.imported)} file(s), {len(report.duplicates)} already known, "
@@ -126,24 +122,49 @@ def explain_cmd(targets: tuple[str, ...], as_json: bool) -> None:
 @click.command("decide")
 @click.argument("case_id")
 @click.argument("action", type=click.Choice(["approve", "reject"]))
-@click.option("--as", "user", required=True, help="The deciding user (not the repair's maker).")
+@signed_in("The deciding person (not the repair's maker).")
 @click.option("--reason")
 @click.option("--repair", "repair_id", type=int, default=None,
               help="The repair you reviewed (`explain CASE-…` shows its id); refused if another one is open now.")
 @click.option("--json", "as_json", is_flag=True)
-def decide_cmd(case_id: str, action: str, user: str, reason: str | None, repair_id: int | None, as_json: bool) -> None:
+def decide_cmd(case_id: str, action: str, actor: str, reason: str | None, repair_id: int | None, as_json: bool) -> None:
     """Approve or reject a case's proposed repair (maker-checker, audited)."""
     from breakdesk.app.services.errors import ConflictError, NotFound, PermissionDenied
-    from breakdesk.app.services.workflow import Runtime, decide_case
+    from breakdesk.app.services.workflow import Runtime, decide_case, deliver_outbox
 
     try:
         with _session() as session:
-            result = decide_case(session, case_key=case_id, action=action, user=user, reason=reason,
-                                 runtime=Runtime.from_settings(), repair_id=repair_id)
+            runtime = Runtime.from_settings()
+            result = decide_case(session, case_key=case_id, action=action, user=actor, reason=reason,
+                                 runtime=runtime, repair_id=repair_id)
+        delivered = deliver_outbox(runtime.outbox)  # after the commit: an approval that did not commit writes nothing
     except (ConflictError, NotFound, PermissionDenied, ValueError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
-    _dump(result, as_json, f"{case_id}: {action}d by {user}; outcome {result['outcome']}")
+    done = {"approve": "approved", "reject": "rejected"}[action]
+    files = [d["path"] for d in delivered if d.get("case") == case_id]
+    _dump({**result, "outbox": files}, as_json, f"{case_id}: {done} by {actor}; outcome {result['outcome']}"
+          + (f"; written to {', '.join(files)}" if files else ""))
 
 
-commands = [cases_group, explain_cmd, decide_cmd]
+@click.group("outbox")
+def outbox_group() -> None:
+    """Corrected payments released by approvals."""
+
+
+@outbox_group.command("deliver")
+def outbox_deliver() -> None:
+    """Write every approved, not yet delivered message to the outbox folder (idempotent; safe to rerun)."""
+    from breakdesk.app.services.workflow import deliver_outbox
+    from breakdesk.app.store.migrate import upgrade
+
+    upgrade()
+    done = deliver_outbox()
+    for d in done:
+        click.echo(f"{d['case']}: {d['path'] or 'not written: ' + d['error']}")
+    if not done:
+        click.echo("nothing to deliver")
+    sys.exit(1 if any(d.get("error") for d in done) else 0)
+
+
+commands = [cases_group, explain_cmd, decide_cmd, outbox_group]

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import click
 
+from breakdesk.app.cli.signin import signed_in
+
 SUITE_CHOICES = ("cases", "chat", "all")
 
 
@@ -153,10 +155,10 @@ def gate_cmd(provider, model, suite, dataset, retriever, pipeline, no_judge, gat
 
 @evals_group.command("approve")
 @click.argument("scorecard_id", type=int)
-@click.option("--as", "user", required=True, help="The approving user (compliance role).")
+@signed_in("The approving person (compliance role).")
 @click.option("--reason", default=None, help="Why this scorecard becomes the baseline (kept in the audit log).")
 @click.option("--baseline-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
-def approve_cmd(scorecard_id: int, user: str, reason: str | None, baseline_dir: Path | None) -> None:
+def approve_cmd(scorecard_id: int, actor: str, reason: str | None, baseline_dir: Path | None) -> None:
     """Approve a stored scorecard as the baseline for its suite (compliance; audited)."""
     from breakdesk.app.services.errors import ServiceError
     from breakdesk.app.store.db import get_engine, session_scope
@@ -164,7 +166,7 @@ def approve_cmd(scorecard_id: int, user: str, reason: str | None, baseline_dir: 
 
     try:
         with session_scope(get_engine()) as session:
-            card, path = approve(session, scorecard_id=scorecard_id, user=user, reason=reason, baseline_dir=baseline_dir)
+            card, path = approve(session, scorecard_id=scorecard_id, user=actor, reason=reason, baseline_dir=baseline_dir)
             click.echo(f"scorecard {card.id} ({card.suite}, {card.model}) approved by {card.approved_by}; baseline written to {path}")
     except ServiceError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import click
 
+from breakdesk.app.cli.signin import signed_in
+
 from breakdesk.agents.recon import (
     MatchConfig,
     bank_items_from_messages,
@@ -104,29 +106,29 @@ def _store_session():
 
 
 @recon.command("match")
-@click.option("--as", "user", required=True, help="A clerk or admin.")
+@signed_in("A clerk or admin.")
 @click.option("--auto-confirm", is_flag=True, help="Confirm `auto` suggestions at or above the threshold.")
 @click.option("--threshold", type=click.FloatRange(0, 1), default=None)
-def match_cmd(user: str, auto_confirm: bool, threshold: float | None) -> None:
+def match_cmd(actor: str, auto_confirm: bool, threshold: float | None) -> None:
     """Match what is open in the database (imported with `cases ingest`); store suggestions and breaks."""
     from breakdesk.app.services.reconciliation import run_matching
 
     with _store_session() as session:
-        summary = run_matching(session, user=user, auto_confirm=auto_confirm, threshold=threshold)
+        summary = run_matching(session, user=actor, auto_confirm=auto_confirm, threshold=threshold)
     click.echo(json.dumps(summary, default=str))
 
 
 @recon.command("train")
-@click.option("--as", "user", required=True, help="A clerk or admin.")
+@signed_in("A clerk or admin.")
 @click.option("--threshold", type=click.FloatRange(0, 1), default=0.9, show_default=True)
-def train_cmd(user: str, threshold: float) -> None:
+def train_cmd(actor: str, threshold: float) -> None:
     """Learn a scorer from the clerks' decisions; prints its backtest. It stays inactive until activated."""
     from breakdesk.app.services.errors import ConflictError
     from breakdesk.app.services.scorers import train_scorer
 
     try:
         with _store_session() as session:
-            row = train_scorer(session, user=user, threshold=threshold)
+            row = train_scorer(session, user=actor, threshold=threshold)
             click.echo(f"scorer {row.version}: {row.backtest['text']}")
     except ConflictError as exc:
         click.echo(f"error: {exc}", err=True)
@@ -135,14 +137,14 @@ def train_cmd(user: str, threshold: float) -> None:
 
 @recon.command("activate")
 @click.argument("version")
-@click.option("--as", "user", required=True, help="Compliance or admin.")
+@signed_in("Compliance or admin.")
 @click.option("--reason", required=True)
-def activate_cmd(version: str, user: str, reason: str) -> None:
+def activate_cmd(version: str, actor: str, reason: str) -> None:
     """Make a learned scorer the one matching uses (`none` for the fixed weights). Audited."""
     from breakdesk.app.services.scorers import activate_scorer
 
     with _store_session() as session:
-        activate_scorer(session, version=None if version == "none" else version, user=user, reason=reason)
+        activate_scorer(session, version=None if version == "none" else version, user=actor, reason=reason)
     click.echo(f"active scorer: {version}")
 
 

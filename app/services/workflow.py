@@ -27,7 +27,7 @@ from breakdesk.agents.case_view import case_to_dict, payment_label
 from breakdesk.agents.cases import CaseBook, detect_cases
 from breakdesk.agents.graph.case_graph import CaseDeps, build_case_graph
 from breakdesk.agents.graph.chat_graph import ChatDeps, ask as ask_graph, build_chat_graph
-from breakdesk.agents.graph.checkpoint import open_checkpointer
+from breakdesk.agents.graph.checkpoint import open_checkpointer, prepare_checkpointer
 from breakdesk.agents.llm import LLMCallRecord, LLMSettings, Provider, load_chat_model
 from breakdesk.agents.repairs import propose_repair as build_repair, revalidate_repair
 from breakdesk.app.samples import DEMO_DAY_DIR
@@ -38,7 +38,9 @@ from breakdesk.app.services.errors import ConflictError, NotFound
 from breakdesk.app.services.imports import import_ledger_csv, import_messages
 from breakdesk.app.services.message_index import take_unthreaded
 from breakdesk.app.settings import Settings, get_settings
-from breakdesk.app.store.models import AuditRecord, BookItem, Case, Repair
+from breakdesk.app.store.models import AuditRecord, BookItem, Case, OutboxMessage, Repair
+from breakdesk.app.store.repositories.locks import lock_by_id
+from breakdesk.app.store.types import utcnow
 from breakdesk.app.store.repositories.llm import record_llm_call
 from breakdesk.parsers.currency import format_money
 
@@ -256,18 +258,54 @@ def outbox_file_name(case_key: str, repair: dict[str, Any]) -> str:
     return f"{case_key}-{(repair.get('diff') or [{}])[-1].get('after', 'repair')}.xml".replace("/", "_")
 
 
-def _write_outbox(outbox: Path) -> Callable[[dict, dict, dict], dict]:
-    def apply(case: dict, repair: dict, decision: dict) -> dict:
+def _outbox_outcome(runtime: Runtime) -> Callable[[dict, dict, dict], dict]:
+    """The graph's `apply` step only reports: the corrected message is stored by `decide_case` in the
+    decision's own transaction (an outbox row) and written by `deliver_outbox` after the commit. The
+    graph's checkpoints live outside that transaction, so no side effect may happen in the graph: a
+    decision that failed to commit would otherwise have released the file."""
+
+    def apply(case_view: dict, repair: dict, decision: dict) -> dict:
         if not repair.get("message"):
             return {"status": "approved", "by": decision.get("user")}
-        outbox.mkdir(parents=True, exist_ok=True)
-        path = outbox / outbox_file_name(case["case_id"], repair)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(repair["message"], encoding="utf-8")
-        tmp.replace(path)  # atomic: the outbox never holds a half-written message
-        return {"status": "applied", "path": str(path), "by": decision.get("user")}
+        return {"status": "applied", "path": str(runtime.outbox / outbox_file_name(case_view["case_id"], repair)),
+                "by": decision.get("user")}
 
     return apply
+
+
+def deliver_outbox(outbox: Path | None = None, *, engine: Any = None) -> list[dict[str, Any]]:
+    """Write every committed, undelivered corrected message to the outbox folder; idempotent.
+
+    Each message is written to a temporary name and renamed into place (the folder never holds half a
+    file) and marked delivered in its own transaction; a failure is recorded on the row and retried on
+    the next call. Concurrent deliverers skip the rows another one holds (PostgreSQL SKIP LOCKED)."""
+    from breakdesk.app.store.db import get_engine, session_scope
+
+    delivered: list[dict[str, Any]] = []
+    engine = engine or get_engine()
+    outbox = outbox or get_settings().data_dir / "outbox"
+    while True:
+        with session_scope(engine) as session:
+            row = session.execute(
+                select(OutboxMessage, Case.key).join(Case, Case.id == OutboxMessage.case_id)
+                .where(OutboxMessage.state == "pending").order_by(OutboxMessage.id).limit(1)
+                .with_for_update(skip_locked=True, of=OutboxMessage)).first()
+            if row is None:
+                return delivered
+            msg, key = row
+            path = outbox / msg.file_name
+            msg.attempts += 1
+            try:
+                outbox.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_name(f".{path.name}.{msg.id}.tmp")
+                tmp.write_text(msg.payload, encoding="utf-8")
+                tmp.replace(path)
+            except OSError as exc:
+                msg.last_error = f"{type(exc).__name__}: {exc}"
+                delivered.append({"case": key, "path": None, "error": msg.last_error})
+                return delivered  # the folder is the problem: stop, the row stays pending for the next call
+            msg.state, msg.delivered_at, msg.last_error = "delivered", utcnow(), None
+            delivered.append({"case": key, "path": str(path)})
 
 
 @contextlib.contextmanager
@@ -276,7 +314,7 @@ def _graph(session: Session, runtime: Runtime, case: Case) -> Iterator[Any]:
     deps = CaseDeps(
         provider=runtime.provider, retrieve=runtime.retrieve,
         propose_repair=lambda c, d: build_repair(c, d, known_ids=known),
-        revalidate=revalidate_repair, apply_repair=_write_outbox(runtime.outbox),
+        revalidate=revalidate_repair, apply_repair=_outbox_outcome(runtime),
         recorder=_DbRecorder(session, case.id),
     )
     with open_checkpointer(runtime.checkpoint_url) as saver:
@@ -319,6 +357,7 @@ def explain_case(session: Session, *, case_key: str, runtime: Runtime, analyse: 
     `analyse=False` is how a page *opens* a case: it reads what the last analysis stored and writes
     nothing, so looking at a case never changes its state or waits on a model; the analysis itself
     (explanation, proposal) is a person's explicit action, the CLI's `explain`, or a decision."""
+    prepare_checkpointer(runtime.checkpoint_url)  # before this session's first read (see the function)
     case = _case(session, case_key)
     thread = _thread_id(case)
     config = {"configurable": {"thread_id": thread}}
@@ -392,7 +431,12 @@ def decide_case(session: Session, *, case_key: str, action: str, user: str, reas
     they have not read."""
     if action not in ("approve", "reject"):
         raise ValueError("action must be 'approve' or 'reject'")
+    prepare_checkpointer(runtime.checkpoint_url)
     case = _case(session, case_key)
+    # One decision at a time per case: the lock is held to the commit, so a second person deciding at
+    # once waits, then reads the committed outcome and is refused (no second proposal, no second approval).
+    lock_by_id(session, Case, row_id=case.id)
+    session.expire(case)
     explain_case(session, case_key=case_key, runtime=runtime)  # make sure the graph waits for a person
     stored = _open_repair(case)
     if stored is None:
@@ -404,6 +448,9 @@ def decide_case(session: Session, *, case_key: str, action: str, user: str, reas
             why = stored.payload.get("guard") or ("missing " + ", ".join(stored.payload.get("missing") or []) if stored.payload.get("missing") else "it did not validate")
             raise ConflictError(f"repair {stored.id} cannot be approved: {why}")
         case_service.approve_repair(session, repair_id=stored.id, actor=user, reason=reason, expected_version=repair_version)
+        if stored.payload.get("message"):  # released with the approval, in its transaction (see deliver_outbox)
+            session.add(OutboxMessage(case_id=case.id, repair_id=stored.id, payload=stored.payload["message"],
+                                      file_name=outbox_file_name(case_key, stored.payload), state="pending", attempts=0))
     else:
         case_service.reject_repair(session, repair_id=stored.id, actor=user, reason=reason or "", expected_version=repair_version)
     with _graph(session, runtime, case) as graph:

@@ -58,6 +58,9 @@ def startup() -> None:
         with session_scope(get_engine()) as session:
             sync_users_file(session, path)
         _synced.add(key)
+        from breakdesk.app.services.workflow import deliver_outbox
+
+        deliver_outbox()  # once per process: approvals whose file could not be written last time
 
 
 def current_user() -> dict[str, Any] | None:
@@ -129,7 +132,7 @@ def flash() -> None:
         st.error(err)
 
 
-def action(call: Callable[[Any], Any], *, success: str) -> Callable[[], None]:
+def action(call: Callable[[Any], Any], *, success: str, after: Callable[[], Any] | None = None) -> Callable[[], None]:
     """An `on_click` callback that runs `call(session)` in one committed transaction.
 
     Why callbacks: Streamlit runs a button's callback with the arguments of the run that drew the
@@ -147,6 +150,8 @@ def action(call: Callable[[Any], Any], *, success: str) -> Callable[[], None]:
             st.session_state["_action_error"] = str(exc)
             return
         st.session_state["_flash"] = success
+        if after is not None:  # what must follow the commit, never precede it (the outbox)
+            after()
 
     return run
 

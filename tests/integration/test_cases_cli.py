@@ -40,7 +40,8 @@ def test_decide_names_the_repair_it_reviewed(tmp_path, cli_workspace):
     for name, data in demo_files():
         (folder / name).write_bytes(data)
     runner = CliRunner()
-    assert runner.invoke(cli, ["cases", "ingest", str(folder), "--as", "olivia"]).exit_code == 0
+    assert runner.invoke(cli, ["cases", "ingest", str(folder), "--as", "olivia", "--password-stdin"],
+                         input="pw-olivia-123\n").exit_code == 0
     listed = json.loads(runner.invoke(cli, ["cases", "list", "--json"]).output)["cases"]
     key = next(c["key"] for c in listed if (c["payment"] or {}).get("end_to_end_id") == "E2E-4472")
 
@@ -52,10 +53,14 @@ def test_decide_names_the_repair_it_reviewed(tmp_path, cli_workspace):
         reanalyse_case(s, case_id=case.id, actor="system:breakdesk", reason="a later message changed the break")
     assert f"repair {first} (proposed)" in shown.output  # what the person reviewed
 
-    stale = runner.invoke(cli, ["decide", key, "reject", "--as", "oscar", "--reason", "hold", "--repair", str(first)])
+    oscar = ["--as", "oscar", "--password-stdin"]
+    stale = runner.invoke(cli, ["decide", key, "reject", *oscar, "--reason", "hold", "--repair", str(first)],
+                          input="pw-oscar-123\n")
     assert stale.exit_code == 1 and f"repair {first} of case {key} is no longer the open one" in stale.output
     again = runner.invoke(cli, ["explain", key])
     [second] = [int(w) for w in again.output.split("repair ")[1].split()[:1]]
     assert second != first and f"repair {second} (proposed)" in again.output
-    done = runner.invoke(cli, ["decide", key, "reject", "--as", "oscar", "--reason", "hold", "--repair", str(second)])
+    done = runner.invoke(cli, ["decide", key, "reject", *oscar, "--reason", "hold", "--repair", str(second)],
+                         input="pw-oscar-123\n")
     assert done.exit_code == 0, done.output
+    assert f"{key}: rejected by oscar" in done.output  # it said "rejectd"

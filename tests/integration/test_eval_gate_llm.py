@@ -83,7 +83,10 @@ def test_degraded_prompt_fails_the_gate_unchanged_prompt_passes(env, tmp_path, s
         rules.write_text(GATE_RULES, encoding="utf-8")
         args = ["--provider", "openai", "--suite", suite, "--dataset", str(dataset), "--no-judge", "--gate-config", str(rules)]
 
-        made = runner.invoke(cli, ["users", "add", "carl", "--role", "compliance", "--password-stdin"], input="pw-carl-1234\n")
+        first = runner.invoke(cli, ["users", "add", "ada", "--role", "admin", "--password-stdin"], input="pw-ada-12345\n")
+        assert first.exit_code == 0, first.output
+        made = runner.invoke(cli, ["users", "add", "carl", "--role", "compliance", "--as", "ada", "--password-stdin"],
+                             input="pw-ada-12345\npw-carl-1234\n")
         assert made.exit_code == 0, made.output
         card_file = tmp_path / "card.json"
         ran = runner.invoke(cli, ["evals", "run", *args, "--out", str(card_file)])
@@ -93,11 +96,11 @@ def test_degraded_prompt_fails_the_gate_unchanged_prompt_passes(env, tmp_path, s
         assert card["provider_label"] == "openai/stub-model" and grounding["n"] == n and grounding["value"] == 1.0
         assert card["llm_calls"]["total"] == n and stub.requests  # the real client path answered every example
 
-        refused = runner.invoke(cli, ["evals", "approve", str(card["scorecard_id"]), "--as", "nobody",
-                                      "--baseline-dir", str(baselines)])
+        refused = runner.invoke(cli, ["evals", "approve", str(card["scorecard_id"]), "--as", "carl",
+                                      "--password-stdin", "--baseline-dir", str(baselines)], input="a guess\n")
         assert refused.exit_code != 0 and not (baselines / f"{suite}.json").exists()
         approved = runner.invoke(cli, ["evals", "approve", str(card["scorecard_id"]), "--as", "carl",
-                                       "--baseline-dir", str(baselines)])
+                                       "--password-stdin", "--baseline-dir", str(baselines)], input="pw-carl-1234\n")
         assert approved.exit_code == 0, approved.output
 
         env.setenv("BREAKDESK_PROMPT_DIR", str(copy_prompts(tmp_path / "same-prompts")))

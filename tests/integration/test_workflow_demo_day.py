@@ -10,10 +10,10 @@ from breakdesk.app.services.audit import verify_chain
 from breakdesk.app.services.chat_facts import find_facts
 from breakdesk.app.services.errors import ConflictError, PermissionDenied
 from breakdesk.app.services.workflow import (
-    ask, case_facets, decide_case, edit_repair, explain_case, ingest_files, list_cases,
+    ask, case_facets, decide_case, deliver_outbox, edit_repair, explain_case, ingest_files, list_cases,
 )
 from breakdesk.app.store.db import session_scope
-from breakdesk.app.store.models import AuditRecord
+from breakdesk.app.store.models import AuditRecord, Repair
 from tests.conftest import REFERENCE, require_postgres
 from tests.support.workflow import demo_files, make_workspace
 
@@ -91,11 +91,24 @@ def test_demo_day_end_to_end(workspace):
     assert schema.validate(etree.fromstring(edited["message"].encode()))
     with session_scope(engine) as s, pytest.raises(PermissionDenied, match="maker-checker"):
         decide_case(s, case_key=ac04, action="approve", user="olivia", reason="self", runtime=runtime)
+    # An approval whose transaction does not commit releases nothing (the file used to be written first).
+    with pytest.raises(RuntimeError, match="commit failed"), session_scope(engine) as s:
+        decide_case(s, case_key=ac04, action="approve", user="oscar", reason="four eyes ok", runtime=runtime)
+        raise RuntimeError("commit failed")
+    assert deliver_outbox(runtime.outbox, engine=engine) == [] and not list(runtime.outbox.glob("*.xml"))
+    with session_scope(engine) as s:
+        assert [r.state for r in s.query(Repair).filter(Repair.state != "superseded")].count("approved") == 0
+
     with session_scope(engine) as s:
         done = decide_case(s, case_key=ac04, action="approve", user="oscar", reason="four eyes ok", runtime=runtime)
+        assert not list(runtime.outbox.glob("*.xml"))  # not before the commit
     assert done["outcome"]["status"] == "applied"
+    assert [d["case"] for d in deliver_outbox(runtime.outbox, engine=engine)] == [ac04]
+    assert deliver_outbox(runtime.outbox, engine=engine) == []  # delivered once
     written = list((runtime.outbox).glob("*.xml"))
     assert len(written) == 1 and b"E2E-4471-R1" in written[0].read_bytes()
+    with session_scope(engine) as s, pytest.raises(ConflictError):
+        decide_case(s, case_key=ac04, action="approve", user="chloe", reason="again", runtime=runtime)
 
     with session_scope(engine) as s:
         actions = [r.action for r in s.query(AuditRecord).order_by(AuditRecord.seq)]

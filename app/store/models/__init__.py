@@ -2,7 +2,7 @@
 
 from breakdesk.app.store.models.audit import GENESIS_HASH, AuditChainHead, AuditRecord
 from breakdesk.app.store.models.base import Base
-from breakdesk.app.store.models.cases import Case, CaseEvent, CaseIdent, Repair
+from breakdesk.app.store.models.cases import Case, CaseEvent, CaseIdent, OutboxMessage, Repair
 from breakdesk.app.store.models.imports import BankEntry, BookItem, ImportBatch, MessageIdent, StoredMessage
 from breakdesk.app.store.models.llm import LlmCall, Scorecard
 from breakdesk.app.store.models.matching import (
@@ -14,9 +14,11 @@ from breakdesk.app.store.models.matching import (
     suggestion_bank_entries,
     suggestion_book_items,
 )
-from breakdesk.app.store.models.users import User
+from breakdesk.app.store.models.users import ApiToken, User
 
 __all__ = [
+    "ApiToken",
+    "OutboxMessage",
     "GENESIS_HASH",
     "AuditChainHead",
     "AuditRecord",

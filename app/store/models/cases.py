@@ -95,3 +95,23 @@ class Repair(Base):
     @property
     def makers(self) -> set[str]:
         return {self.proposed_by, *self.editors}
+
+
+class OutboxMessage(Base):
+    """A corrected payment an approval released: written in the decision's transaction, delivered to the
+    outbox folder only after it commits (a transactional outbox). An approval that does not commit
+    leaves no file; a delivery that fails is retried from this row, and delivering twice writes the
+    same file once."""
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    repair_id: Mapped[int] = mapped_column(ForeignKey("repairs.id", ondelete="CASCADE"), unique=True)
+    file_name: Mapped[str] = mapped_column(String(200))
+    payload: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(12), default="pending", index=True, doc="pending, delivered")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -293,6 +293,7 @@ with decide_col:
 
                 c1, c2 = st.columns(2)
                 c1.button("Confirm approval", key=f"confirm_btn:{key}", type="primary", on_click=state.action(
-                    _approve, success=f"Repair of {key} approved by {user['username']}."))
+                    _approve, success=f"Repair of {key} approved by {user['username']}.",
+                    after=lambda: workflow.deliver_outbox(runtime.outbox)))
                 c2.button("Cancel", key=f"cancel_btn:{key}",
                           on_click=lambda: st.session_state.pop("confirm_approval", None))
