@@ -76,6 +76,10 @@ class Runtime:
     checkpoint_url: str
     outbox: Path
 
+    def __post_init__(self) -> None:
+        # The checkpoint tables are made before any use case opens a transaction (prepare_checkpointer).
+        prepare_checkpointer(self.checkpoint_url)
+
     @classmethod
     def from_settings(cls, settings: Settings | None = None, *, provider: Provider | None = None,
                       retrieve: Retrieve | None = None) -> "Runtime":
