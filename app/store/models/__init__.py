@@ -14,6 +14,7 @@ from breakdesk.app.store.models.matching import (
     suggestion_bank_entries,
     suggestion_book_items,
 )
+from breakdesk.app.store.models.monitoring import MonitorAlert
 from breakdesk.app.store.models.users import User
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "MatchScorer",
     "MatchSuggestion",
     "MessageIdent",
+    "MonitorAlert",
     "Repair",
     "Scorecard",
     "StoredMessage",

@@ -1,0 +1,164 @@
+"""Drift: does the current window look like the reference window the matcher was approved on?
+
+Compared per feature: the matcher's confidence and each pair signal it scores (`FEATURES`), statement
+amounts (log10), the counterparty mix of the books, the break mix and the reason-code mix (breaks as first seen). Continuous
+features get PSI on the reference's quantile bins plus a two-sample KS test; categorical ones PSI plus
+a chi-square test (the reference's most frequent values, the rest pooled as "other"). A feature alerts
+when PSI reaches its threshold *and* the test's p-value is below its threshold, with enough rows in
+both windows (`drift.toml`, versioned). The reference window is the active scorer's training window
+when there is one, else the caller's choice.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from breakdesk.agents.recon.learning import FEATURES
+from breakdesk.app.services.monitoring import stats
+from breakdesk.app.services.monitoring.metrics import PAYMENT_CASE_KINDS, _window, first_breaks
+from breakdesk.app.store.models import BankEntry, BookItem, Break, Case, MatchSuggestion
+
+MAX_ROWS = 50_000  # per window and feature: the latest rows; enough for PSI and KS, bounded time
+
+CONTINUOUS = ("confidence", *(f"feature:{n}" for n in FEATURES), "amount")
+CATEGORICAL = ("counterparty", "break_class", "reason_code")
+
+
+@dataclass(frozen=True)
+class Window:
+    start: datetime | None
+    end: datetime | None
+    source: str = "chosen"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"start": self.start.isoformat() if self.start else None,
+                "end": self.end.isoformat() if self.end else None, "source": self.source}
+
+
+@dataclass
+class DriftConfig:
+    version: str
+    defaults: dict[str, float]
+    features: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def get(self, feature: str, key: str) -> float:
+        return float(self.features.get(feature, {}).get(key, self.defaults[key]))
+
+
+def load_config(text: str | None = None) -> DriftConfig:
+    """The shipped thresholds (`drift.toml` beside this module), or a given TOML text."""
+    if text is None:
+        text = resources.files("breakdesk.app.services.monitoring").joinpath("drift.toml").read_text("utf-8")
+    data = tomllib.loads(text)
+    return DriftConfig(version=str(data["version"]), defaults=dict(data["defaults"]), features=dict(data.get("features", {})))
+
+
+@dataclass
+class DriftResult:
+    feature: str
+    psi: float | None
+    p_value: float | None
+    threshold: float
+    alert: bool
+    test: str
+    n_reference: int
+    n_current: int
+    note: str | None = None
+
+    def report(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# -- samples ---------------------------------------------------------------------------------------
+def _latest(session: Session, query, column, window: Window) -> list:
+    q = query.where(*_window(column, window.start, window.end)).order_by(column.desc()).limit(MAX_ROWS)
+    return list(session.execute(q).all())
+
+
+def continuous_samples(session: Session, window: Window) -> dict[str, list[float]]:
+    rows = _latest(session, select(MatchSuggestion.confidence, MatchSuggestion.features), MatchSuggestion.created_at, window)
+    out: dict[str, list[float]] = {"confidence": [float(c) for c, _ in rows]}
+    pairs = [f for _, f in rows if f]  # batch and N:1 suggestions carry no pair signals
+    for name in FEATURES:
+        out[f"feature:{name}"] = [float(f.get(name, 0.0)) for f in pairs]
+    amounts = _latest(session, select(BankEntry.amount).where(BankEntry.level == "entry", BankEntry.amount.is_not(None)),
+                      BankEntry.created_at, window)
+    # log10 of the unsigned amount: statistics only, never money arithmetic
+    out["amount"] = [math.log10(float(a)) if a > 0 else 0.0 for (a,) in amounts]
+    return out
+
+
+def categorical_samples(session: Session, window: Window) -> dict[str, Counter]:
+    names = _latest(session, select(BookItem.counterparty_name), BookItem.created_at, window)
+    breaks = _latest(session, select(Break.break_class, Break.reason_code).where(Break.id.in_(first_breaks())),
+                     Break.created_at, window)
+    # every break counts, "(no code)" too: a code that was rare and becomes dominant moves the mix even
+    # when the reference window held hardly any coded breaks
+    codes = Counter(code or "(no code)" for _, code in breaks)
+    codes.update(code for (code,) in _latest(
+        session, select(Case.reason_code).where(Case.kind.in_(PAYMENT_CASE_KINDS), Case.reason_code.is_not(None),
+                                                Case.merged_into_id.is_(None)), Case.created_at, window))
+    return {"counterparty": Counter((n or "(none)").strip().upper() for (n,) in names),
+            "break_class": Counter(cls for cls, _ in breaks), "reason_code": codes}
+
+
+def _top(reference: Counter, current: Counter, k: int) -> tuple[dict[str, int], dict[str, int]]:
+    keep = {c for c, _ in reference.most_common(k)}
+    def fold(cnt: Counter) -> dict[str, int]:
+        out: dict[str, int] = Counter()
+        for c, n in cnt.items():
+            out[c if c in keep else "(other)"] += n
+        return dict(out)
+    return fold(reference), fold(current)
+
+
+# -- comparison ------------------------------------------------------------------------------------
+def compare(reference: Window, current: Window, session: Session, config: DriftConfig | None = None) -> list[DriftResult]:
+    cfg = config or load_config()
+    results: list[DriftResult] = []
+    ref_c, cur_c = continuous_samples(session, reference), continuous_samples(session, current)
+    for feature in CONTINUOUS:
+        a, b = ref_c[feature], cur_c[feature]
+        results.append(_judge(feature, cfg, len(a), len(b),
+                              lambda a=a, b=b, f=feature: (stats.psi_continuous(a, b, int(cfg.get(f, "bins"))), stats.ks_2samp(a, b))))
+    ref_k, cur_k = categorical_samples(session, reference), categorical_samples(session, current)
+    for feature in CATEGORICAL:
+        a, b = _top(ref_k[feature], cur_k[feature], int(cfg.get(feature, "top_categories")))
+        results.append(_judge(feature, cfg, sum(a.values()), sum(b.values()),
+                              lambda a=a, b=b: (stats.psi_categorical(a, b), stats.chi2_contingency(a, b))))
+    return results
+
+
+def _judge(feature: str, cfg: DriftConfig, n_ref: int, n_cur: int, compute) -> DriftResult:
+    threshold = cfg.get(feature, "psi")
+    if min(n_ref, n_cur) == 0:
+        return DriftResult(feature, None, None, threshold, False, "-", n_ref, n_cur, "no data in one window")
+    psi, test = compute()
+    enough = min(n_ref, n_cur) >= cfg.get(feature, "min_samples")
+    # `p_value` is the family-wise level of one report: Bonferroni over the features tested together,
+    # else a report of ~17 features would cry wolf on noise alone
+    level = cfg.get(feature, "p_value") / (len(CONTINUOUS) + len(CATEGORICAL))
+    alert = enough and psi >= threshold and test.p_value < level
+    return DriftResult(feature, round(psi, 6), test.p_value, threshold, bool(alert), test.method, n_ref, n_cur,
+                       None if enough else "too few rows to alert")
+
+
+def reference_window(session: Session, fallback: Window) -> Window:
+    """The active scorer's training window when it recorded one, else `fallback`."""
+    from breakdesk.app.store.models import MatchScorer
+
+    row = session.execute(select(MatchScorer).where(MatchScorer.active.is_(True))).scalar_one_or_none()
+    window = ((row.meta or {}).get("training") or {}).get("window") if row else None
+    if window and window[0] and window[1]:
+        return Window(datetime.fromisoformat(window[0]), datetime.fromisoformat(window[1]),
+                      f"training window of active scorer {row.version}")
+    return fallback
