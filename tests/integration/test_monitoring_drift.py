@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 
 from breakdesk.app.services.monitoring.drift import Window, compare, load_config
@@ -62,7 +68,31 @@ def test_shifted_period_drifts_on_amount_counterparty_and_reason_code(periods):
         assert results[feature].psi >= results[feature].threshold and results[feature].p_value < 0.01 / len(results)
 
 
-def test_report_writes_one_alert_per_breach(periods):
+class _Hook(BaseHTTPRequestHandler):
+    received: list[tuple[bytes, str | None]] = []
+
+    def do_POST(self):  # noqa: N802 - http.server's name
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        _Hook.received.append((body, self.headers.get("X-Breakdesk-Signature")))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def webhook(monkeypatch):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("BREAKDESK_ALERT_WEBHOOK_URL", f"http://127.0.0.1:{server.server_address[1]}/hook")
+    monkeypatch.setenv("BREAKDESK_ALERT_WEBHOOK_SECRET", "s3cret")
+    _Hook.received = []
+    yield _Hook.received
+    server.shutdown()
+
+
+def test_report_writes_one_alert_per_breach_and_posts_it_signed(periods, webhook):
     engine, ref, _, shifted = periods
     with session_scope(engine) as s:
         report = build_report(s, since=shifted.start, until=shifted.end, reference=ref)
@@ -74,3 +104,8 @@ def test_report_writes_one_alert_per_breach(periods):
     with session_scope(engine) as s:  # the same breach again: still open, not written twice
         again = build_report(s, since=shifted.start, until=shifted.end, reference=ref)
     assert len(again["alerts"]) == len(report["alerts"])
+    posted = {json.loads(body)["feature"]: (body, sig) for body, sig in webhook}
+    assert set(posted) == {a["feature"] for a in report["alerts"]}
+    for body, sig in posted.values():
+        assert sig == "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
+    assert all(a["webhook_status"] == 204 for a in report["alerts"])
