@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 import click
 
@@ -18,7 +18,7 @@ def _day(value: str | None) -> datetime | None:
     if value is None:
         return None
     try:
-        return datetime.combine(datetime.strptime(value, "%Y-%m-%d").date(), time(0), tzinfo=timezone.utc)
+        return datetime.combine(datetime.strptime(value, "%Y-%m-%d").date(), time(0), tzinfo=UTC)
     except ValueError as exc:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from exc
 

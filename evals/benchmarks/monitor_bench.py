@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 
@@ -75,7 +75,7 @@ def seed(path: Path, *, days: int, per_day: int, templates: int, end: datetime) 
     for d in range(days):
         tpl = tpls[d % templates]
         day0 = start + timedelta(days=d)
-        at = lambda i, n: _ts(day0 + timedelta(seconds=i * 86000 / max(1, n)))  # noqa: E731 - spread over the day
+        at = lambda i, n: _ts(day0 + timedelta(seconds=i * 86000 / max(1, n)))
         nb, nk = len(tpl["bank"]), len(tpl["book"])
         con.execute("INSERT INTO match_runs (id, started_at, started_by, status, parameters, stats) VALUES (?, ?, 'bench', 'done', '{}', '{}')",
                     (d + 1, at(nb, nb)))
@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="bd-monitor-bench-"))
     path = args.db or tmp / "monitor.sqlite3"
-    end = datetime.now(timezone.utc).replace(microsecond=0)
+    end = datetime.now(UTC).replace(microsecond=0)
     if not path.exists():
         seeded = seed(path, days=args.days, per_day=args.per_day, templates=args.templates, end=end)
         print(f"seeded {args.days} days x {args.per_day} items: {seeded}")

@@ -18,7 +18,7 @@ from breakdesk.app.store.db import session_scope
 from breakdesk.app.store.types import utcnow
 from breakdesk.evals.recon.generator import Mix, generate
 from breakdesk.evals.recon.writers import camt053_xml
-from tests.integration.test_workflow_demo_day import _cheap_bcrypt  # noqa: F401 - fixture
+from tests.integration.test_workflow_demo_day import _cheap_bcrypt
 from tests.support.workflow import make_workspace
 
 N = 400
@@ -71,7 +71,7 @@ def test_shifted_period_drifts_on_amount_counterparty_and_reason_code(periods):
 class _Hook(BaseHTTPRequestHandler):
     received: list[tuple[bytes, str | None]] = []
 
-    def do_POST(self):  # noqa: N802 - http.server's name
+    def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         _Hook.received.append((body, self.headers.get("X-Breakdesk-Signature")))
         self.send_response(204)
