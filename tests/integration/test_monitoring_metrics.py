@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from breakdesk.app.services import decisions
@@ -11,15 +12,29 @@ from breakdesk.app.services.workflow import ingest_files
 from breakdesk.app.store.db import session_scope
 from breakdesk.app.store.models import Break, MatchSuggestion
 from breakdesk.app.store.repositories.llm import record_llm_call
+from breakdesk.app.store.testing import temporary_postgres_database
 from breakdesk.app.store.types import utcnow
 from breakdesk.evals.recon.generator import generate
 from breakdesk.evals.recon.writers import camt053_xml
+from tests.conftest import require_postgres
 from tests.integration.test_workflow_demo_day import _cheap_bcrypt  # noqa: F401 - fixture
 from tests.support.workflow import make_workspace
 
 
-def test_metrics_count_what_the_services_recorded(tmp_path):
-    engine, _ = make_workspace(tmp_path)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def workspace(request, tmp_path):
+    if request.param == "sqlite":
+        yield make_workspace(tmp_path)[0]
+        return
+    require_postgres()
+    with temporary_postgres_database(migrate=False) as url:
+        engine = make_workspace(tmp_path, url)[0]
+        yield engine
+        engine.dispose()
+
+
+def test_metrics_count_what_the_services_recorded(workspace):
+    engine = workspace
     ds = generate(200, seed=31)
     with session_scope(engine) as s:
         ingest_files(s, files=[("g.xml", camt053_xml(ds)), ("g.csv", ds.ledger_csv().encode())], user="carl")
@@ -56,3 +71,8 @@ def test_metrics_count_what_the_services_recorded(tmp_path):
     (llm,) = m["llm_by_provider"]
     assert (llm["provider"], llm["calls"], llm["tokens_in"], llm["tokens_out"]) == ("local", 3, 350, 70)
     assert llm["latency_ms_mean"] == 440.0 and llm["latency_ms_p95"] == 900 and llm["cost"] == 0.0
+    with session_scope(engine) as s:  # and the drift samples read on this database too
+        from breakdesk.app.services.monitoring.drift import Window, compare
+
+        results = {r.feature: r for r in compare(Window(None, None), Window(None, None), s)}
+    assert results["amount"].n_current > 100 and results["amount"].psi == 0.0 and not results["amount"].alert
