@@ -17,7 +17,7 @@ import tomllib
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Text, func, select, type_coerce
@@ -28,6 +28,8 @@ from breakdesk.app.services.monitoring import stats
 from breakdesk.app.services.monitoring.metrics import PAYMENT_CASE_KINDS, _window, first_breaks
 from breakdesk.app.store.models import BankEntry, BookItem, Break, Case, MatchSuggestion
 
+#: The versioned thresholds (package data).
+CONFIG_FILE = Path(__file__).with_name("drift.toml")
 MAX_ROWS = 20_000  # per window and feature: an even sample across the window; plenty for PSI and KS, bounded time
 
 CONTINUOUS = ("confidence", *(f"feature:{n}" for n in FEATURES), "amount")
@@ -58,7 +60,7 @@ class DriftConfig:
 def load_config(text: str | None = None) -> DriftConfig:
     """The shipped thresholds (`drift.toml` beside this module), or a given TOML text."""
     if text is None:
-        text = resources.files("breakdesk.app.services.monitoring").joinpath("drift.toml").read_text("utf-8")
+        text = CONFIG_FILE.read_text("utf-8")
     data = tomllib.loads(text)
     return DriftConfig(version=str(data["version"]), defaults=dict(data["defaults"]), features=dict(data.get("features", {})))
 

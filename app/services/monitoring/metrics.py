@@ -12,7 +12,7 @@ from __future__ import annotations
 import tomllib
 from collections import defaultdict
 from datetime import datetime
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -61,7 +61,7 @@ def _rate(part: int, whole: int) -> float | None:
 
 def llm_costs() -> dict[str, float]:
     """Price per 1,000 tokens (in and out) per provider, from the versioned monitoring config."""
-    text = resources.files("breakdesk.app.services.monitoring").joinpath("drift.toml").read_text("utf-8")
+    text = (Path(__file__).with_name("drift.toml")).read_text("utf-8")
     return {k: float(v) for k, v in tomllib.loads(text).get("llm_cost_per_1k_tokens", {}).items()}
 
 
