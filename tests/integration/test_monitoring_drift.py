@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from breakdesk.app.services.monitoring.drift import Window, compare, load_config
+from breakdesk.app.services.monitoring.drift import Window, compare, drift_history, load_config
 from breakdesk.app.services.monitoring.report import build_report
 from breakdesk.app.services.reconciliation import run_matching
 from breakdesk.app.services.workflow import ingest_files
@@ -66,6 +66,15 @@ def test_shifted_period_drifts_on_amount_counterparty_and_reason_code(periods):
     for feature in ("amount", "counterparty", "reason_code"):
         assert results[feature].alert, results[feature]
         assert results[feature].psi >= results[feature].threshold and results[feature].p_value < 0.01 / len(results)
+
+
+def test_drift_over_time_rises_in_the_shifted_period(periods):
+    engine, ref, same, shifted = periods
+    with session_scope(engine) as s:
+        calm, moved = drift_history(s, ref, [same, shifted])
+    limit = load_config().get("amount", "psi")
+    assert calm["amount"] < limit <= moved["amount"]
+    assert calm["reason_code"] < moved["reason_code"] and calm["counterparty"] < moved["counterparty"]
 
 
 class _Hook(BaseHTTPRequestHandler):

@@ -181,3 +181,26 @@ def reference_window(session: Session, fallback: Window) -> Window:
         return Window(datetime.fromisoformat(window[0]), datetime.fromisoformat(window[1]),
                       f"training window of active scorer {row.version}")
     return fallback
+
+
+HISTORY_FEATURES = ("confidence", "amount", "counterparty", "break_class", "reason_code")
+
+
+def drift_history(session: Session, reference: Window, days: list[Window],
+                  features: tuple[str, ...] = HISTORY_FEATURES) -> list[dict[str, Any]]:
+    """PSI of each day against the reference, for the page's "drift over time" chart (the reference
+    is read once; the tests and alerts stay with `compare` over the whole window)."""
+    ref_c, ref_k = continuous_samples(session, reference), categorical_samples(session, reference)
+    out = []
+    for day in days:
+        cur_c, cur_k = continuous_samples(session, day), categorical_samples(session, day)
+        row: dict[str, Any] = {"day": day.start.date().isoformat() if day.start else None}
+        for f in features:
+            if f in ref_c:
+                a, b = ref_c[f], cur_c[f]
+                row[f] = round(stats.psi_continuous(a, b), 4) if a and b else None
+            else:
+                a, b = _top(ref_k[f], cur_k[f], int(load_config().get(f, "top_categories")))
+                row[f] = round(stats.psi_categorical(a, b), 4) if a and b else None
+        out.append(row)
+    return out

@@ -7,12 +7,13 @@ open alerts (compliance acknowledges them), and the model registry with activati
 by `breakdesk monitor report` (run it daily) or the "Record breaches" button.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pandas as pd
 import streamlit as st
 
 from breakdesk.app.services.monitoring.alerts import acknowledge
+from breakdesk.app.services.monitoring.drift import Window, drift_history
 from breakdesk.app.services.monitoring.report import build_report
 from breakdesk.app.services.scorers import activate_scorer
 from breakdesk.app.store.types import utcnow
@@ -70,6 +71,14 @@ drift = pd.DataFrame(report["drift"])
 drift["status"] = drift["alert"].map({True: "DRIFT", False: "ok"})
 st.dataframe(drift[["feature", "psi", "threshold", "p_value", "status"]], hide_index=True, width="stretch", key="mon_drift")
 st.bar_chart(drift.dropna(subset=["psi"]).set_index("feature")[["psi"]])
+st.markdown("**Drift over time** (PSI of each day against the reference)")
+with state.reading() as s:
+    ref_window = Window(*(datetime.fromisoformat(ref[k]) if ref[k] else None for k in ("start", "end")), ref["source"])
+    last = min(days, 14)  # the last two weeks at most: one sample read per day
+    day_windows = [Window(until - timedelta(days=last - i), until - timedelta(days=last - i - 1)) for i in range(last)]
+    history = pd.DataFrame(drift_history(s, ref_window, day_windows))
+if not history.empty and history.drop(columns="day").notna().any().any():
+    st.line_chart(history.set_index("day"))
 if drift["alert"].any() and state.can("monitor.manage"):
     if st.button("Record breaches as alerts", key="mon_raise"):
         if state.run_service(lambda s: build_report(s, since=since, until=until),
