@@ -118,3 +118,29 @@ def test_report_writes_one_alert_per_breach_and_posts_it_signed(periods, webhook
     for body, sig in posted.values():
         assert sig == "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
     assert all(a["webhook_status"] == 204 for a in report["alerts"])
+
+
+def test_compliance_acknowledges_an_alert_with_a_reason_audited(periods):
+    from sqlalchemy import select
+
+    from breakdesk.app.services.errors import ConflictError, PermissionDenied
+    from breakdesk.app.services.monitoring.alerts import acknowledge, open_alerts
+    from breakdesk.app.store.models import AuditRecord
+
+    engine, ref, _, shifted = periods
+    with session_scope(engine) as s:
+        build_report(s, since=shifted.start, until=shifted.end, reference=ref)
+        first = open_alerts(s)[0].id
+    with session_scope(engine) as s, pytest.raises(PermissionDenied):
+        acknowledge(s, alert_id=first, user="carl", reason="clerks do not")
+    with session_scope(engine) as s, pytest.raises(ValueError, match="needs a reason"):
+        acknowledge(s, alert_id=first, user="chloe", reason=" ")
+    with session_scope(engine) as s:
+        acknowledge(s, alert_id=first, user="chloe", reason="new customer segment onboarded in the shifted period")
+    with session_scope(engine) as s, pytest.raises(ConflictError, match="already acknowledged"):
+        acknowledge(s, alert_id=first, user="ada", reason="again")
+    with session_scope(engine) as s:
+        assert first not in {a.id for a in open_alerts(s)}
+        rec = s.execute(select(AuditRecord).where(AuditRecord.action == "monitor.acknowledge")).scalar_one()
+        assert (rec.actor, rec.object_id) == ("chloe", str(first)) and rec.reason.startswith("new customer segment")
+        assert s.execute(select(AuditRecord).where(AuditRecord.action == "monitor.alert")).scalars().all()

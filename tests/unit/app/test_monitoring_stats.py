@@ -47,3 +47,17 @@ def test_categorical_psi_and_chi2_see_a_new_dominant_value():
 def test_rare_categories_are_pooled_before_chi2():
     ref, cur = stats.pool_rare({"A": 100, "B": 1}, {"A": 100, "C": 2})
     assert ref == {"A": 100, "(rare)": 1} and cur == {"A": 100, "(rare)": 2}
+
+
+def test_mlflow_export_is_off_unless_configured_and_installed(monkeypatch):
+    import importlib.util
+
+    from breakdesk.app.services.monitoring.registry import export_mlflow
+
+    entries = [{"kind": "scorer", "version": "v1", "params": {"C": 1.0}, "backtest": {"auto_wrong": 0},
+                "data_hash": "h", "trained_by": "carl", "active": True}]
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    assert export_mlflow(entries) == 0  # not configured: nothing is imported or sent
+    if importlib.util.find_spec("mlflow") is None:
+        monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://127.0.0.1:9")
+        assert export_mlflow(entries) == 0  # configured but the optional dependency is absent
