@@ -62,3 +62,21 @@ def test_compliance_activates_with_a_reason_and_it_is_audited(ui_env):
 def test_clerk_cannot_open_the_page(ui_env):
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         open_app("views/monitoring.py", user="carl")  # not registered for a clerk
+
+
+def test_compliance_rolls_back_to_an_earlier_version(ui_env):
+    from breakdesk.app.services.scorers import activate_scorer
+
+    version = _seed(ui_env)
+    with session_scope(ui_env) as s:
+        activate_scorer(s, version=version, user="chloe", reason="approved")
+        activate_scorer(s, version=None, user="chloe", reason="incident: fixed weights")
+    at = open_app("views/monitoring.py", user="ada")
+    at.selectbox(key="mon_version").select(version).run()
+    at.text_input(key="mon_reason").input("incident closed").run()
+    at.button(key="mon_rollback").click().run()
+    assert not at.exception and not at.error
+    with session_scope(ui_env) as s:
+        assert s.execute(select(MatchScorer.active).where(MatchScorer.version == version)).scalar_one()
+        rec = s.execute(select(AuditRecord).where(AuditRecord.action == "scorer.rollback")).scalar_one()
+        assert rec.actor == "ada" and rec.reason == "incident closed"
