@@ -68,6 +68,8 @@ def test_metrics_count_what_the_services_recorded(workspace):
     (day,) = m["break_mix_by_day"]
     assert sum(day["mix"].values()) == len(breaks) and day["mix"].get("missing_booking", 0) > 0
     assert {r["account"] for r in m["suggestions_by_account"]} >= {"GEN-ACCOUNT-EUR"}
+    schemes = {r["scheme"]: r["suggestions"] for r in m["suggestions_by_scheme"]}
+    assert sum(schemes.values()) == t["suggestions"] and any("ESCT" in (k or "") for k in schemes)
     (llm,) = m["llm_by_provider"]
     assert (llm["provider"], llm["calls"], llm["tokens_in"], llm["tokens_out"]) == ("local", 3, 350, 70)
     assert llm["latency_ms_mean"] == 440.0 and llm["latency_ms_p95"] == 900 and llm["cost"] == 0.0

@@ -66,12 +66,17 @@ def llm_costs() -> dict[str, float]:
 
 
 def suggestion_metrics(session: Session, since: datetime | None, until: datetime | None) -> dict[str, Any]:
-    """Acceptance and rejection by day and by account (the account of the suggestion's first bank entry)."""
+    """Acceptance and rejection by day, by account and by scheme (of the suggestion's bank entries)."""
     day = day_of(session, MatchSuggestion.created_at).label("day")
-    account = (select(func.min(BankEntry.account))
-               .join(suggestion_bank_entries, suggestion_bank_entries.c.bank_entry_id == BankEntry.id)
-               .where(suggestion_bank_entries.c.suggestion_id == MatchSuggestion.id)
-               .correlate(MatchSuggestion).scalar_subquery().label("account"))
+    def of_bank_entry(column, name: str):
+        return (select(func.min(column))
+                .join(suggestion_bank_entries, suggestion_bank_entries.c.bank_entry_id == BankEntry.id)
+                .where(suggestion_bank_entries.c.suggestion_id == MatchSuggestion.id)
+                .correlate(MatchSuggestion).scalar_subquery().label(name))
+
+    account = of_bank_entry(BankEntry.account, "account")
+    # the scheme as the bank reports it: the ISO bank transaction code (e.g. PMNT/ICDT/ESCT = SEPA credit transfer)
+    scheme = of_bank_entry(BankEntry.bank_transaction_code, "scheme")
     counts = [func.count().label("n")] + [
         func.sum(case((MatchSuggestion.decision_state == s, 1), else_=0)).label(s)
         for s in ("approved", "rejected", "pending", "unmatched", "split")
@@ -90,7 +95,7 @@ def suggestion_metrics(session: Session, since: datetime | None, until: datetime
             out.append(item)
         return out
 
-    return {"by_day": rows(day), "by_account": rows(account)}
+    return {"by_day": rows(day), "by_account": rows(account), "by_scheme": rows(scheme)}
 
 
 def undone_auto_matches(session: Session, since: datetime | None, until: datetime | None) -> list[dict[str, Any]]:
@@ -206,6 +211,7 @@ def compute_metrics(session: Session, *, since: datetime | None = None, until: d
         "totals": totals,
         "suggestions_by_day": suggestions["by_day"],
         "suggestions_by_account": suggestions["by_account"],
+        "suggestions_by_scheme": suggestions["by_scheme"],
         "auto_matches_undone_by_day": undone,
         **breaks,
         "cases": case_metrics(session, since, until),

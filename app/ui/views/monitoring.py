@@ -55,6 +55,9 @@ if not codes.empty:
 if metrics["suggestions_by_account"]:
     st.markdown("**Per account**")
     st.dataframe(pd.DataFrame(metrics["suggestions_by_account"]), hide_index=True, width="stretch", key="mon_by_account")
+if metrics["suggestions_by_scheme"]:
+    st.markdown("**Per scheme** (bank transaction code)")
+    st.dataframe(pd.DataFrame(metrics["suggestions_by_scheme"]), hide_index=True, width="stretch", key="mon_by_scheme")
 if metrics["llm_by_provider"]:
     st.markdown("**LLM calls per provider**")
     st.dataframe(pd.DataFrame(metrics["llm_by_provider"]), hide_index=True, width="stretch", key="mon_llm")
