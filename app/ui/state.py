@@ -42,6 +42,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("views/reconciliation.py", "Reconciliation", ":material/compare_arrows:", "match.read", "Reconciliation"),
     PageSpec("views/scorecards.py", "Scorecards", ":material/monitoring:", "scorecard.read", "Governance"),
     PageSpec("views/audit.py", "Audit", ":material/policy:", "audit.read", "Governance"),
+    PageSpec("views/monitoring.py", "Monitoring", ":material/query_stats:", "monitor.read", "Governance"),
 )
 
 

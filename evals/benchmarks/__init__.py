@@ -16,6 +16,7 @@ MODULES = {
     "recon": "breakdesk.evals.benchmarks.recon_bench",
     "explain": "breakdesk.evals.benchmarks.explain_bench",
     "store": "breakdesk.evals.benchmarks.store_bench",
+    "monitor": "breakdesk.evals.benchmarks.monitor_bench",
 }
 
 

@@ -64,6 +64,9 @@ class Mix:
     book_duplicate: float = 0.005
     returned: float = 0.01
     bank_only: float = 0.03
+    #: Distribution knobs (not noise): monitoring tests shift them to make a period drift.
+    amount_log_mean: float = 6.5
+    return_codes: tuple[str, ...] = tuple(_RETURN_CODES)
 
 
 @dataclass
@@ -172,7 +175,7 @@ def _entry(spec: BankSpec, prov: Provenance) -> Entry:
 
 
 class _Gen:
-    def __init__(self, n: int, seed: int, mix: Mix) -> None:
+    def __init__(self, n: int, seed: int, mix: Mix, parties_seed: int | None = None) -> None:
         self.rng = random.Random(seed)
         self.n, self.seed, self.mix = n, seed, mix
         self.banks: list[BankSpec] = []
@@ -180,7 +183,12 @@ class _Gen:
         self.kinds: dict[int, str] = {}
         self.next_group = 0
         size = max(60, n // 6)
-        self.parties = [self._party(i) for i in range(size)]
+        if parties_seed is None:
+            self.parties = [self._party(i) for i in range(size)]
+        else:  # the same customers in every period generated with this seed (only the traffic differs)
+            rng, self.rng = self.rng, random.Random(parties_seed)
+            self.parties = [self._party(i) for i in range(size)]
+            self.rng = rng
 
     # -- building blocks -------------------------------------------------------------------------
     def _party(self, i: int) -> tuple[str, str]:
@@ -203,7 +211,7 @@ class _Gen:
 
     def _amount(self, ccy: str, lo: float = 10, hi: float = 50_000) -> Decimal:
         r = self.rng
-        v = min(hi, max(lo, r.lognormvariate(6.5, 1.3)))
+        v = min(hi, max(lo, r.lognormvariate(self.mix.amount_log_mean, 1.3)))
         if ccy == "JPY":
             return Decimal(int(v * 150))
         return Decimal(f"{v:.2f}")
@@ -289,7 +297,7 @@ class _Gen:
             copy.reference, copy.description, copy.e2e = row.reference, row.description, None
             copy.break_class = "duplicate"
         if row.direction == "DBIT" and row.e2e and r.random() < m.returned / 0.6:
-            code = r.choice(_RETURN_CODES)
+            code = r.choice(m.return_codes)
             later = spec.value + timedelta(days=r.randrange(2, 6))
             self.banks.append(BankSpec(
                 amount=row.amount, currency=row.currency, direction="CRDT", booking=later, value=later,
@@ -385,10 +393,13 @@ class _Gen:
         self.banks.append(spec)
 
 
-def generate(n: int = 2000, seed: int = 7, mix: Mix | None = None) -> Dataset:
-    """About `n` book items (and a similar number of bank lines), fully labelled, reproducible."""
+def generate(n: int = 2000, seed: int = 7, mix: Mix | None = None, *, parties_seed: int | None = None) -> Dataset:
+    """About `n` book items (and a similar number of bank lines), fully labelled, reproducible.
+
+    `parties_seed` fixes the pool of counterparties independently of `seed`, so two periods can share
+    their customers (same distribution) while their payments differ."""
     mix = mix or Mix()
-    g = _Gen(n, seed, mix)
+    g = _Gen(n, seed, mix, parties_seed)
     scenarios = [
         (mix.fee, g.fee), (mix.batch / 4.5, g.batch), (mix.receipts_in_one / 2.5, g.receipts_in_one),
         (mix.missing_booking, g.missing_booking), (mix.amount_difference, g.amount_difference),

@@ -33,6 +33,7 @@ def runtime_paths() -> dict[str, Path]:
     from breakdesk.agents.prompts import PROMPT_DIR
     from breakdesk.app.cli.ui_cmd import APP_SCRIPT
     from breakdesk.app.samples import DEMO_DAY_DIR
+    from breakdesk.app.services.monitoring.drift import CONFIG_FILE as MONITOR_CONFIG
     from breakdesk.app.store.migrate import SCRIPT_LOCATION
     from breakdesk.app.ui.state import PAGES
     from breakdesk.evals.gate import GATE_FILE
@@ -50,6 +51,7 @@ def runtime_paths() -> dict[str, Path]:
         "app.ui views (sign-in and PAGES)": APP_SCRIPT.parent / "views",
         "app.samples.DEMO_DAY_DIR": DEMO_DAY_DIR,
         "app.store.migrate.SCRIPT_LOCATION": SCRIPT_LOCATION,
+        "app.services.monitoring.drift.CONFIG_FILE": MONITOR_CONFIG,
         "evals.gate.GATE_FILE": GATE_FILE,
         "evals.golden.DATASET_DIR": DATASET_DIR,
         "evals.kb_passages.DOCS_DIR": DOCS_DIR,
@@ -129,6 +131,7 @@ def test_the_installed_wheel_migrates_and_reads_its_demo_day_and_eval_data(built
     """Run from outside the checkout with only the installed wheel and the environment's dependencies."""
     from breakdesk.app.cli.parse_cmds import expand_paths
     from breakdesk.app.samples import DEMO_DAY_DIR
+    from breakdesk.app.services.monitoring.drift import CONFIG_FILE as MONITOR_CONFIG
 
     wheel, _ = built
     site = (tmp_path / "site").resolve()

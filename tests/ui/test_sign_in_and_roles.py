@@ -63,6 +63,7 @@ def test_a_user_added_to_the_file_later_can_sign_in(ui_env):
     ("views/reconciliation.py", {"olivia", "carl", "ada"}),
     ("views/scorecards.py", {"olivia", "chloe", "ada"}),
     ("views/audit.py", {"olivia", "chloe", "ada"}),
+    ("views/monitoring.py", {"olivia", "chloe", "ada"}),
 ])
 def test_every_page_enforces_its_role(ui_env, page, allowed):
     title = page.split("/")[1].removesuffix(".py").capitalize()

@@ -14,6 +14,7 @@ from breakdesk.app.store.models.matching import (
     suggestion_bank_entries,
     suggestion_book_items,
 )
+from breakdesk.app.store.models.monitoring import MonitorAlert
 from breakdesk.app.store.models.users import ApiToken, User
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "MatchScorer",
     "MatchSuggestion",
     "MessageIdent",
+    "MonitorAlert",
     "Repair",
     "Scorecard",
     "StoredMessage",
