@@ -13,6 +13,8 @@ from datetime import UTC, datetime, time
 
 import click
 
+from breakdesk.app.cli.signin import signed_in
+
 
 def _day(value: str | None) -> datetime | None:
     if value is None:
@@ -72,16 +74,16 @@ def report_cmd(since: str | None, reference_since: str | None, reference_until: 
 
 @monitor.command("ack")
 @click.argument("alert_id", type=int)
-@click.option("--as", "user", required=True, help="Compliance or admin.")
+@signed_in("Compliance or admin.")
 @click.option("--reason", required=True)
-def ack_cmd(alert_id: int, user: str, reason: str) -> None:
+def ack_cmd(alert_id: int, actor: str, reason: str) -> None:
     """Acknowledge a drift alert (audited)."""
     from breakdesk.app.services.errors import ConflictError, NotFound, PermissionDenied
     from breakdesk.app.services.monitoring.alerts import acknowledge
 
     try:
         with _session() as session:
-            acknowledge(session, alert_id=alert_id, user=user, reason=reason)
+            acknowledge(session, alert_id=alert_id, user=actor, reason=reason)
     except (ConflictError, NotFound, PermissionDenied, ValueError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)

@@ -21,8 +21,10 @@ def test_monitor_report_json(tmp_path, monkeypatch):
     ds = generate(150, seed=5)
     (tmp_path / "bank.xml").write_bytes(camt053_xml(ds))
     (tmp_path / "book.csv").write_text(ds.ledger_csv(), encoding="utf-8")
-    assert runner.invoke(cli, ["cases", "ingest", str(tmp_path / "bank.xml"), str(tmp_path / "book.csv"), "--as", "ada"]).exit_code == 0
-    assert runner.invoke(cli, ["recon", "match", "--as", "ada"]).exit_code == 0
+    ada = ["--as", "ada", "--password-stdin"]
+    assert runner.invoke(cli, ["cases", "ingest", str(tmp_path / "bank.xml"), str(tmp_path / "book.csv"), *ada],
+                         input="long-password\n").exit_code == 0
+    assert runner.invoke(cli, ["recon", "match", *ada], input="long-password\n").exit_code == 0
 
     result = runner.invoke(cli, ["monitor", "report", "--json"])
     assert result.exit_code == 0, result.output
