@@ -12,6 +12,7 @@ from breakdesk.agents.llm import CallRecorder, LLMError, Provider, generate
 from breakdesk.agents.llm.fencing import fence, looks_like_injection
 from breakdesk.agents.prompts import load_prompt
 
+
 @dataclass
 class Explanation:
     answer: str

@@ -9,7 +9,7 @@ settled, still pending, or already resent.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -147,7 +147,7 @@ def propose_repair(
     old_e2e = tx.end_to_end_id or tx.instruction_id or case["case_id"]
     new_e2e = resend_id(old_e2e, taken)
     new_instr = resend_id(tx.instruction_id, taken) if tx.instruction_id else None
-    today = today or datetime.now(timezone.utc).date()
+    today = today or datetime.now(UTC).date()
     exec_date = next_business_day(today)
     diff += [{"field": "end_to_end_id", "before": tx.end_to_end_id, "after": new_e2e}]
     if new_instr:

@@ -77,7 +77,7 @@ class Settings(BaseSettings):
         return value.expanduser().resolve()
 
     @model_validator(mode="after")
-    def _default_and_normalise_url(self) -> "Settings":
+    def _default_and_normalise_url(self) -> Settings:
         if not self.database_url:
             self.database_url = f"sqlite:///{self.data_dir / 'breakdesk.sqlite3'}"
         self.database_url = normalise_database_url(self.database_url)

@@ -51,7 +51,7 @@ class GateConfig:
     path: Path
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "GateConfig":
+    def load(cls, path: Path | None = None) -> GateConfig:
         path = Path(path or GATE_FILE)
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
         defaults = raw.get("defaults", {})

@@ -7,8 +7,6 @@ passage that exists in `knowledge_base/docs`: a stale id is a dataset bug and fa
 
 from __future__ import annotations
 
-from breakdesk.errors import BreakdeskError
-
 import hashlib
 import json
 import os
@@ -18,6 +16,7 @@ from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from breakdesk.errors import BreakdeskError
 from breakdesk.evals.kb_passages import citation_ids
 
 DATASET_DIR = Path(__file__).resolve().parent / "datasets"
@@ -42,7 +41,7 @@ class InputMessage(_Strict):
     path: str | None = Field(default=None, description="relative to the repository root, e.g. ../shared/corpus/x.xml")
 
     @model_validator(mode="after")
-    def _one_source(self) -> "InputMessage":
+    def _one_source(self) -> InputMessage:
         if (self.text is None) == (self.path is None):
             raise ValueError("a message has either inline text or a path, not both or neither")
         return self
@@ -78,7 +77,7 @@ class CaseExample(_Strict):
     reference_contexts: list[str]
 
     @model_validator(mode="after")
-    def _corpus_by_path(self) -> "CaseExample":
+    def _corpus_by_path(self) -> CaseExample:
         if self.source == "corpus" and not all(m.path for m in self.messages):
             raise ValueError("a corpus case references its files by path")
         if self.source == "authored" and not all(m.text for m in self.messages):

@@ -89,7 +89,7 @@ class JudgeConfig:
     timeout_s: float = 60.0
 
     @classmethod
-    def from_env(cls, **overrides) -> "JudgeConfig | None":
+    def from_env(cls, **overrides) -> JudgeConfig | None:
         base, model = os.environ.get("BREAKDESK_JUDGE_BASE_URL"), os.environ.get("BREAKDESK_JUDGE_MODEL")
         if not (base and model):
             return None

@@ -11,9 +11,10 @@ a model.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 DEFAULT_DATASET = Path(__file__).resolve().parent / "datasets" / "kb_retrieval.jsonl"
 QUERY_KEYS = ("query", "question")

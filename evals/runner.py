@@ -10,7 +10,7 @@ fails the run too, before anything is scored.
 from __future__ import annotations
 
 import platform
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from breakdesk.agents.llm import LLMSettings, MemoryRecorder, Provider, load_cha
 from breakdesk.agents.prompts import load_prompt, prompt_dir, prompt_hashes
 from breakdesk.evals import metrics as m
 from breakdesk.evals import pipeline
-from breakdesk.evals.golden import REPO_ROOT, CaseExample, ChatExample, Dataset, DatasetError, load_dataset
+from breakdesk.evals.golden import REPO_ROOT, CaseExample, Dataset, DatasetError, load_dataset
 from breakdesk.evals.kb_passages import load_passages
 from breakdesk.evals.ragas_eval import JudgeConfig, judge_scores, non_llm_scores
 
@@ -149,7 +149,7 @@ def run_suite(suite: str, rt: pipeline.EvalRuntime, *, dataset_path: Path | None
               with_recon_quality: bool = True) -> dict[str, Any]:
     """The scorecard payload for one suite (see `evals.scorecard` for storing and gating it)."""
     ds = load_dataset(suite, dataset_path)
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     rows = (run_cases if suite == "cases" else run_chat)(ds, rt)
     notes: list[str] = []
     metrics = m.case_metrics(rows) if suite == "cases" else m.chat_metrics(rows)
@@ -169,7 +169,7 @@ def run_suite(suite: str, rt: pipeline.EvalRuntime, *, dataset_path: Path | None
         "suite": suite,
         "status": "scored",  # always: a dataset has examples and every one is scored, or the run raised
         "created_at": started.isoformat(timespec="seconds"),
-        "duration_s": round((datetime.now(timezone.utc) - started).total_seconds(), 2),
+        "duration_s": round((datetime.now(UTC) - started).total_seconds(), 2),
         "provider": rt.provider.name,
         "model": rt.provider.model,
         "provider_label": rt.provider.label,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +90,7 @@ def baseline_from(card: dict[str, Any], *, scorecard_id: int, approved_by: str, 
     out = {k: v for k, v in card.items() if k not in ("cases", "gate")}
     out["cases"] = [{k: r[k] for k in BASELINE_CASE_KEYS if k in r} for r in card.get("cases", [])]
     out["approval"] = {"scorecard_id": scorecard_id, "approved_by": approved_by, "reason": reason,
-                       "approved_at": (approved_at or datetime.now(timezone.utc)).isoformat(timespec="seconds")}
+                       "approved_at": (approved_at or datetime.now(UTC)).isoformat(timespec="seconds")}
     return out
 
 

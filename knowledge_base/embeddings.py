@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any, Iterator, Protocol, Sequence
+from typing import Any, Protocol
 
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
@@ -130,7 +131,7 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
         return {"model": MODEL_NAME, "dimensions": DIMENSIONS}
 
     @staticmethod
-    def build_from_config(config: dict[str, Any]) -> "MiniLMEmbeddingFunction":
+    def build_from_config(config: dict[str, Any]) -> MiniLMEmbeddingFunction:
         return MiniLMEmbeddingFunction()
 
     def default_space(self) -> str:  # type: ignore[override]

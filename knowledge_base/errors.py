@@ -7,9 +7,9 @@
 
 from __future__ import annotations
 
-from breakdesk.errors import BreakdeskError
-
 from pathlib import Path
+
+from breakdesk.errors import BreakdeskError
 
 
 class KnowledgeBaseError(BreakdeskError):

@@ -9,9 +9,9 @@ duplicating. A file that cannot be read is reported and left as stored; the othe
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
 from breakdesk.knowledge_base.chunker import CHUNKER_VERSION, Passage, chunk_document
 from breakdesk.knowledge_base.documents import PACKAGED_DOCS, discover, load_document

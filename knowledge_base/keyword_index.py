@@ -17,9 +17,9 @@ and Porter-stem plain words so "returned" meets "return".
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Sequence
 
 import numpy as np
 
@@ -83,7 +83,7 @@ class KeywordIndex:
 
     @classmethod
     def build(cls, ids: Sequence[str], metadatas: Sequence[dict], texts: Sequence[str],
-              vectors: Sequence[Sequence[float]] | None = None) -> "KeywordIndex":
+              vectors: Sequence[Sequence[float]] | None = None) -> KeywordIndex:
         """Index each passage's text together with its document title, heading and tags."""
         import bm25s
 

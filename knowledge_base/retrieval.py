@@ -23,10 +23,11 @@ is the one-call entry point on a per-process cached retriever.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, Field

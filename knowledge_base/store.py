@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 from urllib.parse import urlparse
 
 from breakdesk.knowledge_base.errors import StoreError
@@ -30,7 +31,7 @@ class StoreConfig:
     collection: str = COLLECTION
 
     @classmethod
-    def from_env(cls, *, data_dir: Path | str | None = None, chroma_url: str | None = None) -> "StoreConfig":
+    def from_env(cls, *, data_dir: Path | str | None = None, chroma_url: str | None = None) -> StoreConfig:
         data = data_dir or os.environ.get("BREAKDESK_DATA_DIR") or Path.cwd() / ".breakdesk"
         url = (chroma_url if chroma_url is not None else os.environ.get("BREAKDESK_CHROMA_URL")) or None
         return cls(data_dir=Path(data).resolve(), chroma_url=url)
@@ -105,7 +106,7 @@ class KBStore:
             raise StoreError(f"the knowledge-base store at {config.location} is unusable ({exc}); {REBUILD_HINT}") from exc
 
     @classmethod
-    def rebuild(cls, config: StoreConfig) -> "KBStore":
+    def rebuild(cls, config: StoreConfig) -> KBStore:
         """Start from an empty collection, even when the old store cannot be opened at all."""
         try:
             client = _client(config)

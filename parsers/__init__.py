@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from breakdesk.parsers import speedups  # noqa: E402  (the public switch of the compiled readers)
 from breakdesk.parsers.canonical import (
     Agent,
     Balance,
@@ -55,8 +56,6 @@ from breakdesk.parsers.errors import (
 )
 from breakdesk.parsers.findings import Finding
 from breakdesk.parsers.source import Source, read_source, sniff_syntax
-
-from breakdesk.parsers import speedups  # noqa: E402  (the public switch of the compiled readers)
 
 speedups.apply_environment()
 

@@ -50,7 +50,7 @@ def refuse_controls(text: str, *, file: str | None, mt_fields: bool = False) -> 
     tag = None
     if mt_fields:
         last = None
-        for last in _MT_FIELD.finditer(text, 0, pos + 1):
+        for last in _MT_FIELD.finditer(text, 0, pos + 1):  # noqa: B007 - the last match is wanted
             pass
         tag = last.group(1) if last is not None else None
     raise ForbiddenCharacterError(

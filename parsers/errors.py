@@ -64,7 +64,7 @@ class ParseError(BreakdeskError, ValueError):
             text += f" (got {frag!r})"
         return text
 
-    def located(self, *, file: str | None = None, line_offset: int = 0, message_index: int | None = None) -> "ParseError":
+    def located(self, *, file: str | None = None, line_offset: int = 0, message_index: int | None = None) -> ParseError:
         """Fill in the file (and shift the line) once the caller knows them; returns self."""
         if file and not self.file:
             self.file = file

@@ -10,11 +10,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Literal, Union
+from typing import IO, Literal
 
 from breakdesk.parsers.errors import EncodingError, InputTooLargeError, UnknownMessageTypeError
 
-Source = Union[str, bytes, Path, IO[bytes], IO[str]]
+Source = str | bytes | Path | IO[bytes] | IO[str]
 Syntax = Literal["mt", "mx"]
 
 #: Largest input parsed in one go (bytes). Bigger statements go through the streaming reader.

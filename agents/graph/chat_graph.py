@@ -8,10 +8,10 @@ checkpointed per thread id, so a follow-up question keeps its history.
 from __future__ import annotations
 
 import re
-from datetime import date
-from decimal import Decimal
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any, TypedDict
 
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
-
 _PG_READY: set[str] = set()
 _PG_LOCK = threading.Lock()
 

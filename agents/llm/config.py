@@ -33,7 +33,7 @@ class LLMSettings:
     data_dir: str = ".breakdesk"
 
     @classmethod
-    def from_env(cls, **overrides) -> "LLMSettings":
+    def from_env(cls, **overrides) -> LLMSettings:
         provider = (os.environ.get("BREAKDESK_LLM") or "local").strip().lower()
         if provider not in ("none", "local", "openai", "azure"):
             raise ValueError(f"BREAKDESK_LLM={provider!r}: expected one of none, local, openai, azure")

@@ -11,10 +11,10 @@ Every one of them means "fall back to the deterministic answer", never "crash th
 
 from __future__ import annotations
 
-from breakdesk.errors import BreakdeskError
-
 import contextlib
 from collections.abc import Iterator
+
+from breakdesk.errors import BreakdeskError
 
 
 class LLMError(BreakdeskError, RuntimeError):

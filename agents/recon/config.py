@@ -51,7 +51,7 @@ class MatchConfig:
     subset_confidence: float = 0.75  # a subset-sum group is always a suggestion for review
     weights: Weights = field(default_factory=Weights)
 
-    def with_(self, **changes) -> "MatchConfig":
+    def with_(self, **changes) -> MatchConfig:
         return replace(self, **changes)
 
     def to_dict(self) -> dict:

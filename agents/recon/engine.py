@@ -37,7 +37,7 @@ from breakdesk.agents.recon.grouping import (
 )
 from breakdesk.agents.recon.items import BankItem, BookItem
 from breakdesk.agents.recon.results import MatchResult, Reason, Suggestion
-from breakdesk.agents.recon.scoring import PairScore, Profile, profile, score_pair
+from breakdesk.agents.recon.scoring import PairScore, profile, score_pair
 from breakdesk.parsers.collector import collector_paused
 
 

@@ -86,7 +86,7 @@ class LearnedScorer:
         return buf.getvalue()
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> "LearnedScorer":
+    def from_bytes(cls, data: bytes) -> LearnedScorer:
         obj = pickle.loads(data)  # noqa: S301 - only bytes written by `to_bytes` of this application
         meta = obj["metadata"]
         if tuple(meta["features"]) != FEATURES:

@@ -13,7 +13,6 @@ import sys
 import click
 
 from breakdesk.app.cli.signin import signed_in
-
 from breakdesk.app.services.errors import ServiceError
 from breakdesk.app.services.roles import ROLES
 

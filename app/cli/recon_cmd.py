@@ -16,8 +16,6 @@ from pathlib import Path
 
 import click
 
-from breakdesk.app.cli.signin import signed_in
-
 from breakdesk.agents.recon import (
     MatchConfig,
     bank_items_from_messages,
@@ -26,6 +24,7 @@ from breakdesk.agents.recon import (
     match,
 )
 from breakdesk.app.cli.ledger_option import ledger_columns_option
+from breakdesk.app.cli.signin import signed_in
 from breakdesk.parsers.canonical import Message
 from breakdesk.parsers.errors import ParseError
 

@@ -45,7 +45,13 @@ def seed_demo_day(session, runtime) -> None:
 
 def prepare(*, seed: bool, echo=click.echo) -> None:
     """Everything `breakdesk ui` does before serving: migrate, users file, demo seed, demo credentials."""
-    from breakdesk.app.services.users_file import demo_credentials, ensure_demo_users, load_users_file, sync_users_file, users_file_path
+    from breakdesk.app.services.users_file import (
+        demo_credentials,
+        ensure_demo_users,
+        load_users_file,
+        sync_users_file,
+        users_file_path,
+    )
     from breakdesk.app.settings import get_settings
     from breakdesk.app.store.db import get_engine, session_scope
     from breakdesk.app.store.migrate import upgrade

@@ -33,7 +33,16 @@ from breakdesk.app.services.errors import ConflictError
 from breakdesk.app.store.models import BankEntry, BookItem, ImportBatch, StoredMessage, User
 from breakdesk.app.store.repositories.batches import find_batch
 from breakdesk.app.store.repositories.chunks import in_chunks
-from breakdesk.parsers.canonical import Entry, EntryDetail, Message, Party, Provenance, Remittance, Statement, Transaction
+from breakdesk.parsers.canonical import (
+    Entry,
+    EntryDetail,
+    Message,
+    Party,
+    Provenance,
+    Remittance,
+    Statement,
+    Transaction,
+)
 from breakdesk.parsers.controls import CONTROL, describe, may_hold_controls
 from breakdesk.parsers.errors import FieldError
 

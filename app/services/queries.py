@@ -17,7 +17,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from breakdesk.app.store.models import AuditRecord, BankEntry, BookItem, Break, Case, LlmCall, MatchSuggestion, Scorecard
+from breakdesk.app.store.models import (
+    AuditRecord,
+    BankEntry,
+    BookItem,
+    Break,
+    Case,
+    LlmCall,
+    MatchSuggestion,
+    Scorecard,
+)
 from breakdesk.app.store.repositories.chunks import in_chunks
 
 # ------------------------------------------------------------------------------ audit log and LLM calls

@@ -21,9 +21,15 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from breakdesk import parsers
-from breakdesk.agents.recon import BankItem, LedgerLine, MatchConfig, bank_items_from_messages, book_items_from_messages, match
+from breakdesk.agents.recon import (
+    BankItem,
+    LedgerLine,
+    MatchConfig,
+    bank_items_from_messages,
+    book_items_from_messages,
+    match,
+)
 from breakdesk.agents.recon import BookItem as ReconBook
-from breakdesk.parsers.currency import quantize
 from breakdesk.app.services import cases as case_service
 from breakdesk.app.services import decisions
 from breakdesk.app.services.access import require
@@ -39,8 +45,14 @@ from breakdesk.app.store.models import (
 from breakdesk.app.store.repositories.batches import message_payloads
 from breakdesk.app.store.repositories.chunks import in_chunks
 from breakdesk.app.store.repositories.matching import (
-    add_break, add_suggestion, create_run, finish_run, suggestion_link, supersede_breaks,
+    add_break,
+    add_suggestion,
+    create_run,
+    finish_run,
+    suggestion_link,
+    supersede_breaks,
 )
+from breakdesk.parsers.currency import quantize
 
 Progress = Callable[[float, str], None]
 AGENT = "system:breakdesk"

@@ -18,8 +18,6 @@ Every change is audited as `system:users-file`.
 
 from __future__ import annotations
 
-from breakdesk.errors import BreakdeskError
-
 import json
 import os
 import tomllib
@@ -34,6 +32,7 @@ from breakdesk.app.services.users import USERNAME_RE, hash_password, validate_us
 from breakdesk.app.settings import Settings, get_settings
 from breakdesk.app.store.models import User
 from breakdesk.app.store.repositories.users import get_user
+from breakdesk.errors import BreakdeskError
 
 USERS_FILE_NAME = "users.toml"
 SYNC_ACTOR = "system:users-file"

@@ -13,7 +13,7 @@ import contextlib
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +26,15 @@ from breakdesk import parsers
 from breakdesk.agents.case_view import case_to_dict, payment_label
 from breakdesk.agents.cases import CaseBook, detect_cases
 from breakdesk.agents.graph.case_graph import CaseDeps, build_case_graph
-from breakdesk.agents.graph.chat_graph import ChatDeps, ask as ask_graph, build_chat_graph
+from breakdesk.agents.graph.chat_graph import ChatDeps, build_chat_graph
+from breakdesk.agents.graph.chat_graph import ask as ask_graph
 from breakdesk.agents.graph.checkpoint import open_checkpointer, prepare_checkpointer
 from breakdesk.agents.llm import LLMCallRecord, LLMSettings, Provider, load_chat_model
-from breakdesk.agents.repairs import propose_repair as build_repair, revalidate_repair
+from breakdesk.agents.repairs import propose_repair as build_repair
+from breakdesk.agents.repairs import revalidate_repair
 from breakdesk.app.samples import DEMO_DAY_DIR
-from breakdesk.app.services import audit, cases as case_service
+from breakdesk.app.services import audit
+from breakdesk.app.services import cases as case_service
 from breakdesk.app.services.chat_facts import find_facts
 from breakdesk.app.services.corrections import checked_corrections
 from breakdesk.app.services.errors import ConflictError, NotFound
@@ -39,9 +42,9 @@ from breakdesk.app.services.imports import import_ledger_csv, import_messages
 from breakdesk.app.services.message_index import take_unthreaded
 from breakdesk.app.settings import Settings, get_settings
 from breakdesk.app.store.models import AuditRecord, BookItem, Case, OutboxMessage, Repair
+from breakdesk.app.store.repositories.llm import record_llm_call
 from breakdesk.app.store.repositories.locks import lock_by_id
 from breakdesk.app.store.types import utcnow
-from breakdesk.app.store.repositories.llm import record_llm_call
 from breakdesk.parsers.currency import format_money
 
 AGENT = "system:breakdesk"
@@ -82,7 +85,7 @@ class Runtime:
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, *, provider: Provider | None = None,
-                      retrieve: Retrieve | None = None) -> "Runtime":
+                      retrieve: Retrieve | None = None) -> Runtime:
         settings = settings or get_settings()
         if provider is None:
             provider = load_chat_model(LLMSettings.from_env(provider=settings.llm, data_dir=str(settings.data_dir)))
@@ -207,7 +210,7 @@ def _case_row(c: Case) -> dict[str, Any]:
     return {"key": c.key, "id": c.id, "kind": c.kind, "reason_code": c.reason_code, "state": c.state,
             "merged_into": c.merged_into.key if c.merged_into_id is not None else None,
             "severity": c.severity, "assignee": c.assignee, "title": c.title,
-            "created_at": c.created_at.astimezone(timezone.utc).isoformat() if c.created_at else None,
+            "created_at": c.created_at.astimezone(UTC).isoformat() if c.created_at else None,
             "payment": c.payment_ids, "amount": view.get("amount"), "currency": view.get("currency")}
 
 
@@ -222,7 +225,7 @@ def list_cases(session: Session, *, kind: str | None = None, reason_code: str | 
         if value:
             q = q.where(col == value)
     if min_age_hours:
-        q = q.where(Case.created_at <= datetime.now(timezone.utc) - timedelta(hours=min_age_hours))
+        q = q.where(Case.created_at <= datetime.now(UTC) - timedelta(hours=min_age_hours))
     return [_case_row(c) for c in session.execute(q).scalars()]
 
 

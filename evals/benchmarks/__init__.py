@@ -7,7 +7,7 @@ module plus one line in `MODULES`. Modules are imported on demand (they pull hea
 from __future__ import annotations
 
 import importlib
-from typing import Callable
+from collections.abc import Callable
 
 Benchmark = Callable[[list[str]], int]
 MODULES = {

@@ -19,7 +19,6 @@ import tempfile
 import time
 from pathlib import Path
 
-
 PASSAGES_PER_DOC = 50
 WORDS = """payment return reject recall cancellation account closed blocked invalid creditor debtor agent bank
 beneficiary ordering customer amount currency charges fee settlement clearing cut-off value date execution

@@ -75,7 +75,9 @@ def seed(path: Path, *, days: int, per_day: int, templates: int, end: datetime) 
     for d in range(days):
         tpl = tpls[d % templates]
         day0 = start + timedelta(days=d)
-        at = lambda i, n: _ts(day0 + timedelta(seconds=i * 86000 / max(1, n)))
+        def at(i, n, day0=day0):
+            return _ts(day0 + timedelta(seconds=i * 86000 / max(1, n)))
+
         nb, nk = len(tpl["bank"]), len(tpl["book"])
         con.execute("INSERT INTO match_runs (id, started_at, started_by, status, parameters, stats) VALUES (?, ?, 'bench', 'done', '{}', '{}')",
                     (d + 1, at(nb, nb)))

@@ -127,10 +127,12 @@ def camt053_entries(n: int, seed: int = 11) -> Iterator[tuple[str, Decimal]]:
         d = day + timedelta(days=(i // 400) % 330)
         kind = rnd.random()
         amount = _amount(rnd)
-        head = lambda credit, status="BOOK": (  # noqa: E731
-            f'<Ntry><NtryRef>{i}</NtryRef><Amt Ccy="EUR">{amount:.2f}</Amt><CdtDbtInd>{"CRDT" if credit else "DBIT"}</CdtDbtInd>'
-            f"<Sts><Cd>{status}</Cd></Sts><BookgDt><Dt>{d.isoformat()}</Dt></BookgDt><ValDt><Dt>{d.isoformat()}</Dt></ValDt>"
-            f"<AcctSvcrRef>CBK{i:010d}</AcctSvcrRef>")
+
+        def head(credit: bool, status: str = "BOOK", i: int = i, amount: Decimal = amount, d: date = d) -> str:
+            return (f'<Ntry><NtryRef>{i}</NtryRef><Amt Ccy="EUR">{amount:.2f}</Amt>'
+                    f'<CdtDbtInd>{"CRDT" if credit else "DBIT"}</CdtDbtInd><Sts><Cd>{status}</Cd></Sts>'
+                    f"<BookgDt><Dt>{d.isoformat()}</Dt></BookgDt><ValDt><Dt>{d.isoformat()}</Dt></ValDt>"
+                    f"<AcctSvcrRef>CBK{i:010d}</AcctSvcrRef>")
         if kind < 0.40:  # incoming SEPA credit transfer
             yield (head(True) + _btc("PMNT", "RCDT", "ESCT", "NTRF+166")
                    + f"<NtryDtls>{_tx(rnd, i, amount, True)}</NtryDtls></Ntry>\n"), amount

@@ -248,7 +248,7 @@ class _Gen:
         x = r.random()
         out = name
         if x < 0.25:
-            out = " ".join(w for w in name.split() if w.strip(".&") not in {l.strip(".") for l in _LEGAL} and w != "&")
+            out = " ".join(w for w in name.split() if w.strip(".&") not in {word.strip(".") for word in _LEGAL} and w != "&")
         if r.random() < 0.7:
             out = out.upper()
         if r.random() < 0.25:

@@ -16,7 +16,6 @@ from breakdesk.parsers.currency import decimals, is_known_currency, minor_units
 from breakdesk.parsers.findings import Finding
 
 
-
 def _money_points(message: Message) -> Iterator[tuple[str, Decimal | None, str | None, Provenance]]:
     def tx_points(tx: Transaction, prefix: str) -> Iterator[tuple[str, Decimal | None, str | None, Provenance]]:
         yield f"{prefix}.amount", tx.amount, tx.currency, tx.provenance

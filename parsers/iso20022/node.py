@@ -8,13 +8,12 @@ concatenation per element we actually visit.
 
 from __future__ import annotations
 
-import re
-
 import datetime as _dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from lxml import etree
 

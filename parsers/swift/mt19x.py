@@ -7,10 +7,10 @@ Identifiers follow the CBPR+ translation: the request's :20: is the case (and ca
 from __future__ import annotations
 
 from breakdesk.parsers.canonical import CancellationAnswer, CancellationRequest
+from breakdesk.parsers.swift import values as v
 from breakdesk.parsers.swift.parties import read_party
 from breakdesk.parsers.swift.reading import MessageContext
 from breakdesk.parsers.swift.reasons import CANCELLATION_REASONS, leading_code
-from breakdesk.parsers.swift import values as v
 from breakdesk.parsers.swift.values import ValueProblem
 
 

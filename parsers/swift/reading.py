@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from breakdesk.parsers.canonical import Provenance
-from breakdesk.parsers.errors import FieldError, MissingFieldError
 from breakdesk.parsers.construct import construct
+from breakdesk.parsers.errors import FieldError, MissingFieldError
 from breakdesk.parsers.swift.fields import RawField
 from breakdesk.parsers.swift.tags import TAG_BY_ID
 from breakdesk.parsers.swift.values import ValueProblem

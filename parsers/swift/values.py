@@ -11,9 +11,10 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
-from breakdesk.parsers.currency import minor_units
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
+
+from breakdesk.parsers.currency import minor_units
 
 
 class ValueProblem(ValueError):

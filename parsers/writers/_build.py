@@ -9,8 +9,8 @@ patterns, currency precision), so what the builder accepts validates.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -18,7 +18,6 @@ from lxml import etree
 
 from breakdesk.parsers.canonical import Transaction
 from breakdesk.parsers.currency import is_known_currency, minor_units
-
 from breakdesk.parsers.writers.errors import WriteError
 
 IBAN_RE = re.compile(r"^[A-Z]{2}[0-9]{2}[a-zA-Z0-9]{1,30}$")

@@ -9,7 +9,7 @@ the keyword, the message header, or the transactions, and a disagreement among t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from lxml import etree
@@ -62,7 +62,7 @@ def write_pacs008(
         settlement_method = methods.pop()
     elif settlement_method is None and len(methods) > 1:
         b.problem("settlement_method", f"transactions disagree ({', '.join(sorted(methods))}); one message has one")
-    created_at = created_at or datetime.now(timezone.utc)
+    created_at = created_at or datetime.now(UTC)
 
     root, body, hdr = document(b, "FIToFICstmrCdtTrf", transactions, message_id=message_id, created_at=created_at)
     currencies = {t.currency for t in transactions}

@@ -10,14 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from lxml import etree
 
 from breakdesk.parsers.canonical import Message, Party, PaymentGroup, Transaction
 from breakdesk.parsers.writers import _parts as parts
-from breakdesk.parsers.writers._build import CHARGE_BEARERS, DIALECTS, UETR_RE, Builder, decimal_number, document, serialize
+from breakdesk.parsers.writers._build import (
+    CHARGE_BEARERS,
+    DIALECTS,
+    UETR_RE,
+    Builder,
+    decimal_number,
+    document,
+    serialize,
+)
 from breakdesk.parsers.writers.errors import WriteError
 
 PAYMENT_METHODS = frozenset({"TRF", "CHK", "TRA"})
@@ -88,7 +96,7 @@ def write_pain001(
     if not transactions:
         raise WriteError(version, ["no transactions to write"])
     initiating_party = initiating_party or next((t.initiating_party for t in transactions if t.initiating_party), None)
-    created_at = created_at or datetime.now(timezone.utc)
+    created_at = created_at or datetime.now(UTC)
 
     root, body, hdr = document(b, "CstmrCdtTrfInitn", transactions, message_id=message_id, created_at=created_at)
     parts.party(b, hdr, "InitgPty", initiating_party, "initiating_party", required=True)

@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from breakdesk.agents.case_view import case_to_dict
 from breakdesk.agents.cases import scan_cases
-from breakdesk.app.services import audit, cases as case_service
+from breakdesk.app.services import audit
+from breakdesk.app.services import cases as case_service
 from breakdesk.app.services.imports import import_messages
 from breakdesk.app.services.workflow import refresh_cases
 from breakdesk.app.store.db import session_scope

@@ -4,12 +4,12 @@ payment is answered about that payment, and "what is still open" is answered fro
 import pytest
 from sqlalchemy import select
 
+from breakdesk.agents.graph.chat_graph import extract_terms
 from breakdesk.app.services.chat_facts import find_facts
 from breakdesk.app.services.reconciliation import run_matching
 from breakdesk.app.services.workflow import ask, ingest_files
 from breakdesk.app.store.db import session_scope
 from breakdesk.app.store.models import BankEntry, BookItem, Break
-from breakdesk.agents.graph.chat_graph import extract_terms
 from tests.integration.test_workflow_demo_day import _cheap_bcrypt, workspace  # noqa: F401 - fixtures
 from tests.support.workflow import demo_files
 

@@ -134,8 +134,8 @@ def test_every_mt_file_matches_its_notes(row):
     for msg in msgs:  # provenance everywhere, JSON round trip
         assert msg.provenance.file == row.local_path
         assert Message.model_validate(json.loads(json.dumps(msg.to_json_dict()))).message_type == msg.message_type
-        for st in msg.statements:
-            assert st.provenance.line and all(e.provenance.line for e in st.entries) and all(b.provenance.line for b in st.balances)
+        for stmt in msg.statements:
+            assert stmt.provenance.line and all(e.provenance.line for e in stmt.entries) and all(b.provenance.line for b in stmt.balances)
         for tx in msg.transactions:
             assert tx.provenance.line
 

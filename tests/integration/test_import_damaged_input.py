@@ -7,13 +7,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from breakdesk.agents.recon.ledger import LedgerError
 from breakdesk.app.services.imports import import_ledger_csv
 from breakdesk.app.services.workflow import ingest_files
 from breakdesk.app.settings import get_settings, reload_settings
 from breakdesk.app.store.db import make_engine, session_scope
 from breakdesk.app.store.models import BankEntry, BookItem, ImportBatch
 from breakdesk.app.store.testing import copy_sqlite, migrated_sqlite_template, seed_users, temporary_postgres_database
-from breakdesk.agents.recon.ledger import LedgerError
 from tests.conftest import require_postgres
 
 pytestmark = pytest.mark.integration

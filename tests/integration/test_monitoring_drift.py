@@ -18,7 +18,6 @@ from breakdesk.app.store.db import session_scope
 from breakdesk.app.store.types import utcnow
 from breakdesk.evals.recon.generator import Mix, generate
 from breakdesk.evals.recon.writers import camt053_xml
-from tests.integration.test_workflow_demo_day import _cheap_bcrypt
 from tests.support.workflow import make_workspace
 
 N = 400

@@ -131,7 +131,6 @@ def test_the_installed_wheel_migrates_and_reads_its_demo_day_and_eval_data(built
     """Run from outside the checkout with only the installed wheel and the environment's dependencies."""
     from breakdesk.app.cli.parse_cmds import expand_paths
     from breakdesk.app.samples import DEMO_DAY_DIR
-    from breakdesk.app.services.monitoring.drift import CONFIG_FILE as MONITOR_CONFIG
 
     wheel, _ = built
     site = (tmp_path / "site").resolve()

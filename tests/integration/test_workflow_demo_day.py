@@ -10,7 +10,14 @@ from breakdesk.app.services.audit import verify_chain
 from breakdesk.app.services.chat_facts import find_facts
 from breakdesk.app.services.errors import ConflictError, PermissionDenied
 from breakdesk.app.services.workflow import (
-    ask, case_facets, decide_case, deliver_outbox, edit_repair, explain_case, ingest_files, list_cases,
+    ask,
+    case_facets,
+    decide_case,
+    deliver_outbox,
+    edit_repair,
+    explain_case,
+    ingest_files,
+    list_cases,
 )
 from breakdesk.app.store.db import session_scope
 from breakdesk.app.store.models import AuditRecord, Repair

@@ -8,11 +8,10 @@ change a payment, so both parses must agree on everything but where the fields s
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from tests.conftest import CORPUS, load_manifest
 
 from breakdesk import parsers
 from breakdesk.parsers.canonical import (
@@ -28,13 +27,11 @@ from breakdesk.parsers.canonical import (
     Transaction,
 )
 from breakdesk.parsers.writers import write_pacs008, write_pain001
-
-
-
+from tests.conftest import CORPUS, load_manifest
 
 pytestmark = [pytest.mark.integration]
 
-CREATED = datetime(2026, 11, 27, 9, 15, tzinfo=timezone.utc)
+CREATED = datetime(2026, 11, 27, 9, 15, tzinfo=UTC)
 UETR = "eb6305c9-1f7f-49de-aed0-16487c27b42d"
 
 #: Fields each family carries per transaction; anything else is not the writer's to keep.

@@ -55,7 +55,6 @@ def ui_env(tmp_path, monkeypatch, ui_template):
 def demo_day(ui_env):
     """The demo-day files imported (cases opened) by olivia."""
     from breakdesk.app.services.workflow import ingest_files
-    from breakdesk.app.ui import state
     from tests.support.workflow import demo_files
 
     with session_scope(ui_env) as s:

@@ -11,7 +11,6 @@ from breakdesk.app.store.repositories.llm import record_llm_call
 from tests.ui.conftest import open_app
 
 
-
 def test_log_lists_filters_and_exports(ui_env):
     at = open_app("views/audit.py", user="chloe")  # start-up sync wrote one user.create per user
     log = at.dataframe[0].value

@@ -100,7 +100,7 @@ def _sign_in(browser, base: str, username: str, password: str):
     page.get_by_role("textbox", name="Username").fill(username)
     page.get_by_role("textbox", name="Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text(f"role ", exact=False).first).to_be_visible()
+    expect(page.get_by_text("role ", exact=False).first).to_be_visible()
     return page
 
 

@@ -41,7 +41,6 @@ def test_no_seed_leaves_the_database_empty(ui_env):
 
 
 def test_prepare_on_postgresql(ui_env, monkeypatch):
-    import pytest
 
     from breakdesk.app.settings import reload_settings
     from breakdesk.app.store.db import make_engine

@@ -13,7 +13,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from breakdesk.app.store.models import (
-    BankEntry, BookItem, Break, MatchDecision, MatchRun, MatchSuggestion, suggestion_bank_entries, suggestion_book_items,
+    BankEntry,
+    BookItem,
+    Break,
+    MatchDecision,
+    MatchRun,
+    MatchSuggestion,
+    suggestion_bank_entries,
+    suggestion_book_items,
 )
 from breakdesk.app.store.repositories.chunks import in_chunks
 from breakdesk.app.store.types import utcnow

@@ -1,7 +1,7 @@
 """Audit: every decision (hash-chained log) and every LLM call, filterable, exportable, verifiable."""
 
 import json
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -29,8 +29,8 @@ with log_tab:
     with state.reading() as s:
         rows = queries.audit_records(
             s, actors=actors, actions=actions, object_types=types, text=text,
-            since=datetime.combine(since, time(), tzinfo=timezone.utc) if since else None,
-            until=datetime.combine(until, time(), tzinfo=timezone.utc) + timedelta(days=1) if until else None,
+            since=datetime.combine(since, time(), tzinfo=UTC) if since else None,
+            until=datetime.combine(until, time(), tzinfo=UTC) + timedelta(days=1) if until else None,
         )
     st.caption(f"{len(rows)} record(s), newest first")
     columns = ["seq", "at", "actor", "action", "object_type", "object_id", "reason", "before", "after", "hash"]

@@ -2,7 +2,7 @@
 with citations, the diagnosis, the proposed repair as a before/after diff with its validation, and the
 decisions (edit, approve, reject, assign), all through app.services (maker-checker is theirs)."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 import streamlit as st
@@ -50,7 +50,7 @@ with state.reading() as s:
         severity=None if severity == ALL else severity, assignee=None if assignee == ALL else assignee,
         state=None if case_state == ALL else case_state, min_age_hours=min_age or None)
 
-now = datetime.now(timezone.utc)
+now = datetime.now(UTC)
 
 
 def _age(created: str | None) -> str:

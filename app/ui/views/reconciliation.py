@@ -5,8 +5,8 @@ import pandas as pd
 import streamlit as st
 
 from breakdesk.app.services import decisions, queries, workflow
-from breakdesk.app.services.reconciliation import run_matching
 from breakdesk.app.services.errors import ServiceError
+from breakdesk.app.services.reconciliation import run_matching
 from breakdesk.app.settings import get_settings
 from breakdesk.app.store.db import get_engine, session_scope
 from breakdesk.app.ui import state

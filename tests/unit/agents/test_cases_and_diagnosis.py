@@ -5,7 +5,17 @@ from breakdesk.agents.cases import CaseBook, Placement, detect_cases, scan_cases
 from breakdesk.agents.diagnosis import diagnose_code, load_catalog
 from breakdesk.agents.lifecycle import thread_messages
 from breakdesk.parsers.canonical import (
-    Agent, Entry, EntryReferences, Message, Party, PaymentReturn, Provenance, Reason, Statement, Status, Transaction,
+    Agent,
+    Entry,
+    EntryReferences,
+    Message,
+    Party,
+    PaymentReturn,
+    Provenance,
+    Reason,
+    Statement,
+    Status,
+    Transaction,
 )
 
 

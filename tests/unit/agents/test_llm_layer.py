@@ -4,7 +4,14 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from breakdesk.agents.grounding import check_grounding
 from breakdesk.agents.llm import LLMSettings, MemoryRecorder, Provider, generate, load_chat_model
-from breakdesk.agents.llm.errors import LLMAuthError, LLMBadResponse, LLMError, LLMUnavailable, _openai_mapping, map_llm_errors
+from breakdesk.agents.llm.errors import (
+    LLMAuthError,
+    LLMBadResponse,
+    LLMError,
+    LLMUnavailable,
+    _openai_mapping,
+    map_llm_errors,
+)
 from breakdesk.agents.llm.fencing import CLOSE, fence, looks_like_injection
 from breakdesk.agents.llm.masking import Masker
 from breakdesk.agents.prompts import load_prompt, prompt_hashes

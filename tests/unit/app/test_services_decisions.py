@@ -122,7 +122,7 @@ def test_simultaneous_decisions_on_sqlite(engine, scope, people, same_user):
         other = "alice" if same_user else "bob"
         results = race(engine, [
             lambda s, sid=sid: decisions.approve(s, suggestion_id=sid, user="alice"),
-            lambda s, sid=sid: decisions.approve(s, suggestion_id=sid, user=other),
+            lambda s, sid=sid, other=other: decisions.approve(s, suggestion_id=sid, user=other),
         ])
         outcomes = sorted(kind for kind, _ in results)
         if same_user:

@@ -4,13 +4,23 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from breakdesk.app.services import audit
 from breakdesk.agents.recon import LedgerError
+from breakdesk.app.services import audit
 from breakdesk.app.services.errors import PermissionDenied
 from breakdesk.app.services.imports import import_ledger_csv, import_messages
 from breakdesk.app.store.models import BankEntry, BookItem, ImportBatch, StoredMessage
 from breakdesk.parsers.canonical import (
-    Agent, Entry, EntryDetail, EntryReferences, Message, Party, Provenance, Reason, Remittance, Statement, Transaction,
+    Agent,
+    Entry,
+    EntryDetail,
+    EntryReferences,
+    Message,
+    Party,
+    Provenance,
+    Reason,
+    Remittance,
+    Statement,
+    Transaction,
 )
 from breakdesk.parsers.errors import FieldError
 
@@ -168,7 +178,7 @@ def test_ledger_csv_import(scope, people):
 
 
 def test_ledger_csv_column_map_reaches_the_reader(scope, people):
-    data = "Buchung;Datum;Betrag;Whg;Partner;Ref;Text\nB1;2026-11-03;-9.99;EUR;ACME;R1;Office\n".encode()
+    data = b"Buchung;Datum;Betrag;Whg;Partner;Ref;Text\nB1;2026-11-03;-9.99;EUR;ACME;R1;Office\n"
     cmap = {"id": "Buchung", "date": "Datum", "amount": "Betrag", "currency": "Whg", "counterparty": "Partner",
             "reference": "Ref", "description": "Text"}
     with scope() as s:

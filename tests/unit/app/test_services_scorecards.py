@@ -3,7 +3,12 @@ import pytest
 from breakdesk.app.services import audit
 from breakdesk.app.services.errors import ConflictError, PermissionDenied
 from breakdesk.app.services.scorecards import approve_scorecard
-from breakdesk.app.store.repositories.llm import add_scorecard, latest_approved_scorecard, list_llm_calls, record_llm_call
+from breakdesk.app.store.repositories.llm import (
+    add_scorecard,
+    latest_approved_scorecard,
+    list_llm_calls,
+    record_llm_call,
+)
 
 
 def test_scorecard_approval_and_llm_log(scope, people):

@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -61,10 +61,10 @@ def test_amount_refuses_floats_and_lossy_values(bad):
 def test_times_come_back_aware_utc(scope):
     with scope() as s:
         head = s.get(AuditChainHead, 1)
-        head.updated_at = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=timezone.utc)
+        head.updated_at = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
     with scope() as s:
         value = s.get(AuditChainHead, 1).updated_at
-        assert value == datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=timezone.utc) and value.tzinfo is not None
+        assert value == datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC) and value.tzinfo is not None
 
 
 def test_a_reader_does_not_block_a_writer_on_sqlite(engine):

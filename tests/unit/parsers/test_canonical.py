@@ -2,7 +2,7 @@ import json
 from decimal import Decimal
 
 from breakdesk import parsers
-from breakdesk.parsers.canonical import Balance, Entry, Message, Party, Agent, Provenance, Statement, Transaction
+from breakdesk.parsers.canonical import Agent, Balance, Entry, Message, Party, Provenance, Statement, Transaction
 
 
 def _prov(**kw):

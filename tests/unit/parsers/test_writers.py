@@ -3,12 +3,11 @@ amounts follow the currency's minor unit, and what cannot be valid is refused wi
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 
 import pytest
-from tests.conftest import REFERENCE
 from lxml import etree
 from validation_factories import pain001, party, structured_address, tx
 
@@ -22,15 +21,16 @@ from breakdesk.parsers.canonical import (
     StructuredRemittance,
 )
 from breakdesk.parsers.writers import WriteError, write_pacs008, write_pain001
+from tests.conftest import REFERENCE
 
 pytestmark = pytest.mark.shared  # every written message is validated against the official XSD in ../shared
 
-CREATED = datetime(2026, 11, 27, 10, 30, tzinfo=timezone.utc)
+CREATED = datetime(2026, 11, 27, 10, 30, tzinfo=UTC)
 UETR = "eb6305c9-1f7f-49de-aed0-16487c27b42d"
 PAIN_VERSIONS = ["pain.001.001.09", "pain.001.001.03"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def schema(version: str) -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(REFERENCE / "xsd" / f"{version}.xsd")))
 

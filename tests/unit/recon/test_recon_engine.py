@@ -3,7 +3,13 @@ from decimal import Decimal
 
 import pytest
 
-from breakdesk.agents.recon import MatchConfig, bank_items_from_messages, book_items_from_ledger_csv, explain_pair, match
+from breakdesk.agents.recon import (
+    MatchConfig,
+    bank_items_from_messages,
+    book_items_from_ledger_csv,
+    explain_pair,
+    match,
+)
 from tests.recon_factories import entry, ledger, statement
 
 D = date(2026, 11, 2)

@@ -1,8 +1,8 @@
 """Quality floors on a seeded generated set (>= 1000 items per side)."""
 
-from breakdesk.evals.recon.quality import evaluate, label
-from breakdesk.evals.recon.generator import generate
 from breakdesk.agents.recon import match
+from breakdesk.evals.recon.generator import generate
+from breakdesk.evals.recon.quality import evaluate, label
 
 
 def test_quality_floors_on_seeded_set():

@@ -1,19 +1,21 @@
 """Initial schema: imports, bank entries and book items, matching, cases, users, audit, LLM calls, scorecards.
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-29 12:28:25.305512
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
+
 import breakdesk.app.store.types
+
 revision: str = '0001'
 down_revision: str | Sequence[str] | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -32,7 +34,7 @@ def upgrade() -> None:
     op.bulk_insert(
         sa.table('audit_chain_head', sa.column('id', sa.Integer), sa.column('seq', sa.BigInteger),
                  sa.column('hash', sa.String), sa.column('updated_at', breakdesk.app.store.types.UtcDateTime())),
-        [{'id': 1, 'seq': 0, 'hash': '0' * 64, 'updated_at': datetime.now(timezone.utc)}],
+        [{'id': 1, 'seq': 0, 'hash': '0' * 64, 'updated_at': datetime.now(UTC)}],
     )
     op.create_table('audit_log',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),

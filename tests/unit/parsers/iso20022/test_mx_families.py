@@ -199,7 +199,7 @@ def test_pacs002_v10_transaction_original_group_and_uetr(namespace):
     (s,) = msg.statuses  # the OrgnlGrpInf inside TxInfAndSts is not a group status
     assert (s.level, s.status, s.original_uetr) == ("transaction", "ACSC", "97ed4827-7b6f-4491-a06f-b548d5a7512d")
     assert (s.original_message_id, s.effective_date) == ("P8-08", dt.date(2024, 5, 2))
-    assert s.acceptance_datetime == dt.datetime(2024, 5, 1, 10, 0, 5, tzinfo=dt.timezone.utc)
+    assert s.acceptance_datetime == dt.datetime(2024, 5, 1, 10, 0, 5, tzinfo=dt.UTC)
 
 
 def test_pain002_v3_three_levels():

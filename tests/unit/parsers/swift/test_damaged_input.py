@@ -8,10 +8,10 @@ is not valid UTF-16 is an `EncodingError` naming the file, never an "XML error".
 from __future__ import annotations
 
 import pytest
+from mt_helpers import STATEMENT, wrap
 
 from breakdesk import parsers
 from breakdesk.parsers.errors import EncodingError, ForbiddenCharacterError
-from mt_helpers import STATEMENT, wrap
 
 
 @pytest.mark.parametrize("char", ["\x00", "\x1b", "\x7f", "\x0c", "\x08"])

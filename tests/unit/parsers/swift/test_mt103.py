@@ -2,9 +2,9 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from mt_helpers import parse, wrap
 
 from breakdesk.parsers.errors import FieldError, MissingFieldError
-from mt_helpers import parse, wrap
 
 MT103 = """\
 :20:REF-103

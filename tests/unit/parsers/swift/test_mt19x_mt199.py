@@ -2,9 +2,9 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from mt_helpers import parse, wrap
 
 from breakdesk.parsers.errors import FieldError
-from mt_helpers import parse, wrap
 
 
 def test_mt192_request_for_cancellation():

@@ -3,6 +3,7 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+from mt_helpers import STATEMENT, parse, wrap
 
 from breakdesk.parsers.errors import (
     FieldError,
@@ -12,7 +13,6 @@ from breakdesk.parsers.errors import (
     TruncatedMessageError,
     UnknownMessageTypeError,
 )
-from mt_helpers import STATEMENT, parse, wrap
 
 
 def test_bare_mt940_statement_balances_and_entries():

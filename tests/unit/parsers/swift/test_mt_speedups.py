@@ -12,11 +12,11 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from mt_helpers import STATEMENT, parse, wrap
 
 from breakdesk.parsers.swift import fields, mt9xx, parse_mt
 from breakdesk.parsers.swift.fields import scan, tokenize
 from breakdesk.parsers.swift.processors import DEFAULT_PROCESSORS
-from mt_helpers import STATEMENT, parse, wrap
 from tests.support.reference_readers import assert_reads_alike, assert_same
 
 SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

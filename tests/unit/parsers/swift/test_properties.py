@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mt_helpers import STATEMENT, wrap
 
 from breakdesk.parsers.errors import ParseError
 from breakdesk.parsers.swift import parse_mt
 from breakdesk.parsers.swift.blocks import normalize_newlines, split_envelopes
 from breakdesk.parsers.swift.fields import tokenize
-from mt_helpers import STATEMENT, wrap
 
 SEEDS = [
     STATEMENT,

@@ -3,7 +3,12 @@ from decimal import Decimal
 
 import pytest
 
-from breakdesk.parsers.swift.processors import blank_entry_date, rabobank_counterparty, split_account_identification, time_in_entry_date
+from breakdesk.parsers.swift.processors import (
+    blank_entry_date,
+    rabobank_counterparty,
+    split_account_identification,
+    time_in_entry_date,
+)
 from breakdesk.parsers.swift.tags import TAG_BY_ID
 from breakdesk.parsers.swift.values import ValueProblem, amount, yymmdd
 
