@@ -6,13 +6,8 @@ Run it with `breakdesk ui` (migrates the database, seeds the demo day, then star
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-_REPO_ROOT = str(Path(__file__).resolve().parents[2])
-if _REPO_ROOT not in sys.path:  # `streamlit run app/ui/streamlit_app.py` from a clone without install
-    sys.path.insert(0, _REPO_ROOT)
-
+# No sys.path insertion: the folders are mapped under the `breakdesk` package by setup.py, so adding the
+# repo root would not make `breakdesk` importable anyway. Install the clone (`pip install -e .`) first.
 from breakdesk.app.runtime import apply_offline_defaults  # noqa: E402
 
 apply_offline_defaults()
