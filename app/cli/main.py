@@ -30,9 +30,9 @@ def cli() -> None:
 
 def _register() -> None:
     # One line per command module; each module exposes `commands` (a list of click commands).
-    from breakdesk.app.cli import admin_cmd, cases_cmd, demo_cmd, evals_cmd, kb_cmd, parse_cmds, recon_cmd, ui_cmd
+    from breakdesk.app.cli import admin_cmd, audit_cmd, cases_cmd, demo_cmd, evals_cmd, kb_cmd, parse_cmds, recon_cmd, ui_cmd
 
-    for module in (parse_cmds, demo_cmd, admin_cmd, kb_cmd, cases_cmd, recon_cmd, evals_cmd, ui_cmd):
+    for module in (parse_cmds, demo_cmd, admin_cmd, kb_cmd, cases_cmd, recon_cmd, evals_cmd, ui_cmd, audit_cmd):
         for command in module.commands:
             cli.add_command(command)
 
