@@ -12,6 +12,7 @@ order of its reads changed).
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -95,6 +96,9 @@ def open_checkpointer(url: str) -> Iterator[BaseCheckpointSaver]:
     path = _sqlite_path(url)
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # Checkpoints hold case facts (names, IBANs): created 0600 before SQLite opens the file.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        os.chmod(path, 0o600)
     conn = sqlite3.connect(path, check_same_thread=False)
     try:
         saver = SqliteSaver(conn)

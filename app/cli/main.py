@@ -51,6 +51,7 @@ def _register() -> None:
     # One line per command module; each module exposes `commands` (a list of click commands).
     from breakdesk.app.cli import (
         admin_cmd,
+        audit_cmd,
         cases_cmd,
         demo_cmd,
         evals_cmd,
@@ -61,7 +62,8 @@ def _register() -> None:
         ui_cmd,
     )
 
-    for module in (parse_cmds, demo_cmd, admin_cmd, kb_cmd, cases_cmd, recon_cmd, evals_cmd, ui_cmd, monitor_cmd):
+    for module in (parse_cmds, demo_cmd, admin_cmd, kb_cmd, cases_cmd, recon_cmd, evals_cmd, ui_cmd, monitor_cmd,
+                   audit_cmd):
         for command in module.commands:
             cli.add_command(command)
 

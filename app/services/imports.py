@@ -380,11 +380,14 @@ def import_ledger_csv(
                 other_references=[ln.reference] if ln.reference else [], line_number=ln.line, raw=ln.raw,
                 provenance={"file": file_name, "message_index": 0, "line": ln.line, "xpath": None},
             )
-            # Not the value date: keys stay those of earlier imports, so re-sent lines stay duplicates.
-            item.idempotency_key = keys.key("ledger", ln.id, ln.booking_date, ln.amount, ln.currency, ln.direction, ln.account)
+            # A ledger line is identified by its ledger (our account) and its id, nothing else: a re-export
+            # whose descriptions or dates moved is the same line, not a second book item.
+            item.idempotency_key = keys.key("ledger-id", ln.account, ln.id)
             items.append(item)
         known = _existing_keys(session, BookItem, [i.idempotency_key for i in items])
-        fresh = [i for i in items if i.idempotency_key not in known]
+        stored = _stored_ledger_items(session, items)
+        _refuse_changed_money(file_name, items, stored)
+        fresh = [i for i in items if i.idempotency_key not in known and (i.account, i.external_id) not in stored]
         session.add_all(fresh)
         batch.book_item_count = len(fresh)
         batch.duplicate_count = len(items) - len(fresh)
@@ -394,6 +397,40 @@ def import_ledger_csv(
                      after={"file_name": file_name, "sha256": digest, "book_items": result.book_items,
                             "duplicates": result.duplicates, "rows": len(lines)})
     return result
+
+
+def _stored_ledger_items(session: Session, items: Sequence[BookItem]) -> dict[tuple[str | None, str], BookItem]:
+    """Ledger book items already stored under the same (account, id), whatever key an older version
+    of this module gave them (keys once hashed the amount and date too, so they cannot be relied on)."""
+    found: dict[tuple[str | None, str], BookItem] = {}
+    wanted = {(i.account, i.external_id) for i in items}
+    for chunk in in_chunks(sorted({i.external_id for i in items})):
+        rows = session.execute(
+            select(BookItem).where(BookItem.source == KIND_LEDGER, BookItem.external_id.in_(chunk))
+        ).scalars()
+        for row in rows:
+            if (row.account, row.external_id) in wanted:
+                found.setdefault((row.account, row.external_id), row)
+    return found
+
+
+def _refuse_changed_money(file_name: str, items: Sequence[BookItem], stored: Mapping[tuple[str | None, str], BookItem]) -> None:
+    """A line id already booked with another amount, currency, direction or booking date is not a
+    duplicate to skip quietly nor a new item to add: the books disagree, and a person must decide."""
+    changed = []
+    for item in items:
+        old = stored.get((item.account, item.external_id))
+        if old is None:
+            continue
+        was = (old.amount, old.currency, old.credit_debit, old.booking_date)
+        now = (item.amount, item.currency, item.credit_debit, item.booking_date)
+        if was != now:
+            changed.append(f"{item.external_id} (line {item.line_number})")
+    if changed:
+        raise ConflictError(
+            f"{file_name}: ledger line id(s) already imported with a different amount, currency, direction or "
+            f"booking date: {', '.join(changed[:10])}{' …' if len(changed) > 10 else ''}; nothing imported"
+        )
 
 
 __all__ = ["ImportResult", "import_ledger_csv", "import_messages", "refuse_ledger_controls"]

@@ -6,8 +6,6 @@ Nothing here changes data, so no audit; the screens check the reading permission
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -17,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from breakdesk.app.services.csv_export import to_safe_csv
 from breakdesk.app.store.models import (
     AuditRecord,
     BankEntry,
@@ -105,25 +104,9 @@ def llm_filter_options(session: Session) -> dict[str, list[str]]:
 
 
 def to_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str] | None = None) -> bytes:
-    """UTF-8 CSV with a header; datetimes in ISO 8601, nested values as JSON."""
-    rows = list(rows)
-    cols = list(columns or (rows[0].keys() if rows else []))
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(cols)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in cols])
-    return buf.getvalue().encode("utf-8")
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, (dict, list)):
-        return _json(value)
-    return str(value)
+    """UTF-8 CSV with a header; datetimes in ISO 8601, nested values as JSON, formula cells neutralised
+    (see `csv_export`): every export of this module is safe to open in a spreadsheet."""
+    return to_safe_csv(rows, columns)
 
 
 def _json(value: Any) -> str:

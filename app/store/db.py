@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from breakdesk.app.settings import get_settings, normalise_database_url
+from breakdesk.app.store.file_modes import private_sqlite
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -39,7 +40,8 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
 def _sqlite_engine(url: str, **kwargs) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        # Personal data: the file is created 0600 (and an older 0644 one tightened) before SQLite opens it.
+        private_sqlite(Path(database).expanduser())
     connect_args = kwargs.pop("connect_args", {})
     connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
     connect_args.setdefault("check_same_thread", False)

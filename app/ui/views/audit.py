@@ -8,6 +8,7 @@ import streamlit as st
 
 from breakdesk.app.services import queries
 from breakdesk.app.services.audit import verify_chain
+from breakdesk.app.services.csv_export import to_safe_csv
 from breakdesk.app.ui import state
 
 user = state.require("audit.read")
@@ -44,7 +45,7 @@ with log_tab:
                  "at": rec["at"].isoformat(), "before": json.loads(rec["before"] or "null"),
                  "after": json.loads(rec["after"] or "null")}, expanded=True)
     b1, b2 = st.columns([1, 3])
-    b1.download_button("Export CSV", data=queries.to_csv(rows, columns + ["prev_hash"]), file_name="breakdesk-audit.csv",
+    b1.download_button("Export CSV", data=to_safe_csv(rows, columns + ["prev_hash"]), file_name="breakdesk-audit.csv",
                        mime="text/csv", key="audit_csv", icon=":material/download:")
     if b2.button("Verify chain", key="audit_verify", icon=":material/verified:"):
         with state.reading() as s:
@@ -69,5 +70,5 @@ with llm_tab:
     llm_columns = ["id", "at", "prompt_id", "prompt_hash", "provider", "model", "tokens_in", "tokens_out", "latency_ms",
                    "case_id", "error"]
     st.dataframe(pd.DataFrame(calls, columns=llm_columns), hide_index=True, width="stretch", key="llm_table")
-    st.download_button("Export CSV", data=queries.to_csv(calls, llm_columns), file_name="breakdesk-llm-calls.csv",
+    st.download_button("Export CSV", data=to_safe_csv(calls, llm_columns), file_name="breakdesk-llm-calls.csv",
                        mime="text/csv", key="llm_csv", icon=":material/download:")

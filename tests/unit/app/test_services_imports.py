@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from breakdesk.agents.recon import LedgerError
 from breakdesk.app.services import audit
-from breakdesk.app.services.errors import PermissionDenied
+from breakdesk.app.services.errors import ConflictError, PermissionDenied
 from breakdesk.app.services.imports import import_ledger_csv, import_messages
 from breakdesk.app.store.models import BankEntry, BookItem, ImportBatch, StoredMessage
 from breakdesk.parsers.canonical import (
@@ -199,3 +199,28 @@ def test_a_bad_ledger_writes_nothing_and_names_the_place(scope, people, data, li
     with scope() as s:
         assert (_count(s, ImportBatch), _count(s, BookItem)) == (0, 0)
         assert s.query(audit.AuditRecord).filter_by(action="import.ledger_csv").count() == 0
+
+
+def test_reimporting_a_ledger_with_the_same_ids_adds_no_second_items(scope, people):
+    """Issue 21 item 12: idempotent by ledger (account) + item id, not by the whole line's bytes."""
+    with scope() as s:
+        assert import_ledger_csv(s, file_name="ledger.csv", content_bytes=LEDGER, user="alice").book_items == 3
+    # Same ids, descriptions and value date edited: the same lines, not new ones.
+    edited = LEDGER.replace(b"Invoice 17", b"Invoice 17 (paid)").replace(b"2026-11-02\n", b"2026-11-03\n")
+    with scope() as s:
+        r = import_ledger_csv(s, file_name="ledger-v2.csv", content_bytes=edited, user="alice")
+        assert (r.book_items, r.duplicates, _count(s, BookItem)) == (0, 3, 3)
+    # Same id on another ledger (account) is another item.
+    other = b"id,date,amount,currency,counterparty,reference,description,account\nL-1,2026-11-01,-100.00,EUR,S,R,D,ACC-2\n"
+    with scope() as s:
+        assert import_ledger_csv(s, file_name="acc2.csv", content_bytes=other, user="alice").book_items == 1
+
+
+def test_reimporting_a_ledger_id_with_another_amount_is_refused_whole(scope, people):
+    with scope() as s:
+        import_ledger_csv(s, file_name="ledger.csv", content_bytes=LEDGER, user="alice")
+    changed = LEDGER.replace(b"-200", b"-250") + b"L-4,2026-11-03,-1,EUR,X,Y,Z,,,\n"
+    with scope() as s, pytest.raises(ConflictError, match="L-2 \\(line 3\\)"):
+        import_ledger_csv(s, file_name="ledger-v3.csv", content_bytes=changed, user="alice")
+    with scope() as s:
+        assert _count(s, BookItem) == 3
