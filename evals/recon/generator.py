@@ -237,7 +237,7 @@ class _Gen:
         day = day or BASE_DATE + timedelta(days=r.randrange(60))
         e2e = f"E2E{self.seed:03d}{i:07d}{r.randrange(36**3):04X}" if r.random() < 0.85 else None
         ref = f"INV-2026-{i:07d}"
-        row = BookRow(id=f"L{i:07d}", date=day, amount=amount or self._amount(ccy), currency=ccy,
+        row = BookRow(id=f"L{self.seed:03d}{i:07d}", date=day, amount=amount or self._amount(ccy), currency=ccy,
                       direction=direction, counterparty=name, iban=iban, reference=ref,
                       description=f"Invoice {ref}", e2e=e2e)
         self.books.append(row)
