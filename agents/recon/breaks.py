@@ -150,8 +150,8 @@ def classify(
             continue
         if item.is_return:
             related = tuple(books[p].item.id for p in index.reference_hits(bp))
-            out.append(Break("bank", item.id, "returned", item.return_reason or item.bank_transaction_code,
-                             related, note="return of an earlier payment"))
+            out.append(Break("bank", item.id, "returned", item.return_reason, related,
+                             note="return of an earlier payment", bank_transaction_code=item.bank_transaction_code))
             continue
         if earlier is not None:
             out.append(Break("bank", item.id, "duplicate", None, (earlier,),
@@ -168,8 +168,8 @@ def classify(
             out.append(_near_break("bank", item.id, ps.book.item.id, ps))
             continue
         alike = _look_alikes(bp, book_alike, used_book, cfg)
-        out.append(Break("bank", item.id, "bank_only", item.bank_transaction_code, (),
-                         note=_unmatched_note("book item", alike)))
+        out.append(Break("bank", item.id, "bank_only", None, (), note=_unmatched_note("book item", alike),
+                         bank_transaction_code=item.bank_transaction_code))
 
     book_seen: dict[tuple, str] = {}
     for sp in settled_books:

@@ -16,6 +16,7 @@ BreakClass = Literal[
     "duplicate",
     "value_date_difference",
     "returned",
+    "rejected",
 ]
 BREAK_CLASSES: tuple[str, ...] = BreakClass.__args__  # type: ignore[attr-defined]
 
@@ -77,10 +78,11 @@ class Break:
     side: Literal["bank", "book"]
     item_id: str
     break_class: BreakClass
-    reason_code: str | None = None
+    reason_code: str | None = None  # an ISO/SWIFT reason code (a return's), never the bank transaction code
     related_ids: tuple[str, ...] = ()
     difference: Decimal | None = None
     note: str = ""
+    bank_transaction_code: str | None = None  # the statement line's BTC (a bank-only fee, interest, a return)
 
     def to_dict(self) -> dict:
         return {
@@ -88,6 +90,7 @@ class Break:
             "id": self.item_id,
             "break_class": self.break_class,
             "reason_code": self.reason_code,
+            "bank_transaction_code": self.bank_transaction_code,
             "related": list(self.related_ids),
             "difference": None if self.difference is None else format(self.difference, "f"),
             "note": self.note,

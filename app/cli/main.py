@@ -27,12 +27,18 @@ class _Breakdesk(click.Group):
     So is a command whose extra is not installed (the core install has parsers, validation and matching)."""
 
     def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        from pydantic import ValidationError
+
         from breakdesk.app.services.errors import ServiceError
 
         try:
             return super().invoke(ctx)
         except ServiceError as exc:
             raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
+        except ValidationError as exc:  # a setting from the environment that does not parse
+            problems = "; ".join(f"{e['loc'][0] if e['loc'] else 'setting'}: {e['msg']} (got {e.get('input')!r})"
+                                 for e in exc.errors())
+            raise click.ClickException(f"invalid setting: {problems}") from exc
         except ModuleNotFoundError as exc:
             extra = EXTRA_OF.get((exc.name or "").split(".")[0])
             if extra is None:

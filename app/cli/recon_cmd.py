@@ -10,6 +10,7 @@ MT103). Exit code 2 when an input cannot be read (nothing is printed then), else
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -57,20 +58,34 @@ def recon() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @click.option("--auto-confirm", is_flag=True, help="Mark suggestions at or above the threshold `auto`.")
 @click.option("--threshold", type=click.FloatRange(0, 1), default=None,
-              help=f"Auto threshold (default {MatchConfig().auto_threshold}).")
+              help="Auto threshold (default: BREAKDESK_AUTO_CONFIRM_THRESHOLD, 0.95).")
 @ledger_columns_option
 def run_cmd(bank_files, book_files, as_json: bool, auto_confirm: bool, threshold: float | None,
             ledger_columns: dict[str, str]) -> None:
     """Match, then print suggestions (with reasons) and unmatched items (with a break class)."""
+    from breakdesk.agents.recon.status_reports import outcomes, set_aside
+
+    unused: list[dict[str, str]] = []  # inputs that gave matching nothing: said, never silently dropped
     try:
-        bank_msgs = [m for f in bank_files for m in _messages(Path(f))]
-        books = []
+        bank_msgs = []
+        for f in bank_files:
+            msgs = _messages(Path(f))
+            if not bank_items_from_messages(msgs):
+                unused.append({"file": f, "reason": "no statement lines (not a camt.05x/MT94x statement?)"})
+            bank_msgs += msgs
+        books, reports = [], []
         for f in book_files:
             p = Path(f)
             if p.suffix.lower() == ".csv":
                 books += book_items_from_ledger_csv(p, ledger_columns)
-            else:
-                books += book_items_from_messages(_messages(p))
+                continue
+            msgs = _messages(p)
+            items = book_items_from_messages(msgs)
+            books += items
+            if outcomes(msgs):
+                reports += msgs  # status reports and returns: their payments leave the book side below
+            elif not items:
+                unused.append({"file": f, "reason": "no payments we sent and no status report or return"})
     except ParseError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
@@ -78,10 +93,17 @@ def run_cmd(bank_files, book_files, as_json: bool, auto_confirm: bool, threshold
         click.echo(f"error: {exc.filename}: cannot read: {exc.strerror or exc}", err=True)
         sys.exit(2)
     banks = bank_items_from_messages(bank_msgs)
-    cfg = MatchConfig() if threshold is None else MatchConfig(auto_threshold=threshold)
-    result = match(banks, books, cfg, auto_confirm=auto_confirm)
+    if threshold is None:  # the one setting the store's matching uses too
+        from breakdesk.app.settings import get_settings
+
+        threshold = get_settings().auto_confirm_threshold
+    books, set_aside_breaks = set_aside(books, reports)
+    result = match(banks, books, MatchConfig(auto_threshold=threshold), auto_confirm=auto_confirm)
+    result = dataclasses.replace(result, breaks=(*set_aside_breaks, *result.breaks))
+    for u in unused:
+        click.echo(f"warning: {u['file']}: {u['reason']}; it contributed nothing to matching", err=True)
     if as_json:
-        click.echo(json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps({**result.to_json_dict(), "auto_threshold": threshold, "unused_inputs": unused}, ensure_ascii=False, indent=2))
         return
     click.echo(f"{len(banks)} bank line(s), {len(books)} book item(s): "
                f"{len(result.suggestions)} suggestion(s), {len(result.breaks)} unmatched")
@@ -91,7 +113,7 @@ def run_cmd(bank_files, book_files, as_json: bool, auto_confirm: bool, threshold
                    f"bank {','.join(s.bank_ids)} <-> book {','.join(s.book_ids)}{diff}")
         click.echo("      " + "; ".join(r.text for r in s.reasons))
     for b in result.breaks:
-        code = f" ({b.reason_code})" if b.reason_code else ""
+        code = (f" ({b.reason_code})" if b.reason_code else "") + (f" [{b.bank_transaction_code}]" if b.bank_transaction_code else "")
         rel = f" related {','.join(b.related_ids)}" if b.related_ids else ""
         click.echo(f"[{b.break_class}]{code} {b.side} {b.item_id}{rel}")
 

@@ -9,8 +9,18 @@ from breakdesk.evals.benchmarks import MODULES, get
 
 def main(argv: list[str]) -> int:
     names, extra = (argv[: argv.index("--")], argv[argv.index("--") + 1:]) if "--" in argv else (argv, [])
-    if names and names[0] in {"-h", "--help"}:
+    if {"-h", "--help"} & {*names, *extra}:  # help, never a run: `recon --help` used to run the benchmark
+        wanted = [n for n in names if n not in ("-h", "--help")]
         print(f"usage: python -m breakdesk.evals.benchmarks [NAME ...] [-- ARGS]\nbenchmarks: {', '.join(sorted(MODULES))}")
+        for name in wanted:
+            print(f"\n{name}:")
+            try:
+                get(name)(["--help"])
+            except SystemExit:  # argparse's help exits
+                pass
+            except KeyError as exc:
+                print(exc.args[0], file=sys.stderr)
+                return 2
         return 0
     status = 0
     for name in names or sorted(MODULES):

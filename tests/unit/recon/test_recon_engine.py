@@ -123,10 +123,12 @@ def test_breaks_returned_bank_only_missing_booking_and_duplicate_book_item():
     got = {(b.side, b.item_id): (b.break_class, b.reason_code) for b in result.breaks}
     assert got == {
         ("bank", "R1"): ("returned", "AC04"),
-        ("bank", "FEE1"): ("bank_only", "ACMT/MDOP/CHRG"),
+        ("bank", "FEE1"): ("bank_only", None),  # a fee has no reason code ...
         ("book", "L2"): ("duplicate", None),
         ("book", "L3"): ("missing_booking", None),
     }
+    codes = {b.item_id: b.bank_transaction_code for b in result.breaks if b.side == "bank"}
+    assert codes["FEE1"] == "ACMT/MDOP/CHRG"  # ... its bank transaction code has a field of its own
 
 
 def test_duplicates_of_items_reconciled_earlier_are_still_duplicates():
