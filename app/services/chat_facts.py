@@ -190,7 +190,8 @@ def _open_break_facts(session: Session, terms: dict[str, list[str]], facts: _Fac
                "source": "reconciliation breaks", "names": []})
     for brk, row in chosen:
         fact = item_fact(row, note=brk.description)
-        label = brk.break_class.replace("_", " ") + (f" {brk.reason_code}" if brk.reason_code else "")
+        code = brk.reason_code or getattr(row, "bank_transaction_code", None)  # a bank line's BTC says what it is
+        label = brk.break_class.replace("_", " ") + (f" {code}" if code else "")
         case = cases.get(brk.case_id) if brk.case_id is not None else None
         fact["text"] = f"Open break ({label}): {fact['text']}" + (f" Case {case.key}, {case.state}." if case else "")
         facts.add(fact, item=_item_key(row))
