@@ -50,6 +50,18 @@ class Settings(BaseSettings):
         default=12, ge=4, le=31, validation_alias="BREAKDESK_BCRYPT_ROUNDS",
         description="bcrypt cost factor; tests lower it to stay fast",
     )
+    login_max_failures: int = Field(
+        default=5, ge=1, le=100, validation_alias="BREAKDESK_LOGIN_MAX_FAILURES",
+        description="Consecutive failed sign-ins that lock a name (app.services.sign_in)",
+    )
+    login_lockout_seconds: int = Field(
+        default=900, ge=1, validation_alias="BREAKDESK_LOGIN_LOCKOUT_SECONDS",
+        description="How long a locked name stays locked",
+    )
+    login_throttle_seconds: float = Field(
+        default=1.0, ge=0, le=60, validation_alias="BREAKDESK_LOGIN_THROTTLE_SECONDS",
+        description="Wait after the first failure; doubles with each further failure (at most 60 s)",
+    )
 
     ledger_columns: str = Field(
         default="", validation_alias="BREAKDESK_LEDGER_COLUMNS",

@@ -11,7 +11,7 @@ import re
 import bcrypt
 from sqlalchemy.orm import Session
 
-from breakdesk.app.services import audit
+from breakdesk.app.services import audit, sign_in
 from breakdesk.app.services.access import require, username_of
 from breakdesk.app.services.errors import ConflictError, NotFound
 from breakdesk.app.services.roles import ROLES, SYSTEM_PREFIX
@@ -97,12 +97,22 @@ def create_admin(session: Session, *, username: str, password: str, display_name
 
 
 def authenticate(session: Session, *, username: str, password: str) -> User | None:
-    """The active user whose password matches, else None (same work done either way)."""
+    """The active user whose password matches, else None (same work done either way).
+
+    Throttled and locked after failures, every attempt audited (`sign_in`): a refused attempt does
+    not even check the password, so it cannot be used to keep guessing."""
+    state = sign_in.check(session, username)
+    if state.blocked_until is not None:
+        return None
     user = get_user(session, username=username)
     if user is None or not user.active:
         verify_password(password, _DUMMY_HASH.decode("ascii"))
-        return None
-    return user if verify_password(password, user.password_hash) else None
+        ok = False
+    else:
+        ok = verify_password(password, user.password_hash)
+    sign_in.record(session, username, user_id=user.id if user is not None else None, ok=ok,
+                   failures_before=state.failures)
+    return user if ok else None
 
 
 def set_role(session: Session, *, actor: str | User, username: str, role: str, reason: str | None = None) -> User:
