@@ -64,6 +64,7 @@ def env(tmp_path, monkeypatch):
     monkeypatch.setenv("BREAKDESK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'data' / 'evals.sqlite3'}")
     monkeypatch.setenv("BREAKDESK_BCRYPT_ROUNDS", "4")
+    monkeypatch.setenv("BREAKDESK_LOGIN_THROTTLE_SECONDS", "0")  # the wrong guess below must not delay carl's own
     monkeypatch.delenv("BREAKDESK_PROMPT_DIR", raising=False)
     monkeypatch.delenv("BREAKDESK_JUDGE_BASE_URL", raising=False)
     get_settings.cache_clear()
