@@ -18,7 +18,7 @@ def case_to_dict(case: BreakCase) -> dict[str, Any]:
         "amount": money_text(case.amount, case.currency) if case.amount is not None else None,
         "currency": case.currency,
         "lifecycle": case.lifecycle(),
-        "facts": [{"text": f.text, "source": f.source} for f in case.facts],
+        "facts": [{"text": f.text, "source": f.source, "untrusted": list(f.untrusted)} for f in case.facts],
         "free_text": dict(case.free_text),
         "original": case.original.model_dump(mode="json") if case.original else None,
         "original_message_type": case.original_message_type,

@@ -34,6 +34,8 @@ class Fact:
 
     text: str
     source: str
+    #: message-derived free text inside `text` (names, narratives): data for people, never evidence
+    untrusted: tuple[str, ...] = ()
 
 
 @dataclass
@@ -107,7 +109,7 @@ def detect_cases(messages: list[Message]) -> list[BreakCase]:
         original = next((originals[i] for i in sorted(thread.ids) if i in originals), None)
         tx, tx_type = original if original else (None, None)
         facts = [Fact(s.summary + (f" (reason {s.reason_code})" if s.reason_code and "reason" not in s.summary else ""),
-                      f"{s.message_type} {s.provenance.describe()}") for s in thread.ordered()]
+                      f"{s.message_type} {s.provenance.describe()}", s.untrusted) for s in thread.ordered()]
         payment = {  # the original's own ids; without it, as the thread's messages quote them (OrgnlEndToEndId …)
             label: (getattr(tx, label) if tx else next((v for s in thread.ordered() if (v := getattr(s, label))), None))
             for label in ("end_to_end_id", "instruction_id", "uetr")
@@ -117,7 +119,8 @@ def detect_cases(messages: list[Message]) -> list[BreakCase]:
         if tx:
             facts.append(Fact(f"Original payment {tx.end_to_end_id or tx.instruction_id}: {format_money(tx.amount, tx.currency)}, "
                               f"creditor {tx.creditor.name or '?'} account {tx.creditor.account or '?'} "
-                              f"at {tx.creditor.agent_bic or '?'}", f"{tx_type} {tx.provenance.describe()}"))
+                              f"at {tx.creditor.agent_bic or '?'}", f"{tx_type} {tx.provenance.describe()}",
+                              (tx.creditor.name,) if tx.creditor.name else ()))
             if tx.remittance.unstructured:
                 free_text["remittance"] = " ".join(tx.remittance.unstructured)
             if tx.instructions_for_agents:

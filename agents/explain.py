@@ -9,7 +9,7 @@ from breakdesk.agents.case_view import payment_label
 from breakdesk.agents.diagnosis import RECON_BREAKS
 from breakdesk.agents.grounding import GroundingResult, check_grounding
 from breakdesk.agents.llm import CallRecorder, LLMError, Provider, generate
-from breakdesk.agents.llm.fencing import fence, looks_like_injection
+from breakdesk.agents.llm.fencing import as_evidence, fence, for_model, looks_like_injection
 from breakdesk.agents.prompts import load_prompt
 
 
@@ -23,10 +23,15 @@ class Explanation:
 
 
 def facts_block(facts: list[dict[str, Any]], free_text: dict[str, str] | None = None) -> str:
-    lines = [f"- {f['text']} (source: {f['source']})" for f in facts]
+    """The facts for a prompt: each message-derived value (a name, a remittance) fenced as data."""
+    lines, blocks = [], []
+    for f in facts:
+        text, fenced = for_model(f, len(blocks) + 1)
+        lines.append(f"- {text} (source: {f['source']})")
+        blocks += fenced
     for label, text in (free_text or {}).items():
-        lines.append(fence(label, text))
-    return "\n".join(lines) or "- (no facts)"
+        blocks.append(fence(label, text))
+    return "\n".join(lines + blocks) or "- (no facts)"
 
 
 #: How much reference text a provider is given: (passages, characters each). A 135M-parameter model on a
@@ -104,7 +109,7 @@ def explain_case(
         return Explanation(fallback, "none", True, None, fallback_cites)
     facts = facts_block(case.get("facts", []), case.get("free_text")) + "\n" + "\n".join(
         f"- Diagnosis: {k} = {v}" for k, v in diagnosis.items() if k in ("reason_code", "meaning", "retry_class", "root_cause") and v)
-    evidence = [f["text"] for f in case.get("facts", [])] + [f"{k} {v}" for k, v in diagnosis.items() if isinstance(v, str)]
+    evidence = [as_evidence(f) for f in case.get("facts", [])] + [f"{k} {v}" for k, v in diagnosis.items() if isinstance(v, str)]
     try:
         text, check = guarded_generate(provider, "explain_case", {"facts": facts, "kind": case["kind"]}, passages,
                                        evidence=evidence, case_id=case["case_id"], recorder=recorder,

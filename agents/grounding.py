@@ -1,7 +1,8 @@
 """The grounding guard: generated text is shown as fact only if the case facts and passages support it.
 
 Deterministic on purpose (no second model as judge): a small model paraphrases at best and invents at
-worst, so every checkable token — reason codes, amounts, ids, IBANs, dates — must occur in the evidence,
+worst, so every checkable token — reason codes, amounts, ids, IBANs, dates — must occur in the evidence
+(a reason code in the facts, when the facts name any: a passage lists every code, the facts the payment's),
 every citation must name a passage we retrieved, and every sentence must share most of its content words
 with the evidence. Anything else fails the guard and the deterministic answer is shown instead.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 
 CITATION_RE = re.compile(r"\[([a-z0-9][a-z0-9._-]*#[a-z0-9][a-z0-9._-]*)\]")
 CODE_RE = re.compile(r"\b(?:[A-Z]{2}\d{2}|R\d{2}|[A-Z]{4})\b")
@@ -30,6 +32,14 @@ STOPWORDS = frozenset(
 )
 # Four-letter uppercase words that are ordinary English or formatting, not ISO codes.
 NOT_CODES = frozenset({"THIS", "THAT", "WITH", "FROM", "NOTE", "DATA", "TRUE", "NONE", "NULL", "WHAT", "WHEN"})
+
+
+@cache
+def reason_codes() -> frozenset[str]:
+    """Every reason code Breakdesk's catalogue knows (ISO external codes, SWIFT, NACHA, scheme codes)."""
+    from breakdesk.agents.diagnosis import load_catalog
+
+    return frozenset(load_catalog())
 
 
 @dataclass
@@ -74,8 +84,12 @@ def check_grounding(
     min_overlap: float = 0.6,
     require_citation: bool = True,
 ) -> GroundingResult:
-    evidence = "\n".join(list(facts) + list(passages.values()))
+    facts = list(facts)
+    evidence = "\n".join(facts + list(passages.values()))
     evidence_upper = evidence.upper()
+    # A code the facts know of is the payment's own: once the facts name any code, a code found only in a
+    # passage (the rulebook lists them all) is not this payment's reason and supports no claim.
+    fact_codes = {c for c in CODE_RE.findall("\n".join(facts).upper()) if c in reason_codes()}
     evidence_words = {w.lower() for w in WORD_RE.findall(evidence)}
     evidence_numbers = _numbers_in(evidence)
     result = GroundingResult(grounded=True)
@@ -84,8 +98,12 @@ def check_grounding(
     result.unknown_citations = [c for c in result.citations if c not in passages]
     text = CITATION_RE.sub(" ", answer)
 
-    tokens: list[str] = []
-    tokens += [c for c in CODE_RE.findall(text) if c not in NOT_CODES]
+    codes = [c for c in CODE_RE.findall(text) if c not in NOT_CODES]
+    if fact_codes:
+        foreign = [c for c in dict.fromkeys(codes) if c.upper() in reason_codes() and c.upper() not in fact_codes]
+        result.unsupported_tokens += foreign
+        codes = [c for c in codes if c not in foreign]
+    tokens: list[str] = list(codes)
     tokens += DATE_RE.findall(text)
     tokens += ID_RE.findall(DATE_RE.sub(" ", text))
     for tok in dict.fromkeys(tokens):

@@ -37,6 +37,9 @@ class Step:
     status: str | None = None
     reason_code: str | None = None
     summary: str = ""
+    #: message-derived free text inside `summary` (a party's name): shown to people, fenced for a model,
+    #: never evidence for the grounding guard
+    untrusted: tuple[str, ...] = ()
     #: the payment's own ids as this message names them (a return's OrgnlEndToEndId …), for labelling a
     #: case whose original payment Breakdesk has not seen
     end_to_end_id: str | None = None
@@ -86,6 +89,7 @@ def steps_from_message(msg: Message) -> list[Step]:
             _ids(tx.end_to_end_id, tx.instruction_id, tx.uetr, tx.transaction_id),
             tx.requested_execution_date or tx.settlement_date, tx.amount, tx.currency,
             summary=f"{mt} {format_money(tx.amount, tx.currency)} to {tx.creditor.name or tx.creditor.account or '?'}",
+            untrusted=(tx.creditor.name,) if tx.creditor.name else (),
             **_labels(tx.end_to_end_id, tx.instruction_id, tx.uetr),
         ))
     for st in msg.statuses:

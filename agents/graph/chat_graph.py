@@ -22,6 +22,7 @@ from langgraph.graph.message import add_messages
 from breakdesk.agents.diagnosis import diagnose_code
 from breakdesk.agents.explain import facts_block, guarded_generate
 from breakdesk.agents.llm import CallRecorder, LLMError, Provider
+from breakdesk.agents.llm.fencing import as_evidence
 from breakdesk.parsers.currency import is_known_currency
 
 FindFacts = Callable[[str, dict[str, list[str]]], list[dict[str, Any]]]
@@ -218,7 +219,7 @@ def build_chat_graph(deps: ChatDeps, checkpointer: BaseCheckpointSaver | None = 
             try:
                 text, check = guarded_generate(deps.provider, "chat_answer",
                                                {"question": question, "facts": facts_block(state["facts"])},
-                                               state["passages"], evidence=[f["text"] for f in state["facts"]] + [question],
+                                               state["passages"], evidence=[as_evidence(f) for f in state["facts"]] + [question],
                                                recorder=deps.recorder, mask_names=_names_to_mask(state))
                 if check.grounded:
                     result = {"answer": text, "provider": deps.provider.label, "grounded": True, "note": None,

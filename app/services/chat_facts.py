@@ -2,8 +2,8 @@
 
 `agents.graph.chat_graph.extract_terms` reads the question (references, codes, invoices, names, kinds,
 dates, amounts, and whether it asks what is still open); `find_facts` turns those terms into facts, each
-`{"text", "source", "names"}` with the file and line or XPath (or the case) it rests on, and the party
-names an external model must not see. In order:
+`{"text", "source", "names", "untrusted"}` with the file and line or XPath (or the case) it rests on, the party
+names an external model must not see, and the message-derived text in it that is never evidence. In order:
 
 1. A reference: the cases whose thread carries it (any identifier they have had, ignoring case), and the
    statement lines and book items that carry it (after 3's breaks, when the question asks what is open),
@@ -87,7 +87,8 @@ def _case_fact(c: Case, ref: str | None = None) -> dict[str, Any]:
                 + f", state {c.state}." + (f" {expl['answer']}" if expl.get("answer") else ""))
     if c.merged_into_id is not None and c.merged_into is not None:
         text += f" Merged into {c.merged_into.key}."
-    return {"text": text, "source": f"case {c.key}", "names": _case_party_names(c)}
+    names = _case_party_names(c)
+    return {"text": text, "source": f"case {c.key}", "names": names, "untrusted": names}
 
 
 def _money(term: str) -> tuple[str | None, Decimal] | None:

@@ -43,6 +43,8 @@ def item_text(row: BankEntry | BookItem, *, note: str | None = None) -> str:
 
 
 def item_fact(row: BankEntry | BookItem, *, note: str | None = None) -> dict[str, Any]:
-    """The item as a fact: its sentence, where it came from, and the party name to mask for an external model."""
+    """The item as a fact: its sentence, where it came from, the party name to mask for an external model, and
+    the message-derived text in it (name, remittance) that is data, never evidence (`fencing.as_evidence`)."""
     return {"text": item_text(row, note=note), "source": describe_provenance(row.provenance),
-            "names": [row.counterparty_name] if row.counterparty_name else []}
+            "names": [row.counterparty_name] if row.counterparty_name else [],
+            "untrusted": [v for v in (row.counterparty_name, row.remittance_text) if v]}

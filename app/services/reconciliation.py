@@ -183,7 +183,7 @@ def _break_case(session: Session, brk, row, side: str, payment_refs: set[str], k
     view = {"case_id": key, "kind": brk.break_class, "reason_code": brk.reason_code, "reason_context": None,
             "payment": {"end_to_end_id": row.end_to_end_id, "instruction_id": row.instruction_id, "ids": [ref]},
             "amount": format(amount, "f") if amount is not None else None, "currency": row.currency,
-            "lifecycle": [], "facts": [{"text": fact["text"], "source": fact["source"]}], "free_text": {}, "original": None,
+            "lifecycle": [], "facts": [{k: fact[k] for k in ("text", "source", "untrusted")}], "free_text": {}, "original": None,
             "original_message_type": None}
     case = case_service.open_case(session, actor=AGENT, kind=brk.break_class, reason_code=brk.reason_code,
                            title=f"{brk.break_class.replace('_', ' ')} {ref}"[:200], payment_ids={"reference": ref},
