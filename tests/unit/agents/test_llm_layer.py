@@ -171,3 +171,22 @@ def test_failing_to_cache_the_copy_does_not_fail_the_model(tmp_path):
 ])
 def test_only_loopback_endpoints_count_as_local(url, external):
     assert LLMSettings(provider="openai", base_url=url).is_external is external
+
+
+@pytest.mark.parametrize("iban", ["de89370400440532013000", "DE89-3704-0044-0532-0130-00", "DE89.3704.0044.0532.0130.00",
+                                  "de89 3704 0044 0532 0130 00", "GB29\u00a0NWBK\u00a06016\u00a01331\u00a09268\u00a019"])
+def test_every_spelling_of_an_iban_is_masked(iban):
+    m = Masker()
+    masked = m.mask(f"Credit account {iban} please")
+    assert masked == "Credit account [IBAN_1] please" and m.unmask(masked) == f"Credit account {iban} please"
+
+
+def test_names_inside_fenced_message_text_are_masked_vocabulary_and_references_kept():
+    m = Masker(["Globex Corp"])
+    prompt = "Facts: creditor [PARTY]\n" + fence("remittance", "Miete Dezember für Hans Müller, Whg 3, Rechnung INV-2026-118 Globex Corp, Ref ABC/7781")
+    masked = m.mask(prompt)
+    for secret in ("Hans", "Müller", "Dezember", "Whg", "Globex"):
+        assert secret not in masked
+    assert "Miete" in masked and "INV-2026-118" in masked and "Rechnung" in masked and "ABC/7781" in masked
+    assert m.unmask(masked) == prompt
+    assert "Facts: creditor" in masked  # text outside fences is the template's own, left alone
