@@ -20,10 +20,15 @@ TOKEN_ENV = "BREAKDESK_TOKEN"
 
 
 def _session():
+    """A session on an up-to-date store whose users agree with users.toml (a name deleted from the file
+    must not sign in at the terminal either)."""
+    from breakdesk.app.services.users_file import sync_users_file
     from breakdesk.app.store.db import session_scope
     from breakdesk.app.store.migrate import upgrade
 
     upgrade()
+    with session_scope() as session:
+        sync_users_file(session)
     return session_scope()
 
 

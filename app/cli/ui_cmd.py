@@ -72,10 +72,13 @@ def prepare(*, seed: bool, echo=click.echo) -> None:
         with session_scope(get_engine()) as session:
             seed_demo_day(session, runtime())
     creds = demo_credentials(path)
-    if creds:
+    if creds and seed:  # a demo start; never with --no-seed, which a real deployment uses
         echo("Demo users (documented in README; change or remove them in " + str(path) + "):")
         for username, role, password in creds:
             echo(f"  {username:<16} role {role:<11} password {password}")
+    elif creds:
+        echo(f"Warning: demo accounts with their documented passwords are active ({', '.join(c[0] for c in creds)}); "
+             f"remove them from {path} before real use.")
     elif not any(u.role == "admin" and u.active for u in load_users_file(path)):
         echo(f"No admin in {path}: create one with `breakdesk users init-admin`.")
     echo(f"Database: {settings.database_url.split('@')[-1]}")

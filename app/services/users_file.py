@@ -12,8 +12,9 @@ The file holds bcrypt hashes only, never passwords. Format (one table per user):
     demo = true                       # optional; marks the documented demo accounts
 
 `sync_users` makes the table agree with the file: missing users are created, a changed role, hash,
-display name or `active` flag is applied. Users that exist only in the database are left alone.
-Every change is audited as `system:users-file`.
+display name or `active` flag is applied, and a user the file made (or a demo account) that is no longer
+in it is deactivated: deleting a line must end that person's access. Users made in the database
+(`breakdesk users add`) are left alone. Every change is audited as `system:users-file`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import or_, select
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Session
 
 from breakdesk.app.services import audit
@@ -65,10 +68,11 @@ class FileUser:
 class SyncReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
+    deactivated: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.updated)
+        return bool(self.created or self.updated or self.deactivated)
 
 
 def users_file_path(settings: Settings | None = None) -> Path:
@@ -180,14 +184,15 @@ def demo_credentials(path: Path) -> list[tuple[str, str, str]]:
     return out
 
 
-def sync_users(session: Session, users: list[FileUser]) -> SyncReport:
-    """Make the users table agree with the file (in the caller's transaction, audited)."""
+def sync_users(session: Session, users: list[FileUser], *, prune: bool = True) -> SyncReport:
+    """Make the users table agree with the file (in the caller's transaction, audited); `prune`
+    deactivates the file's users that have left it."""
     report = SyncReport()
     for fu in users:
         row = get_user(session, username=fu.username)
         if row is None:
             row = User(username=fu.username, role=fu.role, display_name=fu.display_name,
-                       password_hash=fu.password_hash, active=fu.active)
+                       password_hash=fu.password_hash, active=fu.active, source=USERS_FILE_NAME)
             session.add(row)
             session.flush()
             audit.append(session, actor=SYNC_ACTOR, action="user.create", object_type="user", object_id=row.id,
@@ -204,13 +209,29 @@ def sync_users(session: Session, users: list[FileUser]) -> SyncReport:
         if row.password_hash != fu.password_hash:
             row.password_hash = fu.password_hash
             before["password"], after["password"] = "(previous)", "changed"  # never the hash itself
+        if row.source != USERS_FILE_NAME:
+            row.source = USERS_FILE_NAME  # the file now owns this user
         if after:
             session.flush()
             audit.append(session, actor=SYNC_ACTOR, action="user.sync", object_type="user", object_id=row.id,
                          before=before, after={**after, "source": USERS_FILE_NAME})
             report.updated.append(fu.username)
+    if not prune:
+        return report
+    in_file = {fu.username for fu in users}
+    gone = select(User).where(User.active.is_(True), User.username.not_in(in_file) if in_file else sa_true(),
+                              or_(User.source == USERS_FILE_NAME, User.username.in_(DEMO_USERS)))
+    for row in session.execute(gone).scalars():
+        row.active = False
+        session.flush()
+        audit.append(session, actor=SYNC_ACTOR, action="user.sync", object_type="user", object_id=row.id,
+                     before={"active": True}, after={"active": False, "why": f"no longer in {USERS_FILE_NAME}",
+                                                     "source": USERS_FILE_NAME})
+        report.deactivated.append(row.username)
     return report
 
 
 def sync_users_file(session: Session, path: Path | None = None) -> SyncReport:
-    return sync_users(session, load_users_file(path or users_file_path()))
+    """Sync from the file; an absent file (a team that keeps its users in the database) deactivates no one."""
+    path = path or users_file_path()
+    return sync_users(session, load_users_file(path), prune=path.exists())

@@ -40,6 +40,14 @@ def test_no_seed_leaves_the_database_empty(ui_env):
     assert not any("demo-ops-pass" in line for line in lines)
 
 
+def test_no_seed_never_prints_demo_passwords_of_an_earlier_demo_folder(ui_env):
+    ui_cmd.prepare(seed=True, echo=lambda _line: None)  # an earlier demo start in this data folder
+    lines: list[str] = []
+    ui_cmd.prepare(seed=False, echo=lines.append)
+    out = "\n".join(lines)
+    assert "-pass" not in out and "demo accounts with their documented passwords are active" in out
+
+
 def test_prepare_on_postgresql(ui_env, monkeypatch):
 
     from breakdesk.app.settings import reload_settings

@@ -21,6 +21,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(80), doc="bcrypt ($2b$…)")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    #: "users.toml" for a user the file made (leaving the file deactivates it), None for one made in the
+    #: database (`breakdesk users add`, the Admin page), which the file never touches
+    source: Mapped[str | None] = mapped_column(String(16))
 
 
 class ApiToken(Base):

@@ -79,6 +79,49 @@ def test_demo_users_one_per_role_with_documented_passwords(tmp_path, scope):
             assert authenticate(s, username=username, password=password) is not None
 
 
+def test_leaving_the_file_deactivates_file_and_demo_users_not_database_ones(tmp_path, scope):
+    from breakdesk.app.services.users import bootstrap_user
+
+    path = tmp_path / "users.toml"
+    ensure_demo_users(path)
+    add_to_users_file(path, username="olga", role="ops", password="first-password")
+    with scope() as s:
+        sync_users_file(s, path)
+        bootstrap_user(s, username="dora", role="clerk", password="dora-password-1")
+    kept = [u for u in load_users_file(path) if u.username not in ("demo-admin", "olga")]
+    from breakdesk.app.services.users_file import save_users_file
+
+    save_users_file(path, kept)
+    with scope() as s:
+        report = sync_users_file(s, path)
+        assert sorted(report.deactivated) == ["demo-admin", "olga"]
+        assert authenticate(s, username="demo-admin", password=DEMO_USERS["demo-admin"][1]) is None
+        assert get_user(s, username="dora").active and get_user(s, username="demo-ops").active
+        why = s.execute(select(AuditRecord.after).where(AuditRecord.action == "user.sync")).scalars().all()
+    assert sum(1 for a in why if a.get("why") == "no longer in users.toml") == 2
+    path.unlink()  # no file at all: a team keeping users in the database; nobody is deactivated
+    with scope() as s:
+        assert sync_users_file(s, path).deactivated == []
+
+
+def test_a_demo_user_removed_from_the_file_cannot_sign_in_at_the_terminal(tmp_path, monkeypatch, db_url):
+    monkeypatch.setenv("BREAKDESK_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("BREAKDESK_BCRYPT_ROUNDS", "4")
+    reload_settings()
+    path = users_file_path()
+    ensure_demo_users(path)
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["tokens", "list", "--as", "demo-admin", "--password-stdin"], input="demo-admin-pass\n")
+    assert ok.exit_code == 0, ok.output
+    from breakdesk.app.services.users_file import save_users_file
+
+    save_users_file(path, [u for u in load_users_file(path) if u.username != "demo-admin"])
+    refused = runner.invoke(cli, ["tokens", "list", "--as", "demo-admin", "--password-stdin"], input="demo-admin-pass\n")
+    assert refused.exit_code != 0 and "sign-in failed" in refused.output
+    reload_settings()
+
+
 def test_init_admin_refuses_a_second_real_admin(tmp_path):
     path = tmp_path / "users.toml"
     ensure_demo_users(path)  # a demo admin does not count
