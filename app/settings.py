@@ -58,6 +58,14 @@ class Settings(BaseSettings):
         default=900, ge=1, validation_alias="BREAKDESK_LOGIN_LOCKOUT_SECONDS",
         description="How long a locked name stays locked",
     )
+    session_idle_minutes: float = Field(
+        default=30, gt=0, validation_alias="BREAKDESK_SESSION_IDLE_MINUTES",
+        description="A web UI session left idle this long signs the person out",
+    )
+    session_max_hours: float = Field(
+        default=12, gt=0, validation_alias="BREAKDESK_SESSION_MAX_HOURS",
+        description="A web UI session ends this long after sign-in, however active",
+    )
     login_throttle_seconds: float = Field(
         default=1.0, ge=0, le=60, validation_alias="BREAKDESK_LOGIN_THROTTLE_SECONDS",
         description="Wait after the first failure; doubles with each further failure (at most 60 s)",

@@ -9,6 +9,7 @@ refuses.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -75,14 +76,52 @@ def sign_in(username: str, password: str) -> bool:
         user = authenticate(session, username=username.strip().lower(), password=password)
         if user is None:
             return False
+        now = time.time()
         st.session_state["user"] = {"username": user.username, "role": user.role,
-                                    "display_name": user.display_name or user.username}
+                                    "display_name": user.display_name or user.username,
+                                    "signed_in_at": now, "seen_at": now}
     return True
 
 
 def sign_out() -> None:
     for key in list(st.session_state.keys()):
         del st.session_state[key]
+
+
+def session_expired(user: dict[str, Any], now: float) -> str | None:
+    """Why this session is over ("idle", "expired"), or None. Idle: no interaction for
+    `session_idle_minutes` (a screen left open at a desk); absolute: `session_max_hours` after sign-in,
+    however active (a stolen or shared browser does not keep access for days)."""
+    settings = get_settings()
+    if now - user.get("signed_in_at", 0) > settings.session_max_hours * 3600:
+        return "expired"
+    if now - user.get("seen_at", 0) > settings.session_idle_minutes * 60:
+        return "idle"
+    return None
+
+
+def keep_session_alive() -> dict[str, Any] | None:
+    """The signed-in user, after ending a session that is idle or too old (audited, with a message on
+    the sign-in page); every run that passes counts as activity."""
+    user = current_user()
+    if user is None:
+        return None
+    now = time.time()
+    why = session_expired(user, now)
+    if why is None:
+        user["seen_at"] = now
+        return user
+    from breakdesk.app.services import audit
+
+    with session_scope(get_engine()) as session:
+        audit.append(session, actor=user["username"], action="user.session_ended", object_type="sign_in",
+                     after={"why": why})
+    sign_out()
+    settings = get_settings()
+    st.session_state["_signed_out_because"] = (
+        f"Signed out after {settings.session_idle_minutes:g} minutes without activity. Sign in again."
+        if why == "idle" else f"Sessions last at most {settings.session_max_hours:g} hours. Sign in again.")
+    return None
 
 
 def can(permission: str) -> bool:

@@ -24,7 +24,7 @@ except ValueError as exc:  # UsersFileError: the message names the file and the 
     st.error(f"Cannot start: {exc}")
     st.stop()
 
-user = state.current_user()
+user = state.keep_session_alive()
 if user is None:
     page = st.navigation([st.Page("views/sign_in.py", title="Sign in", icon=":material/login:")])
 else:

@@ -4,6 +4,7 @@ AppTest factory that can start signed in."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -71,7 +72,9 @@ def open_app(page: str | None = None, *, user: str | None = None) -> AppTest:
     """Run the app (signed in as `user` when given), then switch to `page` (e.g. "views/audit.py")."""
     at = AppTest.from_file(str(APP), default_timeout=60)
     if user is not None:
-        at.session_state["user"] = {"username": user, "role": USERS[user], "display_name": user}
+        now = time.time()
+        at.session_state["user"] = {"username": user, "role": USERS[user], "display_name": user,
+                                    "signed_in_at": now, "seen_at": now}
     at.run()
     if page is not None:
         at.switch_page(page).run()

@@ -1,5 +1,7 @@
 """Sign-in against users.toml (synced at start-up) and the role of every page."""
 
+import time
+
 import pytest
 
 from breakdesk.app.services.users_file import add_to_users_file, users_file_path
@@ -45,6 +47,32 @@ def test_sign_in_then_out(ui_env):
     assert _headers(at) == ["Ask"]  # the first page the role may open
     at.button(key="sign_out").click().run()
     assert _headers(at) == ["Sign in"]
+
+
+@pytest.mark.parametrize("idle_minutes, hours_ago, why", [(5, 0.2, "minutes without activity"), (60, 13, "at most 12 hours")])
+def test_an_idle_or_old_session_signs_out_audited(ui_env, monkeypatch, idle_minutes, hours_ago, why):
+    from sqlalchemy import select
+
+    from breakdesk.app.settings import reload_settings
+    from breakdesk.app.store.models import AuditRecord
+
+    monkeypatch.setenv("BREAKDESK_SESSION_IDLE_MINUTES", "10")
+    reload_settings()
+    at = open_app("views/audit.py", user="chloe")
+    assert _headers(at) == ["Audit"]
+    now = time.time()
+    at.session_state["user"]["seen_at"] = now - idle_minutes * 60
+    at.session_state["user"]["signed_in_at"] = now - hours_ago * 3600
+    at.run()
+    if why == "minutes without activity" and idle_minutes < 10:
+        assert _headers(at) == ["Audit"]  # 5 idle minutes of 10 allowed: still signed in
+        at.session_state["user"]["seen_at"] = now - 11 * 60
+        at.run()
+    assert _headers(at) == ["Sign in"] and "user" not in at.session_state
+    assert any(why in i.value for i in at.info)
+    with session_scope(ui_env) as s:
+        ended = s.execute(select(AuditRecord).where(AuditRecord.action == "user.session_ended")).scalars().all()
+    assert [(r.actor, r.after["why"]) for r in ended] == [("chloe", "idle" if hours_ago < 12 else "expired")]
 
 
 def test_a_user_added_to_the_file_later_can_sign_in(ui_env):
