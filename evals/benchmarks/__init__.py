@@ -17,6 +17,7 @@ MODULES = {
     "explain": "breakdesk.evals.benchmarks.explain_bench",
     "store": "breakdesk.evals.benchmarks.store_bench",
     "monitor": "breakdesk.evals.benchmarks.monitor_bench",
+    "fuzz": "breakdesk.evals.benchmarks.fuzz_bench",
 }
 
 
