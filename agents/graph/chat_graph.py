@@ -36,9 +36,13 @@ NAME_RE = re.compile(r"\bfor ([A-Z][\w&.-]*(?: [A-Z][\w&.-]*)*)")
 
 class ChatState(TypedDict, total=False):
     messages: Annotated[list[AnyMessage], add_messages]
+    #: the payments (references) the conversation is about: what "it" and "the second one" mean next turn
+    focus: list[str]
     terms: dict[str, list[str]]
     facts: list[dict[str, Any]]
     passages: list[dict[str, Any]]
+    #: the lookups this turn made, in order: {"name", "args", "results"} (what the CLI's --json shows)
+    tool_calls: list[dict[str, Any]]
     answer: str
     provider: str
     grounded: bool
@@ -131,6 +135,40 @@ def _amounts(question: str, dates_at: list[tuple[int, int]]) -> list[str]:
     return sorted(out)
 
 
+#: What an ops analyst asks about a payment beyond "why": what to do next, who did what, how many.
+TOPIC_RES = {
+    "next_step": re.compile(
+        r"\b(what (should|shall|do|can|must) (i|we) do|next steps?|what now|what to do|how (do|can|should) (i|we) "
+        r"(fix|repair|resolve|handle|correct)|how to (fix|repair|resolve|handle|correct)|(fix|resolve|repair) (it|this|that)|"
+        r"what action|which action|recommend)\b", re.I),
+    "history": re.compile(
+        r"\b(who (approved|rejected|decided|edited|changed|assigned|handled|touched|worked)|history|audit trail|"
+        r"(approved|decided|rejected|edited) by|when was it (approved|decided|rejected))\b", re.I),
+    "count": re.compile(r"\b(how many|how much|number of|count|totals?|sum of|in total)\b", re.I),
+}
+#: A question that points back at the conversation's payment rather than naming one.
+FOLLOW_UP_RE = re.compile(r"\b(it|its|it's|that|this|those|these|them|they|the payment|the case|that one|this one|"
+                          r"the same|same one|him|her)\b", re.I)
+ORDINAL_RE = re.compile(r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last)\b(?= (one|payment|case|line|item|break))", re.I)
+_ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
+             "fifth": 4, "5th": 4, "last": -1}
+
+
+def resolve_follow_up(question: str, terms: dict[str, list[str]], focus: list[str]) -> dict[str, list[str]]:
+    """The question's terms, with the conversation's payment put in when the question points back at it
+    ("what should I do about it?", "who approved that?", "and the second one?") instead of naming one."""
+    if not focus or terms["refs"] or terms["invoices"] or terms["names"] or terms["amounts"] or "count" in terms["topics"]:
+        return terms
+    ordinal = ORDINAL_RE.search(question)
+    if ordinal:
+        i = _ORDINALS[ordinal.group(1).lower()]
+        if -len(focus) <= i < len(focus):
+            return {**terms, "refs": [focus[i]], "follow_up": [focus[i]]}
+    if FOLLOW_UP_RE.search(question) or {"next_step", "history"} & set(terms["topics"]):
+        return {**terms, "refs": focus[:3], "follow_up": focus[:3]}
+    return terms
+
+
 def extract_terms(question: str) -> dict[str, list[str]]:
     codes = sorted(set(CODE_RE.findall(question)))
     invoices = sorted(set(INVOICE_RE.findall(question)))
@@ -140,7 +178,7 @@ def extract_terms(question: str) -> dict[str, list[str]]:
     kinds = [k for k, words in {"returned": ("return",), "rejected": ("reject", "fail"), "recall": ("recall", "cancel")}.items()
              if any(w in lowered for w in words)]
     dates, dates_at = _dates(question)
-    topics = ["open_items"] if OPEN_ITEMS_RE.search(question) else []
+    topics = (["open_items"] if OPEN_ITEMS_RE.search(question) else []) + [t for t, rx in TOPIC_RES.items() if rx.search(question)]
     return {"codes": codes, "refs": refs, "invoices": invoices, "names": names, "kinds": kinds,
             "dates": dates, "amounts": _amounts(question, dates_at), "topics": topics}
 
@@ -161,28 +199,99 @@ def reason_context(question: str) -> str:
     return "status"
 
 
+_HAPPENED = {"rejected": "was rejected", "returned": "was returned", "recall": "is subject to a recall"}
+
+
+def _sentences(text: str, limit: int) -> str:
+    """`text` cut at a sentence end within `limit` characters (a passage's repair options are not cut off
+    mid-word), or at `limit` when it has no sentence end there."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = max(text.rfind(". ", 0, limit), text.rfind("; ", 0, limit))
+    return text[: cut + 1] if cut > limit // 3 else text[:limit].rstrip() + " …"
+
+
+#: The code set a passage comes from says where its code is found (a recall's answer reads AC04 otherwise).
+_CODE_SET_CONTEXT = {"iso-cancellation-rejection-codes": "cancellation_answer", "iso-cancellation-reason-codes": "cancellation",
+                     "iso-return-reason-codes": "return", "iso-status-reason-codes": "status"}
+
+
+def _code_of_passage(citation_id: str) -> str | None:
+    """The reason code a code-set passage is about (`iso-status-reason-codes#ac04` → AC04), if any."""
+    from breakdesk.agents.diagnosis import load_catalog
+
+    code = citation_id.rsplit("#", 1)[-1].upper()
+    return code if code in load_catalog() and "code" in citation_id else None
+
+
 def deterministic_chat_answer(question: str, terms: dict[str, list[str]], facts: list[dict], passages: list[dict]) -> tuple[str, list[str]]:
+    """A headline, the facts as bullets (each with its source), what to do next, and the sources in a
+    block of their own."""
     cites = [p["citation_id"] for p in passages]
-    parts: list[str] = []
+    headline: list[str] = []
+    bullets: list[str] = []
+    next_steps: list[str] = []
     used: list[str] = []
     for code in terms.get("codes", []):
         d = diagnose_code(code, context=reason_context(question))  # type: ignore[arg-type]
         cid = d.citation_id if d.citation_id in cites else next((c for c in cites if c.endswith("#" + code.lower())), None)
-        parts.append(f"{code}: {d.meaning}. Retry class: {d.retry_class}." + (f" [{cid}]" if cid else ""))
+        headline.append(f"{code}: {d.meaning.rstrip('.')}." + (f" [{cid}]" if cid else ""))
+        bullets.append(f"Retry class: {d.retry_class}.")
+        next_steps += d.what_to_check[:2] + d.repair_options[:2]
         if cid:
             used.append(cid)
-    if facts:
-        parts.append("What Breakdesk knows: " + " ".join(f"{f['text']} ({f['source']})." for f in facts[:6]))
+    about = terms.get("follow_up") or []
+    steps = [f for f in facts if f["text"].startswith(("Next step for ", "History of "))]
+    plain = [f for f in facts if f not in steps]
+    if plain or steps:
+        refs = list(dict.fromkeys(f["ref"] for f in facts if f.get("ref")))
+        cases = [f for f in plain if f.get("kind")]
+        if len(cases) == 1 and not terms.get("codes") and len(refs) == 1:
+            c = cases[0]
+            cid = c.get("citation_id") if c.get("citation_id") in cites else None
+            happened = _HAPPENED.get(c["kind"], f"is a {c['kind'].replace('_', ' ')} case")
+            line = (f"{c['ref']} {happened}" + (f" with reason code {c['reason_code']}" if c.get("reason_code") else "")
+                    + (f": {c['meaning'].rstrip('.')}." if c.get("meaning") else ".") + (f" [{cid}]" if cid else ""))
+            (bullets if about else headline).append(line)
+            if cid:
+                used.append(cid)
+        if about:
+            headline.insert(0, f"About {', '.join(about)} (from earlier in this conversation):")
+        elif len(refs) == 1 and not headline:  # a statement line or book item
+            headline.append(f"About {refs[0]}:")
+        elif not headline:
+            headline.append(f"What Breakdesk knows ({len(plain or steps)} fact(s)):")
+        bullets += [f"{f['text']} ({f['source']})" for f in plain[:8]]
+        for f in steps:
+            (next_steps if f["text"].startswith("Next step") else bullets).append(f"{f['text']} ({f['source']})")
+            if f.get("citation_id") in cites:
+                used.append(f["citation_id"])
     elif terms.get("refs") or terms.get("invoices") or terms.get("names"):
-        parts.append("No payment, case or statement line in Breakdesk matches " +
-                     ", ".join(terms.get("refs", []) + terms.get("invoices", []) + terms.get("names", [])) + ".")
-    if not parts and passages:
+        headline.append("No payment, case or statement line in Breakdesk matches " +
+                        ", ".join(terms.get("refs", []) + terms.get("invoices", []) + terms.get("names", [])) + ".")
+    if not headline and passages:
         p = passages[0]
-        parts.append(f"The closest reference passage is {p.get('title', '')}: {p['text'][:300].strip()} [{p['citation_id']}]")
+        code = _code_of_passage(p["citation_id"])
+        if code:  # a plain-word question ("the bank refused it, the creditor address is missing"): name the code
+            context = next((c for prefix, c in _CODE_SET_CONTEXT.items() if p["citation_id"].startswith(prefix)), "status")
+            d = diagnose_code(code, context=context)  # type: ignore[arg-type]
+            headline.append(f"This reads like reason code {code}: {d.meaning.rstrip('.')}. [{p['citation_id']}]")
+            bullets.append(_sentences(p["text"], 500))
+            next_steps += d.what_to_check[:3] + d.repair_options[:3]
+        else:
+            headline.append(f"The closest reference is {p.get('title', '')} [{p['citation_id']}]:")
+            bullets.append(_sentences(p["text"], 700))
         used.append(p["citation_id"])
-    if not parts:
-        parts.append("Breakdesk found nothing about this question in its payments or reference documents.")
-    return " ".join(parts), used
+    if not headline:
+        headline.append("Breakdesk found nothing about this question in its payments or reference documents.")
+    lines = [" ".join(headline)] + [f"- {b}" for b in bullets]
+    if next_steps:
+        lines += ["", "Next:"] + [f"- {n}" for n in dict.fromkeys(next_steps)]
+    used = list(dict.fromkeys(used))
+    if used:
+        lines += ["", "Sources: " + " ".join(f"[{c}]" for c in used)]
+    return "\n".join(lines), used
 
 
 def _names_to_mask(state: ChatState) -> tuple[str, ...]:
@@ -196,20 +305,32 @@ def _names_to_mask(state: ChatState) -> tuple[str, ...]:
 def build_chat_graph(deps: ChatDeps, checkpointer: BaseCheckpointSaver | None = None):
     def understand(state: ChatState) -> dict:
         question = str(state["messages"][-1].content)
-        return {"terms": extract_terms(question)}
+        return {"terms": resolve_follow_up(question, extract_terms(question), state.get("focus") or [])}
 
     def gather(state: ChatState) -> dict:
         question = str(state["messages"][-1].content)
         facts = deps.find_facts(question, state["terms"])
+        calls: list[dict[str, Any]] = [{"name": "find_facts", "args": {k: v for k, v in state["terms"].items() if v},
+                                        "results": len(facts)}]
         seen: dict[str, dict] = {}
         for code in state["terms"]["codes"][:3]:
             cited = diagnose_code(code, context=reason_context(question)).citation_id  # type: ignore[arg-type]
             hits = deps.retrieve(code, 6)
+            calls.append({"name": "search_knowledge_base", "args": {"query": code}, "results": len(hits)})
             for hit in sorted(hits, key=lambda h: h["citation_id"] != cited)[:2]:
                 seen.setdefault(hit["citation_id"], hit)
-        for hit in deps.retrieve(question, 4):
+        for fact in facts:  # the passage a next step rests on (the code's or the SOP's)
+            if fact.get("citation_id"):
+                for hit in deps.retrieve(fact["citation_id"].split("#")[-1], 3):
+                    if hit["citation_id"] == fact["citation_id"]:
+                        seen.setdefault(hit["citation_id"], hit)
+        hits = deps.retrieve(question, 4)
+        calls.append({"name": "search_knowledge_base", "args": {"query": question}, "results": len(hits)})
+        for hit in hits:
             seen.setdefault(hit["citation_id"], hit)
-        return {"facts": facts, "passages": list(seen.values())[:6]}
+        refs = list(dict.fromkeys(f["ref"] for f in facts if f.get("ref")))
+        focus = (state["terms"]["refs"] or refs)[:5] if (state["terms"]["refs"] or refs) else state.get("focus") or []
+        return {"facts": facts, "passages": list(seen.values())[:6], "focus": focus, "tool_calls": calls}
 
     def answer(state: ChatState) -> dict:
         question = str(state["messages"][-1].content)
@@ -244,4 +365,7 @@ def build_chat_graph(deps: ChatDeps, checkpointer: BaseCheckpointSaver | None = 
 
 def ask(graph, question: str, *, thread_id: str = "default") -> dict[str, Any]:
     out = graph.invoke({"messages": [HumanMessage(question)]}, config={"configurable": {"thread_id": thread_id}})
-    return {k: out.get(k) for k in ("answer", "provider", "grounded", "note", "citations", "facts", "passages", "terms")}
+    result = {k: out.get(k) for k in ("answer", "provider", "grounded", "note", "citations", "facts", "passages", "terms",
+                                      "tool_calls", "focus")}
+    result["cases"] = list(dict.fromkeys(f["case"] for f in out.get("facts") or [] if f.get("case")))
+    return result

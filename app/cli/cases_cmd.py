@@ -167,4 +167,22 @@ def outbox_deliver() -> None:
     sys.exit(1 if any(d.get("error") for d in done) else 0)
 
 
-commands = [cases_group, explain_cmd, decide_cmd, outbox_group]
+@click.command("ask")
+@click.argument("question")
+@click.option("--thread", "thread_id", default="cli", show_default=True,
+              help="Conversation id: a follow-up with the same id is read with the turns before it.")
+@click.option("--json", "as_json", is_flag=True,
+              help='Print {"answer", "provider", "grounded", "citations", "cases", "tool_calls", "facts"}.')
+def ask_cmd(question: str, thread_id: str, as_json: bool) -> None:
+    """Ask the ops assistant about the stored payments, cases and rulebooks (the Ask page's path)."""
+    from breakdesk.app.services.workflow import Runtime, ask
+
+    with _session() as session:
+        out = ask(session, question=question, thread_id=f"cli:{thread_id}", runtime=Runtime.from_settings())
+    data = {k: out.get(k) for k in ("answer", "provider", "grounded", "citations", "cases", "tool_calls", "facts")}
+    data["facts"] = [{k: f.get(k) for k in ("text", "source", "case", "ref") if f.get(k)} for f in data["facts"] or []]
+    text = out["answer"] + ("" if out.get("grounded") else f"\n({out.get('note')})" if out.get("note") else "")
+    _dump(data, as_json, text)
+
+
+commands = [cases_group, explain_cmd, decide_cmd, outbox_group, ask_cmd]

@@ -35,11 +35,14 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from breakdesk.agents.case_view import payment_label
+from breakdesk.agents.diagnosis import diagnose_case
 from breakdesk.agents.recon.normalize import norm_name
 from breakdesk.app.services.item_facts import item_fact
-from breakdesk.app.store.models import BankEntry, BookItem, Break, Case, CaseIdent, MatchSuggestion
+from breakdesk.app.store.models import AuditRecord, BankEntry, BookItem, Break, Case, CaseIdent, MatchSuggestion
 from breakdesk.app.store.repositories.chunks import in_chunks
 from breakdesk.app.store.repositories.matching import suggestion_link
+from breakdesk.parsers.currency import format_money
 
 FindFacts = Callable[[str, dict[str, list[str]]], list[dict[str, Any]]]
 
@@ -54,6 +57,7 @@ class _Facts:
         self.items: list[dict[str, Any]] = []
         self._seen: set[str] = set()
         self.limit = limit
+        self.cases: list[Case] = []  # the cases quoted, in order: what a follow-up is about
 
     def has(self, item: tuple[str, int]) -> bool:
         return item in self._seen
@@ -64,6 +68,9 @@ class _Facts:
         if not keys & self._seen and len(self.items) < self.limit:
             self._seen |= keys
             self.items.append(fact)
+            if isinstance(fact.get("_case"), Case):
+                self.cases.append(fact.pop("_case"))
+        fact.pop("_case", None)
 
 
 def _item_key(row: BankEntry | BookItem) -> tuple[str, int]:
@@ -88,7 +95,10 @@ def _case_fact(c: Case, ref: str | None = None) -> dict[str, Any]:
     if c.merged_into_id is not None and c.merged_into is not None:
         text += f" Merged into {c.merged_into.key}."
     names = _case_party_names(c)
-    return {"text": text, "source": f"case {c.key}", "names": names, "untrusted": names}
+    d = diagnose_case(view) if view else {}
+    return {"text": text, "source": f"case {c.key}", "names": names, "untrusted": names,
+            "ref": payment_label(view.get("payment")) or c.key, "case": c.key, "_case": c,
+            "kind": c.kind, "reason_code": c.reason_code, "meaning": d.get("meaning"), "citation_id": d.get("citation_id")}
 
 
 def _money(term: str) -> tuple[str | None, Decimal] | None:
@@ -268,6 +278,72 @@ def _known_names(session: Session, open_cases: OpenCases, question: str) -> list
                   if any(len(w) >= 4 and w not in _GENERIC_WORDS and w in words for w in norm_name(n).split()))
 
 
+def _next_step_facts(case: Case, facts: _Facts) -> None:
+    """What to do about a case: its diagnosis's checks and repair options, its retry class, and where its
+    repair stands (the ops analyst's "what should I do about it?")."""
+    view = (case.detail or {}).get("case") or {}
+    if not view:
+        return
+    d = diagnose_case(view)
+    ref = payment_label(view.get("payment")) or case.key
+    steps = list(d.get("what_to_check") or []) + list(d.get("repair_options") or [])
+    repair = max(case.repairs, key=lambda r: r.id) if case.repairs else None
+    text = (f"Next step for {ref} (case {case.key}, {case.kind}"
+            + (f" {d['reason_code']}" if d.get("reason_code") else "") + f", retry class {d.get('retry_class')}): "
+            + ("; ".join(steps[:4]) if steps else str(d.get("meaning") or "")).rstrip(". ") + ".")
+    if repair is not None:
+        text += f" Repair {repair.id} is {repair.state}" + (" and awaits a checker's approval." if repair.state in ("proposed", "edited") else ".")
+    elif case.state not in _CLOSED:
+        text += " No repair proposed yet: open the case and analyse it."
+    facts.add({"text": text, "source": f"case {case.key}", "names": [], "untrusted": [], "ref": ref,
+               "case": case.key, "citation_id": d.get("citation_id")}, item=("next", case.id))
+
+
+def _history_facts(session: Session, case: Case, facts: _Facts) -> None:
+    """Who did what on a case and its repairs, from the audit log ("who approved it?")."""
+    view = (case.detail or {}).get("case") or {}
+    ref = payment_label(view.get("payment")) or case.key
+    repair_ids = [str(r.id) for r in case.repairs]
+    rows = session.execute(select(AuditRecord).where(or_(
+        (AuditRecord.object_type == "case") & AuditRecord.object_id.in_([str(case.id), case.key]),
+        (AuditRecord.object_type == "repair") & AuditRecord.object_id.in_(repair_ids or ["-"]),
+    )).order_by(AuditRecord.seq)).scalars().all()
+    people = [r for r in rows if not r.actor.startswith(("system:", "agent"))]
+    if not people:
+        facts.add({"text": f"No person has acted on {ref} (case {case.key}) yet; it is {case.state}.",
+                   "source": f"audit log, case {case.key}", "names": [], "ref": ref, "case": case.key}, item=("history", case.id))
+        return
+    done = "; ".join(f"{r.action.split('.', 1)[-1].replace('_', ' ')} by {r.actor} on {r.at:%Y-%m-%d %H:%M}"
+                     + (f" ({r.reason})" if r.reason else "") for r in people[-5:])
+    facts.add({"text": f"History of {ref} (case {case.key}, now {case.state}): {done}.", "source": f"audit log, case {case.key}",
+               "names": [], "untrusted": [r.reason for r in people if r.reason], "ref": ref, "case": case.key},
+              item=("history", case.id))
+
+
+def _count_facts(session: Session, terms: dict[str, list[str]], facts: _Facts) -> None:
+    """How many open cases and breaks there are, and their totals by currency ("how many returns are open?")."""
+    kinds = terms.get("kinds", [])
+    q = select(Case).where(Case.state.not_in(_CLOSED), Case.merged_into_id.is_(None))
+    if kinds:
+        q = q.where(Case.kind.in_(kinds))
+    rows = session.execute(q).scalars().all()
+    totals: dict[str, Decimal] = {}
+    by_state: Counter[str] = Counter()
+    for c in rows:
+        view = (c.detail or {}).get("case") or {}
+        by_state[c.state] += 1
+        if view.get("amount") and view.get("currency"):
+            totals[view["currency"]] = totals.get(view["currency"], Decimal(0)) + Decimal(view["amount"])
+    what = " or ".join(kinds) + " " if kinds else ""
+    total_text = ", ".join(format_money(v, k) for k, v in sorted(totals.items()))
+    facts.add({"text": f"{len(rows)} open {what}case(s)" + (f" ({', '.join(f'{n} {s}' for s, n in sorted(by_state.items()))})" if rows else "")
+               + (f", totalling {total_text}" if total_text else "") + ".", "source": "cases", "names": []})
+    awaiting = session.execute(select(func.count()).select_from(MatchSuggestion)
+                               .where(MatchSuggestion.decision_state == "pending")).scalar_one()
+    if not kinds:
+        facts.add({"text": f"{awaiting} match suggestion(s) await a clerk's decision.", "source": "match suggestions", "names": []})
+
+
 def find_facts(session: Session) -> FindFacts:
     def find(question: str, terms: dict[str, list[str]]) -> list[dict[str, Any]]:
         facts = _Facts()
@@ -292,8 +368,16 @@ def find_facts(session: Session) -> FindFacts:
             names = _known_names(session, open_cases, question)
             if names and not kinds:  # "has Umbrella paid?": what is open about them
                 _open_break_facts(session, {**terms, "names": names}, facts, quiet=True)
+        topics = terms.get("topics", [])
+        if "count" in topics and not terms.get("refs"):
+            _count_facts(session, terms, facts)
         if (kinds or names) and not facts.items:
             _kind_facts(open_cases, kinds, names, facts)
+        for c in facts.cases[:3]:  # a question about a payment's next step or history: say it for its case
+            if "next_step" in topics:
+                _next_step_facts(c, facts)
+            if "history" in topics:
+                _history_facts(session, c, facts)
         return facts.items
 
     return find

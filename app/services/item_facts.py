@@ -47,4 +47,4 @@ def item_fact(row: BankEntry | BookItem, *, note: str | None = None) -> dict[str
     the message-derived text in it (name, remittance) that is data, never evidence (`fencing.as_evidence`)."""
     return {"text": item_text(row, note=note), "source": describe_provenance(row.provenance),
             "names": [row.counterparty_name] if row.counterparty_name else [],
-            "untrusted": [v for v in (row.counterparty_name, row.remittance_text) if v]}
+            "untrusted": [v for v in (row.counterparty_name, row.remittance_text) if v], "ref": item_ref(row)}

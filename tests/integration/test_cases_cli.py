@@ -64,3 +64,23 @@ def test_decide_names_the_repair_it_reviewed(tmp_path, cli_workspace):
                          input="pw-oscar-123\n")
     assert done.exit_code == 0, done.output
     assert f"{key}: rejected by oscar" in done.output  # it said "rejectd"
+
+
+def test_ask_answers_from_the_store_and_keeps_the_thread(tmp_path, cli_workspace):
+    runner = CliRunner()
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, data in demo_files():
+        (folder / name).write_bytes(data)
+    assert runner.invoke(cli, ["cases", "ingest", str(folder), "--as", "olivia", "--password-stdin"],
+                         input="pw-olivia-123\n").exit_code == 0
+    first = runner.invoke(cli, ["ask", "Why was E2E-4471 rejected?", "--thread", "t"])
+    assert first.exit_code == 0 and first.output.startswith("E2E-4471 was rejected with reason code AC04")
+    follow = runner.invoke(cli, ["ask", "what should I do about it?", "--thread", "t", "--json"])
+    data = json.loads(follow.output)
+    assert set(data) == {"answer", "provider", "grounded", "citations", "cases", "tool_calls", "facts"}
+    assert data["answer"].startswith("About E2E-4471") and len(data["cases"]) == 1 and data["cases"][0].startswith("CASE-")
+    assert {t["name"] for t in data["tool_calls"]} == {"find_facts", "search_knowledge_base"}
+    assert all({"text", "source"} <= set(f) for f in data["facts"])
+    other = runner.invoke(cli, ["ask", "what should I do about it?", "--thread", "another"])
+    assert "E2E-4471" not in other.output  # a new thread has no payment to point back at

@@ -106,3 +106,39 @@ def test_an_item_found_by_the_banks_reference_brings_its_case_and_its_match(reco
     assert [f["text"] for f in _facts(engine, "what recalls are open?")] == ["No open recall case."]
     once = _facts(engine, "what about E2E-4471 and ACME-I-4471?")
     assert len([f for f in once if f["source"].startswith("case ")]) == 1  # one case, however many of its ids
+
+
+def _conversation(engine, runtime, thread, *questions):
+    outs = []
+    for q in questions:
+        with session_scope(engine) as s:
+            outs.append(ask(s, question=q, thread_id=thread, runtime=runtime))
+    return outs
+
+
+def test_a_follow_up_is_about_the_payment_of_the_turn_before(reconciled):
+    engine, runtime = reconciled
+    why, todo, who = _conversation(engine, runtime, "follow-up", "Why was E2E-4471 rejected?",
+                                   "what should I do about it?", "who approved it?")
+    assert "AC04" in why["answer"]
+    assert todo["answer"].startswith("About E2E-4471") and "Next:" in todo["answer"]
+    assert "Next step for E2E-4471" in todo["answer"] and "escalat" not in todo["answer"].split("Next:")[0].lower()
+    assert who["answer"].startswith("About E2E-4471")
+    assert "E2E-4471" in who["answer"] and ("No person has acted" in who["answer"] or "History of" in who["answer"])
+
+
+def test_counts_and_totals_of_open_cases(reconciled):
+    engine, runtime = reconciled
+    (out,) = _conversation(engine, runtime, "counts", "how many rejected payments are open?")
+    with session_scope(engine) as s:
+        from breakdesk.app.store.models import Case
+
+        n = len(s.execute(select(Case).where(Case.kind == "rejected", Case.state.not_in(("resolved", "closed")),
+                                             Case.merged_into_id.is_(None))).scalars().all())
+    assert n and f"{n} open rejected case(s)" in out["answer"] and "totalling" in out["answer"]
+
+
+def test_a_plain_word_question_names_the_code_and_the_next_step(reconciled):
+    engine, runtime = reconciled
+    (out,) = _conversation(engine, runtime, "plain", "the bank refused it because the account was closed")
+    assert "AC04" in out["answer"] and "Next:" in out["answer"]

@@ -16,9 +16,12 @@ chat_tab, timeline_tab = st.tabs(["Chat", "Payment lifecycle"])
 
 
 def _show_meta(meta: dict) -> None:
-    grounded = meta.get("grounded")
-    st.caption(f"Answered by **{meta.get('provider') or 'none'}** · "
-               + ("grounded" if grounded else "**not grounded**: the model's text was withheld"))
+    # The label is about the text shown: when the model's reply failed the guard, what is shown is
+    # Breakdesk's own answer from the facts, never "not grounded" text the person did not see.
+    if meta.get("grounded"):
+        st.caption(f"Answered by **{meta.get('provider') or 'none'}** · grounded in the facts and passages below")
+    else:
+        st.caption(f"Breakdesk's answer from the facts · the {meta.get('provider')} reply was withheld (not supported by the facts)")
     if meta.get("note"):
         st.info(meta["note"])
     passages = {p["citation_id"]: p for p in meta.get("passages") or []}

@@ -93,3 +93,41 @@ def test_questions_about_what_is_still_open():
               "why didn't CBK-1 match?", "list the breaks", "which lines are not reconciled"):
         assert extract_terms(q)["topics"] == ["open_items"], q
     assert extract_terms("why was E2E-4471 rejected?")["topics"] == []
+
+
+def test_a_follow_up_question_is_about_the_payment_before_and_the_answer_says_so():
+    seen_terms: list[dict] = []
+
+    def find_facts(question, terms):
+        seen_terms.append(terms)
+        return [dict(FACTS[0], ref="E2E-4471", case="CASE-1")] if "E2E-4471" in terms["refs"] else []
+
+    d = deps()
+    g = build_chat_graph(ChatDeps(provider=d.provider, retrieve=d.retrieve, find_facts=find_facts), InMemorySaver())
+    ask(g, "why did E2E-4471 fail?", thread_id="f")
+    out = ask(g, "what should I do about it?", thread_id="f")
+    assert seen_terms[-1]["refs"] == ["E2E-4471"] and "next_step" in seen_terms[-1]["topics"]
+    assert out["answer"].startswith("About E2E-4471 (from earlier in this conversation)") and out["cases"] == ["CASE-1"]
+    other = ask(g, "what should I do about it?", thread_id="a-new-thread")  # no earlier turn: nothing to resolve
+    assert seen_terms[-1]["refs"] == [] and "E2E-4471" not in other["answer"]
+
+
+@pytest.mark.parametrize("question, focus, refs", [
+    ("who approved it?", ["E2E-1"], ["E2E-1"]),
+    ("and the second one?", ["E2E-1", "E2E-2"], ["E2E-2"]),
+    ("what does AC04 mean?", ["E2E-1"], []),  # a new question, not a follow-up
+    ("how many returns are open?", ["E2E-1"], []),  # a count is about the whole worklist
+    ("why was E2E-9 rejected?", ["E2E-1"], ["E2E-9"]),  # a question that names a payment is about that one
+])
+def test_follow_ups_resolve_to_the_conversations_payments(question, focus, refs):
+    from breakdesk.agents.graph.chat_graph import resolve_follow_up
+
+    assert resolve_follow_up(question, extract_terms(question), focus)["refs"] == refs
+
+
+def test_a_plain_word_question_is_answered_with_the_code_and_the_next_step():
+    g = build_chat_graph(deps(), InMemorySaver())
+    out = ask(g, "the payment bounced because the account is closed")
+    lines = out["answer"].splitlines()
+    assert lines[0].startswith("This reads like reason code AC04") and "Sources: [iso-status-reason-codes#ac04]" in lines
+    assert [t["name"] for t in out["tool_calls"]] == ["find_facts", "search_knowledge_base"]
