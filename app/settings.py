@@ -58,6 +58,14 @@ class Settings(BaseSettings):
         default=900, ge=1, validation_alias="BREAKDESK_LOGIN_LOCKOUT_SECONDS",
         description="How long a locked name stays locked",
     )
+    api_max_upload_mb: int = Field(
+        default=100, ge=1, validation_alias="BREAKDESK_API_MAX_UPLOAD_MB",
+        description="The largest request the HTTP API accepts (413 beyond)",
+    )
+    api_rate_per_minute: int = Field(
+        default=600, ge=1, validation_alias="BREAKDESK_API_RATE_PER_MINUTE",
+        description="Requests a minute one API token may make (429 beyond)",
+    )
     session_idle_minutes: float = Field(
         default=30, gt=0, validation_alias="BREAKDESK_SESSION_IDLE_MINUTES",
         description="A web UI session left idle this long signs the person out",

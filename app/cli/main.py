@@ -16,6 +16,7 @@ EXTRA_OF = {
     "langchain_core": "llm", "langchain_openai": "llm", "langgraph": "llm", "openai": "llm", "transformers": "llm",
     "accelerate": "llm", "gguf": "llm", "sklearn": "llm", "scipy": "llm",
     "streamlit": "ui", "pandas": "ui",
+    "fastapi": "api", "uvicorn": "api", "multipart": "api", "python_multipart": "api",
     "psycopg": "postgres",
     "ragas": "evals", "langchain_huggingface": "evals", "rouge_score": "evals",
 }
@@ -57,6 +58,7 @@ def _register() -> None:
     # One line per command module; each module exposes `commands` (a list of click commands).
     from breakdesk.app.cli import (
         admin_cmd,
+        api_cmd,
         audit_cmd,
         cases_cmd,
         demo_cmd,
@@ -69,7 +71,7 @@ def _register() -> None:
     )
 
     for module in (parse_cmds, demo_cmd, admin_cmd, kb_cmd, cases_cmd, recon_cmd, evals_cmd, ui_cmd, monitor_cmd,
-                   audit_cmd):
+                   audit_cmd, api_cmd):
         for command in module.commands:
             cli.add_command(command)
 

@@ -214,19 +214,32 @@ def _case_row(c: Case) -> dict[str, Any]:
             "payment": c.payment_ids, "amount": view.get("amount"), "currency": view.get("currency")}
 
 
-def list_cases(session: Session, *, kind: str | None = None, reason_code: str | None = None, state: str | None = None,
-               assignee: str | None = None, severity: str | None = None, min_age_hours: float | None = None,
-               key: str | None = None) -> list[dict[str, Any]]:
+def _case_query(q, *, kind: str | None = None, reason_code: str | None = None, state: str | None = None,
+                assignee: str | None = None, severity: str | None = None, min_age_hours: float | None = None,
+                key: str | None = None):
     from datetime import datetime, timedelta
 
-    q = select(Case).order_by(Case.id)
     for col, value in ((Case.kind, kind), (Case.reason_code, reason_code), (Case.state, state),
                        (Case.assignee, assignee), (Case.severity, severity), (Case.key, key)):
         if value:
             q = q.where(col == value)
     if min_age_hours:
         q = q.where(Case.created_at <= datetime.now(UTC) - timedelta(hours=min_age_hours))
+    return q
+
+
+def list_cases(session: Session, *, limit: int | None = None, offset: int = 0, **filters: Any) -> list[dict[str, Any]]:
+    """Cases oldest first, filtered by `kind`, `reason_code`, `state`, `assignee`, `severity`,
+    `min_age_hours` or `key`; a page of them with `limit`/`offset`."""
+    q = _case_query(select(Case).order_by(Case.id), **filters).offset(offset)
+    if limit is not None:
+        q = q.limit(limit)
     return [_case_row(c) for c in session.execute(q).scalars()]
+
+
+def count_cases(session: Session, **filters: Any) -> int:
+    """How many cases `list_cases` would give with these filters and no page."""
+    return session.execute(_case_query(select(func.count()).select_from(Case), **filters)).scalar_one()
 
 
 FACETS = ("kind", "reason_code", "state", "assignee", "severity")
