@@ -68,10 +68,11 @@ def _register() -> None:
         parse_cmds,
         recon_cmd,
         ui_cmd,
+        watch_cmd,
     )
 
     for module in (parse_cmds, demo_cmd, admin_cmd, kb_cmd, cases_cmd, recon_cmd, evals_cmd, ui_cmd, monitor_cmd,
-                   audit_cmd, api_cmd):
+                   audit_cmd, api_cmd, watch_cmd):
         for command in module.commands:
             cli.add_command(command)
 
