@@ -58,6 +58,14 @@ class Settings(BaseSettings):
         default=900, ge=1, validation_alias="BREAKDESK_LOGIN_LOCKOUT_SECONDS",
         description="How long a locked name stays locked",
     )
+    outbox_webhook_url: str | None = Field(
+        default=None, validation_alias="BREAKDESK_OUTBOX_WEBHOOK_URL",
+        description="POST approved repairs here too (signed, retried; app.services.webhook)",
+    )
+    outbox_webhook_secret: SecretStr | None = Field(
+        default=None, validation_alias="BREAKDESK_OUTBOX_WEBHOOK_SECRET",
+        description="HMAC-SHA256 key of the X-Breakdesk-Signature header; required with the URL",
+    )
     api_max_upload_mb: int = Field(
         default=100, ge=1, validation_alias="BREAKDESK_API_MAX_UPLOAD_MB",
         description="The largest request the HTTP API accepts (413 beyond)",
@@ -109,6 +117,12 @@ class Settings(BaseSettings):
         if not self.database_url:
             self.database_url = f"sqlite:///{self.data_dir / 'breakdesk.sqlite3'}"
         self.database_url = normalise_database_url(self.database_url)
+        if self.outbox_webhook_url:
+            if not self.outbox_webhook_url.startswith(("https://", "http://")):
+                raise ValueError("BREAKDESK_OUTBOX_WEBHOOK_URL must be an http(s) URL")
+            if self.outbox_webhook_secret is None or len(self.outbox_webhook_secret.get_secret_value()) < 16:
+                raise ValueError("BREAKDESK_OUTBOX_WEBHOOK_SECRET (16 characters or more) is needed with "
+                                 "BREAKDESK_OUTBOX_WEBHOOK_URL: every delivery is signed")
         return self
 
 

@@ -21,8 +21,10 @@ from breakdesk.app.cli.signin import signed_in
 @click.option("--json", "as_json", is_flag=True, help="With --once: print the batch report as JSON.")
 def watch_cmd(folder: Path, actor: str, interval: float, no_match: bool, once: bool, as_json: bool) -> None:
     """Import MT/MX/CSV files dropped into FOLDER; file them under processed/ or failed/ (with the reason
-    beside them) and match after each batch. Senders write NAME.part and rename it when complete."""
+    beside them) and match after each batch. Senders write NAME.part and rename it when complete. Between
+    scans, the outbox is delivered (files, and webhook calls that are due)."""
     from breakdesk.app.services.intake import Watcher
+    from breakdesk.app.services.workflow import deliver_outbox
     from breakdesk.app.store.migrate import upgrade
 
     upgrade()
@@ -40,6 +42,8 @@ def watch_cmd(folder: Path, actor: str, interval: float, no_match: bool, once: b
             ready = watcher.scan()
             if ready:
                 watcher.process(ready, echo=click.echo)
+            for d in deliver_outbox():  # approved repairs' files and webhook calls due (retries with backoff)
+                click.echo(f"outbox: {d}")
             time.sleep(interval)
     except KeyboardInterrupt:
         click.echo("stopped")

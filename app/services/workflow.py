@@ -298,7 +298,8 @@ def deliver_outbox(outbox: Path | None = None, *, engine: Any = None) -> list[di
 
     Each message is written to a temporary name and renamed into place (the folder never holds half a
     file) and marked delivered in its own transaction; a failure is recorded on the row and retried on
-    the next call. Concurrent deliverers skip the rows another one holds (PostgreSQL SKIP LOCKED)."""
+    the next call. Concurrent deliverers skip the rows another one holds (PostgreSQL SKIP LOCKED). With
+    `BREAKDESK_OUTBOX_WEBHOOK_URL` set, each written message is then POSTed there (`_post_outbox`)."""
     from breakdesk.app.store.db import get_engine, session_scope
 
     delivered: list[dict[str, Any]] = []
@@ -311,7 +312,7 @@ def deliver_outbox(outbox: Path | None = None, *, engine: Any = None) -> list[di
                 .where(OutboxMessage.state == "pending").order_by(OutboxMessage.id).limit(1)
                 .with_for_update(skip_locked=True, of=OutboxMessage)).first()
             if row is None:
-                return delivered
+                break  # every file written; the webhook calls follow, outside this transaction
             msg, key = row
             path = outbox / msg.file_name
             msg.attempts += 1
@@ -324,8 +325,55 @@ def deliver_outbox(outbox: Path | None = None, *, engine: Any = None) -> list[di
                 msg.last_error = f"{type(exc).__name__}: {exc}"
                 delivered.append({"case": key, "path": None, "error": msg.last_error})
                 return delivered  # the folder is the problem: stop, the row stays pending for the next call
-            msg.state, msg.delivered_at, msg.last_error = "delivered", utcnow(), None
+            webhook = bool(get_settings().outbox_webhook_url)
+            msg.state, msg.last_error = ("posting" if webhook else "delivered"), None
+            if webhook:
+                msg.attempts = 0  # from here on, the count is of webhook calls
+            else:
+                msg.delivered_at = utcnow()
             delivered.append({"case": key, "path": str(path)})
+    return _post_outbox(engine, delivered)
+
+
+def _post_outbox(engine: Any, delivered: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Call the webhook for every written message that is due (`app.services.webhook`); each attempt
+    audited, a failure retried later with backoff, given up (`failed`) after `MAX_ATTEMPTS`."""
+    from breakdesk.app.services import webhook
+    from breakdesk.app.store.db import session_scope
+
+    settings = get_settings()
+    if not settings.outbox_webhook_url or settings.outbox_webhook_secret is None:
+        return delivered
+    secret = settings.outbox_webhook_secret.get_secret_value()
+    tried: set[int] = set()
+    while True:
+        with session_scope(engine) as session:
+            now = utcnow()
+            row = session.execute(
+                select(OutboxMessage, Case.key).join(Case, Case.id == OutboxMessage.case_id)
+                .where(OutboxMessage.state == "posting", OutboxMessage.id.not_in(tried or {0}),
+                       (OutboxMessage.next_attempt_at.is_(None)) | (OutboxMessage.next_attempt_at <= now))
+                .order_by(OutboxMessage.id).limit(1).with_for_update(skip_locked=True, of=OutboxMessage)).first()
+            if row is None:
+                return delivered
+            msg, key = row
+            tried.add(msg.id)
+            body = webhook.body_for(delivery_id=msg.id, case_key=key, repair_id=msg.repair_id, file_name=msg.file_name,
+                                    message=msg.payload)
+            result = webhook.post(settings.outbox_webhook_url, body, secret=secret, delivery_id=msg.id)
+            msg.attempts += 1
+            if result.ok:
+                msg.state, msg.delivered_at, msg.last_error, msg.next_attempt_at = "delivered", now, None, None
+            else:
+                msg.last_error = result.error
+                gave_up = msg.attempts >= webhook.MAX_ATTEMPTS
+                msg.state = "failed" if gave_up else "posting"
+                msg.next_attempt_at = None if gave_up else webhook.next_attempt(now, msg.attempts)
+            audit.append(session, actor="system:outbox", action="outbox.webhook", object_type="repair",
+                         object_id=msg.repair_id, reason=None if result.ok else result.error,
+                         after={"case": key, "delivery_id": msg.id, "status": result.status, "attempt": msg.attempts,
+                                "state": msg.state, "next_attempt_at": msg.next_attempt_at})
+            delivered.append({"case": key, "webhook": msg.state, "status": result.status, "error": result.error})
 
 
 @contextlib.contextmanager

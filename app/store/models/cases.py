@@ -110,8 +110,10 @@ class OutboxMessage(Base):
     repair_id: Mapped[int] = mapped_column(ForeignKey("repairs.id", ondelete="CASCADE"), unique=True)
     file_name: Mapped[str] = mapped_column(String(200))
     payload: Mapped[str] = mapped_column(Text)
-    state: Mapped[str] = mapped_column(String(12), default="pending", index=True, doc="pending, delivered")
+    state: Mapped[str] = mapped_column(String(12), default="pending", index=True,
+                                       doc="pending (file to write), posting (webhook to call), delivered, failed")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime, doc="a failed webhook call's next try")
