@@ -70,22 +70,58 @@ def current_user() -> dict[str, Any] | None:
 
 
 def sign_in(username: str, password: str) -> bool:
+    from breakdesk.app.services import web_sessions
     from breakdesk.app.services.users import authenticate
 
     with read_scope(get_engine()) as session:
         user = authenticate(session, username=username.strip().lower(), password=password)
         if user is None:
             return False
-        now = time.time()
-        st.session_state["user"] = {"username": user.username, "role": user.role,
-                                    "display_name": user.display_name or user.username,
-                                    "signed_in_at": now, "seen_at": now}
+        profile = {"username": user.username, "role": user.role, "display_name": user.display_name or user.username}
+    with session_scope(get_engine()) as session:
+        token = web_sessions.start(session, profile["username"])
+    now = time.time()
+    st.session_state["user"] = {**profile, "signed_in_at": now, "seen_at": now}
+    st.session_state["_session_token"] = st.session_state["_set_cookie"] = token
     return True
 
 
-def sign_out() -> None:
+def sign_out(why: str = "signed_out") -> None:
+    """End the session here and in the database (every tab of it), and drop the browser's cookie."""
+    from breakdesk.app.services import web_sessions
+
+    token = st.session_state.get("_session_token")
+    if token:
+        with session_scope(get_engine()) as session:
+            web_sessions.end(session, token, why)
     for key in list(st.session_state.keys()):
         del st.session_state[key]
+    st.session_state["_clear_cookie"] = True
+
+
+def _cookie() -> str | None:
+    from breakdesk.app.services.web_sessions import COOKIE
+
+    try:
+        value = st.context.cookies.get(COOKIE)
+    except Exception:  # noqa: BLE001 - no browser context (a script run, AppTest)
+        return None
+    return value if isinstance(value, str) and value else None
+
+
+def cookie_script() -> None:
+    """Set or drop the session cookie in the browser (SameSite=Strict; it carries only a random token
+    whose hash the database holds), when sign-in or sign-out asked for it."""
+    from breakdesk.app.services.web_sessions import COOKIE
+
+    token = st.session_state.pop("_set_cookie", None)
+    if token:
+        age = int(get_settings().session_max_hours * 3600)
+        st.html(f"<script>document.cookie = '{COOKIE}={token}; path=/; max-age={age}; SameSite=Strict';</script>",
+                unsafe_allow_javascript=True)
+    elif st.session_state.pop("_clear_cookie", False):
+        st.html(f"<script>document.cookie = '{COOKIE}=; path=/; max-age=0; SameSite=Strict';</script>",
+                unsafe_allow_javascript=True)
 
 
 def session_expired(user: dict[str, Any], now: float) -> str | None:
@@ -101,27 +137,52 @@ def session_expired(user: dict[str, Any], now: float) -> str | None:
 
 
 def keep_session_alive() -> dict[str, Any] | None:
-    """The signed-in user, after ending a session that is idle or too old (audited, with a message on
-    the sign-in page); every run that passes counts as activity."""
-    user = current_user()
-    if user is None:
-        return None
-    now = time.time()
-    why = session_expired(user, now)
-    if why is None:
-        user["seen_at"] = now
-        return user
-    from breakdesk.app.services import audit
+    """The signed-in user, after ending a session that is idle, too old or signed out elsewhere (audited,
+    with a message on the sign-in page); a refresh or an opened link resumes the session from its
+    cookie (`app.services.web_sessions`). Every run that passes counts as activity."""
+    from breakdesk.app.services import web_sessions
 
+    user = current_user()
+    now = time.time()
+    if user is not None and (why := session_expired(user, now)) is not None:
+        return _ended(why)
+    token = st.session_state.get("_session_token") or (None if st.session_state.get("_clear_cookie") else _cookie())
+    if token is None:
+        if user is not None:
+            user["seen_at"] = now
+        return user
     with session_scope(get_engine()) as session:
-        audit.append(session, actor=user["username"], action="user.session_ended", object_type="sign_in",
-                     after={"why": why})
-    sign_out()
+        row, why = web_sessions.resume(session, token)
+        profile = row and {"username": row.username, "role": row.role, "display_name": row.display_name or row.username}
+    if profile is None:
+        if user is None and why is None:
+            st.session_state["_clear_cookie"] = True  # the cookie of a session that is over: drop it
+            return None
+        return _ended(why or "signed_out")
+    if user is None:  # a refresh or an opened link: the same session, resumed
+        user = st.session_state["user"] = {**profile, "signed_in_at": now, "seen_at": now}
+        st.session_state["_session_token"] = token
+    user["seen_at"] = now
+    return user
+
+
+def _ended(why: str) -> None:
+    """Sign out for `why` (audited by the session's end) and say so on the sign-in page."""
+    if not st.session_state.get("_session_token"):  # a session without a cookie token: audit it here
+        from breakdesk.app.services import audit
+
+        with session_scope(get_engine()) as session:
+            audit.append(session, actor=(current_user() or {}).get("username", "?"), action="user.session_ended",
+                         object_type="sign_in", after={"why": why})
+    sign_out(why)
     settings = get_settings()
-    st.session_state["_signed_out_because"] = (
-        f"Signed out after {settings.session_idle_minutes:g} minutes without activity. Sign in again."
-        if why == "idle" else f"Sessions last at most {settings.session_max_hours:g} hours. Sign in again.")
+    st.session_state["_signed_out_because"] = {
+        "idle": f"Signed out after {settings.session_idle_minutes:g} minutes without activity. Sign in again.",
+        "expired": f"Sessions last at most {settings.session_max_hours:g} hours. Sign in again.",
+        "inactive": "Your account is no longer active.",
+    }.get(why, "You were signed out (in another tab or window). Sign in again.")
     return None
+
 
 
 def can(permission: str) -> bool:

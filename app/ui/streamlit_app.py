@@ -25,6 +25,7 @@ except ValueError as exc:  # UsersFileError: the message names the file and the 
     st.stop()
 
 user = state.keep_session_alive()
+state.cookie_script()
 if user is None:
     page = st.navigation([st.Page("views/sign_in.py", title="Sign in", icon=":material/login:")])
 else:

@@ -185,3 +185,22 @@ def test_clerk_ops_and_four_eyes_in_chromium(server, browser, shots):
     checker.screenshot(path=str(shots / "7-scorecards.png"), full_page=True)
     checker.context.close()
     assert list((data / "outbox").glob("*.xml"))  # the approved corrected message was written
+
+
+def test_a_refresh_or_an_opened_link_keeps_the_session_and_sign_out_ends_it(server, browser):
+    from playwright.sync_api import expect
+
+    base, _data = server
+    page = _sign_in(browser, base, "demo-ops", "demo-ops-pass")
+    _open(page, "Audit")
+    page.reload()  # a new Streamlit session: resumed from the cookie, on the same page
+    expect(page.get_by_role("heading", name="Audit")).to_be_visible()
+    expect(page.get_by_text("demo-ops", exact=False).first).to_be_visible()
+    tab = page.context.new_page()  # a link opened in a second tab
+    tab.goto(f"{base}/exceptions")
+    expect(tab.get_by_role("heading", name="Exceptions")).to_be_visible()
+    tab.get_by_role("button", name="Sign out").click()
+    expect(tab.get_by_role("heading", name="Sign in")).to_be_visible()
+    page.reload()  # the session ended for every tab
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    page.context.close()

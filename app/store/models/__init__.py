@@ -15,7 +15,7 @@ from breakdesk.app.store.models.matching import (
     suggestion_book_items,
 )
 from breakdesk.app.store.models.monitoring import MonitorAlert
-from breakdesk.app.store.models.users import ApiToken, User
+from breakdesk.app.store.models.users import ApiToken, User, WebSession
 
 __all__ = [
     "ApiToken",
@@ -42,6 +42,7 @@ __all__ = [
     "Scorecard",
     "StoredMessage",
     "User",
+    "WebSession",
     "suggestion_bank_entries",
     "suggestion_book_items",
 ]

@@ -43,3 +43,19 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class WebSession(Base):
+    """A signed-in web UI session that survives a page refresh or an opened link: the browser holds a
+    random token in a cookie, the database its SHA-256, when it began and when it was last used, so idle
+    and absolute expiry are decided here, and signing out ends it everywhere."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    ended_why: Mapped[str | None] = mapped_column(String(16), doc="signed_out, idle, expired")
