@@ -154,12 +154,33 @@ def _reasons(s) -> list[dict[str, Any]]:
     return [{"signal": r.signal, "text": r.text, "contribution": r.contribution} for r in s.reasons]
 
 
-def _payment_case_refs(session: Session) -> set[str]:
-    """Every reference of a payment that already has a case (rejected, returned, recalled)."""
+def _payment_cases(session: Session) -> tuple[set[str], dict[str, tuple[int, str | None]]]:
+    """One read of the payment cases (rejected, returned, recalled): every reference that has a case, and
+    {reference: (case id, reason code)} of the payments the bank rejected, which never settle and so
+    are no missing bookings (the store path of `agents.recon.status_reports`)."""
     refs: set[str] = set()
-    for detail in session.execute(select(Case.detail).where(Case.kind.in_(("rejected", "returned", "recall")))).scalars():
-        refs.update(((detail or {}).get("case", {}).get("payment") or {}).get("ids") or [])
-    return refs
+    rejected: dict[str, tuple[int, str | None]] = {}
+    for case_id, kind, code, merged, detail in session.execute(
+            select(Case.id, Case.kind, Case.reason_code, Case.merged_into_id, Case.detail)
+            .where(Case.kind.in_(("rejected", "returned", "recall")))):
+        ids = ((detail or {}).get("case", {}).get("payment") or {}).get("ids") or []
+        refs.update(ids)
+        if kind == "rejected" and merged is None:
+            rejected.update(dict.fromkeys(ids, (case_id, code)))
+    return refs, rejected
+
+
+def _set_aside_rejected(book: list[ReconBook], rejected: dict[str, tuple[int, str | None]]
+                        ) -> tuple[list[ReconBook], list[tuple[ReconBook, int, str | None]]]:
+    """The book items still to match, and (item, payment case, reason) for each one the bank rejected."""
+    kept, aside = [], []
+    for item in book:
+        hit = next((rejected[k] for k in (item.end_to_end_id, item.instruction_id, item.uetr) if k and k in rejected), None)
+        if hit is None:
+            kept.append(item)
+        else:
+            aside.append((item, *hit))
+    return kept, aside
 
 
 def _break_key(brk, row, side: str) -> str:
@@ -199,6 +220,9 @@ def run_matching(session: Session, *, user: str, auto_confirm: bool = False, thr
     note = progress or (lambda fraction, text: None)
     note(0.05, "loading open statement lines and book items")
     bank, book, rows = _items(session)
+    read_book = len(book)  # every open book item looked at, the rejected ones too
+    payment_refs, rejected_refs = _payment_cases(session)
+    book, rejected = _set_aside_rejected(book, rejected_refs)
     settled_bank, settled_book = _settled_items(session, rows)
     cfg = config or MatchConfig()
     if threshold is not None:
@@ -206,7 +230,7 @@ def run_matching(session: Session, *, user: str, auto_confirm: bool = False, thr
     learned = active_scorer(session)
     version = f"agents.recon+scorer:{learned[0]}" if learned else "agents.recon"
     run = create_run(session, started_by=actor, matcher_version=version,
-                     parameters={"auto_confirm": auto_confirm, "threshold": threshold, "bank": len(bank), "book": len(book)})
+                     parameters={"auto_confirm": auto_confirm, "threshold": threshold, "bank": len(bank), "book": read_book})
     note(0.2, f"matching {len(bank)} statement lines against {len(book)} book items")
     result = match(bank, book, cfg, auto_confirm=auto_confirm, scorer=learned[1].predict if learned else None,
                    settled_bank=settled_bank, settled_book=settled_book)
@@ -221,7 +245,6 @@ def run_matching(session: Session, *, user: str, auto_confirm: bool = False, thr
                                                               "contribution": 0.0}] if s.difference else []),
                                      status=s.status, flush=False))
     session.flush()  # the run's suggestions in batches, not one round trip each
-    payment_refs = _payment_case_refs(session)
     supersede_breaks(session, bank_entry_ids=[i for side, i in rows if side == "bank"],
                      book_item_ids=[i for side, i in rows if side == "book"])
     breaks = [(brk, rows[(brk.side, int(brk.item_id))]) for brk in result.breaks]
@@ -235,6 +258,12 @@ def run_matching(session: Session, *, user: str, auto_confirm: bool = False, thr
                   reason_code=brk.reason_code, description=brk.note, amount=row.amount, currency=row.currency,
                   case_id=case_id,
                   details={"related": list(brk.related_ids), "difference": str(brk.difference) if brk.difference else None})
+    for item, case_id, code in rejected:  # the bank rejected it: the payment's own case says why
+        row = rows[("book", int(item.id))]
+        add_break(session, run_id=run.id, side="book", bank_entry_id=None, book_item_id=row.id, break_class="rejected",
+                  reason_code=code, amount=row.amount, currency=row.currency, case_id=case_id, details={},
+                  description="the bank rejected this payment" + (f" ({code})" if code else "")
+                              + "; it will not appear on a statement")
     confirmed = 0
     if auto_confirm:
         for s in stored:
@@ -242,8 +271,8 @@ def run_matching(session: Session, *, user: str, auto_confirm: bool = False, thr
                 confirmed += decisions.auto_confirm(session, suggestion_id=s.id, threshold=threshold) is not None
             except ConflictError:
                 continue
-    stats = {"bank": len(bank), "book": len(book), "suggestions": len(stored), "auto_confirmed": confirmed,
-             "breaks": len(result.breaks),
+    stats = {"bank": len(bank), "book": read_book, "suggestions": len(stored), "auto_confirmed": confirmed,
+             "breaks": len(result.breaks) + len(rejected), "rejected": len(rejected),
              "by_status": {st: sum(1 for s in stored if s.status == st) for st in ("auto", "review", "none")}}
     finish_run(session, run=run, stats=stats)
     note(1.0, "done")
