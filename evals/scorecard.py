@@ -102,7 +102,7 @@ def write_baseline(baseline: dict[str, Any], baseline_dir: Path | None = None) -
 
 
 def approve(session, *, scorecard_id: int, user: str, reason: str | None = None,
-            baseline_dir: Path | None = None) -> tuple[Any, Path]:
+            baseline_dir: Path | None = None, accept_failed: bool = False) -> tuple[Any, Path]:
     """Compliance approves a stored scorecard (role-checked, audited); its payload becomes the baseline."""
     from breakdesk.app.services.errors import ConflictError, NotFound
     from breakdesk.app.services.scorecards import approve_scorecard
@@ -114,7 +114,7 @@ def approve(session, *, scorecard_id: int, user: str, reason: str | None = None,
         raise NotFound(f"no scorecard {scorecard_id}")
     if existing.payload.get("status") != "scored":
         raise ConflictError(f"scorecard {scorecard_id} has no scores ({existing.payload.get('status')}); it cannot be a baseline")
-    card = approve_scorecard(session, scorecard_id=scorecard_id, user=user, reason=reason)
+    card = approve_scorecard(session, scorecard_id=scorecard_id, user=user, reason=reason, accept_failed=accept_failed)
     baseline = baseline_from(card.payload, scorecard_id=card.id, approved_by=card.approved_by, approved_at=card.approved_at,
                              reason=reason)
     return card, write_baseline(baseline, folder)

@@ -156,9 +156,10 @@ def gate_cmd(provider, model, suite, dataset, retriever, pipeline, no_judge, gat
 @evals_group.command("approve")
 @click.argument("scorecard_id", type=int)
 @signed_in("The approving person (compliance role).")
-@click.option("--reason", default=None, help="Why this scorecard becomes the baseline (kept in the audit log).")
+@click.option("--reason", required=True, help="Why this scorecard becomes the baseline (kept in the audit log).")
+@click.option("--accept-failed", is_flag=True, help="Approve a run its gate failed (the regression becomes the baseline).")
 @click.option("--baseline-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
-def approve_cmd(scorecard_id: int, actor: str, reason: str | None, baseline_dir: Path | None) -> None:
+def approve_cmd(scorecard_id: int, actor: str, reason: str | None, accept_failed: bool, baseline_dir: Path | None) -> None:
     """Approve a stored scorecard as the baseline for its suite (compliance; audited)."""
     from breakdesk.app.services.errors import ServiceError
     from breakdesk.app.store.db import get_engine, session_scope
@@ -166,7 +167,8 @@ def approve_cmd(scorecard_id: int, actor: str, reason: str | None, baseline_dir:
 
     try:
         with session_scope(get_engine()) as session:
-            card, path = approve(session, scorecard_id=scorecard_id, user=actor, reason=reason, baseline_dir=baseline_dir)
+            card, path = approve(session, scorecard_id=scorecard_id, user=actor, reason=reason, baseline_dir=baseline_dir,
+                                 accept_failed=accept_failed)
             click.echo(f"scorecard {card.id} ({card.suite}, {card.model}) approved by {card.approved_by}; baseline written to {path}")
     except ServiceError as exc:
         raise click.ClickException(str(exc)) from exc

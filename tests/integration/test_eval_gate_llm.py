@@ -97,10 +97,10 @@ def test_degraded_prompt_fails_the_gate_unchanged_prompt_passes(env, tmp_path, s
         assert card["provider_label"] == "openai/stub-model" and grounding["n"] == n and grounding["value"] == 1.0
         assert card["llm_calls"]["total"] == n and stub.requests  # the real client path answered every example
 
-        refused = runner.invoke(cli, ["evals", "approve", str(card["scorecard_id"]), "--as", "carl",
+        refused = runner.invoke(cli, ["evals", "approve", str(card["scorecard_id"]), "--as", "carl", "--reason", "first baseline",
                                       "--password-stdin", "--baseline-dir", str(baselines)], input="a guess\n")
         assert refused.exit_code != 0 and not (baselines / f"{suite}.json").exists()
-        approved = runner.invoke(cli, ["evals", "approve", str(card["scorecard_id"]), "--as", "carl",
+        approved = runner.invoke(cli, ["evals", "approve", str(card["scorecard_id"]), "--as", "carl", "--reason", "first baseline",
                                        "--password-stdin", "--baseline-dir", str(baselines)], input="pw-carl-1234\n")
         assert approved.exit_code == 0, approved.output
 

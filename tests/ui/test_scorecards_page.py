@@ -57,6 +57,24 @@ def test_compliance_approves_a_new_baseline(ui_env):
     assert any(f"run #{ids[1]} approved by chloe" in m.value for m in at.markdown)
 
 
+def test_a_failed_run_needs_a_reason_and_an_explicit_acceptance(ui_env):
+    ids = _seed(ui_env)
+    at = open_app("views/scorecards.py", user="chloe")
+    at.selectbox(key="sc_run").select(ids[2]).run()  # the run its gate failed
+    assert any("FAILED its gate" in w.value for w in at.warning)
+    at.button(key="sc_approve").click().run()
+    assert any("needs a reason" in e.value for e in at.error)
+    at.text_input(key="sc_reason").input("accepting the lower accuracy for the new model").run()
+    at.button(key="sc_approve").click().run()
+    assert any("FAILED its gate" in e.value and "--accept-failed" in e.value for e in at.error)
+    at.checkbox(key="sc_accept_failed").check().run()
+    at.button(key="sc_approve").click().run()
+    with session_scope(ui_env) as s:
+        assert s.get(Scorecard, ids[2]).approved_by == "chloe"
+        rec = s.execute(select(AuditRecord).where(AuditRecord.action == "scorecard.approve")).scalar_one()
+        assert rec.after["accepted_failed"] is True and rec.reason.startswith("accepting")
+
+
 def test_an_eval_run_shows_gate_floors_and_its_approval_writes_the_baseline(ui_env, monkeypatch, tmp_path):
     import json
 

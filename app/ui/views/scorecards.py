@@ -81,15 +81,17 @@ if card["cases"]:
 
 
 
-def _approve(session, scorecard_id: int, reason: str | None):
+def _approve(session, scorecard_id: int, reason: str | None, accept_failed: bool = False):
     """An eval run (evals/) becomes the baseline file the gate reads via evals.scorecard.approve, which
     calls app.services.scorecards.approve_scorecard (compliance role, audited); other rows: the service."""
     raw = session.get(Scorecard, scorecard_id)
     if raw is not None and "dataset" in (raw.payload or {}):
         from breakdesk.evals.scorecard import approve
 
-        return approve(session, scorecard_id=scorecard_id, user=user["username"], reason=reason)[0]
-    return approve_scorecard(session, scorecard_id=scorecard_id, user=user["username"], reason=reason)
+        return approve(session, scorecard_id=scorecard_id, user=user["username"], reason=reason,
+                       accept_failed=accept_failed)[0]
+    return approve_scorecard(session, scorecard_id=scorecard_id, user=user["username"], reason=reason,
+                             accept_failed=accept_failed)
 
 
 st.subheader("Baseline")
@@ -100,9 +102,14 @@ st.write(f"Current baseline: run #{baseline['id']} approved by {baseline['approv
 if card["approved_by"]:
     st.caption(f"Run #{card['id']} was approved by {card['approved_by']}.")
 elif state.can("scorecard.approve"):
-    reason = st.text_input("Reason for approving this run as the new baseline", key="sc_reason")
+    reason = st.text_input("Reason for approving this run as the new baseline (required, kept in the audit log)",
+                           key="sc_reason")
+    accept_failed = False
+    if card["passed"] is False:
+        st.warning("This run FAILED its gate: approving it makes its regression the baseline later runs are held to.")
+        accept_failed = st.checkbox("Approve although it failed", key="sc_accept_failed")
     if st.button(f"Approve run #{card['id']} as baseline", type="primary", key="sc_approve"):
-        if state.run_service(lambda s: _approve(s, card["id"], reason or None),
+        if state.run_service(lambda s: _approve(s, card["id"], reason or None, accept_failed),
                              success=f"Run #{card['id']} approved as the {suite} baseline."):
             st.rerun()
 else:
