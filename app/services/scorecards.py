@@ -26,8 +26,9 @@ def approve_scorecard(session: Session, *, scorecard_id: int, user: str | User, 
         raise ConflictError(f"scorecard {scorecard_id} was already approved by {card.approved_by}")
     if not (reason or "").strip():
         raise InvalidInput(f"approving scorecard {scorecard_id} as a baseline needs a reason (kept in the audit log)")
-    if card.passed is False and not accept_failed:
-        raise ConflictError(f"scorecard {scorecard_id} FAILED its gate ({failed_metrics(card) or 'see its metrics'}); "
+    failed = failed_metrics(card) if card.passed is False else ""
+    if failed and not accept_failed:
+        raise ConflictError(f"scorecard {scorecard_id} FAILED its gate ({failed}); "
                             "approving it makes the regression the baseline: confirm with --accept-failed "
                             "(web UI: 'approve although it failed')")
     card.approved_by = who
@@ -35,18 +36,25 @@ def approve_scorecard(session: Session, *, scorecard_id: int, user: str | User, 
     session.flush()
     audit.append(session, actor=who, action="scorecard.approve", object_type="scorecard", object_id=card.id,
                  after={"suite": card.suite, "model": card.model, "prompt_hashes": card.prompt_hashes, "passed": card.passed,
-                        "accepted_failed": card.passed is False},
+                        "accepted_failed": bool(failed)},
                  reason=reason)
     return card
 
 
+FAILED_VERDICTS = ("REGRESSION", "BELOW FLOOR", "ABOVE CEILING", "NOT SCORED", "PASS^K LOW", "MISSING")
+
+
 def failed_metrics(card: Scorecard) -> str:
-    """The gate's failing metrics of a scorecard, as people read them ("ragas_rouge_l 0.212 < 0.253")."""
-    bits = []
-    for name, m in ((card.payload or {}).get("metrics") or {}).items():
-        if isinstance(m, dict) and m.get("passed") is False:
-            bits.append(f"{name} {m.get('value'):.3f}" if isinstance(m.get("value"), float) else name)
-    for v in (card.payload or {}).get("gate") or []:
-        if isinstance(v, dict) and v.get("verdict") in ("REGRESSION", "regression", "fail", "FAIL"):
-            bits.append(f"{v.get('metric')}: {v.get('reason') or v.get('verdict')}")
-    return "; ".join(bits)
+    """The metrics its gate failed ("ragas_rouge_l: REGRESSION (worse by 0.072)"); empty when the gate
+    failed only because the run is not comparable with the baseline (another model, prompt or dataset),
+    which is what approving a new baseline is for."""
+    payload = card.payload or {}
+    gate = payload.get("gate")
+    if not isinstance(gate, dict):  # a scorecard without an eval gate's verdict: its metrics say
+        bits = [name for name, m in (payload.get("metrics") or {}).items() if isinstance(m, dict) and m.get("passed") is False]
+        return ", ".join(bits) or ("the gate failed" if card.passed is False else "")
+    if gate.get("problems"):  # not comparable: another model, prompt or dataset
+        return ""
+    rows = gate.get("rows") or []
+    return "; ".join(f"{r.get('metric')}: {r.get('verdict')}" + (f" ({r['detail']})" if r.get("detail") else "")
+                     for r in rows if isinstance(r, dict) and r.get("verdict") in FAILED_VERDICTS)
