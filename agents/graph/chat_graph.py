@@ -30,7 +30,8 @@ Retrieve = Callable[[str, int], list[dict[str, Any]]]
 
 CODE_RE = re.compile(r"\b([A-Z]{2}\d{2}|R\d{2}|DUPL|FOCR|FRAD|TECH|NARR|CUST|UPAY|CUTA|LEGL|NOAS|NOOR|ARDT|FRTR|RUTA)\b")
 REF_RE = re.compile(r"\b(?=[A-Za-z0-9_/-]*\d)(?=[A-Za-z0-9_/-]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9_/-]{4,34}\b")
-INVOICE_RE = re.compile(r"\binv(?:oice)?[\s#:.-]*([A-Za-z0-9-]{2,20})\b", re.IGNORECASE)
+#: "invoice 118", "INV-2026-118", "inv. NW-88123": the word itself (not "investigation"), then a number
+INVOICE_RE = re.compile(r"\binv(?:oice)?\b\.?[\s#:.-]*((?=[A-Za-z0-9-]*\d)[A-Za-z0-9-]{2,20})\b", re.IGNORECASE)
 NAME_RE = re.compile(r"\bfor ([A-Z][\w&.-]*(?: [A-Z][\w&.-]*)*)")
 
 
@@ -145,10 +146,18 @@ TOPIC_RES = {
         r"\b(who (approved|rejected|decided|edited|changed|assigned|handled|touched|worked)|history|audit trail|"
         r"(approved|decided|rejected|edited) by|when was it (approved|decided|rejected))\b", re.I),
     "count": re.compile(r"\b(how many|how much|number of|count|totals?|sum of|in total)\b", re.I),
+    "draft": re.compile(r"\b(draft|compose|write|prepare)\b.{0,40}\b(message|e-?mail|letter|note|request|text|reply|"
+                        r"mt ?199|investigation|recall|enquiry|inquiry)\b|\bdraft\b|"
+                        r"\b(message|e-?mail|letter|request|note|reply) (to|for) (the |our )?(bank|beneficiary|customer|"
+                        r"creditor|client|payee|team|correspondent)\b", re.I),
 }
+#: Who a draft is for, from the question's words (the beneficiary when it does not say).
+AUDIENCE_RES = (("bank", re.compile(r"\b(bank|correspondent|agent|intermediary|mt ?199|investigation|recall|camt)\b", re.I)),
+                ("internal", re.compile(r"\b(internal|team|colleague|manager|treasury|escalat)\w*", re.I)),
+                ("beneficiary", re.compile(r".")))
 #: A question that points back at the conversation's payment rather than naming one.
 FOLLOW_UP_RE = re.compile(r"\b(it|its|it's|that|this|those|these|them|they|the payment|the case|that one|this one|"
-                          r"the same|same one|him|her)\b", re.I)
+                          r"the same|same one|him|her)\b|^\s*(and|also|what about|how about)\b", re.I)
 ORDINAL_RE = re.compile(r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last)\b(?= (one|payment|case|line|item|break))", re.I)
 _ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
              "fifth": 4, "5th": 4, "last": -1}
@@ -164,7 +173,7 @@ def resolve_follow_up(question: str, terms: dict[str, list[str]], focus: list[st
         i = _ORDINALS[ordinal.group(1).lower()]
         if -len(focus) <= i < len(focus):
             return {**terms, "refs": [focus[i]], "follow_up": [focus[i]]}
-    if FOLLOW_UP_RE.search(question) or {"next_step", "history"} & set(terms["topics"]):
+    if FOLLOW_UP_RE.search(question) or {"next_step", "history", "draft"} & set(terms["topics"]):
         return {**terms, "refs": focus[:3], "follow_up": focus[:3]}
     return terms
 
@@ -179,8 +188,9 @@ def extract_terms(question: str) -> dict[str, list[str]]:
              if any(w in lowered for w in words)]
     dates, dates_at = _dates(question)
     topics = (["open_items"] if OPEN_ITEMS_RE.search(question) else []) + [t for t, rx in TOPIC_RES.items() if rx.search(question)]
+    audience = [next(a for a, rx in AUDIENCE_RES if rx.search(question))] if "draft" in topics else []
     return {"codes": codes, "refs": refs, "invoices": invoices, "names": names, "kinds": kinds,
-            "dates": dates, "amounts": _amounts(question, dates_at), "topics": topics}
+            "dates": dates, "amounts": _amounts(question, dates_at), "topics": topics, "audience": audience}
 
 
 _CONTEXT_WORDS = (
@@ -286,6 +296,10 @@ def deterministic_chat_answer(question: str, terms: dict[str, list[str]], facts:
     if not headline:
         headline.append("Breakdesk found nothing about this question in its payments or reference documents.")
     lines = [" ".join(headline)] + [f"- {b}" for b in bullets]
+    for f in facts:
+        if f.get("draft"):
+            lines += ["", f"Draft ({f['audience']}; edit before sending, nothing is sent):", ""]
+            lines += [f"> {line}" if line else ">" for line in f["draft"].splitlines()]
     if next_steps:
         lines += ["", "Next:"] + [f"- {n}" for n in dict.fromkeys(next_steps)]
     used = list(dict.fromkeys(used))

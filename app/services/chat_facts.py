@@ -299,6 +299,55 @@ def _next_step_facts(case: Case, facts: _Facts) -> None:
                "case": case.key, "citation_id": d.get("citation_id")}, item=("next", case.id))
 
 
+#: What a beneficiary is asked for, by the kind of data a reason code says is wrong.
+_ASK_BENEFICIARY = {
+    "account": ("AC01", "AC02", "AC03", "AC04", "AC06", "AC13", "BE01", "MD07", "RR01", "RVNM", "RVMC"),
+    "address": ("BE04", "RR03", "RR04"),
+    "identity": ("BE05", "BE06", "BE07", "RR02", "RR05", "RR06", "RR07", "RR08", "RR09", "RR10", "RR11", "RR12"),
+}
+
+
+def _draft_fact(case: Case, audience: str) -> dict[str, Any] | None:
+    """A message for a person to edit and send, built from the case's own facts: to the beneficiary
+    (new account details after AC04, a missing address after BE04 …), to the bank (an investigation or
+    a recall request), or internal (what happened and what is next). Nothing is sent."""
+    view = (case.detail or {}).get("case") or {}
+    if not view:
+        return None
+    d = diagnose_case(view)
+    ref = payment_label(view.get("payment")) or case.key
+    money = f"{view.get('currency') or ''} {view.get('amount') or ''}".strip()
+    code, meaning = case.reason_code, str(d.get("meaning") or "").rstrip(".")
+    what = {"rejected": "was rejected", "returned": "was returned", "recall": "is subject to a recall"}.get(case.kind, f"has a {case.kind} break")
+    reason = f" with reason {code} ({meaning})" if code else ""
+    if audience == "beneficiary":
+        need = next((k for k, codes in _ASK_BENEFICIARY.items() if code in codes), None)
+        ask = {"account": "Please confirm your current bank account (IBAN and BIC) in writing; we will verify it by a "
+                          "call-back to a number we already hold before we send the payment again.",
+               "address": "Please send us your full postal address (street, town, post code and country), which the "
+                          "payment must carry.",
+               "identity": "Please send us the identification details your bank requires for this payment.",
+               }.get(need or "", "We are looking into it and will send the payment again once the cause is resolved; "
+                                 "please tell us if your bank details have changed.")
+        body = (f"Subject: Our payment {ref}{' of ' + money if money else ''}\n\nDear customer,\n\nour payment {ref}"
+                f"{' of ' + money if money else ''} to you {what} by the receiving bank{reason}.\n\n{ask}\n\n"
+                "Kind regards,\nPayments Operations")
+    elif audience == "bank":
+        request = ("please cancel the payment and return the funds (recall)" if case.kind == "recall" else
+                   "please confirm the status of the payment, the reason and any charges deducted, and whether "
+                   "the funds have been or will be returned")
+        body = (f"Subject: Investigation - our reference {ref}\n\nRe our payment {ref}{', ' + money if money else ''}:"
+                f" the payment {what}{reason}.\n{request[0].upper() + request[1:]}.\n"
+                "Please quote our reference in your reply.\n\nPayments Operations")
+    else:
+        steps = list(d.get("what_to_check") or [])[:3] + list(d.get("repair_options") or [])[:2]
+        body = (f"{ref}{' (' + money + ')' if money else ''} {what}{reason}. Case {case.key}, {case.state}"
+                f"{', assigned to ' + case.assignee if case.assignee else ', unassigned'}.\n"
+                + "".join(f"- {s}\n" for s in steps)).rstrip()
+    return {"text": f"Draft {audience} message about {ref} (case {case.key}), from the case's facts.",
+            "source": f"case {case.key}", "names": [], "ref": ref, "case": case.key, "draft": body, "audience": audience}
+
+
 def _history_facts(session: Session, case: Case, facts: _Facts) -> None:
     """Who did what on a case and its repairs, from the audit log ("who approved it?")."""
     view = (case.detail or {}).get("case") or {}
@@ -378,6 +427,8 @@ def find_facts(session: Session) -> FindFacts:
                 _next_step_facts(c, facts)
             if "history" in topics:
                 _history_facts(session, c, facts)
+            if "draft" in topics and (draft := _draft_fact(c, (terms.get("audience") or ["beneficiary"])[0])):
+                facts.add(draft, item=("draft", c.id))
         return facts.items
 
     return find

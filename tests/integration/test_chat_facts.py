@@ -142,3 +142,15 @@ def test_a_plain_word_question_names_the_code_and_the_next_step(reconciled):
     engine, runtime = reconciled
     (out,) = _conversation(engine, runtime, "plain", "the bank refused it because the account was closed")
     assert "AC04" in out["answer"] and "Next:" in out["answer"]
+
+
+def test_drafts_to_the_beneficiary_the_bank_and_the_team_are_about_the_conversations_payment(reconciled):
+    engine, runtime = reconciled
+    _why, to_payee, to_bank, internal = _conversation(
+        engine, runtime, "drafts", "Why was E2E-4471 rejected?",
+        "draft a message to the beneficiary asking for new account details",
+        "and an investigation request to the bank", "write an internal note about it")
+    assert "Draft (beneficiary; edit before sending, nothing is sent):" in to_payee["answer"]
+    assert "> Subject: Our payment E2E-4471 of EUR 1250.00" in to_payee["answer"] and "IBAN and BIC" in to_payee["answer"]
+    assert "Draft (bank;" in to_bank["answer"] and "Investigation - our reference E2E-4471" in to_bank["answer"]
+    assert "Draft (internal;" in internal["answer"] and "unassigned" in internal["answer"]

@@ -88,6 +88,23 @@ def test_dates_and_amounts_in_a_question(question, dates, amounts):
     assert (t["dates"], t["amounts"]) == (dates, amounts)
 
 
+@pytest.mark.parametrize("question, invoices", [
+    ("and an investigation request to the bank", []),  # "investigation" is no invoice "estigation"
+    ("did Globex pay invoice 118 in full?", ["118"]), ("inv. NW-88123 paid?", ["NW-88123"]),
+])
+def test_invoice_numbers(question, invoices):
+    assert extract_terms(question)["invoices"] == invoices
+
+
+@pytest.mark.parametrize("question, audience", [
+    ("draft a message to the beneficiary", "beneficiary"), ("write an investigation request to the bank", "bank"),
+    ("prepare an internal note for the team", "internal"), ("draft something", "beneficiary"),
+])
+def test_what_a_draft_is_and_whom_it_is_for(question, audience):
+    t = extract_terms(question)
+    assert "draft" in t["topics"] and t["audience"] == [audience]
+
+
 def test_questions_about_what_is_still_open():
     for q in ("is there anything unmatched?", "what is still open on the 28th", "open items for Umbrella",
               "why didn't CBK-1 match?", "list the breaks", "which lines are not reconciled"):
