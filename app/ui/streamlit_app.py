@@ -25,7 +25,6 @@ except ValueError as exc:  # UsersFileError: the message names the file and the 
     st.stop()
 
 user = state.keep_session_alive()
-state.cookie_script()
 if user is None:
     page = st.navigation([st.Page("views/sign_in.py", title="Sign in", icon=":material/login:")])
 else:
@@ -42,3 +41,7 @@ else:
 
 st.title("Breakdesk")
 page.run()
+# Last, so the page's own elements keep their places between runs (an element added before them made the
+# browser show the page twice while it ran); a page that stops early sets the cookie on its next run.
+with st.sidebar:
+    state.cookie_script()
