@@ -110,11 +110,14 @@ def _cookie() -> str | None:
 
 
 def cookie_script() -> None:
-    """Set or drop the session cookie in the browser (SameSite=Strict; it carries only a random token
-    whose hash the database holds), when sign-in or sign-out asked for it."""
+    """Set the session cookie in the browser while signed in, or drop it after sign-out (SameSite=Strict;
+    it carries only a random token whose hash the database holds)."""
     from breakdesk.app.services.web_sessions import COOKIE
 
-    token = st.session_state.pop("_set_cookie", None)
+    # Drawn on every run while signed in (same place, same content): a run cut short by the person's next
+    # click may never have delivered it, and the browser must hold the cookie before a refresh.
+    st.session_state.pop("_set_cookie", None)
+    token = st.session_state.get("_session_token") if current_user() is not None else None
     if token:
         age = int(get_settings().session_max_hours * 3600)
         st.html(f"<script>document.cookie = '{COOKIE}={token}; path=/; max-age={age}; SameSite=Strict';</script>",
