@@ -86,7 +86,7 @@ class Watcher:
                 shutil.move(str(path), _unique(self.folder / PROCESSED / path.name))
                 echo(f"{'imported' if result.imported else 'already known'}: {path.name}")
             self._seen.pop(path, None)
-        if self.match and (report.imported):
+        if self.match and report.imported:
             report.matching, report.matching_skipped = self._match()
             if report.matching_skipped:
                 echo(f"matching skipped: {report.matching_skipped}")

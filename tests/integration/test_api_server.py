@@ -121,7 +121,8 @@ def test_cases_read_decide_and_the_outbox(api):
     assert ops.get("/cases/CASE-0000000000").status_code == 404
     decided = compliance.post(f"/cases/{tm01['key']}/decision", json={"action": "approve", "reason": "resend after cut-off"})
     assert decided.status_code == 200, decided.text
-    assert decided.json()["state"] in ("approved", "resolved", "repair_approved") or decided.json()["outcome"]
+    assert decided.json()["state"] == "resolved" and decided.json()["outcome"]["status"] == "applied"
+    assert [d["case"] for d in decided.json()["delivered"]] == [tm01["key"]]
     assert list((data / "outbox").glob("*.xml")), "the approved repair reaches the outbox after the commit"
     twice = compliance.post(f"/cases/{tm01['key']}/decision", json={"action": "approve"})
     assert twice.status_code == 409 and twice.headers["content-type"].startswith(PROBLEM)
