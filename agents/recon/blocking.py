@@ -7,7 +7,7 @@ Book items are indexed four ways; a bank line only meets the book items that sha
 * the currency, direction and IBAN, inside the window (this is how fee and amount differences are
   found: the amount is not a blocking key there),
 * the currency, direction and name key (first significant word of the normalised name), inside the
-  window, and only for amounts within `fee_max_abs` (a name alone is too weak to pair any amounts).
+  window, and only for amounts within the largest fee (a name alone is too weak to pair any amounts).
 Each source is capped at `max_candidates_per_item`, nearest value date first, then input order, so
 a flood of identical amounts cannot make the work quadratic.
 """
@@ -107,7 +107,7 @@ class BookIndex:
             found.update(self._window(self.by_iban.get(cd + (bank.iban,)), bank.day))
         if bank.key:
             # A name alone is weak evidence: only amounts within the fee range meet through it.
-            cap = int(self.cfg.fee_max_abs * UNITS)
+            cap = int(self.cfg.fee_limits_for(it.currency)[0] * UNITS)
             amt = bank.units
             books = self.books
             rows = self.by_key.get(cd + (bank.key,))

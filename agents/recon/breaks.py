@@ -16,6 +16,7 @@ bank line                                   book item
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -56,7 +57,7 @@ def _near_class(ps: PairScore) -> str | None:
 def is_strong_near_miss(ps: PairScore) -> bool:
     """A pair that failed to match but shares a reference, the IBAN, or (no IBAN to contradict)
     a near-identical name: strong enough to explain a break of either item."""
-    if ps.has_reference or ps.iban > 0:
+    if ps.has_reference or ps.iban > 0 or (ps.remit is not None and ps.remit[0] == "equal"):
         return True
     return ps.iban == 0 and (ps.name_similarity or 0.0) >= 0.9
 
@@ -103,6 +104,27 @@ def _unmatched_note(what: str, alike: tuple[str, ...]) -> str:
     return (f"no {what} matched: {len(alike)} unmatched {what}(s) with the same amount and currency in the date "
             f"window ({', '.join(alike[:5])}{' …' if len(alike) > 5 else ''}), and no reference, name or account "
             "tells which one")
+
+
+#: ISO sub-families and MT :61: type codes of a charge; words banks write on a charges line.
+CHARGE_CODES = frozenset({"CHRG", "COMM", "FEES", "COME", "COMI", "COMT", "SWFT", "CHG", "COM", "BRF"})
+_CHARGE_WORDS = re.compile(r"\b(CHARGES?|FEES?|COMMISSION|ENTGELTE?|GEBUEHR(?:EN)?|GEBÜHR(?:EN)?|SPESEN|FRAIS|"
+                           r"COMISI[OÓ]N(?:ES)?|COMMISSIONE|KOSTEN)\b", re.I)
+
+
+def is_charge(item: BankItem) -> bool:
+    """A line the bank booked as its charge: by its transaction code, else by what it says."""
+    code = (item.bank_transaction_code or "").upper()
+    if code and (code.rsplit("/", 1)[-1] in CHARGE_CODES or code[1:4] in CHARGE_CODES):
+        return True
+    return bool(_CHARGE_WORDS.search(item.remittance or ""))
+
+
+def _charged_payments(bp: Profile, index: BookIndex) -> tuple[str, ...]:
+    """The book items a charges line names by reference (matched or not): the charge belongs to them."""
+    item = bp.item
+    return tuple(index.books[p].item.id for p in index.reference_hits(bp)
+                 if index.books[p].item.currency == item.currency)
 
 
 def classify(
@@ -166,6 +188,12 @@ def classify(
         ps = _best_near(near_bank.get(bp.pos, []), used_book, "bank")
         if ps is not None:
             out.append(_near_break("bank", item.id, ps.book.item.id, ps))
+            continue
+        named = _charged_payments(bp, index) if is_charge(item) else ()
+        if named:
+            out.append(Break("bank", item.id, "bank_only", None, named, note=(
+                f"bank charges for {', '.join(named)}: book {item.amount:f} {item.currency} as a charge on that payment "
+                "(write-off to bank charges)"), bank_transaction_code=item.bank_transaction_code))
             continue
         alike = _look_alikes(bp, book_alike, used_book, cfg)
         out.append(Break("bank", item.id, "bank_only", None, (), note=_unmatched_note("book item", alike),

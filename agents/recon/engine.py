@@ -6,14 +6,20 @@
    (`scoring.score_pair`): references first (their weight dominates), then amount, value date,
    name, IBAN. Pairs whose best rival scores within `ambiguity_margin` on either side lose
    `weights.ambiguity`, so a coin-flip never reaches the auto threshold.
-3. Global assignment: all suggestible pairs, sorted by confidence (descending), then the bank
-   line's input position, then the book item's input position; taken greedily, skipping any pair
-   whose bank line or book item is already used. Greedy (not Hungarian) keeps every decision
-   explainable on its own and the result reproducible; ties go to the earlier line.
+3. Global assignment: all suggestible pairs, sorted by confidence (descending), then by the items'
+   canonical order (below); taken greedily, skipping any pair whose bank line or book item is
+   already used. Greedy (not Hungarian) keeps every decision explainable on its own and the result
+   reproducible.
 4. N:1 subset-sum over what is left (`grouping.find_subset`): batch bookings without details, and
    several payments of one counterparty settling one line; then 1:N the other way round, several
    statement lines of one counterparty settling one book item (instalments). Always for review.
 5. Everything left is classified as a break (`breaks.classify`).
+
+Input order never decides anything: both sides are first put in a canonical order (value date,
+currency, direction, amount, id, then the rest of the item), and every later tie (greedy, candidate
+caps, subset pools, which of two equal lines is the duplicate) is broken in that order. Evidence
+(references, remittance, names, accounts) breaks ties before it does. The result lists suggestions
+and breaks in input order again, for display.
 
 Status: `auto` needs confidence >= `auto_threshold` AND `auto_confirm=True` from the caller;
 otherwise such a suggestion is `review` with `auto_eligible=True`.
@@ -21,6 +27,7 @@ otherwise such a suggestion is `review` with `auto_eligible=True`.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
@@ -30,15 +37,20 @@ from breakdesk.agents.recon.breaks import classify, is_strong_near_miss
 from breakdesk.agents.recon.config import MatchConfig
 from breakdesk.agents.recon.grouping import (
     FreePool,
+    assign_groups,
     batch_reasons,
     find_subset,
+    find_subsets,
     resolve_batch_details,
     resolve_reference_group,
 )
-from breakdesk.agents.recon.items import BankItem, BookItem
+from breakdesk.agents.recon.items import BankItem, BookItem, _Side
 from breakdesk.agents.recon.results import MatchResult, Reason, Suggestion
-from breakdesk.agents.recon.scoring import PairScore, profile, score_pair
+from breakdesk.agents.recon.scoring import PairScore, keep_distinctive_keys, profile, score_pair
 from breakdesk.parsers.collector import collector_paused
+
+#: Combinations kept per batch line for `grouping.assign_groups`.
+SUBSET_OPTIONS = 12
 
 
 def _status(conf: float, cfg: MatchConfig, auto_confirm: bool) -> tuple[str, bool]:
@@ -111,8 +123,8 @@ def _penalise_ambiguity(pairs: list[PairScore], cfg: MatchConfig) -> None:
         for group in groups.values():
             if len(group) < 2:
                 continue
-            best = max(p.confidence for p in group)
-            close = [p for p in group if p.confidence >= best - margin]
+            best = max(p.raw for p in group)
+            close = [p for p in group if p.raw >= best - margin]
             if len(close) < 2:
                 continue
             for p in close:
@@ -155,9 +167,55 @@ def match(
         return _match(bank_items, book_items, config or MatchConfig(), auto_confirm, scorer, settled_bank, settled_book)
 
 
+_DIGITS = re.compile(r"(\d+)")
+
+
+def _natural(text: str) -> tuple:
+    """'Ntry[9]' before 'Ntry[10]'."""
+    return tuple(int(p) if p.isdigit() else p for p in _DIGITS.split(text))
+
+
+def canonical_key(item: _Side) -> tuple:
+    """A total order on items that depends only on what they hold (ids are unique per side).
+
+    Where an item sits in its own file (its provenance) is part of what it holds: of two lines
+    equal in everything else, the one further down the statement is the one the bank sent again."""
+    d = item.match_date
+    return (d.toordinal() if d else 0, item.currency, item.direction, item.amount, _natural(item.provenance),
+            item.id, item.remittance, item.counterparty_name or "", item.counterparty_iban or "")
+
+
+def _canonical(items: Sequence[_Side]) -> list[_Side]:
+    return sorted(items, key=canonical_key)
+
+
+def _in_input_order(result: MatchResult, bank_items: Sequence[BankItem], book_items: Sequence[BookItem]) -> MatchResult:
+    """Suggestions by their first bank line's input position, breaks by side then input position."""
+    bank_at = {it.id: i for i, it in reversed(list(enumerate(bank_items)))}
+    book_at = {it.id: i for i, it in reversed(list(enumerate(book_items)))}
+    big = len(bank_items) + len(book_items)
+
+    def where(side: str, item_id: str) -> int:
+        return (bank_at if side == "bank" else book_at).get(item_id, big)
+
+    suggestions = sorted(result.suggestions, key=lambda s: (min(where("bank", i) for i in s.bank_ids),
+                                                            min(where("book", i) for i in s.book_ids)))
+    breaks = sorted(result.breaks, key=lambda b: (b.side != "bank", where(b.side, b.item_id)))
+    return MatchResult(suggestions=tuple(suggestions), breaks=tuple(breaks))
+
+
 def _match(bank_items, book_items, cfg: MatchConfig, auto_confirm: bool, scorer, settled_bank=(), settled_book=()) -> MatchResult:
+    result = _match_canonical(_canonical(bank_items), _canonical(book_items), cfg, auto_confirm, scorer,
+                              _canonical(settled_bank), _canonical(settled_book))
+    return _in_input_order(result, bank_items, book_items)
+
+
+def _match_canonical(bank_items, book_items, cfg: MatchConfig, auto_confirm: bool, scorer, settled_bank,
+                     settled_book) -> MatchResult:
     banks = [profile(i, b) for i, b in enumerate(bank_items)]
     books = [profile(i, b) for i, b in enumerate(book_items)]
+    keep_distinctive_keys(banks)
+    keep_distinctive_keys(books)
     index = BookIndex(books, cfg)
     used_bank: set[int] = set()
     used_book: set[int] = set()
@@ -226,9 +284,10 @@ def _match(bank_items, book_items, cfg: MatchConfig, auto_confirm: bool, scorer,
             if ps.has("ambiguity"):
                 p = min(p, cfg.auto_threshold - 0.01)
             ps.add(Reason("model", f"learned scorer: {p:.2f}", p - ps.confidence))
+            ps.raw = ps.confidence
 
     # 3. greedy global assignment
-    pairs.sort(key=lambda p: (-p.confidence, p.bank.pos, p.book.pos))
+    pairs.sort(key=lambda p: (-p.confidence, -p.raw, p.bank.pos, p.book.pos))
     lost: list[PairScore] = []
     for ps in pairs:
         if ps.confidence < cfg.review_threshold:
@@ -241,35 +300,65 @@ def _match(bank_items, book_items, cfg: MatchConfig, auto_confirm: bool, scorer,
         used_book.add(ps.book.pos)
         suggestions.append(_pair_suggestion(ps, cfg, auto_confirm))
 
-    # 4. N:1 subset-sum on what is left; groups found by search are never auto-confirmable
+    # A payment run's items are booked together: of several combinations that add up, the one whose
+    # items sit closest in their own file (ledger rows, payment file) is the likelier run.
+    file_rank = {p.pos: r for r, p in enumerate(sorted(books, key=lambda p: (_natural(p.item.provenance), p.pos)))}
+
+    def _run_spread(bp, combo: list[int]) -> tuple[int, int]:
+        days = sum(abs((books[p].day or 0) - (bp.day or 0)) for p in combo)
+        ranks = [file_rank[p] for p in combo]
+        return days, max(ranks) - min(ranks)
+
+    # 4. N:1 subset-sum on what is left; groups found by search are never auto-confirmable. Every line
+    # searches its own value date first, then the window: two batches of one day each keep their own.
     subset_conf = min(cfg.subset_confidence, cfg.auto_threshold - 0.01)
     pool = FreePool(books, used_book)
     order = sorted(
         (bp for bp in banks if bp.pos not in used_bank and not bp.item.is_return),  # type: ignore[attr-defined]
         key=lambda bp: (-(bp.item.batch_count or 0), bp.pos),  # type: ignore[attr-defined]
     )
-    for bp in order:
-        chosen = find_subset(bp, pool, used_book, cfg)
-        if chosen is None:
-            continue
-        batch_count = bp.item.batch_count  # type: ignore[attr-defined]
-        reasons = [Reason("group", f"{len(chosen)} book items add up to the bank amount", cfg.subset_confidence),
-                   Reason("group", f"batch count {batch_count} equal", 0.0) if batch_count
-                   else Reason("name", "all items of the same counterparty", 0.0)]
-        take_group([bp.pos], chosen, reasons, subset_conf, "N:1")
+    for window in sorted({0, cfg.value_date_window_days}):
+        # batches that state their count compete for the same day's payments: chosen together
+        batches = [bp for bp in order if bp.pos not in used_bank and (bp.item.batch_count or 0) > 1]  # type: ignore[attr-defined]
+        options = {bp.pos: sorted(find_subsets(bp, pool, used_book, cfg, window=window, limit=SUBSET_OPTIONS,
+                                              file_rank=file_rank),
+                                  key=lambda combo, bp=bp: _run_spread(bp, combo))
+                   for bp in batches}
+        for pos, chosen in sorted(assign_groups(options, [bp.pos for bp in batches]).items()):
+            bp = banks[pos]
+            reasons = [Reason("group", f"{len(chosen)} book items add up to the bank amount", cfg.subset_confidence),
+                       Reason("group", f"batch count {len(chosen)} equal", 0.0)]
+            if window == 0:
+                reasons.append(Reason("value_date", "all on the line's value date", 0.0))
+            if len(options[pos]) > 1:
+                reasons.append(Reason("ambiguity", "another combination of open items also adds up: check the "
+                                                   "payment run", 0.0))
+            take_group([pos], chosen, reasons, subset_conf, "N:1")
+        for bp in order:
+            if bp.pos in used_bank or (bp.item.batch_count or 0) > 1:  # type: ignore[attr-defined]
+                continue
+            chosen = find_subset(bp, pool, used_book, cfg, window=window)
+            if chosen is None:
+                continue
+            reasons = [Reason("group", f"{len(chosen)} book items add up to the bank amount", cfg.subset_confidence),
+                       Reason("name", "all items of the same counterparty", 0.0)]
+            if window == 0:
+                reasons.append(Reason("value_date", "all on the line's value date", 0.0))
+            take_group([bp.pos], chosen, reasons, subset_conf, "N:1")
 
     # 4b. 1:N subset-sum: one book item settled by several statement lines of its counterparty
     bank_pool = FreePool(banks, used_bank)
-    for kp in books:
-        if kp.pos in used_book:
-            continue
-        chosen = find_subset(kp, bank_pool, used_bank, cfg)
-        if chosen is None:
-            continue
-        reasons = [Reason("group", f"{len(chosen)} statement lines add up to the book amount (paid in instalments)",
-                          cfg.subset_confidence),
-                   Reason("name", "all lines of the same counterparty", 0.0)]
-        take_group(chosen, [kp.pos], reasons, subset_conf, "1:N")
+    for window in sorted({0, cfg.value_date_window_days}):
+        for kp in books:
+            if kp.pos in used_book:
+                continue
+            chosen = find_subset(kp, bank_pool, used_bank, cfg, window=window)
+            if chosen is None:
+                continue
+            reasons = [Reason("group", f"{len(chosen)} statement lines add up to the book amount (paid in instalments)",
+                              cfg.subset_confidence),
+                       Reason("name", "all lines of the same counterparty", 0.0)]
+            take_group(chosen, [kp.pos], reasons, subset_conf, "1:N")
 
     # 5. breaks
     # settled items get positions below zero: never in the index, never used, only compared
@@ -279,4 +368,4 @@ def _match(bank_items, book_items, cfg: MatchConfig, auto_confirm: bool, scorer,
     return MatchResult(suggestions=tuple(suggestions), breaks=tuple(breaks))
 
 
-__all__ = ["explain_pair", "match"]
+__all__ = ["canonical_key", "explain_pair", "match"]

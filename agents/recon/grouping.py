@@ -128,70 +128,225 @@ def _same_party(bank: Profile, book: Profile, cfg: MatchConfig) -> bool:
 
 
 def find_subset(
-    bank: Profile, pool: FreePool, used: set[int], cfg: MatchConfig
+    bank: Profile, pool: FreePool, used: set[int], cfg: MatchConfig, *, window: int | None = None
 ) -> list[int] | None:
     """Positions in `pool` (the other side) whose amounts add up exactly to `bank`'s (see module docstring).
 
-    `bank` is the anchor: a statement line against book items, or a book item against statement lines."""
+    `bank` is the anchor: a statement line against book items, or a book item against statement lines.
+    `window` (days, default the value-date window) lets the caller search the same day first, so a batch
+    takes its own day's payments before a neighbouring batch's."""
+    found = find_subsets(bank, pool, used, cfg, window=window, limit=1)
+    return found[0] if found else None
+
+
+def find_subsets(
+    bank: Profile, pool: FreePool, used: set[int], cfg: MatchConfig, *, window: int | None = None, limit: int = 1,
+    file_rank: dict[int, int] | None = None,
+) -> list[list[int]]:
+    """Up to `limit` different combinations for `bank` (see `find_subset`), in search order.
+
+    With `file_rank` (each item's place in its own file), a batch first looks for a *run*: its count
+    of items lying together in the ledger or payment file (a few rows apart at most), as a payment
+    run is booked. Among a hundred open payments of one day, many combinations of six add up to any
+    amount to the cent; few of them are a run."""
     item = bank.item
     batch_count = getattr(item, "batch_count", None)
     count = batch_count if batch_count and batch_count > 1 else None
     if count is None and not (bank.iban or bank.name):
-        return None
-    if count is not None and count > cfg.subset_max_candidates:
-        return None
+        return []
+    if count is not None and count > cfg.subset_max_size_batch:
+        return []
+    window = cfg.value_date_window_days if window is None else window
     books = pool.books
+    target = bank.units
     cands = []
-    for pos in pool.around(bank, cfg.value_date_window_days, party=count is None):
+    for pos in pool.around(bank, window, party=count is None):
         if pos in used:
             continue
         b = books[pos]
-        if b.item.amount >= item.amount or b.item.amount <= 0:
+        if b.units >= target or b.units <= 0:
             continue
         if count is None and not _same_party(bank, b, cfg):
             continue
         cands.append(pos)
     if len(cands) < 2:
-        return None
+        return []
     cands.sort(key=lambda p: (abs(books[p].day - bank.day), p))
+    out: list[list[int]] = []
+    if count is not None and file_rank is not None:
+        out = _runs(cands, books, target, count, file_rank, limit)
+        if len(out) >= limit:
+            return out
     cands = cands[: cfg.subset_max_candidates]
-    cands.sort(key=lambda p: (-books[p].item.amount, p))
-    amounts = [books[p].item.amount for p in cands]
+    cands.sort(key=lambda p: (-books[p].units, p))
+    amounts = [books[p].units for p in cands]
     sizes = [count] if count else list(range(2, cfg.subset_max_size + 1))
-    target = item.amount
     for size in sizes:
-        found = _dfs(amounts, target, size, cfg.subset_max_nodes)
-        if found is not None:
-            return [cands[i] for i in found]
-    return None
+        for found in _k_subsets(amounts, target, size, cfg.subset_max_nodes):
+            combo = [cands[i] for i in found]
+            if any(set(combo) == set(o) for o in out):
+                continue
+            out.append(combo)
+            if len(out) >= limit:
+                return out
+        if out:
+            return out  # the smallest size that adds up; a larger one is a coincidence more often
+    return out
 
 
-def _dfs(amounts: list[Decimal], target: Decimal, size: int, budget: int) -> list[int] | None:
+#: How many rows apart a run's items may lie beyond its count (rows of other payments in between).
+RUN_SLACK = 2
+
+
+def _runs(cands: list[int], items: list[Profile], target: int, count: int, file_rank: dict[int, int],
+          limit: int) -> list[list[int]]:
+    """`count` candidates adding up to `target` within `count + RUN_SLACK` neighbouring candidates in file order."""
+    from itertools import combinations
+
+    ordered = sorted(cands, key=lambda p: (file_rank[p], p))
+    out: list[list[int]] = []
+    seen: set[frozenset[int]] = set()
+    span = count + RUN_SLACK
+    for start in range(0, max(1, len(ordered) - count + 1)):
+        block = ordered[start:start + span]
+        if len(block) < count:
+            continue
+        first = block[0]
+        for rest in combinations(block[1:], count - 1):
+            if file_rank[rest[-1]] - file_rank[first] > span - 1:
+                continue  # other rows in between: not one run
+            if items[first].units + sum(items[p].units for p in rest) == target:
+                key = frozenset((first, *rest))
+                if key not in seen:
+                    seen.add(key)
+                    out.append([first, *rest])
+                    if len(out) >= limit:
+                        return out
+    return out
+
+
+def assign_groups(options: dict[int, list[list[int]]], order: list[int], budget: int = 20_000) -> dict[int, list[int]]:
+    """Pick at most one combination per anchor, no item in two, satisfying as many anchors as possible.
+
+    Two batches of one day can each add up with the other's payments: taking each batch's first
+    combination in turn can leave the second with nothing. Anchors that share no candidate are
+    independent; within each group of competing anchors a bounded search (anchors in `order`,
+    combinations in the order given) keeps every batch that can be kept; ties go to the earlier choice."""
+    anchors = [a for a in order if options.get(a)]
+    parent = {a: a for a in anchors}
+
+    def root(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    owner: dict[int, int] = {}
+    for a in anchors:
+        for combo in options[a]:
+            for item in combo:
+                if item in owner:
+                    parent[root(a)] = root(owner[item])
+                else:
+                    owner[item] = a
+    groups: dict[int, list[int]] = {}
+    for a in anchors:
+        groups.setdefault(root(a), []).append(a)
+    chosen: dict[int, list[int]] = {}
+    for members in groups.values():
+        chosen.update(_assign_component(members, options, budget))
+    return chosen
+
+
+def _assign_component(anchors: list[int], options: dict[int, list[list[int]]], budget: int) -> dict[int, list[int]]:
+    best: dict[int, list[int]] = {}
+    current: dict[int, list[int]] = {}
+    taken: set[int] = set()
+    nodes = 0
+    if len(anchors) > 400:  # too many to search: each takes its first free combination
+        for a in anchors:
+            combo = next((c for c in options[a] if taken.isdisjoint(c)), None)
+            if combo is not None:
+                best[a] = combo
+                taken.update(combo)
+        return best
+
+    def rec(i: int) -> bool:
+        nonlocal best, nodes
+        if len(current) + (len(anchors) - i) <= len(best):
+            return False  # cannot beat what we have
+        if i == len(anchors):
+            best = dict(current)
+            return len(best) == len(anchors)
+        nodes += 1
+        if nodes > budget:
+            return True  # keep the best found so far
+        a = anchors[i]
+        for combo in options[a]:
+            if taken.isdisjoint(combo):
+                current[a] = combo
+                taken.update(combo)
+                done = rec(i + 1)
+                taken.difference_update(combo)
+                del current[a]
+                if done:
+                    return True
+        return rec(i + 1)
+
+    rec(0)
+    return best
+
+
+def _k_subsets(amounts: list[int], target: int, size: int, budget: int):
+    """Index lists of `size` amounts (sorted descending) adding up to `target`, in search order.
+
+    Depth-first over the larger members with two bounds (the `need` largest and the `need` smallest
+    still available must straddle what is left), and the last two members found by two pointers in
+    one pass, so a pool of a few dozen payments is searched, not sampled. `budget` caps the nodes
+    visited: the result is the same on every run, and a search that gives up says nothing."""
     n = len(amounts)
-    suffix = [Decimal(0)] * (n + 1)
-    for i in range(n - 1, -1, -1):
-        suffix[i] = suffix[i + 1] + amounts[i]
+    if size > n or size < 2:
+        return
+    prefix = [0] * (n + 1)
+    for i, a in enumerate(amounts):
+        prefix[i + 1] = prefix[i] + a
     nodes = 0
     chosen: list[int] = []
 
-    def rec(start: int, total: Decimal) -> bool:
+    def pairs(start: int, rest: int):
+        lo, hi = start, n - 1
+        while lo < hi:
+            t = amounts[lo] + amounts[hi]
+            if t == rest:
+                yield lo, hi
+                lo += 1
+                hi -= 1
+            elif t > rest:
+                lo += 1
+            else:
+                hi -= 1
+
+    def rec(start: int, rest: int):
         nonlocal nodes
-        if len(chosen) == size:
-            return total == target
         need = size - len(chosen)
+        if need == 2:
+            nodes += n - start
+            for lo, hi in pairs(start, rest):
+                yield chosen + [lo, hi]
+            return
         for i in range(start, n - need + 1):
             nodes += 1
             if nodes > budget:
-                return False
-            t = total + amounts[i]
-            if t > target:
-                continue  # amounts are sorted descending: a smaller one may still fit
-            if t + suffix[i + 1] - suffix[i + need] < target:
-                return False  # even the largest remaining members cannot reach the target
+                return
+            # the largest `need` from i on are amounts[i:i+need]; the smallest are the last `need`
+            if prefix[i + need] - prefix[i] < rest:
+                return  # even the largest remaining cannot reach it (later i only get smaller)
+            if prefix[n] - prefix[n - need] > rest:
+                return  # even the smallest remaining overshoot
+            if amounts[i] + prefix[n] - prefix[n - need + 1] > rest:
+                continue  # too large with the smallest others; a smaller one may fit
             chosen.append(i)
-            if rec(i + 1, t):
-                return True
+            yield from rec(i + 1, rest - amounts[i])
             chosen.pop()
-        return False
 
-    return list(chosen) if rec(0, Decimal(0)) else None
+    yield from rec(0, target)

@@ -34,6 +34,7 @@ FEATURES: tuple[str, ...] = (
     "iban",
     "unique_amount",
     "ambiguous",
+    "remittance",
 )
 
 
@@ -45,8 +46,8 @@ class Decision:
     approved: bool
 
 
-def _row(features: Mapping[str, float]) -> list[float]:
-    return [float(features.get(name, 0.0)) for name in FEATURES]
+def _row(features: Mapping[str, float], names: Sequence[str] = FEATURES) -> list[float]:
+    return [float(features.get(name, 0.0)) for name in names]
 
 
 def _version(decisions: Sequence[Decision], params: Mapping) -> str:
@@ -66,19 +67,21 @@ class LearnedScorer:
     n_train: int
     positives: int
     model: object = field(repr=False)
+    #: The features it was fitted on: a model saved before a feature was added keeps reading its own.
+    features: tuple[str, ...] = FEATURES
 
     def predict(self, features: Mapping[str, float]) -> float:
-        return float(self.model.predict_proba([_row(features)])[0][1])  # type: ignore[attr-defined]
+        return float(self.model.predict_proba([_row(features, self.features)])[0][1])  # type: ignore[attr-defined]
 
     def predict_many(self, rows: Iterable[Mapping[str, float]]) -> list[float]:
-        data = [_row(f) for f in rows]
+        data = [_row(f, self.features) for f in rows]
         if not data:
             return []
         return [float(p) for p in self.model.predict_proba(data)[:, 1]]  # type: ignore[attr-defined]
 
     def metadata(self) -> dict:
         return {"version": self.version, "params": self.params, "n_train": self.n_train,
-                "positives": self.positives, "features": list(FEATURES)}
+                "positives": self.positives, "features": list(self.features)}
 
     def to_bytes(self) -> bytes:
         buf = io.BytesIO()
@@ -89,9 +92,11 @@ class LearnedScorer:
     def from_bytes(cls, data: bytes) -> LearnedScorer:
         obj = pickle.loads(data)  # noqa: S301 - only bytes written by `to_bytes` of this application
         meta = obj["metadata"]
-        if tuple(meta["features"]) != FEATURES:
-            raise ValueError(f"model {meta['version']} was trained on other features: {meta['features']}")
-        return cls(meta["version"], meta["params"], meta["n_train"], meta["positives"], obj["model"])
+        names = tuple(meta["features"])
+        if not set(names) <= set(FEATURES):
+            raise ValueError(f"model {meta['version']} was trained on features this version does not compute: "
+                             f"{sorted(set(names) - set(FEATURES))}")
+        return cls(meta["version"], meta["params"], meta["n_train"], meta["positives"], obj["model"], names)
 
 
 def fit(

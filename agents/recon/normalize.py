@@ -67,6 +67,47 @@ def refs_in_text(text: str | None) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+_MONEY = re.compile(r"\d[.,]\d{2}$")
+_MONEY_IN_TEXT = re.compile(r"(?<![\w.,])\d{1,3}(?:[.,' ]\d{3})*[.,]\d{2}(?![\w.,]|[.,]\d)")
+
+
+def _looks_like_date(digits: str) -> bool:
+    """An 8-digit run that reads as YYYYMMDD or DDMMYYYY is a date, not a document number."""
+    if len(digits) != 8:
+        return False
+    for y, m, d in ((digits[:4], digits[4:6], digits[6:]), (digits[4:], digits[2:4], digits[:2])):
+        if 1990 <= int(y) <= 2099 and 1 <= int(m) <= 12 and 1 <= int(d) <= 31:
+            return True
+    return False
+
+
+def remittance_keys(*texts: str | None) -> frozenset[str]:
+    """Document numbers a payer or a bookkeeper wrote into free text, as comparable keys.
+
+    Each written form differs ("Invoice INV-88123", "RECHNUNG 88123", "Inv.Nr. 88123"), so every token
+    holding a digit gives two keys: its normalised form (4+ characters) and its digits without leading
+    zeros (4+ digits): both sides meet on "88123". Amounts ("1.234,56") and dates ("2026-10-01") are
+    not document numbers and give no key. Keys that many items share (a year, a contract number) are
+    dropped later by the matcher, which sees every item.
+    """
+    keys: set[str] = set()
+    for text in texts:
+        if not text:
+            continue
+        for raw in _TOKEN.findall(_MONEY_IN_TEXT.sub(" ", text.upper())):
+            if not any(c.isdigit() for c in raw) or _MONEY.search(raw):
+                continue
+            token = norm_ref(raw)
+            digits = "".join(c for c in token if c.isdigit()).lstrip("0")
+            if len(digits) >= 4 and _looks_like_date(digits):
+                continue
+            if len(token) >= 4:
+                keys.add(token)
+            if len(digits) >= 4:
+                keys.add(digits)
+    return frozenset(keys)
+
+
 @lru_cache(maxsize=200_000)
 def norm_name(value: str | None, max_len: int = 70) -> str:
     """Comparable form of a party name: ASCII, upper-case, no punctuation, no legal forms.

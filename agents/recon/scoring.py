@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from breakdesk.agents.recon.config import MatchConfig
 from breakdesk.agents.recon.items import BankItem, BookItem, _Side
-from breakdesk.agents.recon.normalize import name_key
+from breakdesk.agents.recon.normalize import name_key, remittance_keys
 from breakdesk.agents.recon.results import Reason
 
 
@@ -33,6 +34,10 @@ class Profile:
     iban: str
     day: int | None
     units: int  # amount in millionths: exact integer comparisons in the hot loops
+    remit: frozenset[str]  # document numbers in its free text (`normalize.remittance_keys`); the matcher
+    #                        drops the ones many items share (`keep_distinctive_keys`)
+    remit_once: frozenset[str] = frozenset()  # … and the ones no other item of its side has
+    remit_in_text: bool = False  # its free text itself names a document (not only its reference field)
 
 
 #: Amounts are compared as integers of this many decimal places (ISO 4217 needs at most 4).
@@ -41,6 +46,7 @@ UNITS = 1_000_000
 
 def profile(pos: int, item: _Side) -> Profile:
     refs = item.id_references()
+    text_keys = remittance_keys(item.remittance)
     name = item.norm_name
     d = item.match_date
     return Profile(
@@ -54,6 +60,8 @@ def profile(pos: int, item: _Side) -> Profile:
         iban=item.norm_iban,
         day=d.toordinal() if d else None,
         units=int(item.amount * UNITS),
+        remit=text_keys | remittance_keys(*item.other_references),
+        remit_in_text=bool(text_keys),
     )
 
 
@@ -73,6 +81,10 @@ class PairScore:
     date_ok: bool
     contributions: tuple[float, float, float, float, float]  # reference, amount, date, name, IBAN
     window: int
+    remit: tuple[str, str, float] | None = None  # (equal | typo | other, human text, contribution)
+    #: The sum before clipping to [0, 1]: two pairs at confidence 1.00 can still differ by an invoice
+    #: number, and rivals are compared on this.
+    raw: float = 0.0
     extra: list[Reason] | None = None  # engine-added signals (unique amount, ambiguity, model)
 
     @property
@@ -93,6 +105,7 @@ class PairScore:
             self.extra = []
         self.extra.append(reason)
         self.confidence = min(1.0, max(0.0, self.confidence + reason.contribution))
+        self.raw += reason.contribution
 
     def has(self, signal: str) -> bool:
         return any(r.signal == signal for r in self.extra or ())
@@ -129,6 +142,8 @@ class PairScore:
             out.append(Reason("name", f"name similarity {sim:.2f}{suffix}", c_name))
         if self.iban:
             out.append(Reason("iban", "IBAN equal" if self.iban > 0 else "IBAN differs", c_iban))
+        if self.remit is not None:
+            out.append(Reason("remittance", self.remit[1], self.remit[2]))
         out.append(Reason("currency", f"currency {ccy} equal", 0.0))
         return out + list(self.extra or ())
 
@@ -148,6 +163,7 @@ class PairScore:
             "iban": self.iban,
             "unique_amount": float(self.has("unique_amount")),
             "ambiguous": float(self.has("ambiguity")),
+            "remittance": 0.0 if self.remit is None else {"equal": 1.0, "typo": 0.5}.get(self.remit[0], -1.0),
         }
 
 
@@ -183,6 +199,61 @@ def _reference(bank: Profile, book: Profile) -> tuple[str, str] | None:
     return None
 
 
+#: A document number more items of one side than this hold is not evidence about any one of them.
+MAX_REMITTANCE_FANOUT = 3
+
+
+def keep_distinctive_keys(profiles: list[Profile]) -> None:
+    """Drop remittance keys many items of this side share (a year, a customer number), in place."""
+    count: dict[str, int] = {}
+    for p in profiles:
+        for k in p.remit:
+            count[k] = count.get(k, 0) + 1
+    for p in profiles:
+        if p.remit:
+            kept = frozenset(k for k in p.remit if count[k] <= MAX_REMITTANCE_FANOUT)
+            p.remit = kept
+            p.remit_once = frozenset(k for k in kept if count[k] == 1)
+
+
+def _remittance(bank: Profile, book: Profile, w) -> tuple[str, str, float] | None:
+    """Do both free texts name the same document (an invoice number), nearly the same, or different ones?"""
+    a, b = bank.remit, book.remit
+    if not a or not b:
+        return None
+    shared = a & b
+    if shared:
+        # a number only these two items hold tells them apart; one a few items share (a contract
+        # number on two invoices) counts half
+        once = shared & bank.remit_once & book.remit_once
+        best = max(once or shared, key=lambda k: (len(k), k))
+        weight = w.remittance_equal if once else w.remittance_equal / 2
+        return "equal", f"remittance names {best} on both sides", weight
+    for x in a:
+        if len(x) < 5:
+            continue
+        for y in b:
+            if len(y) == len(x) and OSA.distance(x, y, score_cutoff=1) <= 1:
+                return "typo", f"remittance {x} nearly equal to {y} (one character wrong or swapped)", w.remittance_typo
+    # different numbers count against only where both free texts name one: a ledger's reference field
+    # often holds an internal number the payer never saw
+    if bank.remit_in_text and book.remit_in_text and max(map(len, a)) >= 5 and max(map(len, b)) >= 5:
+        return "other", "remittances name different document numbers", w.remittance_other
+    return None
+
+
+def fee_kind(difference_units: int, book_units: int, currency: str, cfg: MatchConfig) -> bool:
+    """Is a difference of this size a bank charge? Up to the currency's largest fee, and either a share
+    of the amount (`fee_max_pct`) or a flat charge (`fee_flat_abs`) under half the amount: a 12.50 charge
+    on a 150.00 payment is 8 % of it, and still a charge."""
+    largest, flat = cfg.fee_limits_for(currency)
+    if difference_units > largest * UNITS:
+        return False
+    if difference_units <= cfg.fee_max_pct * book_units:
+        return True
+    return difference_units <= flat * UNITS and 2 * difference_units < book_units
+
+
 def score_pair(bank: Profile, book: Profile, cfg: MatchConfig, *, keep_all: bool = False) -> PairScore | None:
     """Score a pair; None when not comparable (currency or direction differ).
 
@@ -201,7 +272,7 @@ def score_pair(bank: Profile, book: Profile, cfg: MatchConfig, *, keep_all: bool
         kind = "equal"
     elif mu <= max(cfg.amount_abs_tolerance * UNITS, cfg.amount_pct_tolerance * book.units):
         kind = "tolerance"
-    elif mu <= min(cfg.fee_max_abs * UNITS, cfg.fee_max_pct * book.units):
+    elif fee_kind(mu, book.units, k.currency, cfg):
         kind = "fee"
     else:
         kind = "different"
@@ -223,16 +294,21 @@ def score_pair(bank: Profile, book: Profile, cfg: MatchConfig, *, keep_all: bool
         else:
             c_name = w.name_mismatch
     c_iban = w.iban_equal if iban > 0 else (w.iban_different if iban < 0 else 0.0)
-    conf = min(1.0, max(0.0, c_ref + c_amt + c_date + c_name + c_iban))
+    # the structured reference, when there is one, already says what the remittance would
+    remit = None if ref is not None else _remittance(bank, book, w)
+    c_remit = remit[2] if remit is not None else 0.0
+    raw = c_ref + c_amt + c_date + c_name + c_iban + c_remit
+    conf = min(1.0, max(0.0, raw))
 
     suggestible = kind != "different" and date_ok
     if not keep_all and not (
         (suggestible and conf + max(0.0, w.unique_amount) >= cfg.review_threshold)
         or ref is not None
+        or (remit is not None and remit[0] == "equal")
         or iban > 0
         or (sim or 0.0) >= cfg.name_floor
     ):
         return None
 
     return PairScore(bank, book, conf, ref, kind, delta, sim, iban, date_ok,
-                     (c_ref, c_amt, c_date, c_name, c_iban), window)
+                     (c_ref, c_amt, c_date, c_name, c_iban), window, remit, raw)

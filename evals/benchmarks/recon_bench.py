@@ -2,6 +2,12 @@
 side-by-side with the `reconcile-mcp` package on the same generated inputs.
 
     python -m breakdesk.evals.benchmarks.recon_bench [--sizes 1000 10000 100000] [--peer-sizes 1000 2000]
+        [--hard] [--order original|reversed|shuffled]
+
+`--hard` generates what real days have and the fast path does not like (twins told apart only by the
+invoice number, typos, non-ASCII names, flat charges on small payments, charges on their own line);
+`--order` hands both engines the statement lines and ledger rows reversed or shuffled (seeded), so a
+result that depends on input order shows as a lower recall.
 
 Each size runs in its own process so peak RSS belongs to that size only. Reported per size:
 generation and item-building time (not part of matching), matching wall time and CPU time (the
@@ -57,15 +63,28 @@ def _hwm_mb() -> float | None:
     return None
 
 
-def _one(n: int, seed: int, engine: str) -> dict:
+def _reorder(lab, order: str, seed: int) -> None:
+    import random
+
+    if order == "reversed":
+        lab.bank_items.reverse()
+        lab.book_items.reverse()
+    elif order == "shuffled":
+        rng = random.Random(seed)
+        rng.shuffle(lab.bank_items)
+        rng.shuffle(lab.book_items)
+
+
+def _one(n: int, seed: int, engine: str, hard: bool = False, order: str = "original") -> dict:
     """Run one size in this process; returns a JSON-able row."""
     from breakdesk.evals.recon.generator import generate
     from breakdesk.evals.recon.quality import evaluate, label
 
     t0 = time.perf_counter()
-    ds = generate(n, seed)
+    ds = generate(n, seed, hard=hard)
     t1 = time.perf_counter()
     lab = label(ds)
+    _reorder(lab, order, seed)
     del ds
     t2 = time.perf_counter()
     rss_before = _rss_mb()
@@ -83,7 +102,7 @@ def _one(n: int, seed: int, engine: str) -> dict:
     match_peak = _hwm_mb() if reset else None
     rep = evaluate(lab, result)
     return {
-        "engine": engine, "n_book": len(lab.book_items), "n_bank": len(lab.bank_items),
+        "engine": engine, "input": ("hard" if hard else "plain") + "/" + order, "n_book": len(lab.book_items), "n_bank": len(lab.bank_items),
         "generate_s": round(t1 - t0, 2), "build_s": round(t2 - t1, 2),
         "match_wall_s": round(t3 - t2, 2), "match_cpu_s": round(cpu, 2),
         "rss_before_mb": round(rss_before, 1), "peak_rss_build_mb": round(peak_build, 1),
@@ -121,9 +140,9 @@ def _peer(lab):
     return MatchResult(suggestions=tuple(sugg))
 
 
-def _spawn(n: int, seed: int, engine: str, timeout: float) -> dict:
+def _spawn(n: int, seed: int, engine: str, timeout: float, hard: bool = False, order: str = "original") -> dict:
     cmd = [sys.executable, "-m", "breakdesk.evals.benchmarks.recon_bench", "--one", str(n), "--seed", str(seed),
-           "--engine", engine]
+           "--engine", engine, "--order", order] + (["--hard"] if hard else [])
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
@@ -133,16 +152,16 @@ def _spawn(n: int, seed: int, engine: str, timeout: float) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-COLUMNS = ("engine", "n_book", "n_bank", "match_wall_s", "match_cpu_s", "rss_before_mb", "peak_rss_build_mb",
+COLUMNS = ("engine", "input", "n_book", "n_bank", "match_wall_s", "match_cpu_s", "rss_before_mb", "peak_rss_build_mb",
            "peak_rss_match_mb",
            "precision_auto", "recall", "false_auto_rate", "auto_coverage", "break_accuracy")
 
 
 def run(sizes: Sequence[int] = DEFAULT_SIZES, peer_sizes: Sequence[int] = DEFAULT_PEER_SIZES, seed: int = 7,
-        timeout: float = 900.0) -> list[dict]:
+        timeout: float = 900.0, hard: bool = False, order: str = "original") -> list[dict]:
     """Run every size (ours, then the peer's), print a table, return the rows."""
-    rows = [_spawn(n, seed, "breakdesk", timeout) for n in sizes]
-    rows += [_spawn(n, seed, "reconcile-mcp", timeout) for n in peer_sizes]
+    rows = [_spawn(n, seed, "breakdesk", timeout, hard, order) for n in sizes]
+    rows += [_spawn(n, seed, "reconcile-mcp", timeout, hard, order) for n in peer_sizes]
     print(" | ".join(COLUMNS))
     for r in rows:
         if "error" in r:
@@ -157,13 +176,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", type=int, nargs="*", default=list(DEFAULT_SIZES))
     ap.add_argument("--peer-sizes", type=int, nargs="*", default=list(DEFAULT_PEER_SIZES))
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--hard", action="store_true", help="twins, typos, non-ASCII names, flat and separate charges")
+    ap.add_argument("--order", choices=("original", "reversed", "shuffled"), default="original",
+                    help="order of the statement lines and ledger rows handed to both engines")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--engine", default="breakdesk", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.one:
-        print(json.dumps(_one(args.one, args.seed, args.engine)))
+        print(json.dumps(_one(args.one, args.seed, args.engine, args.hard, args.order)))
         return 0
-    run(args.sizes, args.peer_sizes, args.seed)
+    run(args.sizes, args.peer_sizes, args.seed, hard=args.hard, order=args.order)
     return 0
 
 

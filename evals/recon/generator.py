@@ -10,6 +10,12 @@ truncated or legal-form-less names and missing references; fees deducted/added; 
 (with and without details); several receipts of one customer in one line; missing bookings; amount
 and value-date differences; duplicated bank lines and duplicated ledger items; returns with reason
 codes; bank-only fees and interest.
+
+`generate(..., hard=True)` adds what real days have and the fast path does not like: twins (one
+supplier, two invoices of the same amount on the same day, told apart only by the invoice number the
+payer wrote in its own words, sometimes with a typo), counterparties with non-ASCII names that the
+bank transliterates, charges taken from small payments, and charges booked as a separate line that
+names the payment.
 """
 
 from __future__ import annotations
@@ -50,6 +56,22 @@ _MINOR = {"EUR": 2, "USD": 2, "CHF": 2, "JPY": 0}
 _RETURN_CODES = ["AC01", "AC04", "AC06", "AM05", "MS03", "BE04", "RR04", "MD07"]
 _FEES = [Decimal(x) for x in ("2.50", "5.00", "7.50", "12.00", "15.00", "25.00")]
 BASE_DATE = date(2026, 10, 1)
+#: (name as the ledger holds it, how a bank writes it) for counterparties with non-ASCII names
+_NON_ASCII = [
+    ("Müller Präzisionstechnik GmbH", "MUELLER PRAEZISIONSTECHNIK GMBH"),
+    ("Großhandel Weiß & Söhne KG", "GROSSHANDEL WEISS + SOEHNE KG"),
+    ("Łódź Logistyka Sp. z o.o.", "LODZ LOGISTYKA SP Z O O"),
+    ("Škoda Díly s.r.o.", "SKODA DILY S R O"),
+    ("Ørsted Handel ApS", "OERSTED HANDEL APS"),
+    ("Société Générale de Câbles SA", "SOCIETE GENERALE DE CABLES"),
+    ("Åkesson Träteknik AB", "AAKESSON TRAETEKNIK AB"),
+    ("Çelik Makina Sanayi A.Ş.", "CELIK MAKINA SANAYI AS"),
+    ("Ελληνικά Τρόφιμα Α.Ε.", "ELLINIKA TROFIMA AE"),
+    ("Гранит Строй ООО", "GRANIT STROY OOO"),
+]
+#: How payers write an invoice number in their remittance (the ledger says "Invoice <ref>").
+_INVOICE_WORDS = ["RECHNUNG {n}", "INV {n}", "Inv.Nr. {n}", "FACTURE N {n}", "RE {n} ABO", "{n}", "RG.NR {n} VOM MONAT",
+                  "FATTURA {n}", "INVOICE NO. {n}"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +86,10 @@ class Mix:
     book_duplicate: float = 0.005
     returned: float = 0.01
     bank_only: float = 0.03
+    #: Only with `hard=True`
+    twins: float = 0.04
+    small_fee: float = 0.02
+    separate_charges: float = 0.02
     #: Distribution knobs (not noise): monitoring tests shift them to make a period drift.
     amount_log_mean: float = 6.5
     return_codes: tuple[str, ...] = tuple(_RETURN_CODES)
@@ -175,8 +201,10 @@ def _entry(spec: BankSpec, prov: Provenance) -> Entry:
 
 
 class _Gen:
-    def __init__(self, n: int, seed: int, mix: Mix, parties_seed: int | None = None) -> None:
+    def __init__(self, n: int, seed: int, mix: Mix, parties_seed: int | None = None, hard: bool = False) -> None:
         self.rng = random.Random(seed)
+        self.hard = hard
+        self.bank_names: dict[str, str] = {}
         self.n, self.seed, self.mix = n, seed, mix
         self.banks: list[BankSpec] = []
         self.books: list[BookRow] = []
@@ -189,6 +217,10 @@ class _Gen:
             rng, self.rng = self.rng, random.Random(parties_seed)
             self.parties = [self._party(i) for i in range(size)]
             self.rng = rng
+        if hard:
+            for ledger_name, bank_name in _NON_ASCII:
+                self.bank_names[ledger_name] = bank_name
+                self.parties.append((ledger_name, self._party(len(self.parties))[1]))
 
     # -- building blocks -------------------------------------------------------------------------
     def _party(self, i: int) -> tuple[str, str]:
@@ -246,7 +278,7 @@ class _Gen:
     def _bank_name(self, name: str) -> str:
         r = self.rng
         x = r.random()
-        out = name
+        out = self.bank_names.get(name, name)
         if x < 0.25:
             out = " ".join(w for w in name.split() if w.strip(".&") not in {word.strip(".") for word in _LEGAL} and w != "&")
         if r.random() < 0.7:
@@ -355,6 +387,59 @@ class _Gen:
                                    asr=self._asr(), remittance=remit, name=self._bank_name(party[0]),
                                    iban=party[1], btc=("PMNT", "RCDT", "ESCT"), group=g))
 
+    def twins(self) -> None:
+        """One supplier, two invoices of the same amount on the same day, paid by two transfers."""
+        r = self.rng
+        party = r.choice(self.parties)
+        ccy, direction = "EUR", r.choice(["DBIT", "CRDT"])
+        day = BASE_DATE + timedelta(days=r.randrange(60))
+        amount = self._amount(ccy)
+        first = r.randrange(10_000, 999_000)
+        specs = []
+        for k in range(2):
+            row = self._book(ccy, direction, party=party, day=day, amount=amount)
+            number = str(first + k)
+            row.reference, row.description, row.e2e = f"INV-{number}", f"Invoice INV-{number}", None
+            row.group = self._group("twin")
+            written = number
+            if r.random() < 0.15:  # a typo: two neighbouring digits swapped
+                i = r.randrange(len(number) - 1)
+                if number[i] != number[i + 1]:
+                    written = number[:i] + number[i + 1] + number[i] + number[i + 2:]
+            spec = self._bank_from(row, refs=False, shift=r.choice([0, 0, 1]))
+            spec.remittance = r.choice(_INVOICE_WORDS).format(n=written)
+            spec.group = row.group
+            specs.append(spec)
+        if r.random() < 0.5:
+            specs.reverse()
+        self.banks.extend(specs)
+
+    def small_fee(self) -> None:
+        """A small receipt that arrives short by the sender's bank charge."""
+        r = self.rng
+        row = self._book("EUR", "CRDT", amount=Decimal(f"{r.uniform(20, 250):.2f}"))
+        row.group = self._group("fee")
+        fee = r.choice([Decimal("12.50"), Decimal("15.00"), Decimal("9.00")])
+        spec = self._bank_from(row, refs=r.random() < 0.8, amount=row.amount - fee)
+        spec.group = row.group
+        self.banks.append(spec)
+
+    def separate_charges(self) -> None:
+        """A payment booked in full, its charges on a line of their own that names it."""
+        r = self.rng
+        row = self._book("EUR", "DBIT")
+        row.group = self._group("1:1")
+        spec = self._bank_from(row, refs=True)
+        spec.group = row.group
+        self.banks.append(spec)
+        named = row.e2e or row.reference
+        self.banks.append(BankSpec(
+            amount=r.choice([Decimal("12.50"), Decimal("15.00"), Decimal("25.00")]), currency="EUR", direction="DBIT",
+            booking=spec.booking, value=spec.value, asr=self._asr(),
+            remittance=r.choice([f"CHARGES FOR {named}", f"SWIFT CHARGES {named}", f"ENTGELT ZU {named}"]),
+            btc=("PMNT", "ICDT", "CHRG"), break_class="bank_only",
+        ))
+
     def missing_booking(self) -> None:
         self._book().break_class = "missing_booking"
 
@@ -393,18 +478,22 @@ class _Gen:
         self.banks.append(spec)
 
 
-def generate(n: int = 2000, seed: int = 7, mix: Mix | None = None, *, parties_seed: int | None = None) -> Dataset:
+def generate(n: int = 2000, seed: int = 7, mix: Mix | None = None, *, parties_seed: int | None = None,
+             hard: bool = False) -> Dataset:
     """About `n` book items (and a similar number of bank lines), fully labelled, reproducible.
 
     `parties_seed` fixes the pool of counterparties independently of `seed`, so two periods can share
-    their customers (same distribution) while their payments differ."""
+    their customers (same distribution) while their payments differ. `hard` adds the scenarios named in
+    the module docstring."""
     mix = mix or Mix()
-    g = _Gen(n, seed, mix, parties_seed)
+    g = _Gen(n, seed, mix, parties_seed, hard)
     scenarios = [
         (mix.fee, g.fee), (mix.batch / 4.5, g.batch), (mix.receipts_in_one / 2.5, g.receipts_in_one),
         (mix.missing_booking, g.missing_booking), (mix.amount_difference, g.amount_difference),
         (mix.value_date_difference, g.value_date_difference),
     ]
+    if hard:
+        scenarios += [(mix.twins / 2, g.twins), (mix.small_fee, g.small_fee), (mix.separate_charges, g.separate_charges)]
     while len(g.books) < n:
         x, acc, done = g.rng.random(), 0.0, False
         for p, fn in scenarios:
