@@ -211,6 +211,10 @@ def keep_distinctive_keys(profiles: list[Profile]) -> None:
             count[k] = count.get(k, 0) + 1
     for p in profiles:
         if p.remit:
+            # the common case (every key its own) shares one set: 100k items on each side hold two of them
+            if all(count[k] == 1 for k in p.remit):
+                p.remit_once = p.remit
+                continue
             kept = frozenset(k for k in p.remit if count[k] <= MAX_REMITTANCE_FANOUT)
             p.remit = kept
             p.remit_once = frozenset(k for k in kept if count[k] == 1)
