@@ -45,6 +45,7 @@ from breakdesk.agents.recon.grouping import (
     resolve_reference_group,
 )
 from breakdesk.agents.recon.items import BankItem, BookItem, _Side
+from breakdesk.agents.recon.normalize import norm_ref
 from breakdesk.agents.recon.results import MatchResult, Reason, Suggestion
 from breakdesk.agents.recon.scoring import PairScore, keep_distinctive_keys, profile, score_pair
 from breakdesk.parsers.collector import collector_paused
@@ -255,6 +256,30 @@ def _match_canonical(bank_items, book_items, cfg: MatchConfig, auto_confirm: boo
         reasons = [Reason("reference", f"{len(chosen)} book references found in bank remittance text", 0.7),
                    Reason("amount", "sum of book amounts equal to the bank amount", 0.25)]
         take_group([bp.pos], chosen, reasons, 0.95, "N:1")
+
+    # 1c. a line naming a payment run (pain.001 PmtInfId) that its open payments add up to exactly
+    runs: dict[str, list[int]] = defaultdict(list)
+    for kp in books:
+        ref = norm_ref(getattr(kp.item, "batch_reference", None))
+        if ref:
+            runs[ref].append(kp.pos)
+    if runs:
+        for bp in banks:
+            item = bp.item  # type: ignore[assignment]
+            if bp.pos in used_bank or item.is_return:
+                continue
+            for ref in sorted(bp.ref_values | bp.text_refs):
+                members = [p for p in runs.get(ref, ()) if p not in used_book
+                           and books[p].item.currency == item.currency and books[p].item.direction == item.direction]
+                if len(members) < 2 or sum(books[p].units for p in members) != bp.units:
+                    continue
+                if item.batch_count and item.batch_count != len(members):
+                    continue
+                reasons = [Reason("reference", f"payment run {ref} named on the line", 0.7),
+                           Reason("amount", f"all {len(members)} open payments of the run add up to the bank amount",
+                                  0.25)]
+                take_group([bp.pos], members, reasons, 0.95, "batch")
+                break
 
     # 2. one-to-one candidates
     scored: list[PairScore] = []

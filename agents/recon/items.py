@@ -126,6 +126,8 @@ class BookItem(_Side):
     """A payment we sent or an item of our ledger that should appear on a statement."""
 
     source: str = "ledger"  # "ledger", or the message family (pain.001, pacs.008, MT103)
+    #: The payment run it was sent in (pain.001 PmtInfId): a bank booking the run as one line echoes it.
+    batch_reference: str | None = None
 
 
 # --- building from canonical messages ---------------------------------------------------------
@@ -283,6 +285,8 @@ def book_item_from_transaction(tx: Transaction, family: str, index: int = 0) -> 
         remittance=tx.remittance.text,
         provenance=tx.provenance.describe(),
         source=family,
+        batch_reference=tx.payment_info_id if tx.payment_info_id and tx.payment_info_id.upper() not in EMPTY_REFERENCES
+        else None,
     )
 
 

@@ -152,3 +152,22 @@ def test_a_model_fitted_before_a_feature_was_added_still_loads_and_scores():
     assert loaded.features == older
     assert 0.5 < loaded.predict({"ref_id": 1.0, "ref_text": 1.0, "remittance": 1.0}) <= 1.0
     assert fit([Decision({"ref_id": float(i % 2)}, bool(i % 2)) for i in range(24)]).features == FEATURES
+
+
+def test_a_line_naming_a_payment_run_takes_all_its_open_payments():
+    from breakdesk.agents.recon.items import BookItem
+
+    books = [BookItem(id=f"E2E-{i}", amount=Decimal(a), currency="EUR", direction="DBIT", value_date=D,
+                      batch_reference="PMTINF-2026-11-02-A", provenance=f"run.xml#/Document/CdtTrfTxInf[{i}]",
+                      source="pain.001")
+             for i, a in enumerate(("100.00", "250.00", "75.25"))]
+    other = BookItem(id="E2E-X", amount=Decimal("100.00"), currency="EUR", direction="DBIT", value_date=D,
+                     batch_reference="PMTINF-2026-11-02-B", source="pain.001")
+    banks = bank_items_from_messages([statement(entry("425.25", asr="B1", text="SAMMLER PMTINF-2026-11-02-A"))])
+    res = match(banks, books + [other])
+    (s,) = [s for s in res.suggestions if s.bank_ids == ("B1",)]
+    assert set(s.book_ids) == {"E2E-0", "E2E-1", "E2E-2"} and s.kind == "batch" and s.auto_eligible
+    assert "payment run PMTINF20261102A named on the line" in [r.text for r in s.reasons]
+    # one payment of the run rejected (not handed over): the rest no longer adds up, nothing is forced
+    res = match(banks, books[1:] + [other])
+    assert not [s for s in res.suggestions if s.kind == "batch"]
