@@ -25,6 +25,11 @@ except ValueError as exc:  # UsersFileError: the message names the file and the 
     st.stop()
 
 user = state.keep_session_alive()
+# First in the sidebar, before anything a person can see or click: a run cut short by the next click (or
+# a refresh right after sign-in) has already sent it, whatever the page does after. The sidebar is its own
+# container, so the page's elements keep their places between runs.
+with st.sidebar:
+    state.cookie_script()
 if user is None:
     page = st.navigation([st.Page("views/sign_in.py", title="Sign in", icon=":material/login:")])
 else:
@@ -41,7 +46,3 @@ else:
 
 st.title("Breakdesk")
 page.run()
-# Last, so the page's own elements keep their places between runs (an element added before them made the
-# browser show the page twice while it ran); a page that stops early sets the cookie on its next run.
-with st.sidebar:
-    state.cookie_script()
