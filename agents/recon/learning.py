@@ -21,21 +21,10 @@ import pickle
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from breakdesk.agents.recon.scoring import FEATURE_NAMES
+
 #: Feature order of the model (see `scoring.score_pair`); missing features count as 0.
-FEATURES: tuple[str, ...] = (
-    "ref_id",
-    "ref_text",
-    "amount_equal",
-    "amount_tolerance",
-    "amount_fee",
-    "amount_rel_diff",
-    "date_delta",
-    "name_similarity",
-    "iban",
-    "unique_amount",
-    "ambiguous",
-    "remittance",
-)
+FEATURES: tuple[str, ...] = FEATURE_NAMES
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,10 @@ because they explain a break (`amount_difference`, `value_date_difference`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
@@ -26,7 +28,7 @@ class Profile:
 
     pos: int
     item: _Side
-    refs: dict[str, str]  # label -> normalised structured reference
+    refs: tuple[tuple[str, str], ...]  # (label, normalised structured reference): a dict per item costs 100k × 232 B
     ref_values: frozenset[str]
     text_refs: frozenset[str]
     name: str
@@ -52,7 +54,7 @@ def profile(pos: int, item: _Side) -> Profile:
     return Profile(
         pos=pos,
         item=item,
-        refs=refs,
+        refs=tuple(refs.items()),
         ref_values=frozenset(refs.values()),
         text_refs=frozenset(item.text_references),
         name=name,
@@ -73,14 +75,13 @@ class PairScore:
     bank: Profile
     book: Profile
     confidence: float
-    ref: tuple[str, str] | None  # ("id" | "text", human text)
+    ref: tuple[str, str, str] | None  # (id | book | bank, bank label, book label): see `reference_text`
     amount_kind: str  # equal | tolerance | fee | different
     delta: int | None  # value-date difference in days (bank − book)
     name_similarity: float | None
     iban: float  # 1 equal, -1 different, 0 unknown
     date_ok: bool
-    contributions: tuple[float, float, float, float, float]  # reference, amount, date, name, IBAN
-    window: int
+    cfg: MatchConfig  # the contributions are recomputed from it for the few pairs anyone reads
     remit: tuple[str, str, float] | None = None  # (equal | typo | other, human text, contribution)
     #: The sum before clipping to [0, 1]: two pairs at confidence 1.00 can still differ by an invoice
     #: number, and rivals are compared on this.
@@ -112,11 +113,12 @@ class PairScore:
 
     @property
     def reasons(self) -> list[Reason]:
-        c_ref, c_amt, c_date, c_name, c_iban = self.contributions
+        c_ref, c_amt, c_date, c_name, c_iban = _contributions(self.ref, self.amount_kind, self.delta,
+                                                              self.name_similarity, self.iban, self.date_ok, self.cfg)
         ccy = self.book.item.currency
         out: list[Reason] = []
         if self.ref is not None:
-            out.append(Reason("reference", self.ref[1], c_ref))
+            out.append(_shared_reason("reference", reference_text(self.ref), c_ref))
         diff = self.difference
         if self.amount_kind == "equal":
             text = "amount equal"
@@ -126,45 +128,82 @@ class PairScore:
             text = f"bank amount {'short' if diff < 0 else 'long'} by {abs(diff):f} {ccy} (plausible fee)"
         else:
             text = f"amount differs by {diff:+f} {ccy}"
-        out.append(Reason("amount", text, c_amt))
+        out.append(_shared_reason("amount", text, c_amt))
         d = self.delta
         if d is not None:
             if not self.date_ok:
-                text = f"value date {d:+d} days (outside the {self.window}-day window)"
+                text = f"value date {d:+d} days (outside the {self.cfg.value_date_window_days}-day window)"
             elif d == 0:
                 text = "value date equal"
             else:
                 text = f"value date {d:+d} day{'s' if abs(d) > 1 else ''}"
-            out.append(Reason("value_date", text, c_date))
+            out.append(_shared_reason("value_date", text, c_date))
         if self.name_similarity is not None:
             sim = self.name_similarity
             suffix = "" if c_name >= 0 else " (different)"
-            out.append(Reason("name", f"name similarity {sim:.2f}{suffix}", c_name))
+            out.append(_shared_reason("name", f"name similarity {sim:.2f}{suffix}", c_name))
         if self.iban:
-            out.append(Reason("iban", "IBAN equal" if self.iban > 0 else "IBAN differs", c_iban))
+            out.append(_shared_reason("iban", "IBAN equal" if self.iban > 0 else "IBAN differs", c_iban))
         if self.remit is not None:
             out.append(Reason("remittance", self.remit[1], self.remit[2]))
-        out.append(Reason("currency", f"currency {ccy} equal", 0.0))
+        out.append(_shared_reason("currency", f"currency {ccy} equal", 0.0))
         return out + list(self.extra or ())
 
     @property
-    def features(self) -> dict[str, float]:
-        """Inputs of `agents.recon.learning` (names listed in `learning.FEATURES`)."""
+    def features(self) -> Features:
+        """Inputs of `agents.recon.learning`, in `FEATURE_NAMES` order."""
         k = self.book.item.amount
-        return {
-            "ref_id": float(self.ref is not None and self.ref[0] == "id"),
-            "ref_text": float(self.ref is not None and self.ref[0] == "text"),
-            "amount_equal": float(self.amount_kind == "equal"),
-            "amount_tolerance": float(self.amount_kind == "tolerance"),
-            "amount_fee": float(self.amount_kind == "fee"),
-            "amount_rel_diff": float(abs(self.difference) / k) if k else 0.0,
-            "date_delta": -1.0 if self.delta is None else float(abs(self.delta)),
-            "name_similarity": -1.0 if self.name_similarity is None else self.name_similarity,
-            "iban": self.iban,
-            "unique_amount": float(self.has("unique_amount")),
-            "ambiguous": float(self.has("ambiguity")),
-            "remittance": 0.0 if self.remit is None else {"equal": 1.0, "typo": 0.5}.get(self.remit[0], -1.0),
-        }
+        return Features((
+            float(self.ref is not None and self.ref[0] == "id"),
+            float(self.ref is not None and self.ref[0] != "id"),
+            float(self.amount_kind == "equal"),
+            float(self.amount_kind == "tolerance"),
+            float(self.amount_kind == "fee"),
+            float(abs(self.difference) / k) if k else 0.0,
+            -1.0 if self.delta is None else float(abs(self.delta)),
+            -1.0 if self.name_similarity is None else self.name_similarity,
+            self.iban,
+            float(self.has("unique_amount")),
+            float(self.has("ambiguity")),
+            0.0 if self.remit is None else {"equal": 1.0, "typo": 0.5}.get(self.remit[0], -1.0),
+        ))
+
+
+#: The numbers behind a pair's confidence, as `agents.recon.learning` reads them (its FEATURES).
+FEATURE_NAMES: tuple[str, ...] = (
+    "ref_id", "ref_text", "amount_equal", "amount_tolerance", "amount_fee", "amount_rel_diff", "date_delta",
+    "name_similarity", "iban", "unique_amount", "ambiguous", "remittance",
+)
+_FEATURE_INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
+
+
+class Features(Mapping[str, float]):
+    """A read-only mapping over one tuple: every 1:1 suggestion carries one (70k at 100k lines), and a
+    dict each cost 45 MB more at the matcher's peak."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: tuple[float, ...]) -> None:
+        self._values = values
+
+    def __getitem__(self, name: str) -> float:
+        return self._values[_FEATURE_INDEX[name]]
+
+    def __iter__(self):
+        return iter(FEATURE_NAMES)
+
+    def __len__(self) -> int:
+        return len(FEATURE_NAMES)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
+@lru_cache(maxsize=100_000)
+def _shared_reason(signal: str, text: str, contribution: float) -> Reason:
+    """One object for each reason tens of thousands of suggestions give alike ("amount equal", "value date
+    +1 day", "IBAN equal" …): 100k suggestions' reasons cost 100 MB each built anew."""
+    return Reason(signal, text, contribution)
 
 
 def name_similarity(a: str, b: str) -> float:
@@ -178,25 +217,32 @@ def name_similarity(a: str, b: str) -> float:
     return score / 100.0
 
 
-def _reference(bank: Profile, book: Profile) -> tuple[str, str] | None:
-    """('id'|'text', human text) for the strongest shared reference, or None."""
+def _reference(bank: Profile, book: Profile) -> tuple[str, str, str] | None:
+    """The strongest shared reference as (kind, bank label, book label), or None. Kind is 'id' (equal
+    structured references), 'book' (a book reference in the bank's text) or 'bank' (a bank reference in the
+    book's description); `reference_text` words it. Labels are shared constants: no text per pair."""
     shared = bank.ref_values & book.ref_values
     if shared:
         value = min(shared)
-        lb = next(k for k, v in bank.refs.items() if v == value)
-        lk = next(k for k, v in book.refs.items() if v == value)
-        return "id", (f"{lb} equal" if lb == lk else f"bank {lb} = book {lk}")
+        return ("id", next(k for k, v in bank.refs if v == value), next(k for k, v in book.refs if v == value))
     in_bank_text = book.ref_values & bank.text_refs
     if in_bank_text:
         value = min(in_bank_text)
-        lk = next(k for k, v in book.refs.items() if v == value)
-        return "text", f"book {lk} found in bank remittance text"
+        return "book", "", next(k for k, v in book.refs if v == value)
     in_book_text = bank.ref_values & book.text_refs
     if in_book_text:
         value = min(in_book_text)
-        lb = next(k for k, v in bank.refs.items() if v == value)
-        return "text", f"bank {lb} found in book description"
+        return "bank", next(k for k, v in bank.refs if v == value), ""
     return None
+
+
+def reference_text(ref: tuple[str, str, str]) -> str:
+    kind, lb, lk = ref
+    if kind == "id":
+        return f"{lb} equal" if lb == lk else f"bank {lb} = book {lk}"
+    if kind == "book":
+        return f"book {lk} found in bank remittance text"
+    return f"bank {lb} found in book description"
 
 
 #: A document number more items of one side than this hold is not evidence about any one of them.
@@ -258,6 +304,26 @@ def fee_kind(difference_units: int, book_units: int, currency: str, cfg: MatchCo
     return difference_units <= flat * UNITS and 2 * difference_units < book_units
 
 
+def _contributions(ref, kind: str, delta: int | None, sim: float | None, iban: float, date_ok: bool,
+                   cfg: MatchConfig) -> tuple[float, float, float, float, float]:
+    """What reference, amount, value date, name and IBAN add to a pair's confidence."""
+    w = cfg.weights
+    window = cfg.value_date_window_days
+    c_ref = 0.0 if ref is None else (w.reference_id if ref[0] == "id" else w.reference_text)  # id | book | bank
+    c_amt = {"equal": w.amount_equal, "tolerance": w.amount_within_tolerance, "fee": w.amount_fee,
+             "different": w.amount_different}[kind]
+    c_date = 0.0 if delta is None else (
+        w.date_in_window * (1 - abs(delta) / (window + 1)) if date_ok else w.date_out_of_window)
+    c_name = 0.0
+    if sim is not None:
+        if sim >= cfg.name_floor:
+            c_name = w.name_max * (sim - cfg.name_floor) / (1 - cfg.name_floor) if cfg.name_floor < 1 else w.name_max
+        else:
+            c_name = w.name_mismatch
+    c_iban = w.iban_equal if iban > 0 else (w.iban_different if iban < 0 else 0.0)
+    return c_ref, c_amt, c_date, c_name, c_iban
+
+
 def score_pair(bank: Profile, book: Profile, cfg: MatchConfig, *, keep_all: bool = False) -> PairScore | None:
     """Score a pair; None when not comparable (currency or direction differ).
 
@@ -281,23 +347,11 @@ def score_pair(bank: Profile, book: Profile, cfg: MatchConfig, *, keep_all: bool
     else:
         kind = "different"
     delta = None if bank.day is None or book.day is None else bank.day - book.day
-    window = cfg.value_date_window_days
-    date_ok = delta is None or abs(delta) <= window
+    date_ok = delta is None or abs(delta) <= cfg.value_date_window_days
     sim = name_similarity(bank.name, book.name) if bank.name and book.name else None
     iban = 0.0 if not (bank.iban and book.iban) else (1.0 if bank.iban == book.iban else -1.0)
 
-    c_ref = 0.0 if ref is None else (w.reference_id if ref[0] == "id" else w.reference_text)
-    c_amt = {"equal": w.amount_equal, "tolerance": w.amount_within_tolerance, "fee": w.amount_fee,
-             "different": w.amount_different}[kind]
-    c_date = 0.0 if delta is None else (
-        w.date_in_window * (1 - abs(delta) / (window + 1)) if date_ok else w.date_out_of_window)
-    c_name = 0.0
-    if sim is not None:
-        if sim >= cfg.name_floor:
-            c_name = w.name_max * (sim - cfg.name_floor) / (1 - cfg.name_floor) if cfg.name_floor < 1 else w.name_max
-        else:
-            c_name = w.name_mismatch
-    c_iban = w.iban_equal if iban > 0 else (w.iban_different if iban < 0 else 0.0)
+    c_ref, c_amt, c_date, c_name, c_iban = _contributions(ref, kind, delta, sim, iban, date_ok, cfg)
     # the structured reference, when there is one, already says what the remittance would
     remit = None if ref is not None else _remittance(bank, book, w)
     c_remit = remit[2] if remit is not None else 0.0
@@ -314,5 +368,4 @@ def score_pair(bank: Profile, book: Profile, cfg: MatchConfig, *, keep_all: bool
     ):
         return None
 
-    return PairScore(bank, book, conf, ref, kind, delta, sim, iban, date_ok,
-                     (c_ref, c_amt, c_date, c_name, c_iban), window, remit, raw)
+    return PairScore(bank, book, conf, ref, kind, delta, sim, iban, date_ok, cfg, remit, raw)
