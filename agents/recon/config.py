@@ -37,7 +37,7 @@ class Weights:
     reference_text: float = 0.45  # a book reference found in remittance or :86: text
     amount_equal: float = 0.30
     amount_within_tolerance: float = 0.25
-    amount_fee: float = 0.20  # bank amount off by a plausible fee (never auto: the difference needs a write-off)
+    amount_fee: float = 0.25  # bank amount off by a plausible fee (never auto: the difference needs a write-off)
     amount_different: float = -0.45
     date_in_window: float = 0.10  # at 0 days; decays linearly to 0 at the window's edge
     date_out_of_window: float = -0.45

@@ -28,6 +28,7 @@ otherwise such a suggestion is `review` with `auto_eligible=True`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
@@ -43,6 +44,7 @@ from breakdesk.agents.recon.grouping import (
     find_subsets,
     resolve_batch_details,
     resolve_reference_group,
+    same_party,
 )
 from breakdesk.agents.recon.items import BankItem, BookItem, _Side
 from breakdesk.agents.recon.normalize import norm_ref
@@ -81,6 +83,24 @@ def _pair_suggestion(ps: PairScore, cfg: MatchConfig, auto_confirm: bool) -> Sug
         fee_write_off=abs(diff) if fee else None,
         features=ps.features,
     )
+
+
+def _second_invoice(ps: PairScore, index: BookIndex, used_book: set[int], cfg: MatchConfig) -> int | None:
+    """A free book item of the bank line's counterparty, in the window, whose amount is exactly what the
+    line pays beyond this pair's book item; None when there is none or more than one."""
+    extra = ps.bank.units - ps.book.units
+    if extra <= 0:
+        return None
+    cd = (ps.book.item.currency, ps.book.item.direction)
+    keys = index.amount_keys.get(cd)
+    if not keys:
+        return None
+    rows = index.amounts[cd][bisect_left(keys, extra):bisect_right(keys, extra)]
+    found = [p for _, p in rows if p not in used_book and p != ps.book.pos
+             and same_party(ps.bank, index.books[p], cfg)
+             and (ps.bank.day is None or index.books[p].day is None
+                  or abs(index.books[p].day - ps.bank.day) <= cfg.value_date_window_days)]
+    return found[0] if len(found) == 1 else None
 
 
 def explain_pair(bank: BankItem, book: BookItem, config: MatchConfig | None = None) -> Suggestion | None:
@@ -320,6 +340,14 @@ def _match_canonical(bank_items, book_items, cfg: MatchConfig, auto_confirm: boo
             continue
         if ps.bank.pos in used_bank or ps.book.pos in used_book:
             lost.append(ps)
+            continue
+        second = _second_invoice(ps, index, used_book, cfg) if ps.amount_kind == "fee" else None
+        if second is not None:
+            # "a fee" that is exactly another open item of the same payer: one transfer paying both
+            reasons = list(ps.reasons) + [Reason("group", f"the difference is open item {books[second].item.id} of "
+                                                          "the same counterparty: one transfer paying both", 0.0)]
+            take_group([ps.bank.pos], [ps.book.pos, second], reasons,
+                       min(cfg.subset_confidence, cfg.auto_threshold - 0.01), "N:1")
             continue
         used_bank.add(ps.bank.pos)
         used_book.add(ps.book.pos)

@@ -119,7 +119,7 @@ class FreePool:
         return sorted(out)
 
 
-def _same_party(bank: Profile, book: Profile, cfg: MatchConfig) -> bool:
+def same_party(bank: Profile, book: Profile, cfg: MatchConfig) -> bool:
     if bank.iban and book.iban:
         return bank.iban == book.iban
     if bank.name and book.name:
@@ -166,7 +166,7 @@ def find_subsets(
         b = books[pos]
         if b.units >= target or b.units <= 0:
             continue
-        if count is None and not _same_party(bank, b, cfg):
+        if count is None and not same_party(bank, b, cfg):
             continue
         cands.append(pos)
     if len(cands) < 2:

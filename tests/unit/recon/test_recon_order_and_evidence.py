@@ -171,3 +171,13 @@ def test_a_line_naming_a_payment_run_takes_all_its_open_payments():
     # one payment of the run rejected (not handed over): the rest no longer adds up, nothing is forced
     res = match(banks, books[1:] + [other])
     assert not [s for s in res.suggestions if s.kind == "batch"]
+
+
+def test_a_difference_that_is_another_open_invoice_of_the_payer_is_not_a_fee():
+    # 2,355.21 pays 2,343.94 and 11.27 of the same customer: reading 11.27 as a bank charge loses an invoice
+    entries = [entry("2355.21", asr="B1", cd="CRDT", name="ATLANTIC FREIGHT", text="PAYMENT OF INVOICES")]
+    rows = ["L1,2026-11-01,2343.94,EUR,Atlantic Freight Ltd,INV-1,,,", "L2,2026-10-31,11.27,EUR,Atlantic Freight Ltd,INV-2,,,",
+            "L3,2026-11-01,11.27,EUR,Other Party SA,INV-3,,,"]
+    (s,) = match(*_items(entries, rows)).suggestions
+    assert set(s.book_ids) == {"L1", "L2"} and s.kind == "N:1" and s.status == "review" and s.fee_write_off is None
+    assert any("one transfer paying both" in r.text for r in s.reasons)
