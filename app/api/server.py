@@ -154,15 +154,19 @@ def create_app() -> FastAPI:
 
     @app.get(f"{API}/suggestions", tags=["reconciliation"])
     def suggestions(who: Caller = Depends(caller), state: Literal["pending", "approved", "rejected", "all"] = "pending",
-                    min_confidence: float = Query(0.0, ge=0, le=1), limit: int = Query(200, ge=1, le=5000)) -> dict[str, Any]:
-        """Match suggestions, most confident first."""
+                    min_confidence: float = Query(0.0, ge=0, le=1), limit: int = Query(200, ge=1, le=5000),
+                    q: str | None = Query(None, max_length=200)) -> dict[str, Any]:
+        """Match suggestions, most confident first; `q` narrows to items whose reference, counterparty, text,
+        amount or date match; `total` counts all that match, however many `limit` lists."""
         from breakdesk.app.services import queries
 
         allowed(who, "match.read")
+        states = () if state == "all" else (state,)
         with read_scope(get_engine()) as session:
-            rows = queries.suggestions(session, decision_states=() if state == "all" else (state,),
-                                       min_confidence=min_confidence, limit=limit)
-        return {"suggestions": rows, "total": len(rows)}
+            rows = queries.suggestions(session, decision_states=states, min_confidence=min_confidence, limit=limit,
+                                       search=q)
+            total = queries.count_suggestions(session, decision_states=states, min_confidence=min_confidence, search=q)
+        return {"suggestions": rows, "total": total}
 
     @app.post(f"{API}/suggestions/{{suggestion_id}}/decision", tags=["reconciliation"])
     def decide_suggestion(suggestion_id: int, body: SuggestionDecision, who: Caller = Depends(caller)) -> dict[str, Any]:

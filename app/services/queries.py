@@ -183,35 +183,150 @@ def scorecard_suites(session: Session) -> list[str]:
 # ------------------------------------------------------------------------------ reconciliation
 
 
-def _item_label(item: BankEntry | BookItem) -> str:
+def _item_reference(item: BankEntry | BookItem) -> str | None:
     if isinstance(item, BankEntry):
-        ref = item.end_to_end_id or item.instruction_id or item.account_servicer_reference or item.entry_reference
-    else:
-        ref = item.end_to_end_id or item.instruction_id or item.external_id or item.reference
+        return item.end_to_end_id or item.instruction_id or item.account_servicer_reference or item.entry_reference
+    return item.end_to_end_id or item.instruction_id or item.external_id or item.reference
+
+
+def _item_label(item: BankEntry | BookItem) -> str:
+    ref = _item_reference(item)
     amount = f"{item.currency} {_money(item.amount, item.currency)}" if item.amount is not None else item.currency
     return " · ".join(p for p in (ref, amount, item.counterparty_name, str(item.booking_date or "")) if p)
 
 
-def suggestions(session: Session, *, decision_states: Sequence[str] = ("pending",), min_confidence: float = 0.0,
-                limit: int = 1000) -> list[dict[str, Any]]:
-    """Match suggestions, most confident first, with readable sides and reasons."""
-    q = (select(MatchSuggestion)
-         .options(selectinload(MatchSuggestion.bank_entries), selectinload(MatchSuggestion.book_items))
-         .where(MatchSuggestion.confidence >= min_confidence)
-         .order_by(MatchSuggestion.confidence.desc(), MatchSuggestion.id).limit(limit))
+def item_view(item: BankEntry | BookItem) -> dict[str, Any]:
+    """One side of a match as a clerk compares it: what the bank or the books say about the item."""
+    bank = isinstance(item, BankEntry)
+    refs = {
+        "EndToEndId": item.end_to_end_id, "InstrId": item.instruction_id, "UETR": item.uetr,
+        "PmtInfId": item.payment_info_id,
+        **({"bank reference": item.account_servicer_reference, "our reference (:61:)": item.account_owner_reference}
+           if bank else {"ledger id": item.external_id, "reference": item.reference}),
+    }
+    return {
+        "id": item.id, "side": "bank" if bank else "book", "reference": _item_reference(item),
+        "amount": None if item.amount is None else _money(item.amount, item.currency), "currency": item.currency,
+        "direction": item.credit_debit, "booking_date": item.booking_date, "value_date": item.value_date,
+        "counterparty": item.counterparty_name, "account": item.counterparty_account,
+        "references": {k: v for k, v in refs.items() if v},
+        "text": (item.remittance_text or "") if bank else (item.description or item.remittance_text or ""),
+    }
+
+
+def _difference(bank: Sequence[BankEntry], book: Sequence[BookItem]) -> tuple[str | None, Any]:
+    """(currency, bank total − book total) of a suggestion; (None, None) when its sides mix currencies."""
+    currencies = {i.currency for i in (*bank, *book)}
+    if len(currencies) != 1 or any(i.amount is None for i in (*bank, *book)):
+        return None, None
+    total = sum(i.amount for i in bank) - sum(i.amount for i in book)
+    return currencies.pop(), total
+
+
+def _search_clause(text: str):
+    """Suggestions whose bank or book items match `text`: a reference, counterparty or text fragment, an
+    amount (12,50 / 12.50 / 1,234.50) or a date (2026-11-02)."""
+    from datetime import date as _date
+    from decimal import Decimal, InvalidOperation
+
+    from breakdesk.app.store.models.matching import suggestion_bank_entries, suggestion_book_items
+
+    text = text.strip()
+    like = f"%{text.lower()}%"
+    amount = None
+    cleaned = text.replace(" ", "").replace("'", "")
+    if "," in cleaned and "." in cleaned:
+        cleaned = cleaned.replace(",", "") if cleaned.rfind(".") > cleaned.rfind(",") else cleaned.replace(".", "").replace(",", ".")
+    elif "," in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        amount = Decimal(cleaned)
+    except (InvalidOperation, ValueError):
+        amount = None
+    try:
+        day = _date.fromisoformat(text)
+    except ValueError:
+        day = None
+
+    def item_clause(model, fields):
+        conds = [func.lower(func.coalesce(getattr(model, f), "")).like(like) for f in fields]
+        if amount is not None and amount.is_finite():
+            conds.append(model.amount == amount)
+        if day is not None:
+            conds += [model.booking_date == day, model.value_date == day]
+        from sqlalchemy import or_
+
+        return or_(*conds)
+
+    bank_fields = ("end_to_end_id", "instruction_id", "uetr", "account_servicer_reference", "account_owner_reference",
+                   "entry_reference", "counterparty_name", "counterparty_account", "remittance_text")
+    book_fields = ("end_to_end_id", "instruction_id", "uetr", "external_id", "reference", "counterparty_name",
+                   "counterparty_account", "description", "remittance_text")
+    bank_ids = select(BankEntry.id).where(item_clause(BankEntry, bank_fields))
+    book_ids = select(BookItem.id).where(item_clause(BookItem, book_fields))
+    return bank_ids, book_ids, suggestion_bank_entries, suggestion_book_items
+
+
+def _suggestion_filter(q, decision_states: Sequence[str], min_confidence: float, search: str | None,
+                       ids: Sequence[int] | None = None):
+    q = q.where(MatchSuggestion.confidence >= min_confidence)
+    if ids is not None:
+        q = q.where(MatchSuggestion.id.in_(list(ids)))
     if decision_states:
         q = q.where(MatchSuggestion.decision_state.in_(list(decision_states)))
+    if search and search.strip():
+        from sqlalchemy import or_
+
+        bank_ids, book_ids, sbe, sbi = _search_clause(search)
+        q = q.where(or_(
+            MatchSuggestion.id.in_(select(sbe.c.suggestion_id).where(sbe.c.bank_entry_id.in_(bank_ids))),
+            MatchSuggestion.id.in_(select(sbi.c.suggestion_id).where(sbi.c.book_item_id.in_(book_ids))),
+        ))
+    return q
+
+
+def count_suggestions(session: Session, *, decision_states: Sequence[str] = ("pending",), min_confidence: float = 0.0,
+                      search: str | None = None) -> int:
+    """How many suggestions the same filters give, however many a page lists."""
+    q = _suggestion_filter(select(func.count()).select_from(MatchSuggestion), decision_states, min_confidence, search)
+    return session.execute(q).scalar_one()
+
+
+def suggestions(session: Session, *, decision_states: Sequence[str] = ("pending",), min_confidence: float = 0.0,
+                limit: int = 1000, search: str | None = None, details: bool = False,
+                ids: Sequence[int] | None = None) -> list[dict[str, Any]]:
+    """Match suggestions, most confident first, with readable sides, reasons and the open difference
+    (bank total − book total: a write-off a person decides). `details` adds both sides item by item."""
+    q = (select(MatchSuggestion)
+         .options(selectinload(MatchSuggestion.bank_entries), selectinload(MatchSuggestion.book_items))
+         .order_by(MatchSuggestion.confidence.desc(), MatchSuggestion.id).limit(limit))
+    q = _suggestion_filter(q, decision_states, min_confidence, search, ids)
     out = []
     for s in session.execute(q).scalars():
-        out.append({
+        currency, diff = _difference(s.bank_entries, s.book_items)
+        row = {
             "id": s.id, "version": s.version, "confidence": s.confidence, "status": s.status,
             "decision_state": s.decision_state, "decided_by": s.decided_by,
             "bank": "; ".join(_item_label(e) for e in s.bank_entries),
             "book": "; ".join(_item_label(b) for b in s.book_items),
             "shape": f"{len(s.bank_entries)}:{len(s.book_items)}",
             "reasons": "; ".join(_reason_text(r) for r in (s.reasons or [])),
-        })
+            "difference": None if not diff else f"{'+' if diff > 0 else '-'}{_money(abs(diff), currency)}",
+            "has_difference": diff is None or diff != 0,
+        }
+        if details:
+            row["bank_items"] = [item_view(e) for e in s.bank_entries]
+            row["book_items"] = [item_view(b) for b in s.book_items]
+            row["reason_list"] = [r if isinstance(r, dict) else {"text": str(r)} for r in (s.reasons or [])]
+        out.append(row)
     return out
+
+
+def bulk_targets(rows: Sequence[dict[str, Any]], threshold: float) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(approvable, held back) among suggestion rows at or above `threshold`: one with an open difference
+    (a fee, a short payment, mixed currencies) is never approved in bulk; it needs its write-off decided."""
+    above = [r for r in rows if r["confidence"] >= threshold]
+    return [r for r in above if not r["has_difference"]], [r for r in above if r["has_difference"]]
 
 
 def _money(amount, currency: str | None) -> str:
@@ -229,20 +344,33 @@ def _reason_text(reason: Any) -> str:
     return str(reason)
 
 
-def breaks_by_class(session: Session, *, status: str | None = "open") -> dict[str, list[dict[str, Any]]]:
-    """Breaks by class, each with the item it is about and the key of its case (if it has one)."""
-    q = select(Break).order_by(Break.break_class, Break.id)
+def breaks_by_class(session: Session, *, status: str | None = "open", search: str | None = None,
+                    ) -> dict[str, list[dict[str, Any]]]:
+    """Breaks by class, each with the item it is about (reference, counterparty, date) and the key of its
+    case (if it has one); `search` as for `suggestions`."""
+    q = (select(Break).options(selectinload(Break.bank_entry), selectinload(Break.book_item))
+         .order_by(Break.break_class, Break.id))
     if status:
         q = q.where(Break.status == status)
+    if search and search.strip():
+        from sqlalchemy import or_
+
+        bank_ids, book_ids, _sbe, _sbi = _search_clause(search)
+        q = q.where(or_(Break.bank_entry_id.in_(bank_ids), Break.book_item_id.in_(book_ids),
+                        func.lower(func.coalesce(Break.description, "")).like(f"%{search.strip().lower()}%")))
     found = list(session.execute(q).scalars())
     keys: dict[int, str] = {}
     for chunk in in_chunks(b.case_id for b in found if b.case_id is not None):
         keys.update(session.execute(select(Case.id, Case.key).where(Case.id.in_(chunk))).all())
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for b in found:
+        item = b.bank_entry if b.side == "bank" else b.book_item
         out[b.break_class].append({
             "id": b.id, "side": b.side, "reason_code": b.reason_code, "description": b.description,
             "amount": None if b.amount is None else _money(b.amount, b.currency), "currency": b.currency,
+            "reference": _item_reference(item) if item is not None else None,
+            "counterparty": item.counterparty_name if item is not None else None,
+            "date": (item.value_date or item.booking_date) if item is not None else None,
             "case": keys.get(b.case_id) if b.case_id is not None else None, "status": b.status,
         })
     return dict(out)

@@ -135,6 +135,9 @@ def test_suggestions_assistant_scorecards_and_audit(api):
     clerk = _client(base, tokens["carl"])
     r = clerk.get("/suggestions", params={"state": "all"})
     assert r.status_code == 200 and set(r.json()) == {"suggestions", "total"}
+    one = clerk.get("/suggestions", params={"state": "all", "limit": 1}).json()
+    assert one["total"] == r.json()["total"] and len(one["suggestions"]) <= 1  # total counts, not the page
+    assert clerk.get("/suggestions", params={"state": "all", "q": "no such counterparty"}).json()["total"] == 0
     refused = clerk.post("/suggestions/999999/decision", json={"action": "reject", "reason": "not ours"})
     assert refused.status_code == 404
     needs_reason = clerk.post("/suggestions/1/decision", json={"action": "reject"})

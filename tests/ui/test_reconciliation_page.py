@@ -139,3 +139,73 @@ def test_a_link_opens_its_suggestion_and_a_decision_stays_on_the_one_shown(ui_en
     with session_scope(ui_env) as s:
         states = dict(s.execute(select(MatchSuggestion.id, MatchSuggestion.decision_state)).all())
     assert states[first] == "approved" and states[second] == "approved"
+
+
+def _short_pair(engine, *, bank="4985.00", book="5000.00", name="Zeppelin Logistik GmbH", confidence=0.99):
+    """A bank line paying less than booked (a charge taken), suggested at a high confidence."""
+    with session_scope(engine) as s:
+        entry, item = seed_pair(s, amount=book)
+        entry.amount = Decimal(bank)
+        entry.counterparty_name = item.counterparty_name = name
+        s.flush()
+        return seed_suggestion(s, bank_entry_ids=[entry.id], book_item_ids=[item.id], confidence=confidence).id
+
+
+def test_bulk_approval_leaves_out_open_differences_and_shows_what_it_approves(ui_env):
+    [clean] = _suggestions(ui_env, [0.97])
+    short = _short_pair(ui_env)
+    at = open_app("views/reconciliation.py", user="carl")
+    table = at.dataframe[0].value
+    assert table.set_index("id").loc[short, "difference"] == "-15.00"
+    at.slider(key="bulk_threshold").set_value(0.95).run()
+    assert any("1 suggestion(s) qualify; 1 with an open difference" in c.value for c in at.caption)
+    preview = next(df.value for df in at.dataframe if list(df.value.columns) == ["id", "confidence", "bank", "book"])
+    assert list(preview["id"]) == [clean]
+    at.button(key="bulk_approve").click().run()
+    with session_scope(ui_env) as s:
+        states = dict(s.execute(select(MatchSuggestion.id, MatchSuggestion.decision_state)).all())
+    assert states == {clean: "approved", short: "pending"}
+
+
+def test_the_picked_suggestion_shows_bank_and_book_side_by_side_with_its_difference(ui_env):
+    short = _short_pair(ui_env)
+    at = open_app("views/reconciliation.py", user="carl")
+    at.selectbox(key="one_pick").select(short).run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "**Bank statement**" in text and "**Books**" in text
+    assert "EUR **4985.00** DBIT" in text and "EUR **5000.00** DBIT" in text and "Zeppelin Logistik GmbH" in text
+    assert any("Open difference -15.00" in w.value for w in at.warning)
+
+
+def test_search_finds_items_by_counterparty_reference_amount_and_date(ui_env):
+    short = _short_pair(ui_env)
+    [other] = _suggestions(ui_env, [0.9])
+    with session_scope(ui_env) as s:
+        entry, item = seed_pair(s, amount="777.00", reference="E2E-ZEP-1")
+        item.counterparty_name = "Zeppelin Logistik GmbH"
+        add_break(s, side="book", book_item_id=item.id, break_class="missing_booking", amount=Decimal("777.00"),
+                  currency="EUR", description="no statement line found")
+    at = open_app("views/reconciliation.py", user="carl")
+    for query, expected in (("zeppelin", [short]), ("4985", [short]), ("4.985,00", [short])):
+        at.text_input(key="recon_search").input(query).run()
+        assert list(at.dataframe[0].value["id"]) == expected, query
+    at.text_input(key="recon_search").input("Zeppelin").run()
+    frames = {e.label.split(" (")[0]: df.value for e in at.expander for df in e.dataframe}
+    missing = frames["missing_booking"]
+    assert list(missing["reference"]) == ["E2E-ZEP-1"] and list(missing["counterparty"]) == ["Zeppelin Logistik GmbH"]
+    assert str(missing["date"].iloc[0]) == "2026-11-02"
+    at.text_input(key="recon_search").input("2026-11-02").run()
+    assert set(at.dataframe[0].value["id"]) == {short, other}
+
+
+def test_counts_are_true_beyond_what_a_page_lists(ui_env):
+    from breakdesk.app.services import queries
+
+    ids = _suggestions(ui_env, [0.6] * 205)
+    with session_scope(ui_env) as s:
+        for sid in ids:
+            s.get(MatchSuggestion, sid).decision_state = "approved"
+        assert queries.count_suggestions(s, decision_states=("approved",)) == 205
+        assert len(queries.suggestions(s, decision_states=("approved",), limit=200)) == 200
+    at = open_app("views/reconciliation.py", user="carl")
+    assert any(e.label == "Decided suggestions (205), the latest 200 shown" for e in at.expander)

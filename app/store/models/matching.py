@@ -121,6 +121,9 @@ class Break(Base):
                                         doc="open, resolved, superseded (a later run classified the item again)")
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"), index=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
+    #: the item it is about (read with selectinload: a break table names its reference and counterparty)
+    bank_entry: Mapped[BankEntry | None] = relationship(foreign_keys=[bank_entry_id], viewonly=True)
+    book_item: Mapped[BookItem | None] = relationship(foreign_keys=[book_item_id], viewonly=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 

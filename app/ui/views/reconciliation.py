@@ -39,6 +39,32 @@ if state.can("import"):
         for err in last["errors"]:
             st.error(f"Refused, nothing written: {err}")
 
+def _side_by_side(sid: int) -> None:
+    """The picked suggestion as a clerk checks it: bank and book next to each other, every reason with
+    what it added, and the open difference."""
+    with state.reading() as s:
+        rows = queries.suggestions(s, decision_states=(), ids=[sid], details=True)
+    if not rows:
+        return
+    row = rows[0]
+    bank_col, book_col = st.columns(2)
+    for col, title, items in ((bank_col, "Bank statement", row["bank_items"]), (book_col, "Books", row["book_items"])):
+        with col:
+            st.markdown(f"**{title}**")
+            for it in items:
+                refs = ", ".join(f"{k} {v}" for k, v in it["references"].items()) or "no reference"
+                st.markdown(f"{it['currency']} **{it['amount']}** {it['direction']} · value "
+                            f"{it['value_date'] or it['booking_date'] or '—'}  \n"
+                            f"{it['counterparty'] or '(no name)'} {it['account'] or ''}  \n{refs}"
+                            + (f"  \n“{it['text']}”" if it["text"] else ""))
+    if row["difference"]:
+        st.warning(f"Open difference {row['difference']} (bank − books): approving leaves it to write off; "
+                   "bulk approval never includes it.")
+    st.caption("Why: " + ("; ".join(
+        f"{r.get('text')} ({r['contribution']:+.2f})" if isinstance(r.get("contribution"), (int, float))
+        and r.get("contribution") else str(r.get("text")) for r in row["reason_list"]) or "—"))
+
+
 # ------------------------------------------------------------------------------ matching
 st.subheader("Matching")
 if state.can("match.run") and st.button("Run matching", key="run_matching", icon=":material/play_arrow:"):
@@ -55,21 +81,28 @@ if state.can("match.run") and st.button("Run matching", key="run_matching", icon
                                       f"and {result.get('book', 0)} book item(s).")
         st.rerun()
 
+search = st.text_input("Search items: reference, counterparty, amount or date", key="recon_search",
+                       placeholder="e.g. Zeppelin, E2E-4471, 4985.00, 2026-11-02").strip() or None
 with state.reading() as s:
     counts = queries.unmatched_counts(s)
-    pending = queries.suggestions(s, decision_states=("pending",))
-    decided = queries.suggestions(s, decision_states=("approved", "rejected", "split", "unmatched"), limit=200)
-    breaks = queries.breaks_by_class(s)
+    pending = queries.suggestions(s, decision_states=("pending",), search=search)
+    n_pending = queries.count_suggestions(s, decision_states=("pending",), search=search)
+    decided_states = ("approved", "rejected", "split", "unmatched")
+    decided = queries.suggestions(s, decision_states=decided_states, limit=200, search=search)
+    n_decided = queries.count_suggestions(s, decision_states=decided_states, search=search)
+    breaks = queries.breaks_by_class(s, search=search)
 c1, c2, c3 = st.columns(3)
-c1.metric("Pending suggestions", len(pending))
+c1.metric("Pending suggestions", n_pending)
 c2.metric("Unmatched bank entries", counts["bank"])
 c3.metric("Unmatched book items", counts["book"])
+if n_pending > len(pending):
+    st.caption(f"Showing the {len(pending)} most confident of {n_pending} pending suggestions; search to narrow.")
 
 # ------------------------------------------------------------------------------ suggestions
 st.subheader("Suggestions")
 min_conf = st.slider("Show suggestions with confidence at least", 0.0, 1.0, 0.0, 0.05, key="min_conf")
 shown = [p for p in pending if p["confidence"] >= min_conf]
-table = pd.DataFrame(shown, columns=["id", "confidence", "status", "shape", "bank", "book", "reasons"])
+table = pd.DataFrame(shown, columns=["id", "confidence", "status", "shape", "difference", "bank", "book", "reasons"])
 st.dataframe(table, hide_index=True, width="stretch", key="sugg_table",
              column_config={"confidence": st.column_config.ProgressColumn("confidence", min_value=0.0, max_value=1.0,
                                                                           format="%.2f")})
@@ -91,7 +124,7 @@ if state.can("match.decide") and shown:
                                                       for p in shown if p["id"] == i))
         st.query_params["suggestion"] = str(sid)
         picked = next(p for p in shown if p["id"] == sid)
-        st.caption("Why: " + (picked.get("reasons") or "—"))
+        _side_by_side(sid)
         # No form: Enter in the reason only keeps the text. The buttons carry the suggestion and version
         # shown here; the service refuses them if it changed meanwhile.
         st.text_input("Reason (required to reject)", key=f"one_reason:{sid}")
@@ -112,8 +145,13 @@ if state.can("match.decide") and shown:
         st.markdown("**Bulk approve**")
         threshold = st.slider("Approve every shown suggestion with confidence at least", 0.5, 1.0, 0.95, 0.01,
                               key="bulk_threshold")
-        targets = [p for p in shown if p["confidence"] >= threshold]
-        st.caption(f"{len(targets)} suggestion(s) qualify")
+        targets, held = queries.bulk_targets(shown, threshold)
+        st.caption(f"{len(targets)} suggestion(s) qualify" + (
+            f"; {len(held)} with an open difference are left for a one-by-one decision (their write-off)" if held else ""))
+        if targets:
+            with st.expander(f"Preview: the {len(targets)} suggestion(s) this approves"):
+                st.dataframe(pd.DataFrame(targets, columns=["id", "confidence", "bank", "book"]), hide_index=True,
+                             width="stretch", key="bulk_preview")
         if st.button(f"Approve {len(targets)} suggestion(s)", key="bulk_approve", disabled=not targets):
             done, failed = [], []
             for p in targets:  # one transaction each: a conflict on one does not undo the others
@@ -134,15 +172,19 @@ elif not state.can("match.decide"):
     st.caption("Clerks (and admins) decide matches; you can read them.")
 
 if decided:
-    with st.expander(f"Decided suggestions ({len(decided)})"):
+    with st.expander(f"Decided suggestions ({n_decided})" + (f", the latest {len(decided)} shown" if n_decided > len(decided) else "")):
         st.dataframe(pd.DataFrame(decided, columns=["id", "confidence", "decision_state", "decided_by", "bank", "book",
                                                     "reasons"]), hide_index=True, width="stretch", key="decided_table")
 
 # ------------------------------------------------------------------------------ breaks
 st.subheader("Unmatched items by break class")
 if not breaks:
-    st.write("No open breaks recorded. Run matching to classify what is left unmatched.")
+    st.write(f"No open break matches “{search}”." if search else
+             "No open breaks recorded. Run matching to classify what is left unmatched.")
 for break_class, items in sorted(breaks.items()):
     with st.expander(f"{break_class} ({len(items)})", expanded=True):
-        st.dataframe(pd.DataFrame(items, columns=["id", "side", "reason_code", "amount", "currency", "description",
-                                                  "case"]), hide_index=True, width="stretch", key=f"breaks_{break_class}")
+        frame = pd.DataFrame(items, columns=["id", "side", "reference", "counterparty", "date", "amount", "currency",
+                                             "reason_code", "description", "case"])
+        frame["open"] = [f"/exceptions?case={k}" if k else None for k in frame["case"]]
+        st.dataframe(frame, hide_index=True, width="stretch", key=f"breaks_{break_class}",
+                     column_config={"open": st.column_config.LinkColumn("open", display_text="open case")})
