@@ -7,6 +7,7 @@ One class, one cached accessor. Tests change the environment and call `get_setti
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -39,6 +40,12 @@ class Settings(BaseSettings):
     model: str | None = Field(default=None, validation_alias="BREAKDESK_MODEL")
     openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
+    write_off_limit: Decimal = Field(
+        default=Decimal("50.00"),
+        ge=0,
+        validation_alias="BREAKDESK_WRITE_OFF_LIMIT",
+        description="A manual match that writes off more than this (in the items' currency) needs a second clerk",
+    )
     auto_confirm_threshold: float = Field(
         default=0.95,
         ge=0.0,

@@ -40,6 +40,13 @@ class SuggestionDecision(BaseModel):
     version: int | None = Field(default=None, description="the version you reviewed; refused if it changed since")
 
 
+class ManualMatch(BaseModel):
+    bank_entry_ids: list[int] = Field(min_length=1, max_length=500)
+    book_item_ids: list[int] = Field(min_length=1, max_length=500)
+    reason: str = Field(min_length=1, max_length=2000)
+    write_off: str | None = Field(default=None, max_length=40, description="the difference, when the sums differ")
+
+
 class Question(BaseModel):
     question: str = Field(min_length=1, max_length=4000)
     thread: str = Field(default="api", max_length=100, description="follow-ups with the same thread keep its payment")
@@ -167,6 +174,20 @@ def create_app() -> FastAPI:
                                        search=q)
             total = queries.count_suggestions(session, decision_states=states, min_confidence=min_confidence, search=q)
         return {"suggestions": rows, "total": total}
+
+    @app.post(f"{API}/matches", tags=["reconciliation"], status_code=201)
+    def match_by_hand(body: ManualMatch, who: Caller = Depends(caller)) -> dict[str, Any]:
+        """A clerk's own match of any entries and items (sum check; a write-off above the limit waits for a
+        second clerk, who approves it through `POST /suggestions/{id}/decision`)."""
+        from breakdesk.app.services import queries
+        from breakdesk.app.services.manual_match import manual_match
+
+        with session_scope(get_engine()) as session:
+            sid = manual_match(session, bank_entry_ids=body.bank_entry_ids, book_item_ids=body.book_item_ids,
+                               user=who.username, reason=body.reason, write_off=body.write_off).id
+        with read_scope(get_engine()) as session:
+            [row] = queries.suggestions(session, decision_states=(), ids=[sid])
+        return row
 
     @app.post(f"{API}/suggestions/{{suggestion_id}}/decision", tags=["reconciliation"])
     def decide_suggestion(suggestion_id: int, body: SuggestionDecision, who: Caller = Depends(caller)) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from breakdesk.app.services import audit, cases
 from breakdesk.app.services.access import require
-from breakdesk.app.services.errors import ConflictError, NotFound
+from breakdesk.app.services.errors import ConflictError, NotFound, PermissionDenied
 from breakdesk.app.settings import get_settings
 from breakdesk.app.store.models import BankEntry, BookItem, MatchDecision, MatchSuggestion, User
 from breakdesk.app.store.repositories.locks import lock_by_id
@@ -145,6 +145,8 @@ def _decide(session: Session, *, suggestion_id: int, action: str, actor: str, re
             f"{suggestion.version}). Reload and decide again."
         )
 
+    if action == "approve":
+        _check_four_eyes(suggestion, actor)
     bank_ids = suggestion.bank_entry_ids
     book_ids = suggestion.book_item_ids
     before = {"decision_state": suggestion.decision_state, "version": suggestion.version}
@@ -210,6 +212,20 @@ def _decide(session: Session, *, suggestion_id: int, action: str, actor: str, re
         cases.follow_match(session, suggestion_id=suggestion_id, action=action, decided_by=actor,
                            bank_entry_ids=bank_ids, book_item_ids=book_ids)
     return decision
+
+
+def _check_four_eyes(suggestion: MatchSuggestion, actor: str) -> None:
+    """A manual match writing off more than `BREAKDESK_WRITE_OFF_LIMIT` is approved by someone else."""
+    from breakdesk.app.services.manual_match import write_off_of
+
+    found = write_off_of(suggestion)
+    if found is None:
+        return
+    amount, currency, maker = found
+    if amount > get_settings().write_off_limit and actor == maker:
+        raise PermissionDenied(
+            f"match suggestion {suggestion.id} writes off {amount} {currency}, above the limit of "
+            f"{get_settings().write_off_limit}: a second clerk approves it, not its maker {maker}")
 
 
 def _claim(session: Session, suggestion_id: int, model: type[BankEntry] | type[BookItem], ids: list[int]) -> None:

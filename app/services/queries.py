@@ -191,7 +191,7 @@ def _item_reference(item: BankEntry | BookItem) -> str | None:
 
 def _item_label(item: BankEntry | BookItem) -> str:
     ref = _item_reference(item)
-    amount = f"{item.currency} {_money(item.amount, item.currency)}" if item.amount is not None else item.currency
+    amount = f"{item.currency} {money(item.amount, item.currency)}" if item.amount is not None else item.currency
     return " · ".join(p for p in (ref, amount, item.counterparty_name, str(item.booking_date or "")) if p)
 
 
@@ -206,7 +206,7 @@ def item_view(item: BankEntry | BookItem) -> dict[str, Any]:
     }
     return {
         "id": item.id, "side": "bank" if bank else "book", "reference": _item_reference(item),
-        "amount": None if item.amount is None else _money(item.amount, item.currency), "currency": item.currency,
+        "amount": None if item.amount is None else money(item.amount, item.currency), "currency": item.currency,
         "direction": item.credit_debit, "booking_date": item.booking_date, "value_date": item.value_date,
         "counterparty": item.counterparty_name, "account": item.counterparty_account,
         "references": {k: v for k, v in refs.items() if v},
@@ -311,7 +311,7 @@ def suggestions(session: Session, *, decision_states: Sequence[str] = ("pending"
             "book": "; ".join(_item_label(b) for b in s.book_items),
             "shape": f"{len(s.bank_entries)}:{len(s.book_items)}",
             "reasons": "; ".join(_reason_text(r) for r in (s.reasons or [])),
-            "difference": None if not diff else f"{'+' if diff > 0 else '-'}{_money(abs(diff), currency)}",
+            "difference": None if not diff else f"{'+' if diff > 0 else '-'}{money(abs(diff), currency)}",
             "has_difference": diff is None or diff != 0,
         }
         if details:
@@ -322,6 +322,23 @@ def suggestions(session: Session, *, decision_states: Sequence[str] = ("pending"
     return out
 
 
+def open_items(session: Session, *, search: str | None = None, limit: int = 200) -> dict[str, list[dict[str, Any]]]:
+    """Statement entries and book items no approved match holds (for a manual match), newest first, each
+    as `{"id", "label", "amount", "currency", "direction"}`; `search` as for `suggestions`."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    clauses = _search_clause(search) if search and search.strip() else None
+    for side, model in (("bank", BankEntry), ("book", BookItem)):
+        q = select(model).where(model.matched_suggestion_id.is_(None))
+        if model is BankEntry:
+            q = q.where(BankEntry.level == "entry")
+        if clauses is not None:
+            q = q.where(model.id.in_(clauses[0] if model is BankEntry else clauses[1]))
+        q = q.order_by(model.booking_date.desc(), model.id.desc()).limit(limit)
+        out[side] = [{"id": i.id, "label": _item_label(i), "amount": i.amount, "currency": i.currency,
+                      "direction": i.credit_debit} for i in session.execute(q).scalars()]
+    return out
+
+
 def bulk_targets(rows: Sequence[dict[str, Any]], threshold: float) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(approvable, held back) among suggestion rows at or above `threshold`: one with an open difference
     (a fee, a short payment, mixed currencies) is never approved in bulk; it needs its write-off decided."""
@@ -329,7 +346,7 @@ def bulk_targets(rows: Sequence[dict[str, Any]], threshold: float) -> tuple[list
     return [r for r in above if not r["has_difference"]], [r for r in above if r["has_difference"]]
 
 
-def _money(amount, currency: str | None) -> str:
+def money(amount, currency: str | None) -> str:
     """Written with the currency's minor units (ISO 4217), e.g. EUR 6150.00 rather than 6150.00000000."""
     from breakdesk.parsers.currency import money_text
 
@@ -367,7 +384,7 @@ def breaks_by_class(session: Session, *, status: str | None = "open", search: st
         item = b.bank_entry if b.side == "bank" else b.book_item
         out[b.break_class].append({
             "id": b.id, "side": b.side, "reason_code": b.reason_code, "description": b.description,
-            "amount": None if b.amount is None else _money(b.amount, b.currency), "currency": b.currency,
+            "amount": None if b.amount is None else money(b.amount, b.currency), "currency": b.currency,
             "reference": _item_reference(item) if item is not None else None,
             "counterparty": item.counterparty_name if item is not None else None,
             "date": (item.value_date or item.booking_date) if item is not None else None,

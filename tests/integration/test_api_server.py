@@ -86,7 +86,7 @@ def test_without_a_valid_token_every_call_is_401_problem_json(api):
     spec = httpx.get(f"{base}/openapi.json").json()
     assert {"/api/v1/messages", "/api/v1/cases", "/api/v1/cases/{key}", "/api/v1/cases/{key}/decision",
             "/api/v1/suggestions", "/api/v1/suggestions/{suggestion_id}/decision", "/api/v1/ask",
-            "/api/v1/scorecards", "/api/v1/audit", "/api/v1/health"} <= set(spec["paths"])
+            "/api/v1/scorecards", "/api/v1/audit", "/api/v1/health", "/api/v1/matches"} <= set(spec["paths"])
 
 
 def test_upload_is_idempotent_and_a_bad_file_is_refused_with_its_line(api):
@@ -151,3 +151,25 @@ def test_suggestions_assistant_scorecards_and_audit(api):
     audit = _client(base, tokens["chloe"]).get("/audit", params={"actor": "chloe"}).json()
     assert audit["total"] >= 1 and all(r["actor"] == "chloe" for r in audit["audit"])
     assert clerk.get("/audit").status_code == 403
+
+
+def test_a_clerk_matches_by_hand_and_a_large_write_off_waits_for_another_person(api):
+    from decimal import Decimal
+
+    from breakdesk.app.store.testing import seed_pair
+
+    base, tokens, engine, _data = api
+    with session_scope(engine) as s:
+        entry, item = seed_pair(s, amount="900.00", reference="E2E-API-MANUAL")
+        item.amount = Decimal("1000.00")
+        ids = {"bank_entry_ids": [entry.id], "book_item_ids": [item.id]}
+    clerk = _client(base, tokens["carl"])
+    short = clerk.post("/matches", json={**ids, "reason": "partial payment agreed"})
+    assert short.status_code == 422 and "write-off of 100.00" in short.json()["detail"]
+    assert _client(base, tokens["olivia"]).post("/matches", json={**ids, "reason": "x"}).status_code == 403
+    made = clerk.post("/matches", json={**ids, "reason": "partial payment agreed", "write_off": "100.00"})
+    assert made.status_code == 201, made.text
+    row = made.json()
+    assert row["decision_state"] == "pending" and row["difference"] == "-100.00"
+    own = clerk.post(f"/suggestions/{row['id']}/decision", json={"action": "approve", "version": row["version"]})
+    assert own.status_code == 403 and "not its maker carl" in own.json()["detail"]

@@ -209,3 +209,47 @@ def test_counts_are_true_beyond_what_a_page_lists(ui_env):
         assert len(queries.suggestions(s, decision_states=("approved",), limit=200)) == 200
     at = open_app("views/reconciliation.py", user="carl")
     assert any(e.label == "Decided suggestions (205), the latest 200 shown" for e in at.expander)
+
+
+def test_clerk_matches_by_hand_with_a_write_off_and_a_second_clerk_approves_above_the_limit(ui_env):
+    with session_scope(ui_env) as s:
+        entry, item = seed_pair(s, amount="900.00", reference="E2E-ZEP-9")
+        item.amount = Decimal("1000.00")
+        bank_id, book_id = entry.id, item.id
+    at = open_app("views/reconciliation.py", user="carl")
+    at.text_input(key="recon_search").input("E2E-ZEP-9").run()
+    at.multiselect(key="manual_bank").select(bank_id).run()
+    at.multiselect(key="manual_book").select(book_id).run()
+    assert any("difference **-100.00**" in m.value for m in at.markdown)
+    at.text_input(key="manual_reason").input("partial payment agreed by letter").run()
+    at.button(key="manual_match").click().run()
+    assert any("write-off of 100.00" in e.value for e in at.error)  # the difference must be stated
+    at.text_input(key="manual_write_off").input("100.00").run()
+    at.button(key="manual_match").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert any("waits for a second clerk" in i.value for i in at.info)
+    with session_scope(ui_env) as s:
+        sid, state = s.execute(select(MatchSuggestion.id, MatchSuggestion.decision_state)).one()
+    assert state == "pending"
+    at.selectbox(key="one_pick").select(sid).run()
+    at.button(key=f"one_approve:{sid}").click().run()
+    assert any("not its maker carl" in e.value for e in at.error)
+    checker = open_app("views/reconciliation.py", user="ada")  # another person (an admin decides matches too)
+    checker.selectbox(key="one_pick").select(sid).run()
+    checker.button(key=f"one_approve:{sid}").click().run()
+    assert not checker.error, [e.value for e in checker.error]
+    with session_scope(ui_env) as s:
+        assert s.get(MatchSuggestion, sid).decided_by == "ada"
+
+
+def test_clerk_unmatches_an_approved_match_with_a_reason(ui_env):
+    [sid] = _suggestions(ui_env, [0.97])
+    at = open_app("views/reconciliation.py", user="carl")
+    at.button(key=f"one_approve:{sid}").click().run()
+    at.button(key=f"unmatch:{sid}").click().run()
+    assert any("unmatch needs a reason" in e.value for e in at.error)
+    at.text_input(key=f"unmatch_reason:{sid}").input("wrong invoice, customer called").run()
+    at.button(key=f"unmatch:{sid}").click().run()
+    assert any(f"Match #{sid} unmatched" in m.value for m in at.success)
+    with session_scope(ui_env) as s:
+        assert s.get(MatchSuggestion, sid).decision_state == "unmatched"

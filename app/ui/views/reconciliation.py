@@ -6,6 +6,7 @@ import streamlit as st
 
 from breakdesk.app.services import decisions, queries, workflow
 from breakdesk.app.services.errors import ServiceError
+from breakdesk.app.services.manual_match import manual_match
 from breakdesk.app.services.reconciliation import run_matching
 from breakdesk.app.settings import get_settings
 from breakdesk.app.store.db import get_engine, session_scope
@@ -171,10 +172,64 @@ if state.can("match.decide") and shown:
 elif not state.can("match.decide"):
     st.caption("Clerks (and admins) decide matches; you can read them.")
 
+# ------------------------------------------------------------------------------ manual match
+if state.can("match.decide"):
+    with st.expander("Manual match: any statement entries against any book items"):
+        with state.reading() as s:
+            pool = queries.open_items(s, search=search)
+        st.caption("Open items" + (f" matching “{search}”" if search else ", newest first; search above to narrow")
+                   + f". A write-off above {get_settings().write_off_limit} waits for a second clerk.")
+        bank_by_id = {r["id"]: r for r in pool["bank"]}
+        book_by_id = {r["id"]: r for r in pool["book"]}
+        picked_bank = st.multiselect("Statement entries", list(bank_by_id), key="manual_bank",
+                                     format_func=lambda i: bank_by_id[i]["label"])
+        picked_book = st.multiselect("Book items", list(book_by_id), key="manual_book",
+                                     format_func=lambda i: book_by_id[i]["label"])
+        chosen = [bank_by_id[i] for i in picked_bank] + [book_by_id[i] for i in picked_book]
+        if picked_bank and picked_book:
+            currencies = sorted({r["currency"] for r in chosen})
+            if len(currencies) == 1:
+                diff = sum(bank_by_id[i]["amount"] for i in picked_bank) - sum(book_by_id[i]["amount"] for i in picked_book)
+                st.markdown(f"Statement {currencies[0]} {queries.money(sum(bank_by_id[i]['amount'] for i in picked_bank), currencies[0])}"
+                            f" · books {queries.money(sum(book_by_id[i]['amount'] for i in picked_book), currencies[0])}"
+                            f" · difference **{queries.money(diff, currencies[0])}**")
+            else:
+                st.warning(f"The selection mixes {', '.join(currencies)}: a match is in one currency.")
+        write_off = st.text_input("Write-off (the difference, if any)", key="manual_write_off")
+        manual_reason = st.text_input("Reason (required)", key="manual_reason")
+
+        def _clear_manual() -> None:
+            for key in ("manual_bank", "manual_book", "manual_write_off", "manual_reason"):
+                st.session_state[key] = [] if key in ("manual_bank", "manual_book") else ""
+
+        def _manual(s, bank=tuple(picked_bank), book=tuple(picked_book), reason=manual_reason, off=write_off):
+            sug = manual_match(s, bank_entry_ids=list(bank), book_item_ids=list(book), user=user["username"],
+                               reason=reason, write_off=off or None)
+            st.session_state["_manual_outcome"] = (
+                f"Manual match #{sug.id} approved." if sug.decision_state == "approved" else
+                f"Manual match #{sug.id} waits for a second clerk (its write-off is above the limit).")
+
+        st.button("Match selected", key="manual_match", disabled=not (picked_bank and picked_book),
+                  on_click=state.action(_manual, success="Manual match recorded.", after=_clear_manual))
+        if outcome := st.session_state.pop("_manual_outcome", None):
+            st.info(outcome)
+
 if decided:
     with st.expander(f"Decided suggestions ({n_decided})" + (f", the latest {len(decided)} shown" if n_decided > len(decided) else "")):
         st.dataframe(pd.DataFrame(decided, columns=["id", "confidence", "decision_state", "decided_by", "bank", "book",
                                                     "reasons"]), hide_index=True, width="stretch", key="decided_table")
+        approved = {p["id"]: p for p in decided if p["decision_state"] == "approved"}
+        if approved and state.can("match.decide"):
+            uid = st.selectbox("Unmatch an approved match", list(approved), key="unmatch_pick",
+                               format_func=lambda i: f"#{i} {approved[i]['bank']} ↔ {approved[i]['book']}")
+            st.text_input("Reason (required to unmatch)", key=f"unmatch_reason:{uid}")
+
+            def _unmatch(s, uid=uid, version=approved[uid]["version"]):
+                return decisions.unmatch(s, suggestion_id=uid, user=user["username"], expected_version=version,
+                                         reason=st.session_state.get(f"unmatch_reason:{uid}", "").strip())
+
+            st.button("Unmatch", key=f"unmatch:{uid}",
+                      on_click=state.action(_unmatch, success=f"Match #{uid} unmatched: its items are open again."))
 
 # ------------------------------------------------------------------------------ breaks
 st.subheader("Unmatched items by break class")
