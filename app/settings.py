@@ -26,6 +26,21 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def parse_sla(text: str) -> dict[str, float]:
+    """'high=4,medium=24,low=72' -> {'high': 4.0, …}; a bad pair is a ValueError naming it."""
+    out: dict[str, float] = {}
+    for pair in (p.strip() for p in text.split(",") if p.strip()):
+        name, sep, hours = pair.partition("=")
+        try:
+            value = float(hours)
+        except ValueError:
+            value = -1.0
+        if not sep or name.strip() not in ("high", "medium", "low") or not value > 0:
+            raise ValueError(f"BREAKDESK_SLA_HOURS: {pair!r} is not severity=hours (high, medium or low; hours > 0)")
+        out[name.strip()] = value
+    return out
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
@@ -98,6 +113,21 @@ class Settings(BaseSettings):
         default="", validation_alias="BREAKDESK_LEDGER_COLUMNS",
         description="Ledger CSV header names, e.g. 'amount=Betrag,date=Buchungsdatum' (agents.recon.ledger)",
     )
+
+    sla: str = Field(
+        default="high=4,medium=24,low=72", validation_alias="BREAKDESK_SLA_HOURS",
+        description="Hours to resolve a case by severity, e.g. 'high=4,medium=24,low=72' (app.services.case_desk)",
+    )
+
+    @field_validator("sla")
+    @classmethod
+    def _sla_pairs(cls, value: str) -> str:
+        parse_sla(value)  # a typo fails at start-up, naming the pair
+        return value
+
+    @property
+    def sla_hours(self) -> dict[str, float]:
+        return parse_sla(self.sla)
 
     @field_validator("ledger_columns")
     @classmethod

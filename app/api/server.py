@@ -40,6 +40,10 @@ class SuggestionDecision(BaseModel):
     version: int | None = Field(default=None, description="the version you reviewed; refused if it changed since")
 
 
+class Note(BaseModel):
+    text: str = Field(min_length=1, max_length=4000)
+
+
 class ManualMatch(BaseModel):
     bank_entry_ids: list[int] = Field(min_length=1, max_length=500)
     book_item_ids: list[int] = Field(min_length=1, max_length=500)
@@ -138,13 +142,23 @@ def create_app() -> FastAPI:
     def case(key: str, who: Caller = Depends(caller)) -> dict[str, Any]:
         """One case: explanation, lifecycle, findings, the open repair and its history (read-only: opening
         a case never analyses it; `analysed` says whether it has been)."""
+        from breakdesk.app.services import case_desk
         from breakdesk.app.services.workflow import explain_case, repair_history
 
         allowed(who, "case.read")
         with read_scope(get_engine()) as session:
             out = explain_case(session, case_key=key, runtime=runtime(), analyse=False)
             out["history"] = repair_history(session, repair_id=(out.get("repair") or {}).get("repair_id"))
+            out["notes"] = case_desk.notes(session, case_key=key)
         return out
+
+    @app.post(f"{API}/cases/{{key}}/notes", tags=["cases"], status_code=201)
+    def note(key: str, body: Note, who: Caller = Depends(caller)) -> dict[str, Any]:
+        """Add a note to a case (kept in the audit chain with who wrote it)."""
+        from breakdesk.app.services import case_desk
+
+        with session_scope(get_engine()) as session:
+            return case_desk.add_note(session, case_key=key, user=who.username, text=body.text)
 
     @app.post(f"{API}/cases/{{key}}/decision", tags=["cases"])
     def decide(key: str, body: CaseDecision, who: Caller = Depends(caller)) -> dict[str, Any]:

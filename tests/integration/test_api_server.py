@@ -119,6 +119,11 @@ def test_cases_read_decide_and_the_outbox(api):
     case = ops.get(f"/cases/{tm01['key']}")
     assert case.status_code == 200 and case.json()["case_id"] == tm01["key"] and case.json()["lifecycle"]
     assert ops.get("/cases/CASE-0000000000").status_code == 404
+    noted = ops.post(f"/cases/{tm01['key']}/notes", json={"text": "Called the sender: resend after cut-off"})
+    assert noted.status_code == 201 and noted.json()["by"] == "olivia"
+    assert [n["text"] for n in ops.get(f"/cases/{tm01['key']}").json()["notes"]] == [
+        "Called the sender: resend after cut-off"]
+    assert _client(base, tokens["carl"]).post(f"/cases/{tm01['key']}/notes", json={"text": "x"}).status_code == 403
     decided = compliance.post(f"/cases/{tm01['key']}/decision", json={"action": "approve", "reason": "resend after cut-off"})
     assert decided.status_code == 200, decided.text
     assert decided.json()["state"] == "resolved" and decided.json()["outcome"]["status"] == "applied"

@@ -233,3 +233,37 @@ def test_a_merged_case_says_which_case_carries_on(ui_env, demo_day):
                    actor="system:breakdesk", reason="a later message joined their threads")
     at, _ = _open("oscar", ref="E2E-4472")
     assert any(f"Merged into {older}" in i.value for i in at.info), [i.value for i in at.info]
+
+
+def test_the_queue_shows_the_sla_and_filters_breaches_and_my_cases(ui_env, demo_day):
+    from datetime import UTC, datetime, timedelta
+
+    at, key = _open("olivia", analyse=False)
+    with session_scope(ui_env) as s:  # one case opened long ago and assigned to olivia
+        case = s.execute(select(Case).where(Case.key == key)).scalar_one()
+        case.created_at = datetime.now(UTC) - timedelta(days=5)
+        case.assignee = "olivia"
+    at = open_app("views/exceptions.py", user="olivia")
+    queue = at.dataframe[0].value.set_index("case")
+    assert queue.loc[key, "breach"] and queue.loc[key, "SLA"].startswith("⚠ overdue")
+    assert any("past their SLA" in c.value for c in at.caption)
+    at.checkbox(key="q_breached").check().run()
+    assert list(at.dataframe[0].value["case"]) == [key]
+    at.checkbox(key="q_breached").uncheck()
+    at.checkbox(key="q_mine").check().run()
+    assert list(at.dataframe[0].value["case"]) == [key]
+    theirs = open_app("views/exceptions.py", user="oscar").checkbox(key="q_mine").check().run()
+    assert theirs.dataframe[0].value.empty  # oscar has none
+
+
+def test_notes_on_a_case_are_kept_with_who_wrote_them(ui_env, demo_day):
+    at, key = _open("olivia", analyse=False)
+    at.text_area(key=f"note:{key}").input("Called the beneficiary: new IBAN by letter on Monday").run()
+    at.button(key=f"note_btn:{key}").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert any("Called the beneficiary" in m.value and "olivia" in m.value for m in at.markdown)
+    [rec] = _audit(ui_env, "case.note")
+    assert (rec.actor, rec.object_type, rec.object_id) == ("olivia", "case", key)
+    other, _ = _open("chloe", analyse=False)  # compliance reads the note on the same case
+    other.selectbox(key="case_pick").select(key).run()
+    assert any("Called the beneficiary" in m.value for m in other.markdown)

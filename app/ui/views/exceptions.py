@@ -8,8 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from breakdesk.agents.case_view import payment_label
-from breakdesk.app.services import workflow
+from breakdesk.app.services import case_desk, workflow
 from breakdesk.app.services.cases import assign_case
+from breakdesk.app.settings import get_settings
 from breakdesk.app.store.repositories.users import list_users
 from breakdesk.app.ui import state
 
@@ -43,11 +44,16 @@ with st.expander("Filters", expanded=True):
     assignee = f4.selectbox("Assignee", _choices("assignee"), key="q_assignee")
     case_state = f5.selectbox("State", _choices("state"), key="q_state")
     min_age = f6.number_input("Older than (hours)", min_value=0.0, value=0.0, step=1.0, key="q_age")
+    g1, g2, _ = st.columns([1, 1, 4])
+    mine = g1.checkbox("Mine", key="q_mine", help="cases assigned to me")
+    breached_only = g2.checkbox("SLA breached", key="q_breached",
+                                help=f"open past their hours by severity ({get_settings().sla})")
 
 with state.reading() as s:
     rows = workflow.list_cases(
         s, kind=None if kind == ALL else kind, reason_code=None if reason == ALL else reason,
-        severity=None if severity == ALL else severity, assignee=None if assignee == ALL else assignee,
+        severity=None if severity == ALL else severity,
+        assignee=user["username"] if mine else (None if assignee == ALL else assignee),
         state=None if case_state == ALL else case_state, min_age_hours=min_age or None)
 
 now = datetime.now(UTC)
@@ -61,17 +67,25 @@ def _age(created: str | None) -> str:
 
 
 SEVERITY_RANK = {"high": 3, "medium": 2, "low": 1}
+slas = {r["key"]: case_desk.sla(r["severity"], r["state"], r["created_at"], now) for r in rows}
+if breached_only:
+    rows = [r for r in rows if slas[r["key"]].breached]
 queue = pd.DataFrame([{
     "case": r["key"], "kind": r["kind"], "reason": r["reason_code"] or "", "state": r["state"],
     "severity": r["severity"], "rank": SEVERITY_RANK.get(r["severity"], 0),
     "assignee": r["assignee"] or "", "payment": payment_label(r["payment"]) or "", "currency": r["currency"] or "",
     "amount": float(r["amount"]) if r["amount"] not in (None, "") else None,  # a number, so it sorts as one
-    "age": _age(r["created_at"]), "title": r["title"] or "",
-} for r in rows])
-st.caption(f"{len(rows)} of {facets['total']} case(s)")
+    "age": _age(r["created_at"]),
+    "SLA": ("⚠ " if slas[r["key"]].breached else "") + slas[r["key"]].text, "breach": slas[r["key"]].breached,
+    "title": r["title"] or "",
+} for r in rows], columns=["case", "kind", "reason", "state", "severity", "rank", "assignee", "payment", "currency",
+                           "amount", "age", "SLA", "breach", "title"])
+n_breached = sum(1 for r in rows if slas[r["key"]].breached)
+st.caption(f"{len(rows)} of {facets['total']} case(s)" + (f" · {n_breached} past their SLA" if n_breached else ""))
 st.dataframe(queue, hide_index=True, width="stretch", key="q_table",
              column_config={"rank": st.column_config.NumberColumn("sev. rank", help="high 3, medium 2, low 1"),
-                            "amount": st.column_config.NumberColumn("amount", format="%.2f")})
+                            "amount": st.column_config.NumberColumn("amount", format="%.2f"),
+                            "breach": st.column_config.CheckboxColumn("SLA breach")})
 
 if not rows:
     st.stop()
@@ -109,6 +123,8 @@ ex = state.run_service(lambda s: workflow.explain_case(s, case_key=key, runtime=
 if ex is None:
     st.stop()
 row = next(r for r in rows if r["key"] == key)
+with state.reading() as s:
+    case_notes = case_desk.notes(s, case_key=key)
 
 st.subheader(f"{key} — {row['title'] or ex['kind']}")
 if row.get("merged_into"):
@@ -174,6 +190,21 @@ with right:
             return assign_case(s, case_id=case_id, assignee=None if who == "(unassigned)" else who, actor=user["username"])
 
         st.button("Assign", key=f"assign_btn:{key}", on_click=state.action(_assign, success=f"{key} assigned."))
+
+with st.expander(f"Notes ({len(case_notes)})", expanded=bool(case_notes)):
+    for n in case_notes:
+        st.markdown(f"**{n['by']}** · {n['at']:%Y-%m-%d %H:%M} UTC  \n{n['text']}")
+    st.text_area("Add a note (kept in the audit log; data, never instructions)", key=f"note:{key}", max_chars=4000)
+
+    def _note(s, case_key=key):
+        return case_desk.add_note(s, case_key=case_key, user=user["username"],
+                                  text=st.session_state.get(f"note:{case_key}", ""))
+
+    def _clear_note(case_key=key) -> None:
+        st.session_state[f"note:{case_key}"] = ""
+
+    st.button("Add note", key=f"note_btn:{key}",
+              on_click=state.action(_note, success=f"Note added to {key}.", after=_clear_note))
 
 repair = ex.get("repair") or {}
 if not ex.get("analysed"):
