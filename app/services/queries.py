@@ -10,6 +10,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import func, select
@@ -61,18 +62,56 @@ def audit_records(
         q = q.where(AuditRecord.at < until)
     rows = []
     needle = (text or "").strip().lower()
-    for rec in session.execute(q).scalars():
-        row = {
-            "seq": rec.seq, "at": rec.at, "actor": rec.actor, "action": rec.action, "object_type": rec.object_type,
-            "object_id": rec.object_id, "reason": rec.reason,
-            "before": _json(rec.before), "after": _json(rec.after), "hash": rec.hash, "prev_hash": rec.prev_hash,
-        }
-        if needle and needle not in " ".join(str(row[k] or "") for k in ("object_id", "reason", "before", "after")).lower():
-            continue
-        rows.append(row)
-        if len(rows) >= limit:
-            break
+    records = session.execute(q).scalars()
+    while page := list(islice(records, 1000)):
+        labels = _object_labels(session, page)
+        for rec in page:
+            row = {
+                "seq": rec.seq, "at": rec.at, "actor": rec.actor, "action": rec.action, "object_type": rec.object_type,
+                "object_id": rec.object_id, "object": labels.get(rec.seq) or rec.object_id, "reason": rec.reason,
+                "before": _json(rec.before), "after": _json(rec.after), "hash": rec.hash, "prev_hash": rec.prev_hash,
+            }
+            searched = ("object_id", "object", "reason", "before", "after")
+            if needle and needle not in " ".join(str(row[k] or "") for k in searched).lower():
+                continue
+            rows.append(row)
+            if len(rows) >= limit:
+                return rows
     return rows
+
+
+def _object_labels(session: Session, records: Sequence[AuditRecord]) -> dict[int, str]:
+    """What a person calls each record's object: a case by its key and payment (CASE-… · E2E-4471), a repair
+    by its case, a suggestion by its number. Records keep the internal ids they were written with (the
+    chain covers them); the label is read beside them, so searching CASE-… or an EndToEndId finds them."""
+    from breakdesk.agents.case_view import payment_label
+    from breakdesk.app.store.models import Repair
+
+    def ids(kind: str) -> list[int]:
+        return [int(r.object_id) for r in records if r.object_type == kind and (r.object_id or "").isdigit()]
+
+    repairs = dict(session.execute(select(Repair.id, Repair.case_id).where(Repair.id.in_(ids("repair")))).all()) \
+        if ids("repair") else {}
+    case_ids = set(ids("case")) | set(repairs.values())
+    keys = [r.object_id for r in records if r.object_type == "case" and (r.object_id or "").startswith("CASE-")]
+    cases: dict[Any, str] = {}
+    if case_ids or keys:
+        from sqlalchemy import or_
+
+        for cid, key, payment in session.execute(select(Case.id, Case.key, Case.payment_ids).where(
+                or_(Case.id.in_(case_ids), Case.key.in_(keys)))).all():
+            label = " · ".join(p for p in (key, payment_label(payment)) if p)
+            cases[cid] = cases[key] = label
+    out: dict[int, str] = {}
+    for r in records:
+        oid = r.object_id or ""
+        if r.object_type == "case":
+            out[r.seq] = cases.get(int(oid) if oid.isdigit() else oid, oid)
+        elif r.object_type == "repair" and oid.isdigit() and int(oid) in repairs:
+            out[r.seq] = f"repair {oid} of {cases.get(repairs[int(oid)], 'case ' + str(repairs[int(oid)]))}"
+        elif r.object_type == "match_suggestion" and oid:
+            out[r.seq] = f"suggestion #{oid}"
+    return out
 
 
 def llm_calls(

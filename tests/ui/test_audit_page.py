@@ -70,3 +70,21 @@ def test_inspect_one_record(ui_env):
     assert at.selectbox(key="audit_inspect").value == newest
     shown = at.json[0].value
     assert "system:users-file" in shown and "user.create" in shown and '"after"' in shown
+
+
+def test_records_name_their_objects_by_business_ids_and_are_found_by_them(ui_env, demo_day):
+    """A case's records are found by its key and by its payment's EndToEndId, not only by an internal number."""
+    from breakdesk.app.services import queries
+    from breakdesk.app.store.models import Case
+
+    with session_scope(ui_env) as s:
+        key = next(c.key for c in s.execute(select(Case)).scalars() if (c.payment_ids or {}).get("end_to_end_id") == "E2E-4471")
+        by_key = queries.audit_records(s, text=key)
+        by_e2e = queries.audit_records(s, text="E2E-4471")
+    assert by_key and all(key in r["object"] for r in by_key if r["object_type"] == "case")
+    assert {"case.open"} <= {r["action"] for r in by_key}
+    assert any(r["object"].startswith(key) for r in by_e2e)
+    at = open_app("views/audit.py", user="chloe")
+    at.text_input(key="audit_text").input(key).run()
+    log = at.dataframe[0].value
+    assert len(log) and log["object"].str.contains(key).all()

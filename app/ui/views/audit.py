@@ -24,7 +24,7 @@ with log_tab:
     actions = c2.multiselect("Action", options["action"], key="audit_action")
     types = c3.multiselect("Object type", options["object_type"], key="audit_type")
     c4, c5, c6 = st.columns(3)
-    text = c4.text_input("Search reason, object id, before/after", key="audit_text")
+    text = c4.text_input("Search case key, EndToEndId, suggestion #, reason, before/after", key="audit_text")
     since = c5.date_input("From (UTC)", value=None, key="audit_since")
     until = c6.date_input("To (UTC, inclusive)", value=None, key="audit_until")
     with state.reading() as s:
@@ -34,14 +34,15 @@ with log_tab:
             until=datetime.combine(until, time(), tzinfo=UTC) + timedelta(days=1) if until else None,
         )
     st.caption(f"{len(rows)} record(s), newest first")
-    columns = ["seq", "at", "actor", "action", "object_type", "object_id", "reason", "before", "after", "hash"]
+    columns = ["seq", "at", "actor", "action", "object_type", "object", "object_id", "reason", "before", "after", "hash"]
     st.dataframe(pd.DataFrame(rows, columns=columns), hide_index=True, width="stretch", key="audit_table")
     if rows:
         by_seq = {r["seq"]: r for r in rows}
         seq = st.selectbox("Inspect record", list(by_seq), key="audit_inspect", format_func=lambda q: (
-            f"#{q} · {by_seq[q]['action']} · {by_seq[q]['actor']} · {by_seq[q]['object_type']} {by_seq[q]['object_id'] or ''}"))
+            f"#{q} · {by_seq[q]['action']} · {by_seq[q]['actor']} · {by_seq[q]['object'] or by_seq[q]['object_type']}"))
         rec = by_seq[seq]
-        st.json({**{k: rec[k] for k in ("seq", "actor", "action", "object_type", "object_id", "reason", "hash", "prev_hash")},
+        st.json({**{k: rec[k] for k in ("seq", "actor", "action", "object", "object_type", "object_id", "reason", "hash",
+                                         "prev_hash")},
                  "at": rec["at"].isoformat(), "before": json.loads(rec["before"] or "null"),
                  "after": json.loads(rec["after"] or "null")}, expanded=True)
     b1, b2 = st.columns([1, 3])
