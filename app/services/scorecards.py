@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from breakdesk.app.services import audit
@@ -58,3 +60,71 @@ def failed_metrics(card: Scorecard) -> str:
     rows = gate.get("rows") or []
     return "; ".join(f"{r.get('metric')}: {r.get('verdict')}" + (f" ({r['detail']})" if r.get("detail") else "")
                      for r in rows if isinstance(r, dict) and r.get("verdict") in FAILED_VERDICTS)
+
+
+def _as_run(card: Scorecard) -> dict[str, Any]:
+    """A stored scorecard as the gate reads a run (suite and status from the row when the payload lacks them)."""
+    payload = dict(card.payload or {})
+    payload.setdefault("suite", card.suite)
+    payload.setdefault("status", "scored")
+    payload.setdefault("prompt_hashes", card.prompt_hashes or {})
+    payload.setdefault("provider_label", card.model)
+    payload["metrics"] = {k: (v if isinstance(v, dict) else {"value": v}) for k, v in payload["metrics"].items()}
+    payload["cases"] = [{**c, "id": str(c.get("id", c.get("case_id", i)))} for i, c in enumerate(payload.get("cases") or [])
+                        if isinstance(c, dict)]
+    return payload
+
+
+def compare_runs(session: Session, *, before_id: int, after_id: int) -> dict[str, Any]:
+    """Run against run, judged as the eval gate judges a run against its baseline (`evals.gate`): what
+    changed in identity (prompts, model, retriever, dataset), and each metric before and after with its
+    verdict (ok, REGRESSION, BELOW FLOOR …). Returns `SuiteVerdict.as_dict()` plus the two run ids."""
+    from breakdesk.evals.gate import GateConfig, gate_suite
+
+    cards = {i: session.get(Scorecard, i) for i in (before_id, after_id)}
+    for i, card in cards.items():
+        if card is None:
+            raise NotFound(f"no scorecard {i}")
+        if "metrics" not in (card.payload or {}) or not isinstance(card.payload["metrics"], dict):
+            raise InvalidInput(f"scorecard {i} holds no evaluation run to compare (no metrics)")
+    before, after = (_as_run(cards[before_id]), _as_run(cards[after_id]))
+    if before["suite"] != after["suite"]:
+        raise InvalidInput(f"runs of different suites ({before['suite']}, {after['suite']}) do not compare")
+    verdict = gate_suite(after, before, GateConfig.load()).as_dict()
+    return {**verdict, "before_id": before_id, "after_id": after_id}
+
+
+def why_gate_failed(session: Session, *, scorecard_id: int) -> dict[str, Any] | None:
+    """The run judged against the suite's approved baseline (the file the gate reads): the identity
+    changes and each failing metric, before and after. None when the run holds no evaluation."""
+    from breakdesk.evals.gate import GateConfig, gate_suite
+    from breakdesk.evals.scorecard import load_baseline
+
+    card = session.get(Scorecard, scorecard_id)
+    if card is None:
+        raise NotFound(f"no scorecard {scorecard_id}")
+    if not isinstance((card.payload or {}).get("metrics"), dict):
+        return None
+    payload = _as_run(card)
+    verdict = gate_suite(payload, load_baseline(payload["suite"]), GateConfig.load()).as_dict()
+    verdict["rows"] = [r for r in verdict["rows"] if r["verdict"] not in ("ok", "new", "n/a")]
+    return verdict
+
+
+def shipped_baselines() -> list[dict[str, Any]]:
+    """The approved baselines the gate reads (the team's, else those shipped in `evals/baselines`), one per
+    suite, for a fresh install that has run no evaluation yet."""
+    from breakdesk.evals.gate import GateConfig
+    from breakdesk.evals.scorecard import load_baseline
+
+    out = []
+    for suite in sorted(GateConfig.load().rules):
+        base = load_baseline(suite)
+        if base is None:
+            continue
+        approval = base.get("approval") or {}
+        out.append({"suite": suite, "created_at": base.get("created_at"), "model": base.get("provider_label"),
+                    "retriever": base.get("retriever"), "approved_by": approval.get("approved_by"),
+                    "approved_at": approval.get("approved_at"), "reason": approval.get("reason"),
+                    "metrics": {k: (v or {}).get("value") for k, v in (base.get("metrics") or {}).items()}})
+    return out

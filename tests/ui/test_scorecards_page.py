@@ -102,3 +102,31 @@ def test_an_eval_run_shows_gate_floors_and_its_approval_writes_the_baseline(ui_e
                                    "reason": "first UI-approved baseline"}
     with session_scope(ui_env) as s:
         assert s.execute(select(AuditRecord.actor).where(AuditRecord.action == "scorecard.approve")).scalar_one() == "chloe"
+
+
+def test_a_fresh_start_shows_the_approved_baselines(ui_env):
+    at = open_app("views/scorecards.py", user="chloe")
+    assert any("No evaluation runs in this database yet" in i.value for i in at.info)
+    text = " ".join(m.value for m in at.markdown)
+    assert "**cases** baseline: approved by" in text and "**chat** baseline" in text
+    shipped = {df.value.columns[0]: df.value for df in at.dataframe}
+    assert "metric" in shipped and len(shipped["metric"]) > 3
+
+
+def test_two_runs_compare_as_the_gate_judges_them_and_a_failed_run_says_why(ui_env):
+    first, second, third = _seed(ui_env)
+    at = open_app("views/scorecards.py", user="chloe")
+    at.selectbox(key="sc_suite").select("diagnosis").run()
+    at.selectbox(key="sc_run").select(third).run()
+    at.selectbox(key="sc_cmp_a").select(second).run()
+    table = next(df.value for df in at.dataframe if "verdict" in df.value.columns and df.value is not None
+                 and set(df.value["metric"]) >= {"diagnosis_accuracy"})
+    rows = table.set_index("metric")
+    assert rows.loc["diagnosis_accuracy", "verdict"] == "REGRESSION"
+    assert (rows.loc["diagnosis_accuracy", "before"], rows.loc["diagnosis_accuracy", "after"]) == (0.88, 0.79)
+    assert rows.loc["false_match_rate", "verdict"] == "REGRESSION"
+    assert any("prompt explain_case changed" in m.value for m in at.markdown)
+    assert any("it would FAIL" in c.value for c in at.caption)
+    assert any("Why the gate failed" in m.value for m in at.markdown)  # the cause, not only "FAILED"
+    assert any("no approved baseline for suite diagnosis" in m.value for m in at.markdown)
+    assert not at.exception

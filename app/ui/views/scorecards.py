@@ -4,7 +4,7 @@ per-case drill-down, and the compliance approval of a new baseline (app.services
 import pandas as pd
 import streamlit as st
 
-from breakdesk.app.services import queries
+from breakdesk.app.services import queries, scorecards
 from breakdesk.app.services.scorecards import approve_scorecard
 from breakdesk.app.store.models import Scorecard
 from breakdesk.app.ui import state
@@ -16,7 +16,14 @@ state.flash()
 with state.reading() as s:
     suites = queries.scorecard_suites(s)
 if not suites:
-    st.info("No evaluation runs yet. The eval gate stores a scorecard for every run (`evals/`).")
+    st.info("No evaluation runs in this database yet. `breakdesk evals run` scores the cases and chat suites and "
+            "stores a scorecard here; below are the approved baselines the gate holds every run to.")
+    for base in scorecards.shipped_baselines():
+        st.markdown(f"**{base['suite']}** baseline: approved by {base['approved_by'] or '—'} "
+                    f"on {base['approved_at'] or '—'} (model `{base['model']}`, retriever `{base['retriever']}`)  \n"
+                    f"Reason: {base['reason'] or '—'}")
+        st.dataframe(pd.DataFrame(sorted(base["metrics"].items()), columns=["metric", "value"]), hide_index=True,
+                     key=f"sc_shipped_{base['suite']}")
     st.stop()
 
 suite = st.selectbox("Suite", suites, key="sc_suite")
@@ -67,6 +74,15 @@ st.dataframe(metrics, hide_index=True, width="stretch", key="sc_metrics")
 verdict = {True: ("success", "The gate passed this run."), False: ("error", "The gate FAILED this run."),
            None: ("info", "No gate verdict recorded.")}[card["passed"]]
 getattr(st, verdict[0])(verdict[1])
+if card["passed"] is False:
+    why = state.run_service(lambda s: scorecards.why_gate_failed(s, scorecard_id=card["id"]))
+    if why:
+        st.markdown("**Why the gate failed** (against the approved baseline)")
+        for problem in why["problems"]:
+            st.markdown(f"- {problem}")
+        if why["rows"]:
+            st.dataframe(pd.DataFrame(why["rows"], columns=["metric", "verdict", "before", "after", "detail"]),
+                         hide_index=True, width="stretch", key="sc_why")
 
 if card["cases"]:
     st.markdown("**Per-case results**")
@@ -79,6 +95,24 @@ if card["cases"]:
     pick = st.selectbox("Drill into case", ids, key="sc_case_pick")
     st.json(card["cases"][ids.index(pick)], expanded=True)
 
+
+
+if len(by_id) > 1:
+    st.subheader("Compare two runs")
+    ordered = list(reversed(by_id))
+    x1, x2 = st.columns(2)
+    label = lambda i: f"#{i} · {by_id[i]['prompt_version']} · {by_id[i]['created_at']:%Y-%m-%d %H:%M}"  # noqa: E731
+    before_id = x1.selectbox("Before", ordered, index=1 if ordered[0] == chosen else 0, format_func=label, key="sc_cmp_a")
+    after_id = x2.selectbox("After", ordered, index=ordered.index(chosen), format_func=label, key="sc_cmp_b")
+    if before_id != after_id:
+        diff = state.run_service(lambda s: scorecards.compare_runs(s, before_id=before_id, after_id=after_id))
+        if diff:
+            for problem in diff["problems"]:
+                st.markdown(f"- {problem}")
+            st.dataframe(pd.DataFrame(diff["rows"], columns=["metric", "verdict", "before", "after", "detail"]),
+                         hide_index=True, width="stretch", key="sc_compare")
+            st.caption(f"Judged as the gate would judge run #{after_id} against run #{before_id}: "
+                       + ("no regression." if diff["status"] == "passed" else "it would FAIL."))
 
 
 def _approve(session, scorecard_id: int, reason: str | None, accept_failed: bool = False):
