@@ -18,6 +18,7 @@ MODULES = {
     "store": "breakdesk.evals.benchmarks.store_bench",
     "monitor": "breakdesk.evals.benchmarks.monitor_bench",
     "fuzz": "breakdesk.evals.benchmarks.fuzz_bench",
+    "workbench": "breakdesk.evals.benchmarks.workbench_bench",
 }
 
 
