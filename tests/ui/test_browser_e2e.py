@@ -9,6 +9,7 @@ found on the Audit page. A screenshot of each page goes to pytest's tmp folder (
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -136,6 +137,11 @@ def test_clerk_ops_and_four_eyes_in_chromium(server, browser, shots):
     expect(clerk.get_by_role("link", name="Exceptions")).to_have_count(0)  # not a clerk's page
     _open(clerk, "Reconciliation")
     expect(clerk.get_by_text("Unmatched bank entries")).to_be_visible()
+    expect(clerk).to_have_url(re.compile(r"suggestion=\d+"))
+    first = re.search(r"suggestion=(\d+)", clerk.url).group(1)
+    clerk.get_by_role("textbox", name="Reason (required to reject)").fill("Alt+N moves on")
+    clerk.keyboard.press("Alt+N")  # the keyboard moves to the next suggestion; the typed reason decides nothing
+    expect(clerk).not_to_have_url(re.compile(rf"suggestion={first}(&|$)"))
     clerk.screenshot(path=str(shots / "1-reconciliation-clerk.png"), full_page=True)
     clerk.context.close()
 

@@ -253,3 +253,16 @@ def test_clerk_unmatches_an_approved_match_with_a_reason(ui_env):
     assert any(f"Match #{sid} unmatched" in m.value for m in at.success)
     with session_scope(ui_env) as s:
         assert s.get(MatchSuggestion, sid).decision_state == "unmatched"
+
+
+def test_after_a_decision_the_next_suggestion_opens_and_next_previous_keep_the_place(ui_env):
+    top, second, third = _suggestions(ui_env, [0.99, 0.9, 0.8])
+    at = open_app("views/reconciliation.py", user="carl")
+    assert at.selectbox(key="one_pick").value == top
+    at.button(key="one_next").click().run()
+    assert at.selectbox(key="one_pick").value == second
+    at.button(key=f"one_approve:{second}").click().run()
+    assert at.selectbox(key="one_pick").value == third  # not back to the top
+    at.button(key="one_prev").click().run()
+    assert at.selectbox(key="one_pick").value == top
+    assert at.query_params["suggestion"] in (str(top), [str(top)])

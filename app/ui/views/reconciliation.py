@@ -137,11 +137,27 @@ if state.can("match.decide") and shown:
             return decisions.approve(s, suggestion_id=sid, user=user["username"], reason=reason or None,
                                      expected_version=version)
 
-        a, r = st.columns(2)
-        a.button("Approve", key=f"one_approve:{sid}", type="primary",
-                  on_click=state.action(lambda s: _decide(s, "approve"), success=f"Suggestion #{sid} approved."))
-        r.button("Reject", key=f"one_reject:{sid}",
-                 on_click=state.action(lambda s: _decide(s, "reject"), success=f"Suggestion #{sid} rejected."))
+        # After a decision the clerk stays in place: the next suggestion of the list opens, not the top one.
+        at = ids.index(sid)
+        following = ids[at + 1] if at + 1 < len(ids) else (ids[at - 1] if at else None)
+
+        def _go(target: int | None) -> None:
+            if target is not None:
+                st.session_state["one_pick"] = target
+                st.query_params["suggestion"] = str(target)
+
+        a, r, p, n = st.columns([2, 2, 1, 1])
+        # Shortcuts carry a modifier: a bare letter typed into the reason must never decide (Enter used to)
+        a.button("Approve", key=f"one_approve:{sid}", type="primary", shortcut="Alt+A", help="Alt+A",
+                 on_click=state.action(lambda s: _decide(s, "approve"), success=f"Suggestion #{sid} approved.",
+                                       after=lambda: _go(following)))
+        r.button("Reject", key=f"one_reject:{sid}", shortcut="Alt+X", help="Alt+X (needs a reason)",
+                 on_click=state.action(lambda s: _decide(s, "reject"), success=f"Suggestion #{sid} rejected.",
+                                       after=lambda: _go(following)))
+        p.button("Previous", key="one_prev", shortcut="Alt+P", help="Alt+P", disabled=at == 0,
+                 on_click=lambda: _go(ids[at - 1] if at else None))
+        n.button("Next", key="one_next", shortcut="Alt+N", help="Alt+N", disabled=at + 1 >= len(ids),
+                 on_click=lambda: _go(ids[at + 1] if at + 1 < len(ids) else None))
     with bulk:
         st.markdown("**Bulk approve**")
         threshold = st.slider("Approve every shown suggestion with confidence at least", 0.5, 1.0, 0.95, 0.01,
