@@ -30,7 +30,7 @@ def _judge(no_judge: bool, config):
 
 
 def _score(suite: str, provider: str, model: str | None, retriever: str, dataset: Path | None, judge,
-           pipeline: str = "graph") -> list[dict]:
+           pipeline: str = "graph", gate_config: Path | None = None) -> list[dict]:
     """One scorecard per suite (`all`: every suite). An ImportError — at import or from a stage loaded on
     use (hybrid retrieval, the workflow) — becomes a clear error naming the module, and so does a dataset
     that cannot be scored whole, so a broken build fails the run instead of producing a scorecard that
@@ -38,12 +38,13 @@ def _score(suite: str, provider: str, model: str | None, retriever: str, dataset
     from breakdesk.knowledge_base.errors import StoreError  # light: no chromadb or torch
 
     try:
+        from breakdesk.app.services.evaluations import score_suites
         from breakdesk.evals.golden import DatasetError
-        from breakdesk.evals.runner import SUITES, make_runtime, run_suite
+        from breakdesk.evals.runner import SUITES
 
         suites = list(SUITES) if suite == "all" else [suite]
-        rt = make_runtime(provider, retriever=retriever, model=model, pipeline_kind=pipeline)
-        return [run_suite(s, rt, dataset_path=dataset if len(suites) == 1 else None, judge=judge) for s in suites]
+        return score_suites(suites, provider=provider, model=model, retriever=retriever, dataset=dataset, judge=judge,
+                            pipeline=pipeline, gate_config=gate_config)
     except ImportError as exc:
         raise click.ClickException(
             f"the evaluation cannot import {exc.name or 'a module it needs'}: {exc}. A missing or broken module "
@@ -100,29 +101,29 @@ def evals_group() -> None:
 @click.option("--no-store", is_flag=True, help="Do not write to the database.")
 def run_cmd(provider, model, suite, dataset, retriever, pipeline, no_judge, gate_config, out, no_store) -> None:
     """Score the golden suites and store each scorecard."""
+    from breakdesk.app.services.evaluations import store_cards
     from breakdesk.app.settings import get_settings
-    from breakdesk.evals.gate import GateConfig, gate_suite
-    from breakdesk.evals.scorecard import load_baseline, save_json, store
+    from breakdesk.evals.gate import GateConfig
+    from breakdesk.evals.scorecard import save_json
 
     if dataset and suite == "all":
         raise click.UsageError("--dataset needs one --suite")
     config = GateConfig.load(gate_config)
-    cards = _score(suite, provider, model, retriever, dataset, _judge(no_judge, config), pipeline)
+    cards = _score(suite, provider, model, retriever, dataset, _judge(no_judge, config), pipeline, gate_config)
     settings = get_settings()
-    for card in cards:
-        if card["status"] == "scored":  # how it compares with the approved baseline, for the Scorecards page
-            verdict = gate_suite(card, load_baseline(card["suite"]), config)
-            card["gate"] = {**verdict.as_dict(), "passed": verdict.passed}
-        card_id = None
-        if not no_store:
-            from breakdesk.app.store.db import get_engine, session_scope
-            from breakdesk.app.store.migrate import upgrade
+    if no_store:
+        stored = []
+        for card in cards:
+            card["scorecard_id"] = None
+            stored.append((None, save_json(card, settings.data_dir, scorecard_id=None)))
+    else:
+        from breakdesk.app.store.db import get_engine, session_scope
+        from breakdesk.app.store.migrate import upgrade
 
-            upgrade()
-            with session_scope(get_engine()) as session:
-                card_id = store(session, card).id
-        card["scorecard_id"] = card_id
-        path = save_json(card, settings.data_dir, scorecard_id=card_id)
+        upgrade()
+        with session_scope(get_engine()) as session:
+            stored = store_cards(session, cards, settings.data_dir)
+    for card, (card_id, path) in zip(cards, stored, strict=True):
         click.echo(_summary(card))
         click.echo(f"  scorecard {card_id if card_id else '(not stored)'}: {path}")
     if out:
@@ -141,7 +142,7 @@ def gate_cmd(provider, model, suite, dataset, retriever, pipeline, no_judge, gat
     from breakdesk.evals.scorecard import load_baseline
 
     config = GateConfig.load(gate_config)
-    cards = _score(suite, provider, model, retriever, dataset, _judge(no_judge, config), pipeline)
+    cards = _score(suite, provider, model, retriever, dataset, _judge(no_judge, config), pipeline, gate_config)
     verdicts = [gate_suite(card, load_baseline(card["suite"], baseline_dir), config) for card in cards]
     for v in verdicts:
         click.echo(format_table(v))

@@ -32,6 +32,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # repairs) is for the people who decide cases, oversee them or run the system.
     "audit.read": frozenset({"ops", "compliance", "admin"}),
     "scorecard.approve": frozenset({"compliance", "admin"}),
+    "eval.run": frozenset({"compliance", "admin"}),  # the offline suites from the Scorecards page
     # Monitoring (drift, alerts, the model registry): ops watch it; compliance acknowledges alerts.
     "monitor.read": frozenset({"ops", "compliance", "admin"}),
     "monitor.manage": frozenset({"compliance", "admin"}),

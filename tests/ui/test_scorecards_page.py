@@ -130,3 +130,15 @@ def test_two_runs_compare_as_the_gate_judges_them_and_a_failed_run_says_why(ui_e
     assert any("Why the gate failed" in m.value for m in at.markdown)  # the cause, not only "FAILED"
     assert any("no approved baseline for suite diagnosis" in m.value for m in at.markdown)
     assert not at.exception
+
+
+def test_compliance_runs_the_offline_evaluation_from_a_fresh_start(ui_env):
+    at = open_app("views/scorecards.py", user="chloe")
+    at.button(key="sc_run_eval").click().run(timeout=300)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("Evaluation stored as scorecard(s)" in m.value for m in at.success)
+    with session_scope(ui_env) as s:
+        suites = set(s.execute(select(Scorecard.suite)).scalars())
+    assert suites == {"cases", "chat"}
+    assert at.selectbox(key="sc_suite").options == ["cases", "chat"]
+    assert not [b for b in open_app("views/scorecards.py", user="olivia").button if b.key == "sc_run_eval"]

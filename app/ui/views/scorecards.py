@@ -15,7 +15,27 @@ state.flash()
 
 with state.reading() as s:
     suites = queries.scorecard_suites(s)
+def _run_offline_button() -> None:
+    """Compliance (or an admin) scores the suites offline from here; `breakdesk evals run` is the same call."""
+    if not state.can("eval.run"):
+        return
+    if st.button("Run evaluation (offline: deterministic layer, lexical retriever)", key="sc_run_eval",
+                 icon=":material/play_arrow:"):
+        bar = st.progress(0.0, text="Starting …")
+
+        def progress(fraction: float, text: str) -> None:
+            bar.progress(min(max(float(fraction), 0.0), 1.0), text=text)
+
+        from breakdesk.app.services.evaluations import run_offline
+
+        ids = state.run_service(lambda s: run_offline(s, user=user["username"], progress=progress))
+        if ids:
+            st.session_state["_flash"] = f"Evaluation stored as scorecard(s) {', '.join(f'#{i}' for i in ids)}."
+            st.rerun()
+
+
 if not suites:
+    _run_offline_button()
     st.info("No evaluation runs in this database yet. `breakdesk evals run` scores the cases and chat suites and "
             "stores a scorecard here; below are the approved baselines the gate holds every run to.")
     for base in scorecards.shipped_baselines():
@@ -26,6 +46,7 @@ if not suites:
                      key=f"sc_shipped_{base['suite']}")
     st.stop()
 
+_run_offline_button()
 suite = st.selectbox("Suite", suites, key="sc_suite")
 
 

@@ -1,0 +1,66 @@
+"""Running the evaluation suites from the product (the Scorecards page; `breakdesk evals run` is the same
+call): score each suite, judge it against its approved baseline as the gate does, store the scorecard.
+
+The UI may start a run only on the offline, deterministic configuration (provider `none`, the lexical
+retriever the baselines are approved for): it needs no key, no network and no model, and takes seconds.
+Runs with a model or an LLM judge stay on the CLI, where their cost is chosen on purpose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from breakdesk.app.services.access import require
+from breakdesk.app.store.models import User
+
+Progress = Callable[[float, str], None]
+
+
+def score_suites(suites: Sequence[str], *, provider: str = "none", model: str | None = None, retriever: str = "lexical",
+                 dataset: Path | None = None, judge: Any = None, pipeline: str = "graph",
+                 gate_config: Path | None = None, progress: Progress | None = None) -> list[dict[str, Any]]:
+    """One scorecard per suite, each judged against its approved baseline (`card["gate"]`)."""
+    from breakdesk.evals.gate import GateConfig, gate_suite
+    from breakdesk.evals.runner import make_runtime, run_suite
+    from breakdesk.evals.scorecard import load_baseline
+
+    config = GateConfig.load(gate_config)
+    rt = make_runtime(provider, retriever=retriever, model=model, pipeline_kind=pipeline)
+    cards = []
+    for i, suite in enumerate(suites):
+        if progress:
+            progress(i / len(suites), f"scoring suite {suite} ({i + 1} of {len(suites)})")
+        card = run_suite(suite, rt, dataset_path=dataset if len(suites) == 1 else None, judge=judge)
+        if card["status"] == "scored":  # how it compares with the approved baseline, for the Scorecards page
+            verdict = gate_suite(card, load_baseline(card["suite"]), config)
+            card["gate"] = {**verdict.as_dict(), "passed": verdict.passed}
+        cards.append(card)
+    if progress:
+        progress(1.0, "scored")
+    return cards
+
+
+def store_cards(session: Session, cards: list[dict[str, Any]], data_dir: Path) -> list[tuple[int, Path]]:
+    """Store each scorecard (row + JSON under the data dir); returns (id, JSON path) per card."""
+    from breakdesk.evals.scorecard import save_json, store
+
+    out = []
+    for card in cards:
+        card_id = store(session, card).id
+        card["scorecard_id"] = card_id
+        out.append((card_id, save_json(card, data_dir, scorecard_id=card_id)))
+    return out
+
+
+def run_offline(session: Session, *, user: str | User, progress: Progress | None = None) -> list[int]:
+    """Score every suite offline and store the scorecards (compliance or admin); returns their ids."""
+    from breakdesk.app.settings import get_settings
+    from breakdesk.evals.runner import SUITES
+
+    require(session, user, "eval.run")
+    cards = score_suites(SUITES, progress=progress)
+    return [card_id for card_id, _ in store_cards(session, cards, get_settings().data_dir)]
