@@ -128,3 +128,27 @@ def shipped_baselines() -> list[dict[str, Any]]:
                     "approved_at": approval.get("approved_at"), "reason": approval.get("reason"),
                     "metrics": {k: (v or {}).get("value") for k, v in (base.get("metrics") or {}).items()}})
     return out
+
+
+def approve_run(session: Session, *, scorecard_id: int, user: str | User, reason: str | None = None,
+                accept_failed: bool = False) -> Scorecard:
+    """Approve a scorecard as the baseline. An evaluation run (its payload names a dataset) also becomes the
+    baseline file the gate reads (`evals.scorecard.approve`, which calls `approve_scorecard`)."""
+    raw = session.get(Scorecard, scorecard_id)
+    if raw is not None and "dataset" in (raw.payload or {}):
+        from breakdesk.evals.scorecard import approve
+
+        return approve(session, scorecard_id=scorecard_id, user=user, reason=reason, accept_failed=accept_failed)[0]
+    return approve_scorecard(session, scorecard_id=scorecard_id, user=user, reason=reason, accept_failed=accept_failed)
+
+
+def gate_thresholds(suite: str) -> dict[str, float]:
+    """Floors (or ceilings) per metric from evals/gate.toml, when the evals package is present."""
+    try:
+        from breakdesk.evals.gate import GateConfig
+
+        rules = GateConfig.load().rules.get(suite, {})
+    except (ImportError, OSError, ValueError):
+        return {}
+    return {m: r.floor if r.floor is not None else r.ceiling for m, r in rules.items()
+            if r.floor is not None or r.ceiling is not None}

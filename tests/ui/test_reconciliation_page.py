@@ -266,3 +266,24 @@ def test_after_a_decision_the_next_suggestion_opens_and_next_previous_keep_the_p
     at.button(key="one_prev").click().run()
     assert at.selectbox(key="one_pick").value == top
     assert at.query_params["suggestion"] in (str(top), [str(top)])
+
+
+def test_a_group_that_is_partly_right_is_split_in_two_with_a_reason(ui_env):
+    with session_scope(ui_env) as s:
+        e1, i1 = seed_pair(s, amount="100.00")
+        _e2, i2 = seed_pair(s, amount="40.00")
+        sid = seed_suggestion(s, bank_entry_ids=[e1.id], book_item_ids=[i1.id, i2.id], confidence=0.75).id
+        keep, take = i1.id, i2.id
+    at = open_app("views/reconciliation.py", user="carl")
+    at.multiselect(key=f"split_part:{sid}").select(("book", take)).run()
+    at.button(key=f"split:{sid}").click().run()
+    assert any("split needs a reason" in e.value for e in at.error)
+    at.text_input(key=f"split_reason:{sid}").input("the 40.00 invoice was paid by cheque").run()
+    at.button(key=f"split:{sid}").click().run()
+    assert not at.error, [e.value for e in at.error]
+    with session_scope(ui_env) as s:
+        parent = s.get(MatchSuggestion, sid)
+        children = s.execute(select(MatchSuggestion).where(MatchSuggestion.parent_id == sid)).scalars().all()
+        parts = sorted((c.bank_entry_ids, c.book_item_ids) for c in children)
+    assert parent.decision_state == "split"
+    assert parts == sorted([([e1.id], [keep]), ([], [take])])

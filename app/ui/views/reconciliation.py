@@ -40,13 +40,13 @@ if state.can("import"):
         for err in last["errors"]:
             st.error(f"Refused, nothing written: {err}")
 
-def _side_by_side(sid: int) -> None:
+def _side_by_side(sid: int) -> dict | None:
     """The picked suggestion as a clerk checks it: bank and book next to each other, every reason with
-    what it added, and the open difference."""
+    what it added, and the open difference. Returns its detail row."""
     with state.reading() as s:
         rows = queries.suggestions(s, decision_states=(), ids=[sid], details=True)
     if not rows:
-        return
+        return None
     row = rows[0]
     bank_col, book_col = st.columns(2)
     for col, title, items in ((bank_col, "Bank statement", row["bank_items"]), (book_col, "Books", row["book_items"])):
@@ -64,6 +64,31 @@ def _side_by_side(sid: int) -> None:
     st.caption("Why: " + ("; ".join(
         f"{r.get('text')} ({r['contribution']:+.2f})" if isinstance(r.get("contribution"), (int, float))
         and r.get("contribution") else str(r.get("text")) for r in row["reason_list"]) or "—"))
+    return row
+
+
+def _split_control(row: dict, user: dict) -> None:
+    """A group (batch, N:1, 1:N) that is partly right: the clerk takes some of its items out as a second
+    suggestion; both parts are pending again, for someone to decide (`decisions.split`)."""
+    sid = row["id"]
+    label = {("bank", i["id"]): f"bank · {i['reference'] or i['id']} · {i['amount']}" for i in row["bank_items"]}
+    label |= {("book", i["id"]): f"books · {i['reference'] or i['id']} · {i['amount']}" for i in row["book_items"]}
+    with st.expander("Split this group in two"):
+        part = st.multiselect("Items of the second part", list(label), key=f"split_part:{sid}",
+                              format_func=lambda k: label[k])
+        st.text_input("Reason (required to split)", key=f"split_reason:{sid}")
+
+        def _split(s, sid=sid, version=row["version"], part=tuple(part)):
+            taken = set(part)
+            first = ([i for (side, i) in label if side == "bank" and (side, i) not in taken],
+                     [i for (side, i) in label if side == "book" and (side, i) not in taken])
+            second = ([i for (side, i) in part if side == "bank"], [i for (side, i) in part if side == "book"])
+            return decisions.split(s, suggestion_id=sid, user=user["username"], parts=[first, second],
+                                   reason=st.session_state.get(f"split_reason:{sid}", "").strip(),
+                                   expected_version=version)
+
+        st.button("Split", key=f"split:{sid}", disabled=not part,
+                  on_click=state.action(_split, success=f"Suggestion #{sid} split in two; both parts are pending."))
 
 
 # ------------------------------------------------------------------------------ matching
@@ -125,7 +150,7 @@ if state.can("match.decide") and shown:
                                                       for p in shown if p["id"] == i))
         st.query_params["suggestion"] = str(sid)
         picked = next(p for p in shown if p["id"] == sid)
-        _side_by_side(sid)
+        detail = _side_by_side(sid)
         # No form: Enter in the reason only keeps the text. The buttons carry the suggestion and version
         # shown here; the service refuses them if it changed meanwhile.
         st.text_input("Reason (required to reject)", key=f"one_reason:{sid}")
@@ -158,6 +183,8 @@ if state.can("match.decide") and shown:
                  on_click=lambda: _go(ids[at - 1] if at else None))
         n.button("Next", key="one_next", shortcut="Alt+N", help="Alt+N", disabled=at + 1 >= len(ids),
                  on_click=lambda: _go(ids[at + 1] if at + 1 < len(ids) else None))
+        if detail and len(detail["bank_items"]) + len(detail["book_items"]) > 2:
+            _split_control(detail, user)
     with bulk:
         st.markdown("**Bulk approve**")
         threshold = st.slider("Approve every shown suggestion with confidence at least", 0.5, 1.0, 0.95, 0.01,

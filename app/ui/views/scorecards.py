@@ -5,8 +5,6 @@ import pandas as pd
 import streamlit as st
 
 from breakdesk.app.services import queries, scorecards
-from breakdesk.app.services.scorecards import approve_scorecard
-from breakdesk.app.store.models import Scorecard
 from breakdesk.app.ui import state
 
 user = state.require("scorecard.read")
@@ -51,20 +49,8 @@ suite = st.selectbox("Suite", suites, key="sc_suite")
 
 
 
-def _gate_thresholds(name: str) -> dict[str, float]:
-    """Floors (or ceilings) per metric from evals/gate.toml, when the evals package is present."""
-    try:
-        from breakdesk.evals.gate import GateConfig
-
-        rules = GateConfig.load().rules.get(name, {})
-    except (ImportError, OSError, ValueError):
-        return {}
-    return {m: r.floor if r.floor is not None else r.ceiling for m, r in rules.items()
-            if r.floor is not None or r.ceiling is not None}
-
-
 with state.reading() as s:
-    cards = queries.scorecards(s, suite=suite, thresholds=_gate_thresholds(suite))
+    cards = queries.scorecards(s, suite=suite, thresholds=scorecards.gate_thresholds(suite))
 
 runs = pd.DataFrame([{
     "id": c["id"], "run at": c["created_at"], "model": c["model"], "prompt version": c["prompt_version"],
@@ -136,19 +122,6 @@ if len(by_id) > 1:
                        + ("no regression." if diff["status"] == "passed" else "it would FAIL."))
 
 
-def _approve(session, scorecard_id: int, reason: str | None, accept_failed: bool = False):
-    """An eval run (evals/) becomes the baseline file the gate reads via evals.scorecard.approve, which
-    calls app.services.scorecards.approve_scorecard (compliance role, audited); other rows: the service."""
-    raw = session.get(Scorecard, scorecard_id)
-    if raw is not None and "dataset" in (raw.payload or {}):
-        from breakdesk.evals.scorecard import approve
-
-        return approve(session, scorecard_id=scorecard_id, user=user["username"], reason=reason,
-                       accept_failed=accept_failed)[0]
-    return approve_scorecard(session, scorecard_id=scorecard_id, user=user["username"], reason=reason,
-                             accept_failed=accept_failed)
-
-
 st.subheader("Baseline")
 baseline = next((c for c in sorted(cards, key=lambda c: c["approved_at"] or c["created_at"], reverse=True)
                  if c["approved_by"]), None)
@@ -164,7 +137,8 @@ elif state.can("scorecard.approve"):
         st.warning("This run FAILED its gate: approving it makes its regression the baseline later runs are held to.")
         accept_failed = st.checkbox("Approve although it failed", key="sc_accept_failed")
     if st.button(f"Approve run #{card['id']} as baseline", type="primary", key="sc_approve"):
-        if state.run_service(lambda s: _approve(s, card["id"], reason or None, accept_failed),
+        if state.run_service(lambda s: scorecards.approve_run(s, scorecard_id=card["id"], user=user["username"],
+                                                              reason=reason or None, accept_failed=accept_failed),
                              success=f"Run #{card['id']} approved as the {suite} baseline."):
             st.rerun()
 else:
