@@ -113,10 +113,19 @@ def _open(page, name: str):
 
 
 def _choose(page, label: str, text: str):
-    box = page.get_by_label(label)  # a Streamlit selectbox: type to filter, Enter to choose
+    box = page.get_by_role("combobox", name=label, exact=True)  # a Streamlit select: type to filter, Enter to choose
     box.click()
     box.fill(text)
     box.press("Enter")
+
+
+def _add(page, label: str, text: str):
+    """Add an option to a Streamlit multiselect: type to filter, Enter to add."""
+    box = page.get_by_label(label, exact=True).first
+    box.click()
+    box.fill(text)
+    box.press("Enter")
+    page.keyboard.press("Escape")  # close the list so it covers nothing below
 
 
 def _open_case(page, ref: str):
@@ -209,4 +218,80 @@ def test_a_refresh_or_an_opened_link_keeps_the_session_and_sign_out_ends_it(serv
     expect(tab.get_by_role("heading", name="Sign in")).to_be_visible()
     page.reload()  # the session ended for every tab
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    page.context.close()
+
+
+def _server_engine(data: Path):
+    from breakdesk.app.store.db import make_engine
+
+    return make_engine(f"sqlite:///{data / 'breakdesk.sqlite3'}")
+
+
+def test_manual_match_with_a_write_off_needs_a_second_person_in_chromium(server, browser):
+    """A clerk matches 900.00 on the statement against 1,000.00 booked, writing off 100.00 (above the limit):
+    the match waits, its maker cannot approve it, another person can."""
+    from decimal import Decimal
+
+    from playwright.sync_api import expect
+
+    from breakdesk.app.store.db import session_scope
+    from breakdesk.app.store.testing import seed_pair
+
+    base, data = server
+    engine = _server_engine(data)
+    with session_scope(engine) as s:
+        _entry, item = seed_pair(s, amount="900.00", reference="E2E-BROWSER-WO")
+        item.amount = Decimal("1000.00")
+    engine.dispose()
+
+    clerk = _sign_in(browser, base, "demo-clerk", "demo-clerk-pass")
+    _open(clerk, "Reconciliation")
+    search = clerk.get_by_label("Search items: reference, counterparty, amount or date")
+    search.fill("E2E-BROWSER-WO")
+    search.press("Enter")
+    clerk.get_by_text("Manual match: any statement entries against any book items").click()
+    _add(clerk, "Statement entries", "E2E-BROWSER-WO")
+    _add(clerk, "Book items", "E2E-BROWSER-WO")
+    expect(clerk.get_by_text("difference -100.00").first).to_be_visible()
+    clerk.get_by_label("Write-off (the difference, if any)").fill("100.00")
+    clerk.get_by_label("Reason (required)").fill("partial payment agreed by letter")
+    clerk.get_by_role("button", name="Match selected").click()
+    expect(clerk.get_by_text(re.compile(r"Manual match #\d+ waits for a second clerk")).first).to_be_visible()
+    _choose(clerk, "Suggestion", "E2E-BROWSER-WO")
+    clerk.get_by_role("button", name="Approve").first.click()
+    expect(clerk.get_by_text("not its maker demo-clerk").first).to_be_visible()
+    clerk.context.close()
+
+    checker = _sign_in(browser, base, "demo-admin", "demo-admin-pass")
+    _open(checker, "Reconciliation")
+    _choose(checker, "Suggestion", "E2E-BROWSER-WO")
+    checker.get_by_role("button", name="Approve").first.click()
+    expect(checker.get_by_text("approved.").first).to_be_visible()
+    checker.context.close()
+
+
+def test_a_failed_run_is_approved_only_with_an_explicit_override_in_chromium(server, browser):
+    from playwright.sync_api import expect
+
+    from breakdesk.app.store.db import session_scope
+    from breakdesk.app.store.repositories.llm import add_scorecard
+
+    base, data = server
+    engine = _server_engine(data)
+    with session_scope(engine) as s:
+        add_scorecard(s, suite="browser-suite", model="none", prompt_hashes={"explain_case": "0abc"}, passed=False,
+                      payload={"metrics": {"diagnosis_accuracy": {"value": 0.5, "threshold": 0.8}}})
+    engine.dispose()
+
+    page = _sign_in(browser, base, "demo-compliance", "demo-compliance-pass")
+    _open(page, "Scorecards")
+    _choose(page, "Suite", "browser-suite")
+    expect(page.get_by_text("Why the gate failed").first).to_be_visible()
+    page.get_by_label("Reason for approving this run as the new baseline (required, kept in the audit log)").fill(
+        "accepted for the browser test")
+    page.get_by_role("button", name="as baseline").click()
+    expect(page.get_by_text("FAILED its gate").first).to_be_visible()
+    page.get_by_text("Approve although it failed").click()
+    page.get_by_role("button", name="as baseline").click()
+    expect(page.get_by_text("approved as the browser-suite baseline").first).to_be_visible()
     page.context.close()

@@ -217,6 +217,8 @@ elif not state.can("match.decide"):
 
 # ------------------------------------------------------------------------------ manual match
 if state.can("match.decide"):
+    if outcome := st.session_state.pop("_manual_outcome", None):
+        st.info(outcome)  # outside the expander, which a rerun may close
     with st.expander("Manual match: any statement entries against any book items"):
         with state.reading() as s:
             pool = queries.open_items(s, search=search)
@@ -238,24 +240,25 @@ if state.can("match.decide"):
                             f" · difference **{queries.money(diff, currencies[0])}**")
             else:
                 st.warning(f"The selection mixes {', '.join(currencies)}: a match is in one currency.")
-        write_off = st.text_input("Write-off (the difference, if any)", key="manual_write_off")
-        manual_reason = st.text_input("Reason (required)", key="manual_reason")
+        st.text_input("Write-off (the difference, if any)", key="manual_write_off")
+        st.text_input("Reason (required)", key="manual_reason")
 
         def _clear_manual() -> None:
             for key in ("manual_bank", "manual_book", "manual_write_off", "manual_reason"):
                 st.session_state[key] = [] if key in ("manual_bank", "manual_book") else ""
 
-        def _manual(s, bank=tuple(picked_bank), book=tuple(picked_book), reason=manual_reason, off=write_off):
+        def _manual(s, bank=tuple(picked_bank), book=tuple(picked_book)):
+            # the items are the ones on screen; the texts are read now: a reason typed just before the click
+            # reaches the session with the click, after this button was drawn
             sug = manual_match(s, bank_entry_ids=list(bank), book_item_ids=list(book), user=user["username"],
-                               reason=reason, write_off=off or None)
+                               reason=st.session_state.get("manual_reason", ""),
+                               write_off=st.session_state.get("manual_write_off") or None)
             st.session_state["_manual_outcome"] = (
                 f"Manual match #{sug.id} approved." if sug.decision_state == "approved" else
                 f"Manual match #{sug.id} waits for a second clerk (its write-off is above the limit).")
 
         st.button("Match selected", key="manual_match", disabled=not (picked_bank and picked_book),
                   on_click=state.action(_manual, success="Manual match recorded.", after=_clear_manual))
-        if outcome := st.session_state.pop("_manual_outcome", None):
-            st.info(outcome)
 
 if decided:
     with st.expander(f"Decided suggestions ({n_decided})" + (f", the latest {len(decided)} shown" if n_decided > len(decided) else "")):
