@@ -8,7 +8,11 @@ Runs with a model or an LLM judge stay on the CLI, where their cost is chosen on
 
 from __future__ import annotations
 
+import threading
+import time
+import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -64,3 +68,61 @@ def run_offline(session: Session, *, user: str | User, progress: Progress | None
     require(session, user, "eval.run")
     cards = score_suites(SUITES, progress=progress)
     return [card_id for card_id, _ in store_cards(session, cards, get_settings().data_dir)]
+
+
+@dataclass
+class EvalJob:
+    """An offline run started from the Scorecards page, scored in a background thread of the server."""
+
+    id: str
+    user: str
+    started_at: float
+    fraction: float = 0.0
+    text: str = "starting"
+    done: bool = False
+    scorecard_ids: list[int] = field(default_factory=list)
+    error: str | None = None
+
+
+_JOBS: dict[str, EvalJob] = {}
+_JOBS_LOCK = threading.Lock()
+
+
+def start_offline(engine: Any, *, user: str | User) -> EvalJob:
+    """Check the person may run it, then score every suite offline in a background thread and store the
+    scorecards (the page keeps answering; `job(id)` says how far it got). One run at a time per server:
+    a second click while one runs returns that run."""
+    from breakdesk.app.settings import get_settings
+    from breakdesk.app.store.db import session_scope
+    from breakdesk.evals.runner import SUITES
+
+    with session_scope(engine) as session:
+        who = require(session, user, "eval.run").username
+    with _JOBS_LOCK:
+        running = next((j for j in _JOBS.values() if not j.done), None)
+        if running is not None:
+            return running
+        job_ = EvalJob(id=uuid.uuid4().hex, user=who, started_at=time.time())
+        _JOBS[job_.id] = job_
+    data_dir = get_settings().data_dir
+
+    def work() -> None:
+        def progress(fraction: float, text: str) -> None:
+            job_.fraction, job_.text = fraction, text
+
+        try:
+            cards = score_suites(SUITES, progress=progress)
+            job_.text = "storing the scorecards"
+            with session_scope(engine) as session:
+                job_.scorecard_ids = [i for i, _ in store_cards(session, cards, data_dir)]
+        except Exception as exc:  # noqa: BLE001 - reported on the page, never lost in a thread
+            job_.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            job_.done = True
+
+    threading.Thread(target=work, name=f"eval-{job_.id[:8]}", daemon=True).start()
+    return job_
+
+
+def job(job_id: str | None) -> EvalJob | None:
+    return _JOBS.get(job_id or "")

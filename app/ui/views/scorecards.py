@@ -14,22 +14,39 @@ state.flash()
 with state.reading() as s:
     suites = queries.scorecard_suites(s)
 def _run_offline_button() -> None:
-    """Compliance (or an admin) scores the suites offline from here; `breakdesk evals run` is the same call."""
+    """Compliance (or an admin) scores the suites offline from here, in the background (`breakdesk evals run`
+    is the same scoring); the page keeps answering and shows how far the run got."""
+    from breakdesk.app.services import evaluations
+    from breakdesk.app.store.db import get_engine
+
     if not state.can("eval.run"):
         return
+    running = evaluations.job(st.session_state.get("eval_job"))
     if st.button("Run evaluation (offline: deterministic layer, lexical retriever)", key="sc_run_eval",
-                 icon=":material/play_arrow:"):
-        bar = st.progress(0.0, text="Starting …")
+                 icon=":material/play_arrow:", disabled=running is not None and not running.done):
+        started = state.run_service(lambda s: evaluations.start_offline(get_engine(), user=user["username"]))
+        if started is not None:
+            st.session_state["eval_job"] = started.id
+    _eval_progress()
 
-        def progress(fraction: float, text: str) -> None:
-            bar.progress(min(max(float(fraction), 0.0), 1.0), text=text)
 
-        from breakdesk.app.services.evaluations import run_offline
+@st.fragment(run_every=1.0)
+def _eval_progress() -> None:
+    from breakdesk.app.services import evaluations
 
-        ids = state.run_service(lambda s: run_offline(s, user=user["username"], progress=progress))
-        if ids:
-            st.session_state["_flash"] = f"Evaluation stored as scorecard(s) {', '.join(f'#{i}' for i in ids)}."
-            st.rerun()
+    running = evaluations.job(st.session_state.get("eval_job"))
+    if running is None:
+        return
+    if not running.done:
+        st.progress(min(max(running.fraction, 0.0), 1.0), text=f"Evaluation running: {running.text}")
+        return
+    st.session_state.pop("eval_job", None)
+    if running.error:
+        st.session_state["_action_error"] = f"The evaluation failed: {running.error}"
+    else:
+        st.session_state["_flash"] = ("Evaluation stored as scorecard(s) "
+                                      f"{', '.join(f'#{i}' for i in running.scorecard_ids)}.")
+    st.rerun(scope="app")
 
 
 if not suites:
