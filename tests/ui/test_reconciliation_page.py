@@ -287,3 +287,16 @@ def test_a_group_that_is_partly_right_is_split_in_two_with_a_reason(ui_env):
         parts = sorted((c.bank_entry_ids, c.book_item_ids) for c in children)
     assert parent.decision_state == "split"
     assert parts == sorted([([e1.id], [keep]), ([], [take])])
+
+
+def test_bulk_approval_approves_only_what_its_preview_showed(ui_env):
+    """A suggestion that appears between drawing the preview and the click is not approved unseen."""
+    [shown] = _suggestions(ui_env, [0.97])
+    at = open_app("views/reconciliation.py", user="carl")
+    at.slider(key="bulk_threshold").set_value(0.95).run()
+    [late] = _suggestions(ui_env, [0.99])  # a matching run elsewhere adds one after the page was drawn
+    at.button(key="bulk_approve").click().run()
+    assert any("Bulk approval: 1 approved" in s.value for s in at.success)
+    with session_scope(ui_env) as s:
+        states = dict(s.execute(select(MatchSuggestion.id, MatchSuggestion.decision_state)).all())
+    assert states == {shown: "approved", late: "pending"}

@@ -196,20 +196,22 @@ if state.can("match.decide") and shown:
             with st.expander(f"Preview: the {len(targets)} suggestion(s) this approves"):
                 st.dataframe(pd.DataFrame(targets, columns=["id", "confidence", "bank", "book"]), hide_index=True,
                              width="stretch", key="bulk_preview")
-        if st.button(f"Approve {len(targets)} suggestion(s)", key="bulk_approve", disabled=not targets):
+        def _bulk(shown=tuple((p["id"], p["version"]) for p in targets), floor=threshold) -> None:
+            """Approves exactly the suggestions in the preview this button was drawn with, at the versions
+            shown: one that changed or appeared since is never approved unseen (a rerun cannot widen it)."""
             done, failed = [], []
-            for p in targets:  # one transaction each: a conflict on one does not undo the others
+            for sid_, version in shown:  # one transaction each: a conflict on one does not undo the others
                 try:
                     with session_scope(get_engine()) as s:
-                        decisions.approve(s, suggestion_id=p["id"], user=user["username"],
-                                          reason=f"bulk approval at confidence >= {threshold:.2f}",
-                                          expected_version=p["version"])
-                    done.append(p["id"])
+                        decisions.approve(s, suggestion_id=sid_, user=user["username"],
+                                          reason=f"bulk approval at confidence >= {floor:.2f}", expected_version=version)
+                    done.append(sid_)
                 except (ServiceError, ValueError) as exc:
-                    failed.append(f"#{p['id']}: {exc}")
+                    failed.append(f"#{sid_}: {exc}")
             st.session_state["_flash"] = f"Bulk approval: {len(done)} approved" + (f", {len(failed)} refused" if failed else "")
             st.session_state["bulk_failed"] = failed
-            st.rerun()
+
+        st.button(f"Approve {len(targets)} suggestion(s)", key="bulk_approve", disabled=not targets, on_click=_bulk)
         for msg in st.session_state.get("bulk_failed", []):
             st.error(msg)
 elif not state.can("match.decide"):
