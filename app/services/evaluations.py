@@ -60,16 +60,6 @@ def store_cards(session: Session, cards: list[dict[str, Any]], data_dir: Path) -
     return out
 
 
-def run_offline(session: Session, *, user: str | User, progress: Progress | None = None) -> list[int]:
-    """Score every suite offline and store the scorecards (compliance or admin); returns their ids."""
-    from breakdesk.app.settings import get_settings
-    from breakdesk.evals.runner import SUITES
-
-    require(session, user, "eval.run")
-    cards = score_suites(SUITES, progress=progress)
-    return [card_id for card_id, _ in store_cards(session, cards, get_settings().data_dir)]
-
-
 @dataclass
 class EvalJob:
     """An offline run started from the Scorecards page, scored in a background thread of the server."""

@@ -31,10 +31,13 @@ from typing import Any
 from breakdesk.evals.benchmarks.parsers_bench import _rows, write_camt053, write_mt940
 
 
-def _ledger_csv(n: int) -> bytes:
-    """A ledger line for every entry of `write_camt053(n)`: same amount, date, direction and EndToEndId."""
+def _ledger_csv(n: int, *, paid: Callable[[int], bool] = lambda i: True) -> bytes:
+    """A ledger line for each entry of `write_camt053(n)` that `paid(i)` keeps: same amount, date, direction
+    and EndToEndId."""
     lines = ["id,date,amount,currency,counterparty,reference,description,direction,iban,end_to_end_id,value_date"]
     for i, d, amount, cd, name in _rows(n):
+        if not paid(i):
+            continue
         lines.append(f"L-{i:09d},{d},{amount:.2f},EUR,{name},INV-{i},Invoice {i} payment,"
                      f"{'CRDT' if cd == 'C' else 'DBIT'},,E2E-{i:09d},{d}")
     return ("\n".join(lines) + "\n").encode()

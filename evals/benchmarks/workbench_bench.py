@@ -28,17 +28,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from breakdesk.evals.benchmarks.parsers_bench import _rows, write_camt053
-
-
-def _ledger_for_half(n: int) -> bytes:
-    lines = ["id,date,amount,currency,counterparty,reference,description,direction,iban,end_to_end_id,value_date"]
-    for i, d, amount, cd, name in _rows(n):
-        if i % 2:
-            continue
-        lines.append(f"L-{i:09d},{d},{amount:.2f},EUR,{name},INV-{i},Invoice {i} payment,"
-                     f"{'CRDT' if cd == 'C' else 'DBIT'},,E2E-{i:09d},{d}")
-    return ("\n".join(lines) + "\n").encode()
+from breakdesk.evals.benchmarks.parsers_bench import write_camt053
+from breakdesk.evals.benchmarks.store_bench import _ledger_csv
 
 
 def _seed(url: str, entries: int, tmp: Path) -> Any:
@@ -54,7 +45,7 @@ def _seed(url: str, entries: int, tmp: Path) -> Any:
     camt = tmp / "bench_camt053.xml"
     write_camt053(camt, entries)
     files = [(p.name, p.read_bytes()) for p in sorted(DEMO_DAY_DIR.iterdir()) if p.suffix in {".xml", ".csv"}]
-    files += [(camt.name, camt.read_bytes()), ("bench_ledger.csv", _ledger_for_half(entries))]
+    files += [(camt.name, camt.read_bytes()), ("bench_ledger.csv", _ledger_csv(entries, paid=lambda i: i % 2 == 0))]
     with session_scope(engine) as s:
         for name, role in (("olivia", "ops"), ("carl", "clerk"), ("chloe", "compliance")):
             bootstrap_user(s, username=name, role=role, password=f"pw-{name}-123", origin="bench")
