@@ -16,7 +16,7 @@
 5. Everything left is classified as a break (`breaks.classify`).
 
 Input order never decides anything: both sides are first put in a canonical order (value date,
-currency, direction, amount, id, then the rest of the item), and every later tie (greedy, candidate
+currency, direction, amount, the item's place in its own file, id, then the rest: `canonical_key`), and every later tie (greedy, candidate
 caps, subset pools, which of two equal lines is the duplicate) is broken in that order. Evidence
 (references, remittance, names, accounts) breaks ties before it does. The result lists suggestions
 and breaks in input order again, for display.
