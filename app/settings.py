@@ -61,6 +61,11 @@ class Settings(BaseSettings):
         validation_alias="BREAKDESK_WRITE_OFF_LIMIT",
         description="A manual match that writes off more than this (in the items' currency) needs a second clerk",
     )
+    strict_parsing: bool = Field(
+        default=False, validation_alias="BREAKDESK_STRICT_PARSING",
+        description="Refuse an MT file at its first deviation from the standard, instead of reading the rest "
+        "and recording what was tolerated or left out as findings (parsers.swift.parse_mt)",
+    )
     auto_confirm_threshold: float = Field(
         default=0.95,
         ge=0.0,

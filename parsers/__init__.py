@@ -60,27 +60,31 @@ from breakdesk.parsers.source import Source, read_source, sniff_syntax
 speedups.apply_environment()
 
 
-def iter_messages(source: Source, *, filename: str | None = None) -> Iterator[Message]:
-    """Parse MT or MX input lazily. `str` is message text; pass a `Path` for a file."""
+def iter_messages(source: Source, *, filename: str | None = None, strict: bool = False) -> Iterator[Message]:
+    """Parse MT or MX input lazily. `str` is message text; pass a `Path` for a file.
+
+    MT is read leniently unless `strict`: a bank's deviation, stray text or an unreadable entry or message
+    becomes a finding on `Message.findings` and the rest of the file is read (`parsers.swift.parse_mt`)."""
     raw = read_source(source, filename=filename)
     syntax = sniff_syntax(raw.data, filename=raw.filename)
     if syntax == "mt":
         from breakdesk.parsers.swift import parse_mt
 
-        yield from parse_mt(raw.data, filename=raw.filename)
+        yield from parse_mt(raw.data, filename=raw.filename, strict=strict)
     else:
         from breakdesk.parsers.iso20022 import parse_mx
 
         yield from parse_mx(raw.data, filename=raw.filename)
 
 
-def parse(source: Source, *, filename: str | None = None) -> list[Message]:
-    """Parse every message in `source` (all or nothing: a parse error loses no partial result).
+def parse(source: Source, *, filename: str | None = None, strict: bool = False) -> list[Message]:
+    """Parse every message in `source` (all or nothing: a parse error loses no partial result; what
+    lenient reading tolerates or leaves out is on `Message.findings`, see `iter_messages`).
 
     The cyclic garbage collector is paused meanwhile (see `parsers.collector`): at 100k entries it
     otherwise costs more than the parsing."""
     with collector_paused():
-        return list(iter_messages(source, filename=filename))
+        return list(iter_messages(source, filename=filename, strict=strict))
 
 
 def parse_file(path: str | Path) -> list[Message]:

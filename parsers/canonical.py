@@ -79,6 +79,30 @@ class Provenance(_Model):
         return where
 
 
+Severity = Literal["error", "warning", "info"]
+
+
+class Finding(_Model):
+    """One problem found in a message, while reading it or by validating it; located, never an exception.
+
+    `code` is a stable machine name (e.g. `IBAN_INVALID`, `CTRL_SUM_MISMATCH`, `BANK_DEVIATION`,
+    `UNREADABLE_ENTRY`) that the agent, the UI and the evals key on; `message` is for people. It lives in
+    the canonical model because what the reader tolerated or could not read travels with the message
+    (`Message.findings`) into the store, the case and the item."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    severity: Severity
+    code: str
+    message: str
+    location: Provenance
+    field: str | None = None
+    value: str | None = None
+
+    def describe(self) -> str:
+        return f"{self.location.describe()}: {self.severity}: {self.code}: {self.message}"
+
+
 class Money(_Model):
     amount: Decimal
     currency: str
@@ -523,6 +547,11 @@ class Message(_Model):
     answers: list[CancellationAnswer] = Field(default_factory=list)
     statements: list[Statement] = Field(default_factory=list)
     free_format: FreeFormat | None = None
+    findings: list[Finding] = Field(
+        default_factory=list,
+        description="What the reader tolerated (a bank's deviation) or could not read (a line it left out), "
+        "with where; validation adds its own findings on top (`parsers.validate`)",
+    )
 
     def to_json_dict(self) -> dict:
         """The JSON shape printed by `breakdesk parse --json` (decimals as strings)."""

@@ -1,31 +1,8 @@
-"""Validation findings: structured, located, never exceptions."""
+"""Validation findings: structured, located, never exceptions. The model is part of the canonical
+model (`parsers.canonical.Finding`), since reading findings travel on `Message.findings`."""
 
 from __future__ import annotations
 
-from typing import Literal
+from breakdesk.parsers.canonical import Finding, Severity
 
-from pydantic import BaseModel, ConfigDict
-
-from breakdesk.parsers.canonical import Provenance
-
-Severity = Literal["error", "warning", "info"]
-
-
-class Finding(BaseModel):
-    """One problem found in a parsed message.
-
-    `code` is a stable machine name (e.g. `IBAN_INVALID`, `CTRL_SUM_MISMATCH`, `BALANCE_DISCONTINUITY`,
-    `XSD_INVALID`) that the agent, the UI and the evals key on; `message` is for people.
-    """
-
-    model_config = ConfigDict(extra="ignore")
-
-    severity: Severity
-    code: str
-    message: str
-    location: Provenance
-    field: str | None = None
-    value: str | None = None
-
-    def describe(self) -> str:
-        return f"{self.location.describe()}: {self.severity}: {self.code}: {self.message}"
+__all__ = ["Finding", "Severity"]

@@ -6,6 +6,12 @@ only shows across messages (statement chains, duplicate references). The checks 
 
 Finding codes (stable: the agent, the UI and the evals key on them):
 
+    BANK_DEVIATION          warning: a known bank quirk the reader tolerated       parsers.swift.processors
+    TEXT_OUTSIDE_FIELDS     warning: stray text kept, not read as data              parsers.swift (lenient)
+    UNKNOWN_FIELD           warning: a field that does not belong, kept, not read   parsers.swift (lenient)
+    UNREADABLE_ENTRY        error: a statement line left out, its text kept         parsers.swift (lenient)
+    UNREADABLE_MESSAGE      error: a message left out, its error and text kept      parsers.swift (lenient)
+
     IBAN_INVALID            error (scheme IBAN) / warning (only IBAN-shaped)     checks.identifiers
     BIC_INVALID             error; BIC_TEST info for test BICs (location x0)     checks.identifiers
     CURRENCY_UNKNOWN        error: not ISO 4217, or an amount without currency  checks.currency
@@ -46,6 +52,7 @@ def validate_messages(messages: Iterable[Message]) -> list[Finding]:
 def _run(messages: Sequence[Message]) -> list[Finding]:
     findings: list[Finding] = []
     for message in messages:
+        findings.extend(message.findings)  # what the reader tolerated or left out, where it did
         for check in MESSAGE_CHECKS:
             findings.extend(check(message))
     for collection_check in COLLECTION_CHECKS:

@@ -105,10 +105,13 @@ def create_app() -> FastAPI:
         return {"status": status, "database": database}
 
     @app.post(f"{API}/messages", tags=["intake"], status_code=201)
-    async def upload(file: UploadFile = File(...), who: Caller = Depends(caller)) -> dict[str, Any]:
+    async def upload(file: UploadFile = File(...), who: Caller = Depends(caller),
+                     strict: bool | None = Query(None, description="Refuse an MT file at its first deviation "
+                                                 "(default: BREAKDESK_STRICT_PARSING)")) -> dict[str, Any]:
         """Import one MT/MX message file or ledger CSV (multipart field `file`). The same content twice is
         imported once (`duplicate: true`); a bad file is 422 naming the file and its line or XPath, and
-        writes nothing."""
+        writes nothing. An MT file is read leniently unless `strict`: `findings` lists what was tolerated
+        or left out (each also kept on its message)."""
         from breakdesk.app.services.workflow import ingest_files
 
         allowed(who, "import")  # before reading a byte of it
@@ -118,11 +121,11 @@ def create_app() -> FastAPI:
             raise HTTPException(413, f"{file.filename}: larger than {limit} bytes (BREAKDESK_API_MAX_UPLOAD_MB)")
         name = (file.filename or "upload").replace("\\", "/").rsplit("/", 1)[-1]
         with session_scope(get_engine()) as session:
-            report = ingest_files(session, files=[(name, data)], user=who.username)
+            report = ingest_files(session, files=[(name, data)], user=who.username, strict=strict)
         if report.errors:
             return problems.problem(422, "Unreadable file", report.errors[0], file=name)  # type: ignore[return-value]
         return {"file": name, "imported": bool(report.imported), "duplicate": bool(report.duplicates),
-                "case_keys": report.case_keys}
+                "case_keys": report.case_keys, "findings": report.findings}
 
     @app.get(f"{API}/cases", tags=["cases"])
     def cases(who: Caller = Depends(caller), kind: str | None = None, state: str | None = None,

@@ -62,15 +62,21 @@ def cases_group() -> None:
 @signed_in("The importing person (ops, clerk or admin).")
 @click.option("--json", "as_json", is_flag=True)
 @ledger_columns_option
-def cases_ingest(paths: tuple[str, ...], actor: str, as_json: bool, ledger_columns: dict[str, str]) -> None:
-    """Import MT/MX/CSV files and open a case for every break found."""
+@click.option("--strict", is_flag=True, default=None,
+              help="Refuse an MT file at its first deviation from the standard (default: BREAKDESK_STRICT_PARSING).")
+def cases_ingest(paths: tuple[str, ...], actor: str, as_json: bool, ledger_columns: dict[str, str],
+                 strict: bool | None) -> None:
+    """Import MT/MX/CSV files and open a case for every break found. A bank's known deviation, stray
+    text or an unreadable line is printed as a finding (and kept on the message) and the rest imports."""
     from breakdesk.app.services.workflow import ingest_files
 
     files = [(str(p), p.read_bytes()) for p in expand_paths(paths, ledgers=True)]
     with _session() as session:
-        report = ingest_files(session, files=files, user=actor, ledger_columns=ledger_columns)
+        report = ingest_files(session, files=files, user=actor, ledger_columns=ledger_columns, strict=strict or None)
     for err in report.errors:
         click.echo(f"error: {err}", err=True)
+    for finding in report.findings:
+        click.echo(f"finding: {finding}", err=True)
     _dump(report.__dict__, as_json, f"imported {len(report.imported)} file(s), {len(report.duplicates)} already known, "
           f"{len(report.errors)} refused; {len(report.case_keys)} case(s) opened or updated: {' '.join(report.case_keys)}")
     sys.exit(2 if report.errors else 0)

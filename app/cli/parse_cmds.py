@@ -36,9 +36,17 @@ def expand_paths(paths: tuple[str, ...], *, ledgers: bool = False) -> list[Path]
     return out
 
 
-def _load(path: Path) -> list[parsers.Message] | None:
+def _strict(flag: bool) -> bool:
+    if flag:
+        return True
+    from breakdesk.app.settings import get_settings
+
+    return get_settings().strict_parsing
+
+
+def _load(path: Path, *, strict: bool = False) -> list[parsers.Message] | None:
     try:
-        return parsers.parse_file(path)
+        return parsers.parse(path, strict=strict)
     except ParseError as exc:
         click.echo(f"error: {exc}", err=True)
     except OSError as exc:
@@ -66,11 +74,13 @@ def _summary(msg: parsers.Message) -> str:
 @click.command("parse")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per message (JSON Lines).")
-def parse_cmd(paths: tuple[str, ...], as_json: bool) -> None:
+@click.option("--strict", is_flag=True, help="Refuse an MT file at its first deviation from the standard "
+              "(default: read the rest and print what was tolerated or left out; BREAKDESK_STRICT_PARSING).")
+def parse_cmd(paths: tuple[str, ...], as_json: bool, strict: bool) -> None:
     """Parse SWIFT MT and ISO 20022 files into the canonical model."""
     failed = False
     for path in expand_paths(paths):
-        messages = _load(path)
+        messages = _load(path, strict=_strict(strict))
         if messages is None:
             failed = True
             continue
@@ -79,19 +89,23 @@ def parse_cmd(paths: tuple[str, ...], as_json: bool) -> None:
                 click.echo(json.dumps(msg.to_json_dict(), ensure_ascii=False))
             else:
                 click.echo(f"{path}#{msg.provenance.message_index}: {_summary(msg)}")
+                for finding in msg.findings:
+                    click.echo(f"  {finding.describe()}")
     sys.exit(2 if failed else 0)
 
 
 @click.command("validate")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per finding (JSON Lines).")
-@click.option("--strict", is_flag=True, help="Exit 1 when any finding has severity 'error'.")
+@click.option("--strict", is_flag=True, help="Read MT files strictly (refuse one at its first deviation, exit 2) "
+              "and exit 1 when any finding has severity 'error'.")
 def validate_cmd(paths: tuple[str, ...], as_json: bool, strict: bool) -> None:
-    """Validate messages: IBAN/BIC, currency, control sums, balances, duplicates, XSD."""
+    """Validate messages: IBAN/BIC, currency, control sums, balances, duplicates, XSD; and what the
+    reader tolerated or left out (BANK_DEVIATION, UNREADABLE_ENTRY …)."""
     failed = False
     errors = 0
     for path in expand_paths(paths):
-        messages = _load(path)
+        messages = _load(path, strict=_strict(strict))
         if messages is None:
             failed = True
             continue

@@ -148,6 +148,7 @@ def import_messages(
                 family=message.family, kind=message.kind,
                 message_ref=_fit(message.header.message_id, 64, "message id", message.provenance),
                 payload=message.model_dump(mode="json"),
+                findings=[f.model_dump(mode="json") for f in message.findings],
             )
             session.add(stored)
             session.flush()

@@ -253,6 +253,27 @@ def item_view(item: BankEntry | BookItem) -> dict[str, Any]:
     }
 
 
+def reading_findings(session: Session, entries: Sequence[BankEntry]) -> dict[int, list[str]]:
+    """What lenient reading noted on each entry's own statement line (a bank quirk it tolerated), as
+    "line: severity: CODE: why", by entry id. One read of the messages' findings column, never their
+    payload (a 100k-entry statement's payload is large)."""
+    from breakdesk.app.store.models import StoredMessage
+
+    ids = {e.message_id for e in entries}
+    if not ids:
+        return {}
+    rows = session.execute(select(StoredMessage.id, StoredMessage.findings)
+                           .where(StoredMessage.id.in_(ids))).all()
+    by_message = {mid: found for mid, found in rows if found}
+    out: dict[int, list[str]] = {}
+    for e in entries:
+        line = (e.provenance or {}).get("line")
+        for f in by_message.get(e.message_id, ()):
+            if line is not None and (f.get("location") or {}).get("line") == line:
+                out.setdefault(e.id, []).append(f"line {line}: {f['severity']}: {f['code']}: {f['message']}")
+    return out
+
+
 def _difference(bank: Sequence[BankEntry], book: Sequence[BookItem]) -> tuple[str | None, Any]:
     """(currency, bank total − book total) of a suggestion; (None, None) when its sides mix currencies."""
     currencies = {i.currency for i in (*bank, *book)}
@@ -354,7 +375,8 @@ def suggestions(session: Session, *, decision_states: Sequence[str] = ("pending"
             "has_difference": diff is None or diff != 0,
         }
         if details:
-            row["bank_items"] = [item_view(e) for e in s.bank_entries]
+            found = reading_findings(session, s.bank_entries)
+            row["bank_items"] = [{**item_view(e), "findings": found.get(e.id, [])} for e in s.bank_entries]
             row["book_items"] = [item_view(b) for b in s.book_items]
             row["reason_list"] = [r if isinstance(r, dict) else {"text": str(r)} for r in (s.reasons or [])]
         out.append(row)

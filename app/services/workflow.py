@@ -115,12 +115,18 @@ class IngestReport:
     duplicates: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     case_keys: list[str] = field(default_factory=list)
+    #: What lenient reading tolerated or left out, one line each ("file:line: severity: CODE: why").
+    findings: list[str] = field(default_factory=list)
 
 
 def ingest_files(session: Session, *, files: list[tuple[str, bytes]], user: str,
-                 ledger_columns: Mapping[str, str] | None = None) -> IngestReport:
+                 ledger_columns: Mapping[str, str] | None = None, strict: bool | None = None) -> IngestReport:
     """Import every good file; a bad file is reported by name and location and writes nothing.
-    `ledger_columns` renames ledger CSV headers (`agents.recon.ledger.parse_column_map`)."""
+    `ledger_columns` renames ledger CSV headers (`agents.recon.ledger.parse_column_map`). MT files are
+    read leniently unless `strict` (default: `BREAKDESK_STRICT_PARSING`): what was tolerated or left out
+    is stored on each message (`Message.findings`) and listed in the report."""
+    if strict is None:
+        strict = get_settings().strict_parsing
     report = IngestReport()
     for name, data in files:
         try:
@@ -129,8 +135,9 @@ def ingest_files(session: Session, *, files: list[tuple[str, bytes]], user: str,
                     result = import_ledger_csv(session, file_name=name, content_bytes=data, column_map=ledger_columns,
                                                user=user)
                 else:
-                    messages = parsers.parse(data, filename=name)
+                    messages = parsers.parse(data, filename=name, strict=strict)
                     result = import_messages(session, file_name=name, content_bytes=data, messages=messages, user=user)
+                    report.findings.extend(f.describe() for m in messages for f in m.findings)
         except parsers.ParseError as exc:  # a ledger's LedgerError is one too
             report.errors.append(str(exc) if name in str(exc) else f"{name}: {exc}")
             continue

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from breakdesk.parsers.canonical import Header, Message
 from breakdesk.parsers.controls import may_hold_controls, refuse_controls
-from breakdesk.parsers.errors import MalformedMessageError, UnknownMessageTypeError
+from breakdesk.parsers.errors import MalformedMessageError, ParseError, UnknownMessageTypeError
 from breakdesk.parsers.source import UTF16_BOMS, decode_mt
 from breakdesk.parsers.swift import mt9xx, mt19x, mt103, mt199
 from breakdesk.parsers.swift.blocks import Envelope, normalize_newlines, split_envelopes
@@ -28,7 +28,7 @@ from breakdesk.parsers.swift.fields import FieldRun, tokenize
 from breakdesk.parsers.swift.header import infer_mt, read_header
 from breakdesk.parsers.swift.mandatory import check_bare_end, check_mandatory
 from breakdesk.parsers.swift.processors import DEFAULT_PROCESSORS, Processor, merged
-from breakdesk.parsers.swift.reading import MessageContext
+from breakdesk.parsers.swift.reading import MessageContext, Reading, is_deviation
 
 __all__ = ["parse_mt"]
 
@@ -42,57 +42,119 @@ _FAMILY_KIND = {
 
 
 def parse_mt(
-    data: bytes, *, filename: str | None = None, processors: Mapping[str, list[Processor]] | None = None
+    data: bytes, *, filename: str | None = None, processors: Mapping[str, list[Processor]] | None = None,
+    strict: bool = False,
 ) -> Iterator[Message]:
     """Yield every business message in `data` (ACK/NAK service messages are not messages).
 
     `processors` replaces default quirk hooks by key (see `parsers.swift.processors`).
+
+    Lenient (the default): a tolerated bank deviation is a `BANK_DEVIATION` finding, stray text a
+    `TEXT_OUTSIDE_FIELDS` finding, and an entry or message that cannot be read an `UNREADABLE_ENTRY` /
+    `UNREADABLE_MESSAGE` error finding with its raw text; the rest of the file is read. The findings go on
+    `Message.findings` of the message they were found in (or, between messages, the next one read; at the
+    end, the last). A file is refused only when not one message can be read, with the first error.
+    `strict=True` refuses the file at the first error, as the standard reads.
     """
     text = decode_mt(data, filename=filename)
     procs = merged(processors)
+    reading = Reading(file=filename, strict=strict)
     for p in procs.get("pre_text", ()):
-        text = p(text)
+        before, text = text, p(text)
+        if text is not before and is_deviation(p) and text != before:
+            reading.deviation(p, line=None, message_index=0)
     text = normalize_newlines(text)
     # The text is searched (to locate the character) only when it may hold one: UTF-16, a caller's own
     # text hooks, or a control byte somewhere in the input (mBank's SOH/ETX framing, removed above).
     if data[:2] in UTF16_BOMS or procs.get("pre_text") != DEFAULT_PROCESSORS.get("pre_text") or may_hold_controls(data):
         refuse_controls(text, file=filename, mt_fields=True)
     index = 0
-    for env in split_envelopes(text, filename=filename):
-        runs = tokenize(env.block4, env.block4_line, bare=env.bare)
-        if not runs and not env.bare:
-            raise MalformedMessageError("message has no fields in block 4", file=filename, line=env.line)
-        for run in runs:
-            msg = _message(env, run, index, filename, procs)
-            if msg is None:
+    held: Message | None = None  # yielded once the next one is read, so findings after it can join it
+    first_error: ParseError | None = None
+    try:
+        for env in split_envelopes(text, filename=filename):
+            try:
+                runs = tokenize(env.block4, env.block4_line, bare=env.bare)
+                if not runs and not env.bare:
+                    raise MalformedMessageError("message has no fields in block 4", file=filename, line=env.line)
+            except ParseError as exc:
+                if strict:
+                    raise
+                first_error = first_error or exc
+                reading.unreadable(exc, "UNREADABLE_MESSAGE", message_index=index)
                 continue
-            yield msg
-            index += 1
+            for run in runs:
+                noted = len(reading.findings)
+                try:
+                    msg = _message(env, run, index, filename, procs, reading)
+                except ParseError as exc:
+                    if strict:
+                        raise
+                    first_error = first_error or exc
+                    del reading.findings[noted:]  # what was noted inside it goes with it: one finding, its text
+                    reading.unreadable(exc, "UNREADABLE_MESSAGE", message_index=index, text=_raw(run))
+                    continue
+                if msg is None:
+                    continue
+                msg.findings = reading.take()
+                if held is not None:
+                    yield held
+                held = msg
+                index += 1
+    except ParseError as exc:  # the envelope structure itself breaks off (unbalanced braces, a cut-off file)
+        if strict or held is None:
+            raise
+        reading.unreadable(exc, "UNREADABLE_MESSAGE", message_index=index)
+    if held is None:
+        if first_error is not None:
+            raise first_error
+        stray = [f for f in reading.findings if f.code == "TEXT_OUTSIDE_FIELDS"]
+        if stray:  # only stray text: no message structure at all
+            first = stray[0]
+            raise UnknownMessageTypeError("no SWIFT MT field (':20:' …) found; this is not MT text", file=filename,
+                                          line=first.location.line, fragment=(first.value or "").split("\n")[0])
+        return
+    held.findings.extend(reading.take())
+    yield held
+
+
+def _raw(run: FieldRun) -> str:
+    """A left-out message's own text, kept on its finding so nothing of it is lost."""
+    lines = [text for _, text in run.preamble] + ["-" if f.tag == "-" else f":{f.tag}:{f.value}" for f in run.fields]
+    return "\n".join(lines)
 
 
 def _message(
-    env: Envelope, run: FieldRun, index: int, filename: str | None, procs: dict
+    env: Envelope, run: FieldRun, index: int, filename: str | None, procs: dict, reading: Reading
 ) -> Message | None:
     preamble = run.preamble
     for p in procs.get("pre_preamble", ()):
-        preamble = p(preamble)
+        before, preamble = preamble, p(preamble)
+        if len(preamble) != len(before) and is_deviation(p):
+            reading.deviation(p, line=before[0][0], message_index=index, value=before[0][1])
     if preamble:
         line, text = preamble[0]
-        if not run.fields:
-            raise UnknownMessageTypeError(
-                "no SWIFT MT field (':20:' …) found; this is not MT text", file=filename, line=line, fragment=text
-            )
-        raise MalformedMessageError("text outside any field", file=filename, line=line, fragment=text)
+        if reading.strict:
+            if not run.fields:
+                raise UnknownMessageTypeError(
+                    "no SWIFT MT field (':20:' …) found; this is not MT text", file=filename, line=line, fragment=text
+                )
+            raise MalformedMessageError("text outside any field", file=filename, line=line, fragment=text)
+        reading.note("warning", "TEXT_OUTSIDE_FIELDS", f"text outside any field, kept here, not read as data "
+                     f"(got {' '.join(text.split())[:60]!r}{' …' if len(preamble) > 1 else ''})",
+                     line=line, message_index=index, value="\n".join(t for _, t in preamble)[:2000])
     fields = run.fields
     for p in procs.get("pre_fields", ()):
-        fields = p(fields)
+        before_fields, fields = fields, p(fields)
+        if fields is not before_fields and is_deviation(p):
+            reading.deviation(p, line=before_fields[0].line if before_fields else run.line, message_index=index)
     if not fields:
         return None
     for f in fields:
         if f.tag == "-":
             raise MalformedMessageError("a '-' line inside block 4", file=filename, line=f.line, fragment="-")
     line = run.line if env.bare else env.line
-    header, mt = read_header(env, filename) if not env.bare else (Header(), None)
+    header, mt = read_header(env, filename, reading, index) if not env.bare else (Header(), None)
     if mt is None:
         # Bare text: statement lines after a '-' without a new :20: are not a statement (no :20:, no
         # balances); `check_mandatory` refuses them instead of continuing the previous one.
@@ -105,6 +167,7 @@ def _message(
         message_type = "MT202COV"
     ctx = MessageContext(
         file=filename, message_index=index, message_type=message_type, fields=fields, processors=procs, line=line,
+        reading=reading,
     )
     try:
         msg = _build(ctx, header, mt, kind, family)
@@ -114,6 +177,8 @@ def _message(
             message_type=message_type, message_index=index,
         ) from None
     # After the fields are read, so a bad field is reported where it is before what is missing.
+    # Issue #21: a message without a mandatory field (a statement no closing balance confirms, a payment
+    # without its creditor) is not booked, even leniently: it is left out as UNREADABLE_MESSAGE.
     check_mandatory(message_type, fields, file=filename, line=line, message_index=index)
     check_bare_end(message_type, fields, closed=run.closed, file=filename, message_index=index)
     return msg

@@ -16,6 +16,8 @@ from breakdesk.parsers.errors import MalformedMessageError, UnknownMessageTypeEr
 from breakdesk.parsers.swift import values as v
 from breakdesk.parsers.swift.blocks import Envelope
 from breakdesk.parsers.swift.fields import RawField
+from breakdesk.parsers.swift.processors import short_block1_numbers
+from breakdesk.parsers.swift.reading import Reading
 from breakdesk.parsers.swift.values import ValueProblem
 
 _BLOCK1 = re.compile(r"(?P<app>[A-Z])(?P<service>\d{2})(?P<lt>[A-Z0-9]{12})(?P<session>\d{4})?(?P<isn>\d{6})?")
@@ -38,8 +40,11 @@ def _bic_of(lt: str, env: Envelope, filename: str | None, block: str) -> str:
     return bic
 
 
-def read_header(env: Envelope, filename: str | None) -> tuple[Header, str | None]:
-    """The header and the three-digit MT number from block 2 (None when block 2 is absent)."""
+def read_header(
+    env: Envelope, filename: str | None, reading: Reading | None = None, message_index: int = 0
+) -> tuple[Header, str | None]:
+    """The header and the three-digit MT number from block 2 (None when block 2 is absent).
+    A lenient `reading` takes the bank deviations in `processors` that concern the header."""
     h = Header(network_ack=env.network_ack)
     mt: str | None = None
     lt1_bic = None
@@ -49,6 +54,10 @@ def read_header(env: Envelope, filename: str | None) -> tuple[Header, str | None
             lt1_bic = _bic_of(m.group("lt"), env, filename, "1")
         elif (m11 := _BLOCK1_BIC11.fullmatch(env.block1)) is not None and v.looks_like_bic(m11.group("bic")):
             lt1_bic = m11.group("bic")
+        elif reading is not None and not reading.strict and short_block1_numbers(env.block1):
+            lt1_bic = _bic_of(env.block1[3:15], env, filename, "1")
+            reading.deviation(short_block1_numbers, line=env.line, message_index=message_index, tag="block 1",
+                              value=env.block1)
         else:
             raise MalformedMessageError(
                 "block 1 is not application id, service id and a 12-character logical terminal",

@@ -28,6 +28,7 @@ from breakdesk.parsers.canonical import (
 )
 from breakdesk.parsers.construct import construct, exact, model_spec
 from breakdesk.parsers.currency import minor_units
+from breakdesk.parsers.errors import FieldError
 from breakdesk.parsers.swift import values as v
 from breakdesk.parsers.swift.fields import RawField, drop_spaces_before_newlines
 from breakdesk.parsers.swift.narrative import parse_narrative
@@ -41,6 +42,10 @@ _ORDER = {
     "61": 7, "90D": 8, "90C": 8, "62F": 9, "62M": 9, "64": 10, "65": 11,
 }
 _REPEATABLE = {"61", "34F", "65"}
+#: Fields lenient reading may leave out: none of them states money the statement is proven by. An
+#: unreadable :20:, :25:, :60a:, :62a: or :34F: leaves the whole message out (a statement whose
+#: balances are not read is how a cut-off file looks, issue #21).
+_MAY_LEAVE_OUT = {"21", "28", "28C", "13D", "64", "65", "90D", "90C"}
 _BALANCES = {
     "60F": "OPBD", "60M": "ITBD", "62F": "CLBD", "62M": "ITBD", "64": "CLAV", "65": "FWAV",
 }
@@ -119,64 +124,74 @@ def read_statement(ctx: MessageContext, kind: str) -> Statement:
                 info.append(f.value)
             continue
         if pending is not None:
-            entries.append(_entry(ctx, pending[0], currency, pending[1], pending[2]))
+            _add_entry(ctx, entries, pending, currency)
             pending = None
         r = _ORDER.get(tag)
         if r is None:
+            if ctx.lenient:
+                assert ctx.reading is not None
+                ctx.reading.note("warning", "UNKNOWN_FIELD", f"field :{tag}: does not belong in an {mt}; kept here, "
+                                 "not read", line=f.line, message_index=ctx.message_index, tag=tag, value=f.value)
+                continue
             raise ctx.error(f"does not belong in an {mt}", f)
         if r < rank or (tag in seen and tag not in _REPEATABLE):
             raise ctx.error(f"is out of sequence in an {mt}", f)
         rank = r
         seen.add(tag)
-        if tag == "61":
-            if currency is None:
-                raise ctx.missing("60a", line=f.line, why=" before this entry (no currency known: no :60a: or :34F: before it)")
-            if fast is not None and i - 1 != refused:
-                units = units if units is not None else minor_units(currency)
-                taken = fast(fields, i - 1, currency, units, ctx.file, ctx.message_index, entries)
-                if taken > i - 1:
-                    i = refused = taken  # where it stopped: another field, or a line it leaves to `_entry`
-                    continue
-            pending = [f, None, None]
-        elif tag in _BALANCES:
-            g = ctx.read(f)
-            if currency is None:
-                currency = g["currency"]
-            balances.append(
-                construct(
-                Balance,
-                    provenance=prov(f.line), type=_BALANCES[tag], sub_type=None, amount=g["amount"],
-                    currency=g["currency"], credit_debit=g["credit_debit"], date=g["date"], mt_tag=tag,
+        try:
+            if tag == "61":
+                if currency is None:
+                    raise ctx.missing("60a", line=f.line, why=" before this entry (no currency known: no :60a: or :34F: before it)")
+                if fast is not None and i - 1 != refused:
+                    units = units if units is not None else minor_units(currency)
+                    taken = fast(fields, i - 1, currency, units, ctx.file, ctx.message_index, entries)
+                    if taken > i - 1:
+                        i = refused = taken  # where it stopped: another field, or a line it leaves to `_entry`
+                        continue
+                pending = [f, None, None]
+            elif tag in _BALANCES:
+                g = ctx.read(f)
+                if currency is None:
+                    currency = g["currency"]
+                balances.append(
+                    construct(
+                    Balance,
+                        provenance=prov(f.line), type=_BALANCES[tag], sub_type=None, amount=g["amount"],
+                        currency=g["currency"], credit_debit=g["credit_debit"], date=g["date"], mt_tag=tag,
+                    )
                 )
-            )
-        elif tag == "20":
-            stmt["statement_id"] = ctx.read(f)["reference"]
-            first_line = f.line
-        elif tag == "21":
-            stmt["related_reference"] = ctx.read(f)["reference"]
-        elif tag in ("25", "25P"):
-            g = ctx.read(f)
-            _account(stmt, g)
-            currency = currency or g.get("currency")
-        elif tag in ("28C", "28"):
-            g = ctx.read(f)
-            stmt["sequence_number"] = g["sequence"]
-            stmt["page"] = g["page"]
-        elif tag == "34F":
-            g = ctx.read(f)
-            currency = currency or g["currency"]
-            floor_limits.append(construct(Money, amount=g["amount"], currency=g["currency"]))
-        elif tag == "13D":
-            stmt["created_at"] = _datetime(ctx, f)
-        elif tag in ("90D", "90C"):
-            g = ctx.read(f)
-            summary = summary or TransactionsSummary()
-            if tag == "90D":
-                summary.debit_count, summary.debit_sum = g["count"], g["amount"]
-            else:
-                summary.credit_count, summary.credit_sum = g["count"], g["amount"]
+            elif tag == "20":
+                stmt["statement_id"] = ctx.read(f)["reference"]
+                first_line = f.line
+            elif tag == "21":
+                stmt["related_reference"] = ctx.read(f)["reference"]
+            elif tag in ("25", "25P"):
+                g = ctx.read(f)
+                _account(stmt, g)
+                currency = currency or g.get("currency")
+            elif tag in ("28C", "28"):
+                g = ctx.read(f)
+                stmt["sequence_number"] = g["sequence"]
+                stmt["page"] = g["page"]
+            elif tag == "34F":
+                g = ctx.read(f)
+                currency = currency or g["currency"]
+                floor_limits.append(construct(Money, amount=g["amount"], currency=g["currency"]))
+            elif tag == "13D":
+                stmt["created_at"] = _datetime(ctx, f)
+            elif tag in ("90D", "90C"):
+                g = ctx.read(f)
+                summary = summary or TransactionsSummary()
+                if tag == "90D":
+                    summary.debit_count, summary.debit_sum = g["count"], g["amount"]
+                else:
+                    summary.credit_count, summary.credit_sum = g["count"], g["amount"]
+        except FieldError as exc:  # lenient: this line is left out (its text kept), the others are read
+            if not ctx.lenient or (tag != "61" and tag not in _MAY_LEAVE_OUT):
+                raise
+            ctx.leave_out(exc, "UNREADABLE_ENTRY" if tag == "61" else "UNREADABLE_FIELD")
     if pending is not None:
-        entries.append(_entry(ctx, pending[0], currency, pending[1], pending[2]))
+        _add_entry(ctx, entries, pending, currency)
     if not entries and not balances and "20" not in seen:
         raise ctx.error(f"an {mt} needs at least :20: or statement lines", line=ctx.line)
     if summary is not None and (summary.debit_count is not None or summary.credit_count is not None):
@@ -273,6 +288,21 @@ def _datetime(ctx: MessageContext, f: RawField) -> datetime:
         raise ctx.error(str(exc), f) from None
     except ValueError:
         raise ctx.error(f"impossible time {g['time']!r}", f) from None
+
+
+def _add_entry(ctx: MessageContext, entries: list[Entry], pending: list, currency: str) -> None:
+    """Read one :61: (with its :86:/:NS:); lenient reading leaves an unreadable one out as an
+    `UNREADABLE_ENTRY` error finding holding its text, and the statement's other entries stay."""
+    noted = len(ctx.reading.findings) if ctx.reading is not None else 0
+    try:
+        entries.append(_entry(ctx, pending[0], currency, pending[1], pending[2]))
+    except FieldError as exc:
+        if not ctx.lenient:
+            raise
+        del ctx.reading.findings[noted:]  # a quirk it had taken goes with it  # type: ignore[union-attr]
+        if pending[1] is not None:
+            exc.fragment = f"{pending[0].value}\n:86:{pending[1]}"
+        ctx.leave_out(exc, "UNREADABLE_ENTRY")
 
 
 def _entry(ctx: MessageContext, f: RawField, currency: str, text86: str | None, ns: str | None) -> Entry:

@@ -29,12 +29,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from breakdesk.parsers.swift import values as v
 from breakdesk.parsers.swift.fields import RawField
 
 Processor = Callable[[Any], Any]
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def quirk(processor: _F) -> _F:
+    """Mark a processor as absorbing a bank's deviation from the standard: when it changes what it is
+    given, lenient reading records a `BANK_DEVIATION` finding naming it, with its docstring's first
+    sentence as the explanation (so each docstring starts with the bank and the habit)."""
+    processor.is_deviation = True  # type: ignore[attr-defined]
+    return processor
 
 
 # --- pre_text ------------------------------------------------------------------------------------
@@ -42,6 +51,7 @@ Processor = Callable[[Any], Any]
 _TRANSMISSION_CONTROLS = re.compile(r"[\x01\x03]")
 
 
+@quirk
 def strip_transmission_controls(text: str) -> str:
     """mBank (and other host-to-host exports) wrap each message in SOH (0x01) ... ETX (0x03)."""
     return _TRANSMISSION_CONTROLS.sub("", text) if ("\x01" in text or "\x03" in text) else text
@@ -50,6 +60,7 @@ def strip_transmission_controls(text: str) -> str:
 _DANGLING_BRACE = re.compile(r"(-\})\{[ \t]*(?=\n|\r|$)")
 
 
+@quirk
 def dangling_block_brace(text: str) -> str:
     """Anonymised RJE exports (prowide's MT103-out-ack.rje) leave a lone `{` after `-}` where block 5
     was cut off. It opens nothing, so it is dropped; a `{` that starts a real block is left alone."""
@@ -61,14 +72,38 @@ def dangling_block_brace(text: str) -> str:
 _ABN_HEADER_LINE = re.compile(r"[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?|9[0-9]{2}")
 
 
+@quirk
 def abn_amro_file_header(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """ABN AMRO puts `ABNANL2A` / `940` / `ABNANL2A` (BIC, MT number, BIC) before every statement."""
     return [(n, text) for n, text in lines if not _ABN_HEADER_LINE.fullmatch(text)]
 
 
+_ING_HEADER_LINE = re.compile(r"\d{4} \d{2}[A-Z]{6}[A-Z0-9]{6}\d{0,10}|9[0-9]{2} \d{2}")
+
+
+@quirk
+def ing_file_header(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """ING's (Netherlands) old export starts each statement with a short unbraced header: `0000 01INGBNL2AXXXX00001`
+    (a block 1 of 12 + 5 characters, not 12 + 10) and `940 00` (the MT number and a priority)."""
+    return [(n, text) for n, text in lines if not _ING_HEADER_LINE.fullmatch(text)]
+
+
+_SHORT_BLOCK1 = re.compile(r"[A-Z]\d{2}[A-Z0-9]{12}\d{1,9}")
+
+
+@quirk
+def short_block1_numbers(block1: str) -> bool:
+    """ING writes block 1 with a session and sequence number shorter than their 4 + 6 digits
+    (`F01INGBNL2AXXXX00001`); the logical terminal is read and the short numbers are left aside.
+
+    Called by `header.read_header` on a block 1 the grammar refuses (not a hook: it decides, not rewrites)."""
+    return _SHORT_BLOCK1.fullmatch(block1) is not None
+
+
 # --- pre_fields --------------------------------------------------------------------------------
 
 
+@quirk
 def drop_rabobank_940_header(fields: list[RawField]) -> list[RawField]:
     """Rabobank's old export starts each file with a pseudo field `:940:` (the MT number)."""
     if fields and fields[0].tag == "940" and not fields[0].value:
@@ -76,6 +111,7 @@ def drop_rabobank_940_header(fields: list[RawField]) -> list[RawField]:
     return fields
 
 
+@quirk
 def merge_consecutive_86(fields: list[RawField]) -> list[RawField]:
     """Rabobank's old format writes one `:86:` per narrative line; they are one :86: field."""
     if "\x0086\x0086\x00" not in "\x00".join(["", *[f.tag for f in fields], ""]):
@@ -93,6 +129,7 @@ def merge_consecutive_86(fields: list[RawField]) -> list[RawField]:
 # --- pre_statement_line / post_statement_line ----------------------------------------------------
 
 
+@quirk
 def blank_entry_date(value: str) -> str:
     """Citibank writes four spaces where the optional MMDD entry date would be."""
     if value[6:10] == "    ":
@@ -100,6 +137,7 @@ def blank_entry_date(value: str) -> str:
     return value
 
 
+@quirk
 def time_in_entry_date(value: str) -> str:
     """Some systems (e.g. GoPlasmatic's MT942 sample) write a booking time HHMM where the MMDD entry
     date belongs. Four digits that cannot be a month and day (1145, 1200, 1330) are dropped; the value
@@ -112,9 +150,43 @@ def time_in_entry_date(value: str) -> str:
     return value
 
 
+_SPACE_BEFORE_TYPE = re.compile(r"(\d{6}(?:\d{4})?R?[CD][A-Z]?\d[0-9,]*) +(?=[A-Z][A-Z0-9]{3})")
+
+
+@quirk
+def space_before_transaction_type(value: str) -> str:
+    """Commerzbank writes a space between the amount and the transaction type in :61:
+    (`1102DR12,50 NMSCNONREF`); the standard has none, and the space is dropped."""
+    if " " not in value[:30]:
+        return value
+    return _SPACE_BEFORE_TYPE.sub(r"\1", value, count=1)
+
+
+_SHORT_ISN = re.compile(r"(?P<head>\d{3}\n?\d{6}\n?\d{4})[ \n]?(?P<isn>\d{1,5})")
+
+
+@quirk
+def short_session_isn(value: str) -> str:
+    """Sample MT192/MT196 messages write the ISN of :11S:/:11R: with fewer than its six digits
+    (`1032507221234 5678`); it is read with leading zeros, as the network numbers it."""
+    m = _SHORT_ISN.fullmatch(value.strip())
+    return f"{m.group('head')}{m.group('isn').zfill(6)}" if m else value
+
+
+@quirk
+def name_in_option_a(lines: list[str]) -> bool:
+    """Some MT202COV senders put the ordering customer's name and address in :50A:, whose option A
+    holds a BIC; the field is read as option K (name and address), since that is what it carries.
+
+    Called by `parties.read_party` with the lines after the account (not a hook: it changes the option)."""
+    first = lines[0].strip() if lines else ""
+    return bool(first) and not v.looks_like_bic(first) and (" " in first or len(first) > 11 or not first.isupper())
+
+
 _RABO_COUNTERPARTY = re.compile(r"(?P<ref>\d{9,10}|P\d{9}|NONREF)\s{2,}(?P<name>\S.*)")
 
 
+@quirk
 def rabobank_counterparty(g: dict) -> dict:
     """Rabobank's old :61: puts the counter account and the counterparty name after the type code
     (`N0440121470966      W.P. Jansen`); split them off the customer reference."""
@@ -169,9 +241,10 @@ def split_account_identification(g: dict) -> dict:
 
 DEFAULT_PROCESSORS: dict[str, list[Processor]] = {
     "pre_text": [strip_transmission_controls, dangling_block_brace],
-    "pre_preamble": [abn_amro_file_header],
+    "pre_preamble": [abn_amro_file_header, ing_file_header],
     "pre_fields": [drop_rabobank_940_header, merge_consecutive_86],
-    "pre_statement_line": [blank_entry_date, time_in_entry_date],
+    "pre_statement_line": [space_before_transaction_type, blank_entry_date, time_in_entry_date],
+    "pre_original_message": [short_session_isn],
     "post_statement_line": [rabobank_counterparty],
     "post_account": [split_account_identification],
 }

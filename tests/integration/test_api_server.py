@@ -98,10 +98,21 @@ def test_upload_is_idempotent_and_a_bad_file_is_refused_with_its_line(api):
         assert r.json()["imported"] is True and r.json()["duplicate"] is False
     name, content = demo_files()[0]
     again = ops.post("/messages", files={"file": (name, content)})
-    assert again.status_code == 201 and again.json() == {"file": name, "imported": False, "duplicate": True, "case_keys": []}
+    assert again.status_code == 201 and again.json() == {"file": name, "imported": False, "duplicate": True,
+                                                         "case_keys": [], "findings": []}
     bad = ops.post("/messages", files={"file": ("broken.txt", b"{1:F01BANKDEFFAXXX0000000000}{4:\r\n:20:X\r\n:25:1\r\n-}")})
     assert bad.status_code == 422 and bad.headers["content-type"].startswith(PROBLEM)
     assert "broken.txt" in bad.json()["detail"]
+    # Issue #16: a statement with one unreadable line imports the rest and says what it left out;
+    # ?strict=true refuses it.
+    odd = (b":20:API-LENIENT\n:25:DE89370400440532013000\n:28C:1/1\n:60F:C261129EUR10,00\n"
+           b":61:2602300230C5,00NTRFNONREF//X1\n:61:2611291129C5,00NTRFNONREF//X2\n:62F:C261129EUR15,00\n-\n")
+    strict = ops.post("/messages", params={"strict": "true"}, files={"file": ("odd.sta", odd)})
+    assert strict.status_code == 422 and "odd.sta:5" in strict.json()["detail"]
+    lenient = ops.post("/messages", files={"file": ("odd.sta", odd)})
+    assert lenient.status_code == 201 and lenient.json()["imported"] is True
+    (finding,) = lenient.json()["findings"]
+    assert finding.startswith("odd.sta:5: error: UNREADABLE_ENTRY: field :61: impossible date '260230'")
     clerk = _client(base, tokens["chloe"]).post("/messages", files={"file": ("x.xml", b"<x/>")})
     assert clerk.status_code == 403 and "import needs role" in clerk.json()["detail"]
 

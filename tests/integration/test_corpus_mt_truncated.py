@@ -91,9 +91,15 @@ def test_the_cli_refuses_a_cut_corpus_statement_and_reads_it_in_utf16(tmp_path):
     data = (CORPUS / "wolph-mt940/jejik/abnamro.sta").read_bytes().replace(b"\r\n", b"\n")
     cut = tmp_path / "cut.sta"
     cut.write_bytes(data[: data.rindex(b":86:") + 12])  # inside the last :86:, its :62F: gone
-    for args in (["parse", str(cut)], ["validate", "--strict", str(cut)]):
+    for args in (["parse", "--strict", str(cut)], ["validate", "--strict", str(cut)]):
         result = CliRunner().invoke(cli, args)
         assert result.exit_code == 2 and f"{cut}:" in result.stderr and ":62a:" in result.stderr, result.output
+    # Issue #16: read leniently, the file's complete statements are read and the cut one is left out
+    # whole, as an error finding under the message before it.
+    result = CliRunner().invoke(cli, ["parse", str(cut)])
+    assert result.exit_code == 0 and "error: UNREADABLE_MESSAGE: field :62a:" in result.stdout, result.output
+    whole = list(parse_mt(data))
+    assert result.stdout.count(": MT940  statement") == len(whole) - 1
     utf16 = tmp_path / "utf16.sta"
     utf16.write_bytes(data.decode("latin-1").encode("utf-16"))
     result = CliRunner().invoke(cli, ["parse", "--json", str(utf16)])

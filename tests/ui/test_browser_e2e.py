@@ -119,13 +119,36 @@ def _choose(page, label: str, text: str):
     box.press("Enter")
 
 
+def _idle(page):
+    """Wait until the app has finished its rerun (Streamlit shows its status widget while a script runs)."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
+
+
 def _add(page, label: str, text: str):
-    """Add an option to a Streamlit multiselect: type to filter, Enter to add."""
-    box = page.get_by_label(label, exact=True).first
-    box.click()
-    box.fill(text)
-    box.press("Enter")
-    page.keyboard.press("Escape")  # close the list so it covers nothing below
+    """Add an option to a Streamlit multiselect: type to filter, Enter to add, then wait for its chip.
+
+    The first pick reruns the page; typing into the next box while that rerun redraws it can lose the pick
+    (seen in CI under load), so each pick waits for the app to settle and is tried again if no chip shows."""
+    from playwright.sync_api import expect
+
+    field = page.get_by_test_id("stMultiSelect").filter(has=page.get_by_label(label, exact=True))
+    chip = field.get_by_role("button", name=re.compile(r"^Remove .*" + re.escape(text)))
+    for _attempt in range(3):
+        _idle(page)
+        box = page.get_by_label(label, exact=True).first
+        box.click()
+        box.fill(text)
+        box.press("Enter")
+        page.keyboard.press("Escape")  # close the list so it covers nothing below
+        try:
+            expect(chip.first).to_be_visible(timeout=15_000)
+            _idle(page)
+            return
+        except AssertionError:  # expect() reports a timeout as an AssertionError
+            continue
+    expect(chip.first).to_be_visible()
 
 
 def _open_case(page, ref: str):

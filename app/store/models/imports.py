@@ -58,6 +58,10 @@ class StoredMessage(Base):
     kind: Mapped[str] = mapped_column(String(32), index=True)
     message_ref: Mapped[str | None] = mapped_column(String(64), index=True, doc="header message id")
     payload: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
+    findings: Mapped[list[dict[str, Any]] | None] = mapped_column(
+        JSONDoc, default=list, doc="the payload's reading findings (Message.findings), kept apart so an item "
+        "shows its own without loading a large statement's payload",
+    )
     threaded: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false(), index=True,
         doc="its payment identifiers are in message_idents and its cases were refreshed",

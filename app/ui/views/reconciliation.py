@@ -19,8 +19,9 @@ state.flash()
 # ------------------------------------------------------------------------------ upload
 if state.can("import"):
     st.subheader("Upload statements and book files")
-    st.caption("MT (940/942/950, 103 …), ISO 20022 XML (camt.05x, pain, pacs) and ledger CSV. A bad file is refused "
-               "whole with the line or XPath at fault; the good ones still import.")
+    st.caption("MT (940/942/950, 103 …), ISO 20022 XML (camt.05x, pain, pacs) and ledger CSV. A bank's known "
+               "deviation or an unreadable line in an MT file is listed below as a finding and the rest imports; a "
+               "file nothing can be read from is refused whole with the line or XPath at fault.")
     with st.form("upload", clear_on_submit=True):
         uploads = st.file_uploader("Files", accept_multiple_files=True, key="upload_files")
         submitted = st.form_submit_button("Import", type="primary")
@@ -30,7 +31,8 @@ if state.can("import"):
         report = state.run_service(lambda s: workflow.ingest_files(s, files=files, user=user["username"], ledger_columns=columns))
         if report is not None:
             st.session_state["ingest_report"] = {"imported": report.imported, "duplicates": report.duplicates,
-                                                 "errors": report.errors, "cases": len(report.case_keys)}
+                                                 "errors": report.errors, "cases": len(report.case_keys),
+                                                 "findings": report.findings}
     last = st.session_state.get("ingest_report")
     if last:
         for name in last["imported"]:
@@ -39,6 +41,10 @@ if state.can("import"):
             st.info(f"Already imported (skipped): {name}")
         for err in last["errors"]:
             st.error(f"Refused, nothing written: {err}")
+        if last.get("findings"):
+            with st.expander(f"{len(last['findings'])} reading finding(s): what was tolerated or left out", expanded=True):
+                for finding in last["findings"]:
+                    st.markdown(f"- `{finding}`")
 
 def _side_by_side(sid: int) -> dict | None:
     """The picked suggestion as a clerk checks it: bank and book next to each other, every reason with
@@ -58,6 +64,8 @@ def _side_by_side(sid: int) -> dict | None:
                             f"{it['value_date'] or it['booking_date'] or '—'}  \n"
                             f"{it['counterparty'] or '(no name)'} {it['account'] or ''}  \n{refs}"
                             + (f"  \n“{it['text']}”" if it["text"] else ""))
+                for finding in it.get("findings", []):
+                    st.warning(f"As read from the file: {finding}")
     if row["difference"]:
         st.warning(f"Open difference {row['difference']} (bank − books): approving leaves it to write off; "
                    "bulk approval never includes it.")

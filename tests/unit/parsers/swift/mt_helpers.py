@@ -6,8 +6,13 @@ from breakdesk.parsers.canonical import Message
 from breakdesk.parsers.swift import parse_mt
 
 
-def parse(text: str, *, filename: str = "t.fin", encoding: str = "utf-8") -> list[Message]:
-    return list(parse_mt(text.encode(encoding), filename=filename))
+def parse(text: str, *, filename: str = "t.fin", encoding: str = "utf-8", strict: bool = False) -> list[Message]:
+    return list(parse_mt(text.encode(encoding), filename=filename, strict=strict))
+
+
+def codes(messages: list[Message]) -> list[tuple[str, int | None, str | None]]:
+    """(code, line, field) of every reading finding, in order."""
+    return [(f.code, f.location.line, f.field) for m in messages for f in m.findings]
 
 
 def wrap(mt: str, block4: str, *, block3: str = "", sender: str = "BANKBEBBAXXX", receiver: str = "BANKDEFFXXXX") -> str:

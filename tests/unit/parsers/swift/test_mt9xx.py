@@ -3,7 +3,7 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
-from mt_helpers import STATEMENT, parse, wrap
+from mt_helpers import STATEMENT, codes, parse, wrap
 
 from breakdesk.parsers.errors import (
     FieldError,
@@ -126,11 +126,18 @@ def test_statement_lines_after_dash_without_a_new_statement_are_refused_not_cont
     """Lines after a statement's '-' with no :20: and no balances are no statement: they used to be read
     as a continuation of the previous one (wolph's multiline.sta), which nothing balances (issue #21)."""
     with pytest.raises(MissingFieldError, match="no currency") as exc:
-        parse(STATEMENT + "-\n:61:2402030203C5,NMSCREF\nDETAIL\n", filename="cont.sta")
+        parse(STATEMENT + "-\n:61:2402030203C5,NMSCREF\nDETAIL\n", filename="cont.sta", strict=True)
     assert (exc.value.file, exc.value.line, exc.value.tag) == ("cont.sta", 10, "60a")
     with pytest.raises(MissingFieldError) as exc:  # with a currency it is still no statement
-        parse(STATEMENT + "-\n:60F:C240202EUR849,50\n:61:2402030203C5,NMSCREF\n", filename="cont.sta")
+        parse(STATEMENT + "-\n:60F:C240202EUR849,50\n:61:2402030203C5,NMSCREF\n", filename="cont.sta", strict=True)
     assert (exc.value.line, exc.value.tag) == (10, "20")
+    # Issue #16: read leniently, the complete statement before them is kept; they are left out as an
+    # error finding that holds their text.
+    msgs = parse(STATEMENT + "-\n:61:2402030203C5,NMSCREF\nDETAIL\n", filename="cont.sta")
+    assert [len(s.entries) for m in msgs for s in m.statements] == [2]
+    (finding,) = msgs[0].findings
+    assert (finding.severity, finding.code, finding.location.line) == ("error", "UNREADABLE_MESSAGE", 10)
+    assert ":61:2402030203C5,NMSCREF\nDETAIL" in finding.value
 
 
 @pytest.mark.parametrize(
@@ -148,8 +155,47 @@ def test_statement_lines_after_dash_without_a_new_statement_are_refused_not_cont
 )
 def test_statement_field_errors(change, line, tag, error):
     with pytest.raises(error) as exc:
-        parse(STATEMENT.replace(*change), filename="st.sta")
+        parse(STATEMENT.replace(*change), filename="st.sta", strict=True)
     assert (exc.value.file, exc.value.line, exc.value.tag) == ("st.sta", line, tag)
+
+
+@pytest.mark.parametrize(
+    "change, entries, found",
+    [
+        ((":61:2402010201D", ":61:2402300201D"), 1, [("UNREADABLE_ENTRY", 5, "61")]),  # Feb 30 value date
+        (("D250,50NTRF", "D25050NTRF"), 1, [("UNREADABLE_ENTRY", 5, "61")]),  # no decimal comma
+        (("EUR849,50", "EUR849,50\n:64:C2402EUR8,49"), 2, [("UNREADABLE_FIELD", 9, "64")]),  # bad :64: date
+        ((":28C:7/2", ":28C:7/2\n:99:X"), 2, [("UNKNOWN_FIELD", 4, "99")]),  # tag foreign to MT940
+    ],
+)
+def test_lenient_reading_leaves_out_what_it_cannot_read_and_keeps_the_rest(change, entries, found):
+    """Issue #16: one bad line no longer loses the file. What was left out is an error finding with its
+    location and raw text; the statement's other entries are read."""
+    msgs = parse(STATEMENT.replace(*change), filename="st.sta")
+    assert [len(s.entries) for m in msgs for s in m.statements] == [entries]
+    assert codes(msgs) == found
+    finding = msgs[0].findings[0]
+    assert finding.location.file == "st.sta" and finding.value
+    assert finding.severity == ("warning" if finding.code == "UNKNOWN_FIELD" else "error")
+
+
+def test_lenient_reading_never_reads_a_statement_without_its_balances():
+    """A closing balance cut before its comma is how a truncated file looks: the statement is left out
+    whole, never read without what proves it (issue #21)."""
+    with pytest.raises(FieldError) as exc:
+        parse(STATEMENT.replace("EUR849,50", "EUR849"), filename="st.sta")
+    assert (exc.value.line, exc.value.tag) == (8, "62F")
+
+
+def test_lenient_reading_still_refuses_what_would_misplace_data():
+    """A :25: after the entries is how a spliced export looks: entries would land on the wrong account,
+    so the message is left out, and a file with no other message is refused as before."""
+    with pytest.raises(FieldError) as exc:
+        parse(STATEMENT.replace(":62F:", ":25:X\n:62F:"), filename="st.sta")
+    assert (exc.value.line, exc.value.tag) == (8, "25")
+    two = parse(STATEMENT.replace(":62F:", ":25:X\n:62F:") + "-\n" + STATEMENT.replace("STMT1", "STMT2"), filename="st.sta")
+    assert [s.statement_id for m in two for s in m.statements] == ["STMT2"]
+    assert codes(two) == [("UNREADABLE_MESSAGE", 8, "25")]
 
 
 def test_not_mt_at_all_and_stray_text():
@@ -157,8 +203,10 @@ def test_not_mt_at_all_and_stray_text():
         parse("1\n2\n3\n", filename="n.sta")
     assert exc.value.line == 1
     with pytest.raises(MalformedMessageError) as exc:
-        parse("HELLO WORLD\n" + STATEMENT, filename="n.sta")
+        parse("HELLO WORLD\n" + STATEMENT, filename="n.sta", strict=True)
     assert exc.value.line == 1
+    (msg,) = parse("HELLO WORLD\n" + STATEMENT, filename="n.sta")  # lenient: kept as a finding
+    assert codes([msg]) == [("TEXT_OUTSIDE_FIELDS", 1, None)] and msg.findings[0].value == "HELLO WORLD"
     with pytest.raises(ParseError):
         parse("{1:F01BANKBEBBAXXX0000000000}{2:I101BANKDEFFXXXXN}{4:\n:20:X\n-}")  # MT101 not read
 
@@ -189,7 +237,7 @@ def test_a_statement_without_a_mandatory_field_is_refused_naming_it(tag, name):
     """Issue #21: statements without :20: (26/39), :25: (22/24) or :62F: (15/18 mutated files) were read."""
     text = _without(STATEMENT, tag)
     with pytest.raises(MissingFieldError) as exc:
-        parse(text, filename="m.sta")
+        parse(text, filename="m.sta", strict=True)
     err = exc.value
     assert (err.file, err.tag, err.message_type) == ("m.sta", name, "MT940")
     # A missing closing balance is located where the statement stops, a missing opening balance at the
@@ -207,13 +255,20 @@ def test_an_mt940_cut_inside_86_is_refused_not_read_as_shorter():
     two = STATEMENT + "-\n" + STATEMENT.replace("STMT1", "STMT2")
     cut = two[: two.index("/REMI/INVOICE 77", two.index("STMT2"))]
     with pytest.raises(MissingFieldError) as exc:
-        parse(cut, filename="cut.sta")
+        parse(cut, filename="cut.sta", strict=True)
     assert (exc.value.tag, exc.value.line) == ("62a", 15)
+    # Leniently (issue #16) the whole first statement is read and the cut one is left out, never shortened.
+    msgs = parse(cut, filename="cut.sta")
+    assert [s.statement_id for m in msgs for s in m.statements] == ["STMT1"]
+    assert codes(msgs) == [("UNREADABLE_MESSAGE", 15, "62a")]
     braced = wrap("940", STATEMENT) + "\n" + wrap("940", STATEMENT.replace("STMT1", "STMT2"))
     cut = braced[: braced.index("/REMI/INVOICE 77", braced.index("STMT2"))]
     with pytest.raises(TruncatedMessageError) as exc:
-        parse(cut, filename="cut.fin")
+        parse(cut, filename="cut.fin", strict=True)
     assert exc.value.file == "cut.fin" and exc.value.line == 11  # where the cut message starts
+    msgs = parse(cut, filename="cut.fin")
+    assert [s.statement_id for m in msgs for s in m.statements] == ["STMT1"]
+    assert [(c, ln) for c, ln, _ in codes(msgs)] == [("UNREADABLE_MESSAGE", 11)]
 
 
 @pytest.mark.parametrize("mt, text, name", [
