@@ -66,6 +66,11 @@ class Settings(BaseSettings):
         description="Refuse an MT file at its first deviation from the standard, instead of reading the rest "
         "and recording what was tolerated or left out as findings (parsers.swift.parse_mt)",
     )
+    stream_import_mb: float = Field(
+        default=16, ge=0, validation_alias="BREAKDESK_STREAM_IMPORT_MB",
+        description="A camt.052/053/054 file at least this large is imported entry by entry in pages, in bounded "
+        "memory (app.services.statement_stream); 0 streams every statement file",
+    )
     auto_confirm_threshold: float = Field(
         default=0.95,
         ge=0.0,

@@ -145,7 +145,7 @@ def create_app() -> FastAPI:
     def case(key: str, who: Caller = Depends(caller)) -> dict[str, Any]:
         """One case: explanation, lifecycle, findings, the open repair and its history (read-only: opening
         a case never analyses it; `analysed` says whether it has been)."""
-        from breakdesk.app.services import case_desk
+        from breakdesk.app.services import case_desk, queries
         from breakdesk.app.services.workflow import explain_case, repair_history
 
         allowed(who, "case.read")
@@ -153,6 +153,7 @@ def create_app() -> FastAPI:
             out = explain_case(session, case_key=key, runtime=runtime(), analyse=False)
             out["history"] = repair_history(session, repair_id=(out.get("repair") or {}).get("repair_id"))
             out["notes"] = case_desk.notes(session, case_key=key)
+            out["reading_findings"] = queries.case_reading_findings(session, out.get("lifecycle") or [])
         return out
 
     @app.post(f"{API}/cases/{{key}}/notes", tags=["cases"], status_code=201)

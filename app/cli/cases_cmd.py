@@ -70,9 +70,17 @@ def cases_ingest(paths: tuple[str, ...], actor: str, as_json: bool, ledger_colum
     text or an unreadable line is printed as a finding (and kept on the message) and the rest imports."""
     from breakdesk.app.services.workflow import ingest_files
 
-    files = [(str(p), p.read_bytes()) for p in expand_paths(paths, ledgers=True)]
+    files = [(str(p), p) for p in expand_paths(paths, ledgers=True)]  # read when needed (a large one streams)
+    shown: dict[str, int] = {}
+
+    def progress(name: str, stored: int) -> None:  # the first page, then every 10,000 entries
+        if name not in shown or stored // 10_000 > shown[name]:
+            shown[name] = stored // 10_000
+            click.echo(f"{name}: {stored:,} entries stored …", err=True)
+
     with _session() as session:
-        report = ingest_files(session, files=files, user=actor, ledger_columns=ledger_columns, strict=strict or None)
+        report = ingest_files(session, files=files, user=actor, ledger_columns=ledger_columns, strict=strict or None,
+                              progress=progress)
     for err in report.errors:
         click.echo(f"error: {err}", err=True)
     for finding in report.findings:

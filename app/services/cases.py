@@ -262,14 +262,17 @@ def get_cases_by_key(session: Session, *, keys: list[str]) -> dict[str, Case]:
 def cases_sharing_idents(session: Session, *, idents: set[str]) -> list[tuple[Case, set[str]]]:
     """The cases not merged away that have any of `idents`, oldest first, each with those of `idents` it has."""
     shared: dict[int, set[str]] = {}
+    # The identifiers alone first, by their index: joined to cases, SQLite walked every open case and
+    # probed each for the chunk's identifiers (80 ms a chunk at 1,600 cases, growing with them).
     for chunk in in_chunks(idents):
-        for case_id, ident in session.execute(select(CaseIdent.case_id, CaseIdent.ident).join(Case, Case.id == CaseIdent.case_id)
-                                              .where(CaseIdent.ident.in_(chunk), Case.merged_into_id.is_(None))):
+        for case_id, ident in session.execute(select(CaseIdent.case_id, CaseIdent.ident).where(CaseIdent.ident.in_(chunk))):
             shared.setdefault(case_id, set()).add(ident)
     if not shared:
         return []
-    found = session.execute(select(Case).where(Case.id.in_(list(shared))).order_by(Case.id)).scalars()
-    return [(case, shared[case.id]) for case in found]
+    found: list[Case] = []
+    for chunk in in_chunks(shared):
+        found += session.execute(select(Case).where(Case.id.in_(chunk), Case.merged_into_id.is_(None))).scalars()
+    return [(case, shared[case.id]) for case in sorted(found, key=lambda c: c.id)]
 
 
 def add_case_idents(session: Session, *, case: Case, idents: set[str] | frozenset[str]) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,15 +74,19 @@ def _sha256(data: bytes) -> str:
 
 
 class _Keys:
-    """Idempotency keys: the identifying fields hashed, plus the ordinal among identical ones."""
+    """Idempotency keys: the identifying fields hashed, plus the ordinal among identical ones.
+
+    What was seen is kept as a 16-byte digest of the fields, not the fields: a streamed import of a
+    million entries keeps 16 MB of digests instead of the text of every entry's identifying fields."""
 
     def __init__(self) -> None:
-        self._seen: Counter[str] = Counter()
+        self._seen: Counter[bytes] = Counter()
 
     def key(self, *parts: Any) -> str:
         base = "\x1f".join("" if p is None else str(p) for p in parts)
-        n = self._seen[base]
-        self._seen[base] += 1
+        seen = hashlib.blake2b(base.encode(), digest_size=16).digest()
+        n = self._seen[seen]
+        self._seen[seen] += 1
         return hashlib.sha256(f"{base}\x1e{n}".encode()).hexdigest()
 
 
@@ -131,60 +135,43 @@ def import_messages(
 ) -> ImportResult:
     """Store a parsed file: batch, messages, bank entries, book items, and one audit record."""
     actor = require(session, user, "import").username
-    digest = _sha256(content_bytes)
+    return _import(session, file_name=file_name, digest=_sha256(content_bytes), size=len(content_bytes),
+                   messages=messages, actor=actor)
+
+
+def import_message_pages(
+    session: Session, *, file_name: str, digest: str, size: int, pages: Iterable[Message], user: str | User,
+    after_page: Callable[[list[Any]], None],
+) -> ImportResult:
+    """Store a file read page by page (`app.services.statement_stream`): each page's message and rows are
+    written and flushed, then handed to `after_page` (which threads them into cases and drops them from
+    the session) before the next page is read. Still one savepoint for the whole file."""
+    actor = require(session, user, "import").username
+    return _import(session, file_name=file_name, digest=digest, size=size, messages=pages, actor=actor,
+                   after_page=after_page)
+
+
+def _import(session: Session, *, file_name: str, digest: str, size: int, messages: Iterable[Message], actor: str,
+            after_page: Callable[[list[Any]], None] | None = None) -> ImportResult:
     existing = find_batch(session, sha256=digest, kind=KIND_MESSAGES)
     if existing is not None:
         return ImportResult.of(existing, created=False)
     with session.begin_nested():
-        batch = _claim_batch(session, file_name=file_name, digest=digest, size=len(content_bytes), kind=KIND_MESSAGES, actor=actor)
+        batch = _claim_batch(session, file_name=file_name, digest=digest, size=size, kind=KIND_MESSAGES, actor=actor)
         if isinstance(batch, ImportResult):
             return batch
-        bank_rows: list[tuple[BankEntry, list[BankEntry]]] = []
-        book_rows: list[BookItem] = []
         bank_keys, book_keys = _Keys(), _Keys()
+        counts = Counter[str]()
         for index, message in enumerate(messages):
-            stored = StoredMessage(
-                batch_id=batch.id, file_name=file_name, message_index=index, message_type=message.message_type,
-                family=message.family, kind=message.kind,
-                message_ref=_fit(message.header.message_id, 64, "message id", message.provenance),
-                payload=message.model_dump(mode="json"),
-                findings=[f.model_dump(mode="json") for f in message.findings],
-            )
-            session.add(stored)
-            session.flush()
-            for statement in message.statements:
-                for entry in statement.entries:
-                    bank_rows.append(_bank_rows(batch.id, stored.id, statement, entry, bank_keys))
-            if message.kind == "payment":
-                for tx in message.transactions:
-                    book_rows.append(_book_row(batch.id, stored.id, message, tx, book_keys))
-
-        duplicates = 0
-        all_bank_keys = [r.idempotency_key for parent, kids in bank_rows for r in (parent, *kids)]
-        known = _existing_keys(session, BankEntry, all_bank_keys)
-        bank_count = 0
-        for parent, kids in bank_rows:
-            if parent.idempotency_key in known:
-                duplicates += 1 + len(kids)
-                continue
-            session.add(parent)
-            session.flush()
-            for kid in kids:
-                kid.parent_id = parent.id
-                session.add(kid)
-            bank_count += 1 + len(kids)
-        known_book = _existing_keys(session, BookItem, [r.idempotency_key for r in book_rows])
-        book_count = 0
-        for row in book_rows:
-            if row.idempotency_key in known_book:
-                duplicates += 1
-                continue
-            session.add(row)
-            book_count += 1
-        batch.message_count = len(messages)
-        batch.bank_entry_count = bank_count
-        batch.book_item_count = book_count
-        batch.duplicate_count = duplicates
+            written = _write_message(session, batch, file_name, index, message, bank_keys, book_keys, counts)
+            counts["messages"] += 1
+            if after_page is not None:
+                _flush_or_conflict(session, file_name)
+                after_page(written)
+        batch.message_count = counts["messages"]
+        batch.bank_entry_count = counts["bank"]
+        batch.book_item_count = counts["book"]
+        batch.duplicate_count = counts["duplicates"]
         _flush_or_conflict(session, file_name)
         result = ImportResult.of(batch, created=True)
         audit.append(session, actor=actor, action="import.messages", object_type="import_batch", object_id=batch.id,
@@ -192,6 +179,45 @@ def import_messages(
                             "bank_entries": result.bank_entries, "book_items": result.book_items,
                             "duplicates": result.duplicates})
     return result
+
+
+def _write_message(session: Session, batch: ImportBatch, file_name: str, index: int, message: Message,
+                   bank_keys: _Keys, book_keys: _Keys, counts: Counter[str]) -> list[Any]:
+    """One message's row, bank entries and book items (those not stored by an earlier file); returns
+    the objects written."""
+    stored = StoredMessage(
+        batch_id=batch.id, file_name=file_name, message_index=index, message_type=message.message_type,
+        family=message.family, kind=message.kind,
+        message_ref=_fit(message.header.message_id, 64, "message id", message.provenance),
+        payload=message.model_dump(mode="json"),
+        findings=[f.model_dump(mode="json") for f in message.findings],
+    )
+    session.add(stored)
+    session.flush()
+    written: list[Any] = [stored]
+    bank_rows = [_bank_rows(batch.id, stored.id, statement, entry, bank_keys)
+                 for statement in message.statements for entry in statement.entries]
+    book_rows = [_book_row(batch.id, stored.id, message, tx, book_keys)
+                 for tx in (message.transactions if message.kind == "payment" else ())]
+    known = _existing_keys(session, BankEntry, [r.idempotency_key for parent, kids in bank_rows for r in (parent, *kids)])
+    for parent, kids in bank_rows:
+        if parent.idempotency_key in known:
+            counts["duplicates"] += 1 + len(kids)
+            continue
+        if kids:
+            parent.details = kids  # their parent_id once the parent has its id; one flush for the message
+        session.add(parent)
+        counts["bank"] += 1 + len(kids)
+        written += [parent, *kids]
+    known_book = _existing_keys(session, BookItem, [r.idempotency_key for r in book_rows])
+    for row in book_rows:
+        if row.idempotency_key in known_book:
+            counts["duplicates"] += 1
+            continue
+        session.add(row)
+        counts["book"] += 1
+        written.append(row)
+    return written
 
 
 def _claim_batch(session: Session, *, file_name: str, digest: str, size: int, kind: str, actor: str) -> ImportBatch | ImportResult:
@@ -434,4 +460,4 @@ def _refuse_changed_money(file_name: str, items: Sequence[BookItem], stored: Map
         )
 
 
-__all__ = ["ImportResult", "import_ledger_csv", "import_messages", "refuse_ledger_controls"]
+__all__ = ["ImportResult", "import_ledger_csv", "import_message_pages", "import_messages", "refuse_ledger_controls"]

@@ -73,7 +73,7 @@ class Watcher:
         report = IntakeReport()
         for path in paths:
             with session_scope(self.engine) as session:
-                result = ingest_files(session, files=[(path.name, path.read_bytes())], user=self.user)
+                result = ingest_files(session, files=[(path.name, path)], user=self.user)
             if result.errors:
                 report.failed[path.name] = result.errors[0]
                 dest = _unique(self.folder / FAILED / path.name)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import false, select
+from sqlalchemy import false, insert, select
 from sqlalchemy.orm import Session
 
 from breakdesk import parsers
@@ -56,16 +56,19 @@ def take_unthreaded(session: Session) -> Component:
                            .order_by(StoredMessage.id).with_for_update()).scalars().all()
     loaded: Loaded = {}
     component = Component()
+    index_rows: list[dict[str, object]] = []
     for row in rows:
         message = parsers.Message.model_validate(row.payload)
         steps = steps_from_message(message)
         idents = {ident for step in steps for ident in step.ids}
-        session.add_all(MessageIdent(message_id=row.id, ident=ident) for ident in sorted(idents))
+        index_rows += ({"message_id": row.id, "ident": ident} for ident in sorted(idents))
         row.threaded = True
         loaded[row.id] = (message, steps)
         component.new[row.id] = message
         component.idents |= idents
     session.flush()
+    if index_rows:  # one executemany, no ORM object per identifier (a 2,000-entry page has ~6,000)
+        session.execute(insert(MessageIdent), index_rows)
     component.related = grow(session, component.idents, loaded)
     return component
 

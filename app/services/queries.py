@@ -274,6 +274,30 @@ def reading_findings(session: Session, entries: Sequence[BankEntry]) -> dict[int
     return out
 
 
+def case_reading_findings(session: Session, lifecycle: Sequence[dict[str, Any]]) -> list[str]:
+    """What lenient reading noted on the lines a case's lifecycle steps come from ("file:line: severity:
+    CODE: why"): a bank quirk tolerated on the payment's own line is shown with the case."""
+    from breakdesk.app.store.models import StoredMessage
+
+    lines: dict[str, set[int]] = {}
+    for step in lifecycle:
+        file, _, line = str(step.get("source") or "").rpartition(":")
+        if file and line.isdigit():
+            lines.setdefault(file, set()).add(int(line))
+    if not lines:
+        return []
+    out: list[str] = []
+    rows = session.execute(select(StoredMessage.file_name, StoredMessage.findings)
+                           .where(StoredMessage.file_name.in_(lines))).all()
+    for file, found in rows:
+        for f in found or ():
+            line = (f.get("location") or {}).get("line")
+            text = f"{file}:{line}: {f['severity']}: {f['code']}: {f['message']}"
+            if line in lines[file] and text not in out:
+                out.append(text)
+    return out
+
+
 def _difference(bank: Sequence[BankEntry], book: Sequence[BookItem]) -> tuple[str | None, Any]:
     """(currency, bank total − book total) of a suggestion; (None, None) when its sides mix currencies."""
     currencies = {i.currency for i in (*bank, *book)}

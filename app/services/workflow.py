@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
@@ -35,13 +35,22 @@ from breakdesk.agents.repairs import revalidate_repair
 from breakdesk.app.samples import DEMO_DAY_DIR
 from breakdesk.app.services import audit
 from breakdesk.app.services import cases as case_service
+from breakdesk.app.services import statement_stream as stream
 from breakdesk.app.services.chat_facts import find_facts
 from breakdesk.app.services.corrections import checked_corrections
 from breakdesk.app.services.errors import ConflictError, NotFound
-from breakdesk.app.services.imports import import_ledger_csv, import_messages
+from breakdesk.app.services.imports import import_ledger_csv, import_message_pages, import_messages
 from breakdesk.app.services.message_index import take_unthreaded
 from breakdesk.app.settings import Settings, get_settings
-from breakdesk.app.store.models import AuditRecord, BookItem, Case, OutboxMessage, Repair
+from breakdesk.app.store.models import (
+    AuditRecord,
+    BankEntry,
+    BookItem,
+    Case,
+    OutboxMessage,
+    Repair,
+    StoredMessage,
+)
 from breakdesk.app.store.repositories.llm import record_llm_call
 from breakdesk.app.store.repositories.locks import lock_by_id
 from breakdesk.app.store.types import utcnow
@@ -119,22 +128,32 @@ class IngestReport:
     findings: list[str] = field(default_factory=list)
 
 
-def ingest_files(session: Session, *, files: list[tuple[str, bytes]], user: str,
-                 ledger_columns: Mapping[str, str] | None = None, strict: bool | None = None) -> IngestReport:
+def ingest_files(session: Session, *, files: Sequence[tuple[str, bytes | Path]], user: str,
+                 ledger_columns: Mapping[str, str] | None = None, strict: bool | None = None,
+                 progress: stream.Progress | None = None) -> IngestReport:
     """Import every good file; a bad file is reported by name and location and writes nothing.
     `ledger_columns` renames ledger CSV headers (`agents.recon.ledger.parse_column_map`). MT files are
     read leniently unless `strict` (default: `BREAKDESK_STRICT_PARSING`): what was tolerated or left out
-    is stored on each message (`Message.findings`) and listed in the report."""
+    is stored on each message (`Message.findings`) and listed in the report.
+
+    A file is given as bytes or as a path (read only when needed). A camt.052/053/054 of at least
+    `BREAKDESK_STREAM_IMPORT_MB` is imported entry by entry in pages (`app.services.statement_stream`):
+    memory stays bounded whatever its size, and `progress(name, entries stored)` is called after each page."""
+    settings = get_settings()
     if strict is None:
-        strict = get_settings().strict_parsing
+        strict = settings.strict_parsing
+    stream_from = settings.stream_import_mb * 1024 * 1024
     report = IngestReport()
-    for name, data in files:
+    for name, source in files:
         try:
             with session.begin_nested():
                 if name.lower().endswith(".csv"):
-                    result = import_ledger_csv(session, file_name=name, content_bytes=data, column_map=ledger_columns,
-                                               user=user)
+                    result = import_ledger_csv(session, file_name=name, content_bytes=_bytes(source),
+                                               column_map=ledger_columns, user=user)
+                elif stream.size_of(source) >= stream_from and stream.is_statement_xml(source):
+                    result = _import_streamed(session, name, source, user, progress, report.case_keys)
                 else:
+                    data = _bytes(source)
                     messages = parsers.parse(data, filename=name, strict=strict)
                     result = import_messages(session, file_name=name, content_bytes=data, messages=messages, user=user)
                     report.findings.extend(f.describe() for m in messages for f in m.findings)
@@ -148,8 +167,33 @@ def ingest_files(session: Session, *, files: list[tuple[str, bytes]], user: str,
             report.errors.append(f"{name}: the database refused the file ({why}); nothing of it was imported")
             continue
         (report.imported if result.created else report.duplicates).append(name)
-    report.case_keys = refresh_cases(session)
+    report.case_keys += [k for k in refresh_cases(session) if k not in report.case_keys]
     return report
+
+
+def _bytes(source: bytes | Path) -> bytes:
+    return source.read_bytes() if isinstance(source, Path) else source
+
+
+def _import_streamed(session: Session, name: str, source: bytes | Path, user: str,
+                     progress: stream.Progress | None, case_keys: list[str]):
+    """One large statement file, page by page: each page is threaded into cases as soon as it is stored
+    (as a file per page would be), then its rows leave the session, so memory holds one page. The keys
+    of the cases the pages open or update are added to `case_keys`."""
+    stored = 0
+
+    def after_page(written: list[Any]) -> None:
+        nonlocal stored
+        case_keys.extend(k for k in refresh_cases(session) if k not in case_keys)
+        stored += sum(1 for obj in written if isinstance(obj, BankEntry))
+        for obj in list(session.identity_map.values()):
+            if isinstance(obj, (StoredMessage, BankEntry)):
+                session.expunge(obj)
+        if progress is not None:
+            progress(name, stored)
+
+    return import_message_pages(session, file_name=name, digest=stream.sha256_of(source), size=stream.size_of(source),
+                                pages=stream.pages(source, filename=name), user=user, after_page=after_page)
 
 
 def _severity(view: dict[str, Any]) -> str:

@@ -19,6 +19,7 @@ MODULES = {
     "monitor": "breakdesk.evals.benchmarks.monitor_bench",
     "fuzz": "breakdesk.evals.benchmarks.fuzz_bench",
     "workbench": "breakdesk.evals.benchmarks.workbench_bench",
+    "ingest": "breakdesk.evals.benchmarks.ingest_bench",
 }
 
 

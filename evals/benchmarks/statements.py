@@ -143,7 +143,9 @@ def camt053_entries(n: int, seed: int = 11) -> Iterator[tuple[str, Decimal]]:
             parts = rnd.randint(2, 6)
             amounts = [_amount(rnd) for _ in range(parts)]
             total = sum(amounts, Decimal(0))
-            txs = "".join(_tx(rnd, i * 10 + k, a, False) for k, a in enumerate(amounts))
+            # the batch's payments get ids of their own (10^8 + …): `i * 10 + k` alone was the id of entry
+            # number i * 10 + k further on, which threaded unrelated payments into one
+            txs = "".join(_tx(rnd, 10**8 + i * 10 + k, a, False) for k, a in enumerate(amounts))
             yield (head(False).replace(f">{amount:.2f}<", f">{total:.2f}<", 1) + _btc("PMNT", "ICDT", "ESCT", "NTRF+191")
                    + f"<NtryDtls><Btch><NbOfTxs>{parts}</NbOfTxs><TtlAmt Ccy=\"EUR\">{total:.2f}</TtlAmt>"
                      f"<CdtDbtInd>DBIT</CdtDbtInd></Btch>{txs}</NtryDtls></Ntry>\n"), -total

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import BinaryIO
 
 from lxml import etree
 
@@ -44,9 +45,24 @@ def _drop_done(el: etree._Element) -> None:
 
 def iter_statement_entries(path: str | os.PathLike[str]) -> Iterator[tuple[Statement, Entry]]:
     """Every entry of every camt.052/053/054 statement in the file at `path`, with its statement."""
-    filename = str(path)
-    with open(path, "rb") as fh:
-        refuse_unsafe_prolog(fh.read(65536), filename)
+    for _message_type, statement, entry in iter_statement_messages(path):
+        yield statement, entry
+
+
+def iter_statement_messages(
+    source: str | os.PathLike[str] | BinaryIO, *, filename: str | None = None
+) -> Iterator[tuple[str, Statement, Entry]]:
+    """(message type, statement, entry) for every entry, from a path or an open binary file (an upload
+    held in memory): what a streamed import stores page by page (`app.services.statement_stream`)."""
+    if isinstance(source, (str, os.PathLike)):
+        filename = filename or str(source)
+        with open(source, "rb") as fh:
+            refuse_unsafe_prolog(fh.read(65536), filename)
+    else:
+        filename = filename or getattr(source, "name", None) or "<input>"
+        start = source.tell()
+        refuse_unsafe_prolog(source.read(65536), filename)
+        source.seek(start)
     message_index = -1
     ctx: Context | None = None
     root: etree._Element | None = None
@@ -58,7 +74,7 @@ def iter_statement_entries(path: str | os.PathLike[str]) -> Iterator[tuple[State
     page: str | None = None
 
     with map_lxml_errors(filename):
-        for event, el in etree.iterparse(filename, events=("start", "end"), tag=_TAGS, **_ITERPARSE_OPTIONS):
+        for event, el in etree.iterparse(source, events=("start", "end"), tag=_TAGS, **_ITERPARSE_OPTIONS):
             if namespace_of(el) == XINCLUDE_NS:
                 raise UnsafeXMLError("XInclude element refused", file=filename, line=el.sourceline)
             name = local_name(el)
@@ -89,7 +105,7 @@ def iter_statement_entries(path: str | os.PathLike[str]) -> Iterator[tuple[State
                 entry_no += 1
                 entry = read_entry(Node(el, f"{statement_xpath}/Ntry[{entry_no}]", ctx), shape[1])
                 _drop_done(el)
-                yield statement, entry
+                yield ctx.message_type, statement, entry
             elif name == shape[0] and el.getparent() is root:
                 statement = None
                 _drop_done(el)

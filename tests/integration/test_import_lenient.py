@@ -57,6 +57,26 @@ def test_lenient_import_keeps_the_good_entries_and_the_findings(engine):  # noqa
         assert row["bank_items"][0]["findings"] == found[entries[0].id]
 
 
+RETURN_LINE = (
+    ":20:COBA-2\n:25:DE89370400440532013000\n:28C:2/1\n:60F:C261130EUR1087,50\n"
+    ":61:2611301130CR250,00 NRTINONREF//CB-RET-1\n:86:/RTRN/AC04/EREF/E2E-RET-1/NAME/Dupont SARL/REMI/Invoice 9\n"
+    ":62F:C261130EUR1337,50\n-\n"
+)
+
+
+def test_a_case_shows_what_was_tolerated_on_its_own_line(engine):  # noqa: F811
+    from breakdesk.app.store.models import Case
+
+    with session_scope(engine) as s:
+        report = ingest_files(s, files=[("coba2.sta", RETURN_LINE.encode())], user="olivia")
+    (key,) = report.case_keys
+    with session_scope(engine) as s:
+        case = s.scalars(select(Case).where(Case.key == key)).one()
+        assert case.kind == "returned"
+        (note,) = queries.case_reading_findings(s, case.detail["case"]["lifecycle"])  # what the case page shows
+    assert note.startswith("coba2.sta:5: warning: BANK_DEVIATION: space_before_transaction_type")
+
+
 def test_strict_import_refuses_the_file_and_writes_nothing(engine):  # noqa: F811
     with session_scope(engine) as s:
         report = ingest_files(s, files=[("coba.sta", STATEMENT.encode())], user="olivia", strict=True)

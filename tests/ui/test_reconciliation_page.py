@@ -37,6 +37,21 @@ def test_upload_imports_good_files_and_refuses_a_bad_one_whole(ui_env):
     assert names == {n for n, *_ in good}  # nothing of the bad files was written
 
 
+def test_upload_of_a_bank_file_with_a_deviation_lists_what_was_tolerated_and_left_out(ui_env):
+    """Issue #16: a Commerzbank-style :61: and a line with 30 February: the file imports, and the page
+    says what was tolerated and what was left out, with the line."""
+    mt = (b":20:UI-LENIENT\n:25:DE89370400440532013000\n:28C:1/1\n:60F:C261129EUR10,00\n"
+          b":61:2611291129CR5,00 NTRFNONREF//UI-1\n:61:2602300230CR5,00NTRFNONREF//UI-2\n:62F:C261129EUR15,00\n-\n")
+    at = open_app("views/reconciliation.py", user="carl")
+    at.file_uploader(key="upload_files").set_value([("odd.sta", mt, "text/plain")])
+    at.button(key="FormSubmitter:upload-Import").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Imported odd.sta"]
+    shown = [m.value for m in at.markdown if "odd.sta:" in m.value]
+    assert any("odd.sta:5: warning: BANK_DEVIATION: space_before_transaction_type" in m for m in shown), shown
+    assert any("odd.sta:6: error: UNREADABLE_ENTRY" in m for m in shown), shown
+
+
 def test_clerk_approves_one_and_bulk_approves_above_a_confidence(ui_env):
     low, mid, high, top = _suggestions(ui_env, [0.55, 0.8, 0.96, 0.99])
     at = open_app("views/reconciliation.py", user="carl")

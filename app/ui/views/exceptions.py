@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from breakdesk.agents.case_view import payment_label
-from breakdesk.app.services import case_desk, workflow
+from breakdesk.app.services import case_desk, queries, workflow
 from breakdesk.app.services.cases import assign_case
 from breakdesk.app.settings import get_settings
 from breakdesk.app.store.repositories.users import list_users
@@ -168,6 +168,10 @@ with left:
     st.dataframe(pd.DataFrame(ex.get("lifecycle") or [],
                               columns=["stage", "date", "message_type", "status", "reason_code", "summary", "source"]),
                  hide_index=True, width="stretch", key="lifecycle_table")
+    with state.reading() as s:
+        read_notes = queries.case_reading_findings(s, ex.get("lifecycle") or [])
+    for note in read_notes:  # a bank quirk tolerated, or a neighbour left out, on this payment's own line
+        st.warning(f"As read from the file: {note}")
 
 with right:
     d = ex.get("diagnosis") or {}

@@ -28,7 +28,11 @@ if state.can("import"):
     if submitted and uploads:
         files = [(f.name, f.getvalue()) for f in uploads]
         columns = get_settings().ledger_column_map
-        report = state.run_service(lambda s: workflow.ingest_files(s, files=files, user=user["username"], ledger_columns=columns))
+        shown = st.empty()  # a large statement is imported page by page; say how far it got
+        report = state.run_service(lambda s: workflow.ingest_files(
+            s, files=files, user=user["username"], ledger_columns=columns,
+            progress=lambda name, stored: shown.caption(f"Importing {name}: {stored:,} entries stored …")))
+        shown.empty()
         if report is not None:
             st.session_state["ingest_report"] = {"imported": report.imported, "duplicates": report.duplicates,
                                                  "errors": report.errors, "cases": len(report.case_keys),
