@@ -141,7 +141,7 @@ def import_messages(
 
 def import_message_pages(
     session: Session, *, file_name: str, digest: str, size: int, pages: Iterable[Message], user: str | User,
-    after_page: Callable[[list[Any]], None],
+    after_page: Callable[[Message, list[Any]], None],
 ) -> ImportResult:
     """Store a file read page by page (`app.services.statement_stream`): each page's message and rows are
     written and flushed, then handed to `after_page` (which threads them into cases and drops them from
@@ -152,7 +152,7 @@ def import_message_pages(
 
 
 def _import(session: Session, *, file_name: str, digest: str, size: int, messages: Iterable[Message], actor: str,
-            after_page: Callable[[list[Any]], None] | None = None) -> ImportResult:
+            after_page: Callable[[Message, list[Any]], None] | None = None) -> ImportResult:
     existing = find_batch(session, sha256=digest, kind=KIND_MESSAGES)
     if existing is not None:
         return ImportResult.of(existing, created=False)
@@ -167,7 +167,7 @@ def _import(session: Session, *, file_name: str, digest: str, size: int, message
             counts["messages"] += 1
             if after_page is not None:
                 _flush_or_conflict(session, file_name)
-                after_page(written)
+                after_page(message, written)
         batch.message_count = counts["messages"]
         batch.bank_entry_count = counts["bank"]
         batch.book_item_count = counts["book"]

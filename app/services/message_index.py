@@ -14,7 +14,7 @@ start unthreaded, so the first refresh after the upgrade indexes them all, once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import false, insert, select
@@ -45,8 +45,10 @@ class Component:
         return [both[i] for i in sorted(both)]
 
 
-def take_unthreaded(session: Session) -> Component:
+def take_unthreaded(session: Session, fresh: Mapping[int, parsers.Message] | None = None) -> Component:
     """Index the identifiers of every unthreaded message, mark it threaded, and return its component.
+
+    `fresh` holds messages the caller has just stored, by row id (a streamed import's page).
 
     The rows are locked (FOR UPDATE on PostgreSQL; SQLite transactions begin IMMEDIATE, one writer at a
     time) so that two imports finishing together do not both index the same earlier messages; the
@@ -58,7 +60,8 @@ def take_unthreaded(session: Session) -> Component:
     component = Component()
     index_rows: list[dict[str, object]] = []
     for row in rows:
-        message = parsers.Message.model_validate(row.payload)
+        # A message the caller has just stored is `fresh`: its payload is its dump, so it is not read back.
+        message = (fresh or {}).get(row.id) or parsers.Message.model_validate(row.payload)
         steps = steps_from_message(message)
         idents = {ident for step in steps for ident in step.ids}
         index_rows += ({"message_id": row.id, "ident": ident} for ident in sorted(idents))

@@ -182,9 +182,10 @@ def _import_streamed(session: Session, name: str, source: bytes | Path, user: st
     of the cases the pages open or update are added to `case_keys`."""
     stored = 0
 
-    def after_page(written: list[Any]) -> None:
+    def after_page(message: parsers.Message, written: list[Any]) -> None:
         nonlocal stored
-        case_keys.extend(k for k in refresh_cases(session) if k not in case_keys)
+        fresh = {written[0].id: message}  # the page's own row comes first
+        case_keys.extend(k for k in refresh_cases(session, fresh) if k not in case_keys)
         stored += sum(1 for obj in written if isinstance(obj, BankEntry))
         for obj in list(session.identity_map.values()):
             if isinstance(obj, (StoredMessage, BankEntry)):
@@ -205,7 +206,7 @@ def _severity(view: dict[str, Any]) -> str:
     return "medium" if amount >= 1000 else "low"
 
 
-def refresh_cases(session: Session) -> list[str]:
+def refresh_cases(session: Session, fresh: Mapping[int, parsers.Message] | None = None) -> list[str]:
     """Open a case for every break the newly stored messages take part in, and refresh the known cases
     they touch; returns those case keys. Only the new messages and the stored ones they thread with are
     read (`app.services.message_index`), so an import does not re-read the whole history.
@@ -217,7 +218,7 @@ def refresh_cases(session: Session) -> list[str]:
     # committed yet) and open one each: refreshes take the audit chain's lock first, so the second waits
     # and then reads the first's messages and case.
     audit.hold_chain(session)
-    component = take_unthreaded(session)
+    component = take_unthreaded(session, fresh)
     if not component.new:
         return []
     found = [bc for bc in detect_cases(component.messages()) if bc.thread.ids & component.idents]
