@@ -11,6 +11,7 @@ from breakdesk.agents.grounding import GroundingResult, check_grounding
 from breakdesk.agents.llm import CallRecorder, LLMError, Provider, generate
 from breakdesk.agents.llm.fencing import as_evidence, fence, for_model, looks_like_injection
 from breakdesk.agents.prompts import load_prompt
+from breakdesk.agents.recall_outcome import recall_outcome
 
 
 @dataclass
@@ -86,6 +87,9 @@ def deterministic_answer(case: dict[str, Any], diagnosis: dict[str, Any], passag
         first = (f"Payment {ref}" + (f" ({amount})" if amount else "") + f" {happened}"
                  + (f" with reason code {code}: {meaning}" if code else " without a reason code") + f".{cite}")
     parts = [first if first.endswith(("]", ".")) else first + "."]
+    outcome = recall_outcome(case.get("lifecycle") or []) if kind == "recall" else None
+    if outcome is not None and outcome.adds_to(case):
+        parts.append(outcome.sentence())
     if diagnosis.get("root_cause"):
         parts.append(f"Likely cause: {diagnosis['root_cause']}")
     parts.append(f"Retry class: {diagnosis.get('retry_class', 'human')}.")

@@ -114,10 +114,15 @@ def steps_from_message(msg: Message) -> list[Step]:
             summary=f"{mt} {r.kind} {format_money(r.returned_amount, r.currency)} reason {r.reason_code or r.reason_proprietary or '?'}",
             **_labels(r.original_end_to_end_id, r.original_instruction_id, r.original_uetr),
         ))
+    # An MT192/292 is answered by an MT196/296 whose :21: quotes the request's :20:, and neither need
+    # quote the payment's own reference again: the request's reference threads them. (Only MT: a camt.056
+    # may give one Case/Id to several payments, which must not become one thread.)
+    one_payment = msg.family.startswith("MT")
     for c in msg.cancellations:
         out.append(Step(
             "recall_requested", mt, c.provenance,
-            _ids(c.original_end_to_end_id, c.original_instruction_id, c.original_uetr, c.original_transaction_id),
+            _ids(c.original_end_to_end_id, c.original_instruction_id, c.original_uetr, c.original_transaction_id,
+                 c.cancellation_id if one_payment else None),
             c.original_settlement_date, c.original_amount, c.original_currency, None, c.reason_code or c.reason_proprietary,
             summary=f"{mt} recall requested, reason {c.reason_code or c.reason_proprietary or '?'}",
             **_labels(c.original_end_to_end_id, c.original_instruction_id, c.original_uetr),
@@ -125,7 +130,8 @@ def steps_from_message(msg: Message) -> list[Step]:
     for a in msg.answers:
         out.append(Step(
             "recall_answered", mt, a.provenance,
-            _ids(a.original_end_to_end_id, a.original_instruction_id, a.original_uetr, a.original_transaction_id, a.case_id),
+            _ids(a.original_end_to_end_id, a.original_instruction_id, a.original_uetr, a.original_transaction_id, a.case_id,
+                 a.resolved_case_id if one_payment else None),
             None, a.original_amount, a.original_currency, a.status, a.reason_code or a.reason_proprietary,
             summary=f"{mt} recall answer {a.status or '?'}",
             **_labels(a.original_end_to_end_id, a.original_instruction_id, a.original_uetr),

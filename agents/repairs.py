@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from breakdesk.agents.recall_outcome import recall_outcome
 from breakdesk.parsers.canonical import Agent, Message, Party, PostalAddress, Transaction
 
 SETTLED_OR_PENDING = frozenset({"ACSC", "ACCC", "ACSP", "ACTC", "ACCP", "ACWC", "PDNG"})
@@ -120,6 +121,9 @@ def propose_repair(
     if case["kind"] not in ("rejected", "returned", "recall"):
         return {**base, "kind": "reconciliation", "valid": True,
                 "summary": "Record the suggested match or write-off after review in Reconciliation."}
+    outcome = recall_outcome(case.get("lifecycle") or []) if case["kind"] == "recall" else None
+    if outcome is not None and outcome.adds_to(case):  # the answer decides what is next, not the request
+        return {**base, "valid": False, "summary": outcome.next_step() + ".", "who_must_provide": "ops analyst"}
     if kind not in MESSAGE_KINDS:
         options = diagnosis.get("repair_options") or []
         return {**base, "valid": False, "summary": "No message can fix this: " + ("; ".join(options[:2]) or "a person must investigate."),

@@ -6,12 +6,16 @@ Identifiers follow the CBPR+ translation: the request's :20: is the case (and ca
 
 from __future__ import annotations
 
+import re
+
 from breakdesk.parsers.canonical import CancellationAnswer, CancellationRequest
 from breakdesk.parsers.swift import values as v
 from breakdesk.parsers.swift.parties import read_party
 from breakdesk.parsers.swift.reading import MessageContext
 from breakdesk.parsers.swift.reasons import CANCELLATION_REASONS, leading_code
 from breakdesk.parsers.swift.values import ValueProblem
+
+_ANSWER = re.compile(r"\s*/([A-Z]{4})/(?:([A-Z]{2}\d{2}|[A-Z]{4})(?=[\s/]|$))?")
 
 
 def _lines(text: str) -> list[str]:
@@ -74,8 +78,11 @@ def read_cancellation_answer(ctx: MessageContext) -> CancellationAnswer:
         elif tag == "21":
             data["resolved_case_id"] = ctx.read(f)["reference"]
         elif tag == "76":
-            code = leading_code(f.value)
-            data["status"] = code
+            # `/CNCL/`, `/PDCR/`, or a refusal with its reason right after it: `/RJCR/LEGL/`, `/RJCR/AC04`
+            answer = _ANSWER.match(f.value)
+            data["status"] = answer.group(1) if answer else leading_code(f.value)
+            if answer and answer.group(2):
+                data["reason_code"] = answer.group(2)
             data["additional_info"].extend(_lines(f.value))
         elif tag in ("77A", "79"):
             data["additional_info"].extend(_lines(f.value))
