@@ -63,13 +63,13 @@ class Settings(BaseSettings):
     )
     strict_parsing: bool = Field(
         default=False, validation_alias="BREAKDESK_STRICT_PARSING",
-        description="Refuse an MT file at its first deviation from the standard, instead of reading the rest "
-        "and recording what was tolerated or left out as findings (parsers.swift.parse_mt)",
+        description="Refuse a file at its first deviation from the standard, instead of reading the rest and "
+        "recording what was tolerated or left out as findings (parsers.swift.parse_mt, parsers.iso20022.parse_mx)",
     )
     stream_import_mb: float = Field(
         default=16, ge=0, validation_alias="BREAKDESK_STREAM_IMPORT_MB",
         description="A camt.052/053/054 file at least this large is imported entry by entry in pages, in bounded "
-        "memory (app.services.statement_stream); 0 streams every statement file",
+        "memory (app.services.statement_stream), an MT file message by message; 0 streams every such file",
     )
     auto_confirm_threshold: float = Field(
         default=0.95,

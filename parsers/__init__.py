@@ -63,8 +63,9 @@ speedups.apply_environment()
 def iter_messages(source: Source, *, filename: str | None = None, strict: bool = False) -> Iterator[Message]:
     """Parse MT or MX input lazily. `str` is message text; pass a `Path` for a file.
 
-    MT is read leniently unless `strict`: a bank's deviation, stray text or an unreadable entry or message
-    becomes a finding on `Message.findings` and the rest of the file is read (`parsers.swift.parse_mt`)."""
+    Read leniently unless `strict`: in MT a bank's deviation, stray text or an unreadable entry or message,
+    in ISO 20022 an unreadable statement entry, becomes a finding on `Message.findings` and the rest of the
+    file is read (`parsers.swift.parse_mt`, `parsers.iso20022.parse_mx`)."""
     raw = read_source(source, filename=filename)
     syntax = sniff_syntax(raw.data, filename=raw.filename)
     if syntax == "mt":
@@ -74,7 +75,7 @@ def iter_messages(source: Source, *, filename: str | None = None, strict: bool =
     else:
         from breakdesk.parsers.iso20022 import parse_mx
 
-        yield from parse_mx(raw.data, filename=raw.filename)
+        yield from parse_mx(raw.data, filename=raw.filename, strict=strict)
 
 
 def parse(source: Source, *, filename: str | None = None, strict: bool = False) -> list[Message]:

@@ -1,4 +1,5 @@
-"""Large camt.052/053/054 files imported entry by entry, in bounded memory (issue #16 item 2).
+"""Large camt.052/053/054 files imported entry by entry, in bounded memory (issue #16 item 2); large MT
+files message by message (`is_mt`, `workflow._import_streamed`).
 
 A 500 MB statement parsed whole is several GB of canonical objects, its payload JSON and its rows.
 Here the file is read with `parsers.iso20022.stream` (one `Ntry` at a time) and cut into *pages* of at
@@ -47,6 +48,16 @@ def is_statement_xml(source: Source) -> bool:
     """An ISO 20022 bank-to-customer statement, report or notification (what can be streamed)."""
     head = head_of(source).lstrip(b"\xef\xbb\xbf \t\r\n")
     return head.startswith(b"<") and any(root in head for root in _ROOTS)
+
+
+def is_mt(source: Source, *, filename: str) -> bool:
+    """SWIFT MT text (statements or anything else MT): imported message by message when large."""
+    from breakdesk.parsers.source import sniff_syntax
+
+    try:
+        return sniff_syntax(head_of(source), filename=filename) == "mt"
+    except ValueError:  # neither: the whole-file path reports it
+        return False
 
 
 def sha256_of(source: Source) -> str:

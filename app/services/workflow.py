@@ -151,7 +151,12 @@ def ingest_files(session: Session, *, files: Sequence[tuple[str, bytes | Path]],
                     result = import_ledger_csv(session, file_name=name, content_bytes=_bytes(source),
                                                column_map=ledger_columns, user=user)
                 elif stream.size_of(source) >= stream_from and stream.is_statement_xml(source):
-                    result = _import_streamed(session, name, source, user, progress, report.case_keys)
+                    result = _import_streamed(session, name, source, user, progress, report,
+                                              stream.pages(source, filename=name))
+                elif stream.size_of(source) >= stream_from and stream.is_mt(source, filename=name):
+                    # message by message: the text is read whole, the messages are not held together
+                    result = _import_streamed(session, name, source, user, progress, report,
+                                              parsers.iter_messages(source, filename=name, strict=strict))
                 else:
                     data = _bytes(source)
                     messages = parsers.parse(data, filename=name, strict=strict)
@@ -176,16 +181,18 @@ def _bytes(source: bytes | Path) -> bytes:
 
 
 def _import_streamed(session: Session, name: str, source: bytes | Path, user: str,
-                     progress: stream.Progress | None, case_keys: list[str]):
-    """One large statement file, page by page: each page is threaded into cases as soon as it is stored
-    (as a file per page would be), then its rows leave the session, so memory holds one page. The keys
-    of the cases the pages open or update are added to `case_keys`."""
+                     progress: stream.Progress | None, report: IngestReport, pages: Iterator[parsers.Message]):
+    """One large file, page by page (a camt statement's pages, or an MT file's messages): each page is
+    threaded into cases as soon as it is stored (as a file per page would be), then its rows leave the
+    session, so memory holds one page. The cases the pages open or update and their reading findings
+    go into `report`."""
     stored = 0
 
     def after_page(message: parsers.Message, written: list[Any]) -> None:
         nonlocal stored
         fresh = {written[0].id: message}  # the page's own row comes first
-        case_keys.extend(k for k in refresh_cases(session, fresh) if k not in case_keys)
+        report.case_keys.extend(k for k in refresh_cases(session, fresh) if k not in report.case_keys)
+        report.findings.extend(f.describe() for f in message.findings)
         stored += sum(1 for obj in written if isinstance(obj, BankEntry))
         for obj in list(session.identity_map.values()):
             if isinstance(obj, (StoredMessage, BankEntry)):
@@ -194,7 +201,7 @@ def _import_streamed(session: Session, name: str, source: bytes | Path, user: st
             progress(name, stored)
 
     return import_message_pages(session, file_name=name, digest=stream.sha256_of(source), size=stream.size_of(source),
-                                pages=stream.pages(source, filename=name), user=user, after_page=after_page)
+                                pages=pages, user=user, after_page=after_page)
 
 
 def _severity(view: dict[str, Any]) -> str:

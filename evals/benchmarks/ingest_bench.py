@@ -1,9 +1,10 @@
 """`breakdesk cases ingest` of a large camt.053, as a user runs it: streamed page by page vs read whole.
 
-    python -m breakdesk.evals.benchmarks ingest [-- --entries 20000,100000 --stream-only-above 100000]
+    python -m breakdesk.evals.benchmarks ingest [-- --entries 20000,100000 --stream-only-above 100000 --postgres]
 
 For each size, a realistic camt.053 (`statements.write_camt053`: structured remittance, charges,
-batch bookings, returns, non-ASCII names) is imported into a fresh SQLite database by the CLI in a
+batch bookings, returns, non-ASCII names) is imported into a fresh SQLite (or, with `--postgres`, a
+fresh PostgreSQL) database by the CLI in a
 child process, twice: with `BREAKDESK_STREAM_IMPORT_MB=0` (entry by entry, in pages: the default for a
 file of 16 MB or more) and with the streaming threshold above the file (parsed whole, as every import
 was before issue #16). The peer of the streamed import is that whole-file import, on the same file.
@@ -39,9 +40,11 @@ print("BENCH", code, base, hwm(), time.perf_counter() - t0, time.process_time() 
 """
 
 
-def _prepare(data_dir: Path) -> dict[str, str]:
+def _prepare(data_dir: Path, url: str | None) -> dict[str, str]:
     env = {**os.environ, "BREAKDESK_DATA_DIR": str(data_dir), "BREAKDESK_LLM": "none", "BREAKDESK_BCRYPT_ROUNDS": "4"}
     env.pop("DATABASE_URL", None)
+    if url:
+        env["DATABASE_URL"] = url
     password = "bench-password-1"
     run = [sys.executable, "-m", "breakdesk.app.cli"]
     subprocess.run([*run, "users", "add", "ada", "--role", "admin", "--password-stdin"], env=env, input=password + "\n",
@@ -51,8 +54,17 @@ def _prepare(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def _ingest(path: Path, data_dir: Path, *, stream: bool) -> tuple[int, int, int, float, float]:
-    env = _prepare(data_dir)
+def _ingest(path: Path, data_dir: Path, *, stream: bool, postgres: bool = False) -> tuple[int, int, int, float, float]:
+    if postgres:  # a fresh database of the local server, dropped afterwards
+        from breakdesk.app.store.testing import temporary_postgres_database
+
+        with temporary_postgres_database() as url:
+            return _ingest_into(path, data_dir, stream=stream, url=url)
+    return _ingest_into(path, data_dir, stream=stream, url=None)
+
+
+def _ingest_into(path: Path, data_dir: Path, *, stream: bool, url: str | None) -> tuple[int, int, int, float, float]:
+    env = _prepare(data_dir, url)
     env["BREAKDESK_STREAM_IMPORT_MB"] = "0" if stream else "100000"
     out = subprocess.run([sys.executable, "-c", CHILD, "cases", "ingest", str(path), "--as", "olivia", "--password-stdin"],
                          env=env, input="bench-password-1\n", capture_output=True, text=True)
@@ -72,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--entries", default="20000,100000", help="entries per generated camt.053")
     ap.add_argument("--stream-only-above", type=int, default=100_000,
                     help="sizes above this are imported streamed only (read whole they need many GB)")
+    ap.add_argument("--postgres", action="store_true",
+                    help="into a fresh database of the PostgreSQL server at 127.0.0.1 (default: SQLite)")
     args = ap.parse_args(argv)
     rows = []
     with tempfile.TemporaryDirectory(prefix="bd-ingest-") as tmp:
@@ -82,10 +96,11 @@ def main(argv: list[str] | None = None) -> int:
             modes = [True] if n > args.stream_only_above else [True, False]
             for stream in modes:
                 data = Path(tmp) / f"data_{n}_{'s' if stream else 'w'}"
-                _, base, peak, wall, cpu = _ingest(path, data, stream=stream)
+                _, base, peak, wall, cpu = _ingest(path, data, stream=stream, postgres=args.postgres)
                 rows.append((n, mb, "streamed" if stream else "whole", wall, cpu, peak, base))
             path.unlink()
-    print("breakdesk cases ingest of a realistic camt.053 into SQLite (child process; the case refresh included)")
+    print(f"breakdesk cases ingest of a realistic camt.053 into {'PostgreSQL' if args.postgres else 'SQLite'} "
+          "(child process; the case refresh included)")
     print(f"{'entries':>8} {'MB':>6} {'mode':<9} {'wall s':>7} {'CPU s':>7} {'entries/s':>9} {'peak RSS MB':>11} "
           f"{'at start':>13} {'vs whole':>9}")
     whole = {(n): (wall, peak) for n, _mb, mode, wall, _c, peak, _b in rows if mode == "whole"}

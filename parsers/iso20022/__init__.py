@@ -31,9 +31,11 @@ for _module in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{_module.name}")
 
 
-def read_located(loc: Located, index: int, filename: str | None) -> Message:
-    """Turn one located document into a canonical message."""
-    ctx = Context(file=filename, message_index=index, message_type=loc.message_type)
+def read_located(loc: Located, index: int, filename: str | None, *, strict: bool = True) -> Message:
+    """Turn one located document into a canonical message. Not `strict`: a statement entry that cannot
+    be read is left out as an `UNREADABLE_ENTRY` finding on the message (`Message.findings`)."""
+    findings: list | None = None if strict else []
+    ctx = Context(file=filename, message_index=index, message_type=loc.message_type, findings=findings)
     root = Node(loc.message_root, loc.message_root_xpath, ctx)
     app_hdr = None
     if loc.app_header is not None:
@@ -60,13 +62,20 @@ def read_located(loc: Located, index: int, filename: str | None) -> Message:
             file=filename, line=loc.message_root.sourceline, xpath=loc.message_root_xpath,
             message_type=loc.message_type, message_index=index,
         ) from exc
+    if ctx.findings:
+        message.findings = list(ctx.findings)
     return message
 
 
-def parse_mx(data: bytes, *, filename: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Message]:
-    """Every ISO 20022 message in `data` (all read before the first is yielded: all or nothing)."""
+def parse_mx(data: bytes, *, filename: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+             strict: bool = True) -> Iterator[Message]:
+    """Every ISO 20022 message in `data` (all read before the first is yielded: all or nothing).
+
+    Not `strict`: a statement entry that cannot be read (an amount or date no schema allows) is left out
+    as an error finding holding its XML, and the rest is read. XML that is not well formed, or a message
+    whose structure breaks, is refused as in strict reading: there is no structure to keep."""
     tree = parse_xml(data, filename, max_bytes=max_bytes)
-    messages = [read_located(loc, i, filename) for i, loc in enumerate(locate(tree.getroot(), filename))]
+    messages = [read_located(loc, i, filename, strict=strict) for i, loc in enumerate(locate(tree.getroot(), filename))]
     yield from messages
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import Any
 
 from lxml import etree
 
@@ -38,11 +39,13 @@ def namespace_of(el: etree._Element) -> str | None:
 
 @dataclass(frozen=True)
 class Context:
-    """What every provenance of one message shares."""
+    """What every provenance of one message shares, and how leniently it is read: with `findings` (a
+    lenient reading), an entry that cannot be read is left out as an `UNREADABLE_ENTRY` finding there."""
 
     file: str | None
     message_index: int
     message_type: str
+    findings: list[Any] | None = None
 
 
 _MISSING = object()

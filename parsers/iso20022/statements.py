@@ -23,6 +23,7 @@ from breakdesk.parsers.canonical import (
     Entry,
     EntryDetail,
     EntryReferences,
+    Finding,
     Message,
     Money,
     Party,
@@ -34,6 +35,7 @@ from breakdesk.parsers.canonical import (
     TransactionsSummary,
 )
 from breakdesk.parsers.construct import construct, exact, model_spec
+from breakdesk.parsers.errors import ParseError
 from breakdesk.parsers.iso20022.common import account, agent, charges, money, party, reason, remittance
 from breakdesk.parsers.iso20022.node import Node, parse_xs_datetime
 from breakdesk.parsers.iso20022.xml import make_parser
@@ -330,8 +332,28 @@ def _read_entries(st: Node, kind: StatementKind) -> list[Entry]:
         got, left = _fast_entries(st.el, st.xpath, ctx.file, ctx.message_index, kind == "statement")
         if not left:
             return got
+        if ctx.findings is not None:
+            return [e for e in (e if e is not None else _lenient(n, kind, _reference_entry)
+                                for e, n in zip(got, st.children("Ntry"), strict=True)) if e is not None]
         return [e if e is not None else _reference_entry(n, kind) for e, n in zip(got, st.children("Ntry"), strict=True)]
+    if st.ctx.findings is not None:
+        return [e for e in (_lenient(n, kind, read_entry) for n in st.children("Ntry")) if e is not None]
     return [read_entry(n, kind) for n in st.children("Ntry")]
+
+
+def _lenient(ntry: Node, kind: StatementKind, read) -> Entry | None:
+    """Lenient reading (issue #16): an entry that cannot be read is left out as an `UNREADABLE_ENTRY`
+    error finding holding its XML, and the statement's other entries are read."""
+    try:
+        return read(ntry, kind)
+    except ParseError as exc:
+        raw = etree.tostring(ntry.el, encoding="unicode", with_tail=False)
+        where = Provenance(file=ntry.ctx.file, message_index=ntry.ctx.message_index,
+                           line=exc.line or ntry.el.sourceline, xpath=exc.xpath or ntry.xpath)
+        ntry.ctx.findings.append(Finding(  # type: ignore[union-attr]
+            severity="error", code="UNREADABLE_ENTRY", message=f"{exc.reason}; left out", location=where,
+            value=raw[:20000]))
+        return None
 
 
 def read_statements(root: Node, message: Message) -> None:

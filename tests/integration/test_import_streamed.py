@@ -151,3 +151,34 @@ def test_pages_keep_entries_in_order_and_state_balances_once(statement_file):
     assert got[0].statements[0].balances == whole.balances and all(not m.statements[0].balances for m in got[1:])
     assert {m.message_type for m in got} == {"camt.053.001.08"} and {m.kind for m in got} == {"statement"}
     assert statement_stream.is_statement_xml(statement_file) and not statement_stream.is_statement_xml(b":20:X\n")
+
+
+def test_a_large_mt940_is_imported_message_by_message_as_it_is_whole(engine, monkeypatch, tmp_path):  # noqa: F811
+    """An MT file of many statements goes message by message (each threaded, then dropped); the store
+    ends up as a whole-file import leaves it, and its reading findings are reported."""
+    from breakdesk.evals.benchmarks.statements import write_mt940
+
+    path = tmp_path / "day.sta"
+    write_mt940(path, 1_500, per_statement=100)  # 15 statements
+    text = path.read_text(encoding="utf-8")
+    first = text.index(":61:")
+    text = text[:first + 14] + text[first + 14:].replace("NTRF", " NTRF", 1)  # one Commerzbank-style space
+    path.write_text(text, encoding="utf-8")
+    report, seen = _ingest(engine, path, monkeypatch, stream_mb="0")
+    assert report.imported == ["day.sta"] and len(seen) == 15 and seen[-1] == 1_500
+    assert [f.split(": ")[2] for f in report.findings] == ["BANK_DEVIATION"]
+    with session_scope(engine) as s:
+        streamed_rows, streamed_cases = _rows(s), _cases(s)
+        assert s.scalar(select(func.count()).select_from(StoredMessage)) == 15
+    whole = make_engine(f"sqlite:///{tmp_path / 'whole.sqlite3'}")
+    from breakdesk.app.store.migrate import upgrade
+    from breakdesk.app.store.testing import seed_users
+
+    upgrade(str(whole.url))
+    with session_scope(whole) as s:
+        seed_users(s, olivia="ops")
+    whole_report, whole_seen = _ingest(whole, path, monkeypatch, stream_mb="1000")
+    assert whole_seen == [] and whole_report.findings == report.findings
+    with session_scope(whole) as s:
+        assert _rows(s) == streamed_rows and _cases(s) == streamed_cases
+    whole.dispose()

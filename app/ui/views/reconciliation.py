@@ -20,8 +20,8 @@ state.flash()
 if state.can("import"):
     st.subheader("Upload statements and book files")
     st.caption("MT (940/942/950, 103 …), ISO 20022 XML (camt.05x, pain, pacs) and ledger CSV. A bank's known "
-               "deviation or an unreadable line in an MT file is listed below as a finding and the rest imports; a "
-               "file nothing can be read from is refused whole with the line or XPath at fault.")
+               "deviation, or a statement line or entry that cannot be read, is listed below as a finding and the "
+               "rest imports; a file nothing can be read from is refused whole with the line or XPath at fault.")
     with st.form("upload", clear_on_submit=True):
         uploads = st.file_uploader("Files", accept_multiple_files=True, key="upload_files")
         submitted = st.form_submit_button("Import", type="primary")

@@ -219,3 +219,28 @@ def test_mapping_table_is_most_specific_first_and_covers_what_parsing_raises():
         with map_lxml_errors("f.xml"):
             etree.fromstring(b"<a>")
     assert info.value.file == "f.xml" and info.value.line == 1
+
+
+@pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "reference"])
+def test_lenient_reading_leaves_out_an_unreadable_entry_and_keeps_the_others(compiled, monkeypatch):
+    """Issue #16: one camt entry no schema allows (an amount with a decimal comma) no longer loses the
+    statement: it is left out as an error finding holding its XML, at its XPath; strict refuses as before."""
+    if not compiled:
+        from breakdesk.parsers.iso20022 import statements
+
+        monkeypatch.setattr(statements, "_fast_entries", None)
+    entry = docs.camt053_v8().split("<Ntry>", 1)[1].split("</Ntry>", 1)[0]
+    bad = entry.replace('<Amt Ccy="USD">12.34</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>',
+                        '<Amt Ccy="USD">12,34</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>', 1)
+    body = docs.camt053_v8().replace("</Ntry>", f"</Ntry>\n  <Ntry>{bad}</Ntry>\n  <Ntry>{entry}</Ntry>", 1)
+    data = docs.document("camt.053.001.08", body).encode()
+    with pytest.raises(FieldError) as info:
+        parsers.parse(data, filename="odd.xml", strict=True)
+    assert info.value.xpath.startswith("/Document/BkToCstmrStmt/Stmt[1]/Ntry[2]")
+    (msg,) = parsers.parse(data, filename="odd.xml")
+    assert len(msg.statements[0].entries) == 2
+    (finding,) = msg.findings
+    assert (finding.severity, finding.code) == ("error", "UNREADABLE_ENTRY")
+    assert finding.location.xpath.startswith("/Document/BkToCstmrStmt/Stmt[1]/Ntry[2]") and finding.location.line
+    assert "12,34" in finding.value and finding.value.startswith("<Ntry")
+    assert parsers.validate_messages([msg])[0].code == "UNREADABLE_ENTRY"
