@@ -126,6 +126,26 @@ def _idle(page):
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
 
 
+def _expand(page, title: str, inside: str):
+    """Open a Streamlit expander and wait until the field `inside` it shows. A click that lands while the
+    page is still rerunning (after a search was typed, under load) can be undone by the redraw, so the
+    click waits for the app to settle and is tried again while the field stays hidden."""
+    from playwright.sync_api import expect
+
+    field = page.get_by_label(inside, exact=True).first
+    for _attempt in range(3):
+        _idle(page)
+        if field.is_visible():
+            return
+        page.get_by_text(title).click()
+        try:
+            expect(field).to_be_visible(timeout=15_000)
+            return
+        except AssertionError:  # expect() reports a timeout as an AssertionError
+            continue
+    expect(field).to_be_visible()
+
+
 def _add(page, label: str, text: str):
     """Add an option to a Streamlit multiselect: type to filter, Enter to add, then wait for its chip.
 
@@ -272,7 +292,7 @@ def test_manual_match_with_a_write_off_needs_a_second_person_in_chromium(server,
     search = clerk.get_by_label("Search items: reference, counterparty, amount or date")
     search.fill("E2E-BROWSER-WO")
     search.press("Enter")
-    clerk.get_by_text("Manual match: any statement entries against any book items").click()
+    _expand(clerk, "Manual match: any statement entries against any book items", "Statement entries")
     _add(clerk, "Statement entries", "E2E-BROWSER-WO")
     _add(clerk, "Book items", "E2E-BROWSER-WO")
     expect(clerk.get_by_text("difference -100.00").first).to_be_visible()
