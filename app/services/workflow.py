@@ -172,8 +172,14 @@ def ingest_files(session: Session, *, files: Sequence[tuple[str, bytes | Path]],
             report.errors.append(f"{name}: the database refused the file ({why}); nothing of it was imported")
             continue
         (report.imported if result.created else report.duplicates).append(name)
-    report.case_keys += [k for k in refresh_cases(session) if k not in report.case_keys]
+    _add_keys(report.case_keys, refresh_cases(session))
     return report
+
+
+def _add_keys(keys: list[str], more: list[str]) -> None:
+    """Append the case keys not yet listed, in order (a streamed file adds some with every page)."""
+    seen = set(keys)
+    keys.extend(k for k in dict.fromkeys(more) if k not in seen)
 
 
 def _bytes(source: bytes | Path) -> bytes:
@@ -191,7 +197,7 @@ def _import_streamed(session: Session, name: str, source: bytes | Path, user: st
     def after_page(message: parsers.Message, written: list[Any]) -> None:
         nonlocal stored
         fresh = {written[0].id: message}  # the page's own row comes first
-        report.case_keys.extend(k for k in refresh_cases(session, fresh) if k not in report.case_keys)
+        _add_keys(report.case_keys, refresh_cases(session, fresh))
         report.findings.extend(f.describe() for f in message.findings)
         stored += sum(1 for obj in written if isinstance(obj, BankEntry))
         for obj in list(session.identity_map.values()):

@@ -24,11 +24,11 @@ from breakdesk.parsers.errors import MalformedMessageError, ParseError, UnknownM
 from breakdesk.parsers.source import UTF16_BOMS, decode_mt
 from breakdesk.parsers.swift import mt9xx, mt19x, mt103, mt199
 from breakdesk.parsers.swift.blocks import Envelope, normalize_newlines, split_envelopes
-from breakdesk.parsers.swift.fields import FieldRun, tokenize
+from breakdesk.parsers.swift.fields import FieldRun, RawField, tokenize
 from breakdesk.parsers.swift.header import infer_mt, read_header
 from breakdesk.parsers.swift.mandatory import check_bare_end, check_mandatory
 from breakdesk.parsers.swift.processors import DEFAULT_PROCESSORS, Processor, merged
-from breakdesk.parsers.swift.reading import MessageContext, Reading, is_deviation
+from breakdesk.parsers.swift.reading import MessageContext, Reading
 
 __all__ = ["parse_mt"]
 
@@ -59,10 +59,7 @@ def parse_mt(
     text = decode_mt(data, filename=filename)
     procs = merged(processors)
     reading = Reading(file=filename, strict=strict)
-    for p in procs.get("pre_text", ()):
-        before, text = text, p(text)
-        if text is not before and is_deviation(p) and text != before:
-            reading.deviation(p, line=None, message_index=0)
+    text = reading.run(procs.get("pre_text", ()), text, message_index=0, where=lambda _b, _a: (None, None))
     text = normalize_newlines(text)
     # The text is searched (to locate the character) only when it may hold one: UTF-16, a caller's own
     # text hooks, or a control byte somewhere in the input (mBank's SOH/ETX framing, removed above).
@@ -118,6 +115,14 @@ def parse_mt(
     yield held
 
 
+def _first_changed_field(before: list[RawField], after: list[RawField]) -> tuple[int | None, str | None]:
+    """Where a fields hook changed the list: the first field it dropped, rewrote or merged."""
+    for i, f in enumerate(before):
+        if i >= len(after) or after[i] is not f:
+            return f.line, f":{f.tag}:{f.value}"
+    return (before[-1].line if before else None), None
+
+
 def _raw(run: FieldRun) -> str:
     """A left-out message's own text, kept on its finding so nothing of it is lost."""
     lines = [text for _, text in run.preamble] + ["-" if f.tag == "-" else f":{f.tag}:{f.value}" for f in run.fields]
@@ -128,10 +133,8 @@ def _message(
     env: Envelope, run: FieldRun, index: int, filename: str | None, procs: dict, reading: Reading
 ) -> Message | None:
     preamble = run.preamble
-    for p in procs.get("pre_preamble", ()):
-        before, preamble = preamble, p(preamble)
-        if len(preamble) != len(before) and is_deviation(p):
-            reading.deviation(p, line=before[0][0], message_index=index, value=before[0][1])
+    preamble = reading.run(procs.get("pre_preamble", ()), preamble, message_index=index,
+                           where=lambda before, after: next((ln for ln in before if ln not in after), (None, None)))
     if preamble:
         line, text = preamble[0]
         if reading.strict:
@@ -144,17 +147,14 @@ def _message(
                      f"(got {' '.join(text.split())[:60]!r}{' …' if len(preamble) > 1 else ''})",
                      line=line, message_index=index, value="\n".join(t for _, t in preamble)[:2000])
     fields = run.fields
-    for p in procs.get("pre_fields", ()):
-        before_fields, fields = fields, p(fields)
-        if fields is not before_fields and is_deviation(p):
-            reading.deviation(p, line=before_fields[0].line if before_fields else run.line, message_index=index)
+    fields = reading.run(procs.get("pre_fields", ()), fields, message_index=index, where=_first_changed_field)
     if not fields:
         return None
     for f in fields:
         if f.tag == "-":
             raise MalformedMessageError("a '-' line inside block 4", file=filename, line=f.line, fragment="-")
     line = run.line if env.bare else env.line
-    header, mt = read_header(env, filename, reading, index) if not env.bare else (Header(), None)
+    header, mt = read_header(env, filename, reading, index, procs) if not env.bare else (Header(), None)
     if mt is None:
         # Bare text: statement lines after a '-' without a new :20: are not a statement (no :20:, no
         # balances); `check_mandatory` refuses them instead of continuing the previous one.

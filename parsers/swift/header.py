@@ -9,6 +9,7 @@ A logical terminal is BIC8 + terminal letter + branch; the BIC is BIC8 + branch.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime
 
 from breakdesk.parsers.canonical import Header
@@ -16,7 +17,7 @@ from breakdesk.parsers.errors import MalformedMessageError, UnknownMessageTypeEr
 from breakdesk.parsers.swift import values as v
 from breakdesk.parsers.swift.blocks import Envelope
 from breakdesk.parsers.swift.fields import RawField
-from breakdesk.parsers.swift.processors import short_block1_numbers
+from breakdesk.parsers.swift.processors import Processor
 from breakdesk.parsers.swift.reading import Reading
 from breakdesk.parsers.swift.values import ValueProblem
 
@@ -41,23 +42,25 @@ def _bic_of(lt: str, env: Envelope, filename: str | None, block: str) -> str:
 
 
 def read_header(
-    env: Envelope, filename: str | None, reading: Reading | None = None, message_index: int = 0
+    env: Envelope, filename: str | None, reading: Reading | None = None, message_index: int = 0,
+    processors: Mapping[str, list[Processor]] | None = None,
 ) -> tuple[Header, str | None]:
-    """The header and the three-digit MT number from block 2 (None when block 2 is absent).
-    A lenient `reading` takes the bank deviations in `processors` that concern the header."""
+    """The header and the three-digit MT number from block 2 (None when block 2 is absent). Block 1
+    goes through the `pre_block1` processors first (recorded as deviations on `reading`)."""
     h = Header(network_ack=env.network_ack)
     mt: str | None = None
     lt1_bic = None
     if env.block1 is not None:
-        m = _BLOCK1.fullmatch(env.block1)
+        block1 = env.block1
+        hooks = (processors or {}).get("pre_block1", ())
+        if hooks and reading is not None:
+            block1 = reading.run(hooks, block1, message_index=message_index, tag="block 1",
+                                 where=lambda before, _after: (env.line, before))
+        m = _BLOCK1.fullmatch(block1)
         if m is not None:
             lt1_bic = _bic_of(m.group("lt"), env, filename, "1")
-        elif (m11 := _BLOCK1_BIC11.fullmatch(env.block1)) is not None and v.looks_like_bic(m11.group("bic")):
+        elif (m11 := _BLOCK1_BIC11.fullmatch(block1)) is not None and v.looks_like_bic(m11.group("bic")):
             lt1_bic = m11.group("bic")
-        elif reading is not None and not reading.strict and short_block1_numbers(env.block1):
-            lt1_bic = _bic_of(env.block1[3:15], env, filename, "1")
-            reading.deviation(short_block1_numbers, line=env.line, message_index=message_index, tag="block 1",
-                              value=env.block1)
         else:
             raise MalformedMessageError(
                 "block 1 is not application id, service id and a 12-character logical terminal",

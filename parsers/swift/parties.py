@@ -12,7 +12,6 @@ import re
 from breakdesk.parsers.canonical import Agent, Party, PostalAddress
 from breakdesk.parsers.swift import values as v
 from breakdesk.parsers.swift.fields import RawField
-from breakdesk.parsers.swift.processors import name_in_option_a
 from breakdesk.parsers.swift.reading import MessageContext
 from breakdesk.parsers.swift.values import ValueProblem
 
@@ -42,10 +41,6 @@ def read_party(ctx: MessageContext, f: RawField) -> Party:
     if option in ("F",):
         return _structured_party(lines, prov)
     account, rest = _split_account(lines)
-    if option in ("A", "G") and ctx.lenient and name_in_option_a(rest):
-        assert ctx.reading is not None
-        ctx.reading.deviation(name_in_option_a, line=f.line, message_index=ctx.message_index, tag=f.tag, value=f.value)
-        option = "K"
     if option in ("A", "G"):
         if not rest:
             raise ctx.error("party option A needs a BIC line", f)

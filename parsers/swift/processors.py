@@ -3,6 +3,7 @@
 Hooks are keyed by where they run:
 
     pre_text              the whole decoded text, before the block tokenizer
+    pre_block1            block 1's text (str → str), before its grammar
     pre_preamble          stray lines before a message's first field → the lines that are really errors
     pre_fields            a message's field list, before the family reader
     pre_<tag slug>        a raw field value (str → str), before the tag's regex
@@ -88,16 +89,17 @@ def ing_file_header(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return [(n, text) for n, text in lines if not _ING_HEADER_LINE.fullmatch(text)]
 
 
-_SHORT_BLOCK1 = re.compile(r"[A-Z]\d{2}[A-Z0-9]{12}\d{1,9}")
+# --- pre_block1 ---------------------------------------------------------------------------------
+
+_SHORT_BLOCK1 = re.compile(r"([A-Z]\d{2}[A-Z0-9]{12})\d{1,9}")
 
 
 @quirk
-def short_block1_numbers(block1: str) -> bool:
+def short_block1_numbers(block1: str) -> str:
     """ING writes block 1 with a session and sequence number shorter than their 4 + 6 digits
-    (`F01INGBNL2AXXXX00001`); the logical terminal is read and the short numbers are left aside.
-
-    Called by `header.read_header` on a block 1 the grammar refuses (not a hook: it decides, not rewrites)."""
-    return _SHORT_BLOCK1.fullmatch(block1) is not None
+    (`F01INGBNL2AXXXX00001`); the logical terminal is read and the short numbers are left aside."""
+    m = _SHORT_BLOCK1.fullmatch(block1)
+    return m.group(1) if m else block1
 
 
 # --- pre_fields --------------------------------------------------------------------------------
@@ -124,6 +126,24 @@ def merge_consecutive_86(fields: list[RawField]) -> list[RawField]:
         else:
             out.append(f)
     return out
+
+
+def _carries_a_name(value: str) -> bool:
+    lines = value.split("\n")
+    if lines and lines[0].startswith("/"):
+        lines = lines[1:]  # the account line
+    first = lines[0].strip() if lines else ""
+    return bool(first) and not v.looks_like_bic(first) and (" " in first or len(first) > 11 or not first.isupper())
+
+
+@quirk
+def name_in_option_a(fields: list[RawField]) -> list[RawField]:
+    """Some MT202COV senders put the ordering customer's name and address in :50A:, whose option A
+    holds a BIC; the field is read as option K (name and address), since that is what it carries."""
+    if not any(f.tag == "50A" for f in fields):
+        return fields
+    out = [RawField("50K", f.value, f.line) if f.tag == "50A" and _carries_a_name(f.value) else f for f in fields]
+    return out if any(a is not b for a, b in zip(out, fields, strict=True)) else fields
 
 
 # --- pre_statement_line / post_statement_line ----------------------------------------------------
@@ -171,16 +191,6 @@ def short_session_isn(value: str) -> str:
     (`1032507221234 5678`); it is read with leading zeros, as the network numbers it."""
     m = _SHORT_ISN.fullmatch(value.strip())
     return f"{m.group('head')}{m.group('isn').zfill(6)}" if m else value
-
-
-@quirk
-def name_in_option_a(lines: list[str]) -> bool:
-    """Some MT202COV senders put the ordering customer's name and address in :50A:, whose option A
-    holds a BIC; the field is read as option K (name and address), since that is what it carries.
-
-    Called by `parties.read_party` with the lines after the account (not a hook: it changes the option)."""
-    first = lines[0].strip() if lines else ""
-    return bool(first) and not v.looks_like_bic(first) and (" " in first or len(first) > 11 or not first.isupper())
 
 
 _RABO_COUNTERPARTY = re.compile(r"(?P<ref>\d{9,10}|P\d{9}|NONREF)\s{2,}(?P<name>\S.*)")
@@ -242,7 +252,8 @@ def split_account_identification(g: dict) -> dict:
 DEFAULT_PROCESSORS: dict[str, list[Processor]] = {
     "pre_text": [strip_transmission_controls, dangling_block_brace],
     "pre_preamble": [abn_amro_file_header, ing_file_header],
-    "pre_fields": [drop_rabobank_940_header, merge_consecutive_86],
+    "pre_block1": [short_block1_numbers],
+    "pre_fields": [drop_rabobank_940_header, merge_consecutive_86, name_in_option_a],
     "pre_statement_line": [space_before_transaction_type, blank_entry_date, time_in_entry_date],
     "pre_original_message": [short_session_isn],
     "post_statement_line": [rabobank_counterparty],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +60,17 @@ class Reading:
                   value: str | None = None) -> None:
         self.note("warning", "BANK_DEVIATION", f"{quirk_name(processor)}: {quirk_summary(processor)}", line=line,
                   message_index=message_index, tag=tag, value=value)
+
+    def run(self, hooks: Any, value: Any, *, message_index: int,
+            where: Callable[[Any, Any], tuple[int | None, str | None]], tag: str | None = None) -> Any:
+        """Pass `value` through `hooks` (one key of the processors); each quirk that changes it is
+        recorded as a deviation at `where(before, after)`: the (line, raw value) of what it changed."""
+        for p in hooks:
+            before, value = value, p(value)
+            if value is not before and is_deviation(p) and value != before:
+                line, raw = where(before, value)
+                self.deviation(p, line=line, message_index=message_index, tag=tag, value=raw)
+        return value
 
     def unreadable(self, exc: ParseError, code: str, *, message_index: int, text: str | None = None) -> None:
         """An error the strict reader raises, kept as a finding; `code` says what was left out and `text`
@@ -122,10 +134,12 @@ class MessageContext:
         value = f.value
         pre = self._pre.get(tag.slug)
         if pre:
-            for p in pre:
-                before, value = value, p(value)
-                if value is not before and self.reading is not None and is_deviation(p) and value != before:
-                    self.reading.deviation(p, line=f.line, message_index=self.message_index, tag=f.tag, value=before)
+            if self.reading is not None:
+                value = self.reading.run(pre, value, message_index=self.message_index, tag=f.tag,
+                                         where=lambda before, _after: (f.line, before))
+            else:
+                for p in pre:
+                    value = p(value)
         try:
             groups = tag.parse(value)
         except ValueProblem as exc:

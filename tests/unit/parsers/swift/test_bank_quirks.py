@@ -78,8 +78,12 @@ def test_ing_short_header_unbraced_and_braced():
     msgs = parse(ING_BRACED, filename="ing.fin")
     assert msgs[0].header.receiver_bic == "INGBNL2AXXX" and len(msgs[0].statements[0].entries) == 1
     assert _deviations(msgs) == [("short_block1_numbers", 1)]
+    assert msgs[0].findings[0].value == "F01INGBNL2AXXXX00001"
+    # A quirk is a deviation the team accepts: strict reading takes it too and says so (ADR 0009); a block 1
+    # no quirk explains is still refused.
+    assert _deviations(parse(ING_BRACED, filename="ing.fin", strict=True)) == [("short_block1_numbers", 1)]
     with pytest.raises(MalformedMessageError, match="block 1"):
-        parse(ING_BRACED, filename="ing.fin", strict=True)
+        parse(ING_BRACED.replace("F01INGBNL2AXXXX00001", "F01INGBNL2AXX"), filename="ing.fin", strict=True)
 
 
 def test_danske_prose_before_the_first_block_is_kept_as_a_finding():
@@ -102,8 +106,10 @@ def test_short_isn_in_11s_and_a_name_in_50a():
     debtor = msg.transactions[0].underlying.debtor
     assert (debtor.name, debtor.account) == ("ACME CORPORATION", "US1234567890123456")
     assert _deviations([msg]) == [("name_in_option_a", 7)]
-    with pytest.raises(ParseError, match="50A"):
-        parse(MT202COV_NAME_IN_50A, filename="cov.fin", strict=True)
+    assert msg.findings[0].value.startswith(":50A:/US1234567890123456\nACME CORPORATION")
+    assert _deviations(parse(MT202COV_NAME_IN_50A, filename="cov.fin", strict=True)) == [("name_in_option_a", 7)]
+    with pytest.raises(ParseError, match="50A"):  # a 50A that holds neither a BIC nor a name is still an error
+        parse(MT202COV_NAME_IN_50A.replace("ACME CORPORATION", "ACME-CORP"), filename="cov.fin", strict=True)
 
 
 def test_reading_findings_travel_with_the_message_and_into_validation():
